@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/pvlint/pvlint/linter"
+	"github.com/pvlint/pvlint/linter/report"
+	"github.com/pvlint/pvlint/rules"
+)
+
+// version is set at build time with -ldflags "-X main.version=..."; a
+// go install'ed binary reads its module version instead.
+var version = ""
+
+func pvlintVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "0.1.0-dev"
+}
+
+const docsBaseURL = "https://github.com/pvlint/pvlint/blob/main/docs/rules/"
+
+type flags struct {
+	format, output, failOn, namespace string
+	quiet, verbose, noColor           bool
+	allDirs                           bool
+	maxFileSize                       int64
+	failOnUnknown                     bool
+	showSuppressed                    bool
+
+	values, set, setString, setFile []string
+	releaseName, kubeVersion        string
+	apiVersions                     []string
+	varFiles, vars                  []string
+}
+
+// usageError is a usage or configuration problem: exit status 2.
+type usageError struct{ error }
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var f flags
+	code := 0
+	cmd := &cobra.Command{
+		Use:   "pvlint [flags] [PATH...]",
+		Short: "Lint the security of persistent storage in Kubernetes, Helm and Terraform",
+		Long: `pvlint finds storage security problems before they merge: unencrypted
+StorageClasses and disks, provider-managed instead of customer-managed keys,
+hostPath mounts, privileged pods next to volumes, and RBAC that can read
+secrets or mount every claim. It follows workloads to their claims, classes
+and the KMS keys declared in Terraform.
+
+PATH is a file or a directory (scanned recursively; default "."), or "-" to
+read manifests from standard input. Directories holding Chart.yaml are
+rendered as Helm charts; directories of .tf files are Terraform modules.
+
+Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or
+configuration error, 3 the scan is incomplete (an input could not be read,
+parsed or rendered; 3 wins over 1).`,
+		Example: `  pvlint ./manifests
+  pvlint --format sarif --output pvlint.sarif .
+  pvlint --fail-on high charts/postgres --values prod-values.yaml
+  pvlint --var-file prod.tfvars infra/
+  helm template my-release ./chart | pvlint -`,
+		Version:       pvlintVersion(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			c, err := scan(cmd, &f, paths, stdin, stdout, stderr)
+			code = c
+			return err
+		},
+	}
+	cmd.SetArgs(args)
+	cmd.SetIn(stdin)
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	cmd.SetVersionTemplate("pvlint {{.Version}}\n")
+	fl := cmd.Flags()
+	fl.SortFlags = false
+	fl.StringVar(&f.format, "format", "text", "report format: text, json, sarif or github")
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` (default standard output)")
+	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 on unsuppressed findings at or above this severity: critical, high, medium, low or none")
+	fl.StringVarP(&f.namespace, "namespace", "n", "", "namespace of objects that name none, and of rendered Helm releases (default \"default\")")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress or notices on standard error")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "also list notices and checks left undecided by unknown values")
+	fl.BoolVar(&f.noColor, "no-color", false, "never colour the text report (NO_COLOR is honoured too)")
+	fl.BoolVar(&f.failOnUnknown, "fail-on-unknown", false, "report checks that unknown values left undecided as findings of level note")
+	fl.BoolVar(&f.showSuppressed, "show-suppressed", false, "include suppressed findings in text and JSON reports")
+	fl.BoolVar(&f.allDirs, "all-dirs", false, "also walk .git, node_modules, .terraform and vendor directories")
+	fl.Int64Var(&f.maxFileSize, "max-file-size", 256<<20, "refuse input files larger than this many bytes")
+	fl.StringArrayVarP(&f.values, "values", "f", nil, "Helm values `FILE` for every chart, or CHART_DIR=FILE for one chart (repeatable, in order)")
+	fl.StringArrayVar(&f.set, "set", nil, "Helm --set value (repeatable)")
+	fl.StringArrayVar(&f.setString, "set-string", nil, "Helm --set-string value (repeatable)")
+	fl.StringArrayVar(&f.setFile, "set-file", nil, "Helm --set-file value (repeatable)")
+	fl.StringVar(&f.releaseName, "release-name", "release-name", "Helm release name")
+	fl.StringVar(&f.kubeVersion, "kube-version", "", "Kubernetes version for .Capabilities (default v1.34.0)")
+	fl.StringSliceVar(&f.apiVersions, "api-versions", nil, "extra API versions for .Capabilities.APIVersions")
+	fl.StringArrayVar(&f.varFiles, "var-file", nil, "Terraform variables file for every root module (repeatable)")
+	fl.StringArrayVar(&f.vars, "var", nil, "Terraform variable NAME=VALUE (repeatable; wins over files)")
+
+	if err := cmd.Execute(); err != nil {
+		fmt.Fprintln(stderr, "pvlint:", err)
+		var ue usageError
+		if errors.As(err, &ue) || code == 0 {
+			return linter.ExitUsage
+		}
+		return code
+	}
+	return code
+}
+
+func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	threshold, err := rules.ParseSeverity(f.failOn)
+	if err != nil {
+		return linter.ExitUsage, usageError{fmt.Errorf("--fail-on: %w", err)}
+	}
+	color := !f.noColor && os.Getenv("NO_COLOR") == "" && f.output == "" && isTerminal(stdout)
+	w, err := report.New(f.format, color)
+	if err != nil {
+		return linter.ExitUsage, usageError{fmt.Errorf("--format: %w", err)}
+	}
+	for _, v := range f.vars {
+		if !strings.Contains(v, "=") {
+			return linter.ExitUsage, usageError{fmt.Errorf("--var %q: want NAME=VALUE", v)}
+		}
+	}
+	stdinCount := 0
+	for _, p := range paths {
+		if p == "-" {
+			stdinCount++
+		}
+	}
+	if stdinCount > 1 {
+		return linter.ExitUsage, usageError{errors.New(`"-" (standard input) may be given once`)}
+	}
+	all := rules.All()
+	opt := linter.Options{
+		Paths:        paths,
+		Stdin:        stdin,
+		Namespace:    f.namespace,
+		Rules:        all,
+		AllDirs:      f.allDirs,
+		MaxFileBytes: f.maxFileSize,
+		Helm: linter.HelmOptions{Values: f.values, Set: f.set, SetString: f.setString, SetFile: f.setFile,
+			ReleaseName: f.releaseName, KubeVersion: f.kubeVersion, APIVersions: f.apiVersions},
+		Terraform: linter.TerraformOptions{VarFiles: f.varFiles, Vars: f.vars},
+	}
+	if !f.quiet && isTerminal(stderr) {
+		opt.Progress = progressLine(stderr)
+	}
+	res, err := linter.Run(opt)
+	if err != nil {
+		return linter.ExitUsage, usageError{err}
+	}
+	if opt.Progress != nil {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	rep := &report.Report{
+		Version:        pvlintVersion(),
+		Findings:       res.Findings,
+		Errors:         res.Errors,
+		Notices:        res.Notices,
+		Stats:          report.Stats{Files: res.Files, Resources: len(res.Graph.Resources), Charts: res.Charts, Modules: res.Modules},
+		ShowSuppressed: f.showSuppressed,
+		ShowUndecided:  f.failOnUnknown,
+		DocsBaseURL:    docsBaseURL,
+	}
+	for _, r := range all {
+		rep.Rules = append(rep.Rules, r.Meta)
+	}
+	for _, e := range res.Errors {
+		fmt.Fprintln(stderr, "error:", e.Error())
+	}
+	if !f.quiet && (f.verbose || f.format != "text") {
+		for _, n := range res.Notices {
+			fmt.Fprintln(stderr, "notice:", n.String())
+		}
+	}
+	if f.verbose {
+		for _, x := range res.Findings {
+			if x.Undecided {
+				fmt.Fprintf(stderr, "undecided: %s:%d:%d: %s %s\n", x.Loc.File, x.Loc.Line, x.Loc.Col, x.RuleID, x.Message)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := w.Write(&buf, rep); err != nil {
+		return linter.ExitIncomplete, err
+	}
+	if f.output != "" {
+		if err := os.WriteFile(f.output, buf.Bytes(), 0o644); err != nil {
+			return linter.ExitUsage, usageError{fmt.Errorf("--output: %w", err)}
+		}
+	} else if _, err := stdout.Write(buf.Bytes()); err != nil {
+		return linter.ExitIncomplete, err
+	}
+	code := res.ExitCode(threshold)
+	if f.failOnUnknown && code == linter.ExitClean {
+		for _, x := range res.Findings {
+			if x.Undecided && x.Suppression == nil && threshold != rules.None {
+				code = linter.ExitFindings
+				break
+			}
+		}
+	}
+	return code, nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func progressLine(w io.Writer) func(done, total int) {
+	last := -1
+	return func(done, total int) {
+		pct := done * 100 / max(total, 1)
+		if pct == last || total < 50 {
+			return
+		}
+		last = pct
+		fmt.Fprintf(w, "\rpvlint: parsed %d/%d files", done, total)
+	}
+}

@@ -1,0 +1,234 @@
+package graph
+
+// clusterScoped lists the built-in kinds that have no namespace. Custom
+// resources are taken as namespaced unless they name a namespace of "".
+var clusterScoped = map[string]bool{
+	"StorageClass": true, "PersistentVolume": true, "ClusterRole": true, "ClusterRoleBinding": true,
+	"Namespace": true, "Node": true, "CSIDriver": true, "CSINode": true, "VolumeAttachment": true,
+	"VolumeSnapshotClass": true, "VolumeSnapshotContent": true, "CustomResourceDefinition": true,
+	"PriorityClass": true, "RuntimeClass": true, "MutatingWebhookConfiguration": true,
+	"ValidatingWebhookConfiguration": true, "ValidatingAdmissionPolicy": true,
+	"ValidatingAdmissionPolicyBinding": true, "APIService": true, "IngressClass": true,
+	"PodSecurityPolicy": true, "CertificateSigningRequest": true, "VolumeAttributesClass": true,
+}
+
+// ClusterScoped reports whether a Kubernetes kind has no namespace.
+func ClusterScoped(kind string) bool { return clusterScoped[kind] }
+
+// WorkloadKinds are the kinds that run pods.
+var WorkloadKinds = []string{"CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"}
+
+// PodSpecPath returns the path from the object root to the pod spec of a
+// workload kind, or nil for other kinds.
+func PodSpecPath(kind string) []string {
+	switch kind {
+	case "Pod":
+		return []string{"spec"}
+	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job":
+		return []string{"spec", "template", "spec"}
+	case "CronJob":
+		return []string{"spec", "jobTemplate", "spec", "template", "spec"}
+	}
+	return nil
+}
+
+// PodTemplatePath returns the path to the pod template's metadata owner (the
+// object for a Pod, spec.template for controllers), or nil.
+func PodTemplatePath(kind string) []string {
+	p := PodSpecPath(kind)
+	if p == nil {
+		return nil
+	}
+	return p[:len(p)-1]
+}
+
+// IsWorkload reports whether r is a Kubernetes object that runs pods.
+func (r *Resource) IsWorkload() bool { return r.IsKubernetes() && PodSpecPath(r.Kind) != nil }
+
+// PodSpec returns the pod spec node of a workload, or nil.
+func (r *Resource) PodSpec() *Node {
+	p := PodSpecPath(r.Kind)
+	if p == nil {
+		return nil
+	}
+	return r.Root.Path(p...)
+}
+
+// Container is one container of a pod spec with its list.
+type Container struct {
+	Node *Node
+	List string // containers, initContainers or ephemeralContainers
+}
+
+// Containers returns every container, init container and ephemeral container
+// of a pod spec.
+func Containers(spec *Node) []Container {
+	var out []Container
+	for _, list := range []string{"initContainers", "containers", "ephemeralContainers"} {
+		for _, c := range spec.Get(list).List() {
+			if c.Kind == Map {
+				out = append(out, Container{Node: c, List: list})
+			}
+		}
+	}
+	return out
+}
+
+// Volume is an entry of a pod spec's volumes.
+type Volume struct {
+	Node *Node
+	Name string
+}
+
+// Volumes returns the pod spec's volumes.
+func Volumes(spec *Node) []Volume {
+	var out []Volume
+	for _, v := range spec.Get("volumes").List() {
+		name, _ := v.Get("name").Str()
+		out = append(out, Volume{Node: v, Name: name})
+	}
+	return out
+}
+
+// StorageClassName reads a claim spec's class: name and whether it was set.
+// A set empty string means "no class" (static binding only).
+func StorageClassName(claimSpec *Node) (string, *Node, bool) {
+	n := claimSpec.Get("storageClassName")
+	if n == nil || n.Kind == Null {
+		return "", nil, false
+	}
+	s, _ := n.Str()
+	return s, n, true
+}
+
+func (g *Graph) linkKubernetes() {
+	for _, sc := range g.byKind["StorageClass"] {
+		if v, ok := sc.Annotation("storageclass.kubernetes.io/is-default-class"); ok && v == "true" {
+			if g.DefaultClass == nil {
+				g.DefaultClass = sc
+			}
+		}
+	}
+	for _, r := range g.Resources {
+		if !r.IsKubernetes() {
+			continue
+		}
+		switch {
+		case r.IsWorkload():
+			g.linkWorkload(r)
+		case r.Kind == "PersistentVolumeClaim":
+			g.linkClaimClass(r, r, r.Root.Get("spec"), r.Root.Get("spec"))
+			if n := r.Root.Path("spec", "volumeName"); n != nil {
+				if name, ok := n.Str(); ok && name != "" {
+					g.AddEdge(&Edge{Kind: BindsVolume, From: r, To: g.Kube("PersistentVolume", "", name), At: n, Name: name})
+				}
+			}
+		case r.Kind == "PersistentVolume":
+			if name, n, ok := StorageClassName(r.Root.Get("spec")); ok && name != "" {
+				g.AddEdge(&Edge{Kind: UsesClass, From: r, To: g.Kube("StorageClass", "", name), At: n, Name: name})
+			}
+			if ref := r.Root.Path("spec", "claimRef"); ref != nil {
+				name, _ := ref.Get("name").Str()
+				ns, _ := ref.Get("namespace").Str()
+				if ns == "" {
+					ns = "default"
+				}
+				if name != "" {
+					g.AddEdge(&Edge{Kind: ClaimedBy, From: r, To: g.Kube("PersistentVolumeClaim", ns, name), At: ref, Name: ns + "/" + name})
+				}
+			}
+		case r.Kind == "RoleBinding" || r.Kind == "ClusterRoleBinding":
+			g.linkBinding(r)
+		}
+	}
+}
+
+// linkClaimClass links owner to the StorageClass its claim spec resolves to:
+// the named class, the default class when none is named, or nothing for "".
+func (g *Graph) linkClaimClass(owner *Resource, via *Resource, spec *Node, template *Node) {
+	kind := UsesClass
+	if owner.Kind != "PersistentVolumeClaim" {
+		kind = ClaimTemplateClass
+	}
+	name, n, set := StorageClassName(spec)
+	if set && name == "" {
+		return // static binding: no class
+	}
+	e := &Edge{Kind: kind, From: owner, At: n, Name: name}
+	if owner.Kind != "PersistentVolumeClaim" {
+		e.Via = template
+	}
+	if set {
+		e.To = g.Kube("StorageClass", "", name)
+	} else {
+		e.DefaultClass = true
+		e.To = g.DefaultClass
+		if g.DefaultClass != nil {
+			e.Name = g.DefaultClass.Name
+		}
+	}
+	_ = via
+	g.AddEdge(e)
+}
+
+func (g *Graph) linkWorkload(r *Resource) {
+	spec := r.PodSpec()
+	if spec == nil {
+		return
+	}
+	for _, v := range Volumes(spec) {
+		if pvc := v.Node.Get("persistentVolumeClaim"); pvc != nil {
+			cn := pvc.Get("claimName")
+			if name, ok := cn.Str(); ok && name != "" {
+				g.AddEdge(&Edge{Kind: UsesClaim, From: r, To: g.Kube("PersistentVolumeClaim", r.Namespace, name), At: cn, Via: v.Node, Name: name})
+			}
+		}
+		if tmpl := v.Node.Path("ephemeral", "volumeClaimTemplate"); tmpl != nil {
+			g.linkClaimClass(r, r, tmpl.Get("spec"), tmpl)
+		}
+	}
+	if r.Kind == "StatefulSet" {
+		for _, t := range r.Root.Path("spec", "volumeClaimTemplates").List() {
+			g.linkClaimClass(r, r, t.Get("spec"), t)
+		}
+	}
+	sa := "default"
+	at := spec.Get("serviceAccountName")
+	if s, ok := at.Str(); ok && s != "" {
+		sa = s
+	} else if n := spec.Get("serviceAccount"); n != nil { // deprecated alias
+		if s, ok := n.Str(); ok && s != "" {
+			sa, at = s, n
+		}
+	}
+	g.AddEdge(&Edge{Kind: RunsAs, From: r, To: g.Kube("ServiceAccount", r.Namespace, sa), At: at, Name: sa})
+}
+
+func (g *Graph) linkBinding(r *Resource) {
+	ref := r.Root.Get("roleRef")
+	kind, _ := ref.Get("kind").Str()
+	name, _ := ref.Get("name").Str()
+	if name != "" {
+		var to *Resource
+		switch kind {
+		case "ClusterRole":
+			to = g.Kube("ClusterRole", "", name)
+		case "Role":
+			to = g.Kube("Role", r.Namespace, name)
+		}
+		g.AddEdge(&Edge{Kind: GrantsRole, From: r, To: to, At: ref, Name: name})
+	}
+	for _, s := range r.Root.Get("subjects").List() {
+		if k, _ := s.Get("kind").Str(); k != "ServiceAccount" {
+			continue
+		}
+		name, _ := s.Get("name").Str()
+		ns, _ := s.Get("namespace").Str()
+		if ns == "" {
+			ns = r.Namespace // kubectl defaults a ServiceAccount subject to the binding's namespace
+		}
+		if name != "" {
+			g.AddEdge(&Edge{Kind: BindsSubject, From: r, To: g.Kube("ServiceAccount", ns, name), At: s, Name: ns + "/" + name})
+		}
+	}
+}

@@ -1,0 +1,293 @@
+// Package graph is pvlint's resource model: every parser produces Resources
+// whose fields are Node trees that remember where each key and value was
+// written, and Build links them into one Graph that the rules walk.
+//
+// It is a leaf package: it imports nothing else of pvlint's.
+package graph
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Pos is a 1-based line and column in a file. The zero Pos means "unknown".
+type Pos struct {
+	Line, Col int
+}
+
+// IsZero reports whether the position is unknown.
+func (p Pos) IsZero() bool { return p.Line == 0 }
+
+// NodeKind says what a Node holds.
+type NodeKind uint8
+
+const (
+	Null    NodeKind = iota // an explicit null or an empty value
+	Scalar                  // a string, number or boolean
+	Map                     // an ordered mapping of string keys
+	List                    // a sequence
+	Unknown                 // a value that could not be evaluated statically (Terraform)
+)
+
+// ScalarTag is the type of a scalar as written.
+type ScalarTag uint8
+
+const (
+	TagString ScalarTag = iota
+	TagBool
+	TagInt
+	TagFloat
+)
+
+// Precision says how a node's position was found. Raw YAML and HCL are
+// always Exact; Helm templates may only know where a value was inserted.
+type Precision uint8
+
+const (
+	Exact       Precision = iota // the key is written at Pos/KeyPos in the file
+	Insertion                    // the line that inserted the value (toYaml, include, {{ .Values.x }})
+	ObjectStart                  // only the object is known; Pos is its kind: line
+)
+
+func (p Precision) String() string {
+	switch p {
+	case Insertion:
+		return "insertion"
+	case ObjectStart:
+		return "object"
+	}
+	return "exact"
+}
+
+// Node is one value of a resource with its position. Maps keep their keys
+// in source order, in Keys, with the values at the same index in Items.
+type Node struct {
+	Kind  NodeKind
+	Tag   ScalarTag
+	Value string   // scalar text; for Unknown, a short description of the expression
+	Keys  []string // Map only
+	Items []*Node  // Map values (parallel to Keys) or List items
+
+	Pos       Pos // where the value starts
+	KeyPos    Pos // where its key is written, when the node is a map value
+	Precision Precision
+}
+
+// Get returns the value under key in a map, or nil.
+func (n *Node) Get(key string) *Node {
+	if n == nil || n.Kind != Map {
+		return nil
+	}
+	for i, k := range n.Keys {
+		if k == key {
+			return n.Items[i]
+		}
+	}
+	return nil
+}
+
+// Path follows keys from n and returns the node at the end, or nil. A key
+// that is a decimal number indexes into a list.
+func (n *Node) Path(keys ...string) *Node {
+	cur := n
+	for _, k := range keys {
+		cur = cur.child(k)
+		if cur == nil {
+			return nil
+		}
+	}
+	return cur
+}
+
+func (n *Node) child(k string) *Node {
+	if n == nil {
+		return nil
+	}
+	switch n.Kind {
+	case Map:
+		return n.Get(k)
+	case List:
+		i, err := strconv.Atoi(k)
+		if err != nil || i < 0 || i >= len(n.Items) {
+			return nil
+		}
+		return n.Items[i]
+	}
+	return nil
+}
+
+// Has reports whether key is present in a map (even with a null value).
+func (n *Node) Has(key string) bool { return n.Get(key) != nil }
+
+// IsUnknown reports whether n, or anything below it, could not be evaluated.
+func (n *Node) IsUnknown() bool { return n != nil && n.Kind == Unknown }
+
+// String returns the scalar text, or "" for anything else.
+func (n *Node) String() string {
+	if n == nil || n.Kind != Scalar {
+		return ""
+	}
+	return n.Value
+}
+
+// Str returns the scalar text and whether n is a known scalar.
+func (n *Node) Str() (string, bool) {
+	if n == nil || n.Kind != Scalar {
+		return "", false
+	}
+	return n.Value, true
+}
+
+// Truth is a three-valued boolean: a check over a field that may be missing,
+// unknown, or set.
+type Truth uint8
+
+const (
+	Unset  Truth = iota // the field is missing or null
+	False               // set to a false value
+	True                // set to a true value
+	Unsure              // set, but unknown or not a recognisable boolean
+)
+
+// Bool reads n as Kubernetes and Terraform read booleans: a YAML or HCL
+// boolean, or a string such as "true"/"false" (StorageClass parameters are
+// strings, and Terraform converts "true" to true).
+func (n *Node) Bool() Truth {
+	if n == nil || n.Kind == Null {
+		return Unset
+	}
+	if n.Kind != Scalar {
+		return Unsure
+	}
+	switch strings.ToLower(strings.TrimSpace(n.Value)) {
+	case "true":
+		return True
+	case "false":
+		return False
+	}
+	return Unsure
+}
+
+// Int reads n as an integer.
+func (n *Node) Int() (int64, bool) {
+	if n == nil || n.Kind != Scalar {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(strings.TrimSpace(n.Value), 10, 64)
+	if err != nil {
+		f, ferr := strconv.ParseFloat(strings.TrimSpace(n.Value), 64)
+		if ferr != nil || f != float64(int64(f)) {
+			return 0, false
+		}
+		return int64(f), true
+	}
+	return v, true
+}
+
+// Each calls fn for every key/value of a map in order.
+func (n *Node) Each(fn func(key string, v *Node)) {
+	if n == nil || n.Kind != Map {
+		return
+	}
+	for i, k := range n.Keys {
+		fn(k, n.Items[i])
+	}
+}
+
+// List returns the items of a list, or nil.
+func (n *Node) List() []*Node {
+	if n == nil || n.Kind != List {
+		return nil
+	}
+	return n.Items
+}
+
+// Strings returns the known scalar items of a list (or a lone scalar as one item).
+func (n *Node) Strings() []string {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == Scalar {
+		return []string{n.Value}
+	}
+	var out []string
+	for _, it := range n.List() {
+		if s, ok := it.Str(); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// HasUnknown reports whether n or any node below it is Unknown.
+func (n *Node) HasUnknown() bool {
+	if n == nil {
+		return false
+	}
+	if n.Kind == Unknown {
+		return true
+	}
+	for _, it := range n.Items {
+		if it.HasUnknown() {
+			return true
+		}
+	}
+	return false
+}
+
+// Walk visits n and every node below it, depth first, with the path of keys
+// (list indices as decimal strings) from n. Returning false skips the children.
+func (n *Node) Walk(fn func(path []string, v *Node) bool) {
+	var rec func(path []string, v *Node)
+	rec = func(path []string, v *Node) {
+		if v == nil || !fn(path, v) {
+			return
+		}
+		for i, it := range v.Items {
+			var k string
+			if v.Kind == Map {
+				k = v.Keys[i]
+			} else {
+				k = strconv.Itoa(i)
+			}
+			rec(append(path[:len(path):len(path)], k), it)
+		}
+	}
+	rec(nil, n)
+}
+
+// find returns the path from n to target, or nil, false.
+func (n *Node) find(target *Node) ([]string, bool) {
+	var found []string
+	ok := false
+	n.Walk(func(path []string, v *Node) bool {
+		if ok {
+			return false
+		}
+		if v == target {
+			found = append([]string(nil), path...)
+			ok = true
+			return false
+		}
+		return true
+	})
+	return found, ok
+}
+
+// NewScalar, NewMap and NewList help parsers and tests build trees.
+func NewScalar(v string, tag ScalarTag, pos Pos) *Node {
+	return &Node{Kind: Scalar, Tag: tag, Value: v, Pos: pos}
+}
+
+// NewMap returns an empty map node at pos.
+func NewMap(pos Pos) *Node { return &Node{Kind: Map, Pos: pos} }
+
+// NewList returns an empty list node at pos.
+func NewList(pos Pos) *Node { return &Node{Kind: List, Pos: pos} }
+
+// Set appends key with v to a map node, recording keyPos on v.
+func (n *Node) Set(key string, keyPos Pos, v *Node) {
+	v.KeyPos = keyPos
+	n.Keys = append(n.Keys, key)
+	n.Items = append(n.Items, v)
+}

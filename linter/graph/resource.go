@@ -1,0 +1,235 @@
+package graph
+
+import (
+	"strings"
+)
+
+// Source says which parser produced a resource.
+type Source uint8
+
+const (
+	SourceYAML      Source = iota // raw Kubernetes YAML or JSON
+	SourceHelm                    // an object rendered from a Helm chart
+	SourceTerraform               // a Terraform resource (cloud, or the Kubernetes provider's)
+)
+
+func (s Source) String() string {
+	switch s {
+	case SourceHelm:
+		return "helm"
+	case SourceTerraform:
+		return "terraform"
+	}
+	return "yaml"
+}
+
+// Origin records where a resource came from, beyond its file.
+type Origin struct {
+	// Helm
+	Chart    string   // chart directory, relative to the repository root
+	Template string   // template path as Helm names it (chart/templates/x.yaml)
+	Values   []string // values files used, in order
+	Rendered string   // the rendered document, for message details
+
+	// Terraform
+	Module    string   // root module directory, relative to the repository root
+	Address   string   // full address, e.g. module.db.aws_ebs_volume.data["a"]
+	CallChain []string // module calls from the root, e.g. ["module.db (main.tf:12)"]
+}
+
+// Resource is one object in the graph: a Kubernetes object (from YAML, Helm or
+// the Terraform Kubernetes provider) or a Terraform resource.
+type Resource struct {
+	Source     Source
+	APIVersion string // Kubernetes only
+	Kind       string // Kubernetes kind, or the Terraform resource type (aws_ebs_volume)
+	Namespace  string // Kubernetes namespace after defaulting; "" for cluster-scoped kinds
+	Name       string // Kubernetes name, or the Terraform address without module prefix
+
+	File string // path relative to the repository root, forward slashes
+	Doc  int    // document index within the file (YAML), 0-based
+
+	Root    *Node // the whole object (Kubernetes) or the block's arguments (Terraform)
+	KindPos Pos   // the kind: key (YAML) or the block header (Terraform)
+	Start   Pos   // first line of the object in File (apiVersion: line, block header)
+	End     Pos   // last line of the object in File
+
+	// Terraform: other resources this one refers to, by key, and the field
+	// that holds the reference. Build turns them into edges.
+	Refs []Ref
+
+	Origin Origin
+
+	// Set by Build.
+	Out []*Edge
+	In  []*Edge
+}
+
+// Ref is an unresolved reference from a field to another resource's Key.
+type Ref struct {
+	Path []string // field path on the referring resource
+	To   string   // Key() of the target
+}
+
+// IsKubernetes reports whether r is a Kubernetes object (whatever its source).
+func (r *Resource) IsKubernetes() bool { return r.APIVersion != "" || r.Source != SourceTerraform }
+
+// Key identifies the resource uniquely in a scan. Kubernetes objects are
+// keyed by kind, namespace and name; Terraform resources by root module and
+// address.
+func (r *Resource) Key() string {
+	if r.Source == SourceTerraform && !r.IsKubernetes() {
+		return TerraformKey(r.Origin.Module, r.Origin.Address)
+	}
+	return KubeKey(r.Kind, r.Namespace, r.Name)
+}
+
+// KubeKey builds the Key of a Kubernetes object.
+func KubeKey(kind, namespace, name string) string {
+	return kind + "/" + namespace + "/" + name
+}
+
+// TerraformKey builds the Key of a Terraform resource.
+func TerraformKey(module, address string) string {
+	return "tf:" + module + ":" + address
+}
+
+// Title names the resource for messages: `StorageClass "gp2"`,
+// `PersistentVolumeClaim "data/pg"`, `aws_ebs_volume.data`.
+func (r *Resource) Title() string {
+	if !r.IsKubernetes() {
+		if r.Origin.Address != "" {
+			return r.Origin.Address
+		}
+		return r.Kind + "." + r.Name
+	}
+	if r.Namespace != "" {
+		return r.Kind + " \"" + r.Namespace + "/" + r.Name + "\""
+	}
+	return r.Kind + " \"" + r.Name + "\""
+}
+
+// Identity is the stable identity used in fingerprints and baselines.
+func (r *Resource) Identity() string {
+	if !r.IsKubernetes() {
+		return r.Origin.Module + ":" + r.Origin.Address
+	}
+	return r.Kind + "/" + r.Namespace + "/" + r.Name
+}
+
+// Annotation returns metadata.annotations[key] of a Kubernetes object.
+func (r *Resource) Annotation(key string) (string, bool) {
+	return r.Root.Path("metadata", "annotations", key).Str()
+}
+
+// Label returns metadata.labels[key] of a Kubernetes object.
+func (r *Resource) Label(key string) (string, bool) {
+	return r.Root.Path("metadata", "labels", key).Str()
+}
+
+// Loc points at a field of a resource for a finding.
+type Loc struct {
+	Res  *Resource
+	Node *Node    // the deepest existing node on the path; nil means the resource itself
+	Path []string // the full requested path (what the finding is about)
+	// Missing is true when the requested path does not exist and Node is its
+	// nearest existing parent.
+	Missing bool
+}
+
+// At locates the field at path, or its nearest existing parent when it is
+// missing. A number in the path indexes a list.
+func (r *Resource) At(path ...string) Loc {
+	return r.AtFrom(nil, path...)
+}
+
+// AtFrom locates path below base (a node of r; nil for the root).
+func (r *Resource) AtFrom(base *Node, path ...string) Loc {
+	var prefix []string
+	cur := r.Root
+	if base != nil && base != r.Root {
+		if p, ok := r.Root.find(base); ok {
+			prefix = p
+		}
+		cur = base
+	}
+	full := append(append([]string(nil), prefix...), path...)
+	last := cur
+	for i, k := range path {
+		next := cur.child(k)
+		if next == nil {
+			return Loc{Res: r, Node: nodeOrNil(r, last), Path: full, Missing: true}
+		}
+		cur = next
+		last = cur
+		_ = i
+	}
+	return Loc{Res: r, Node: nodeOrNil(r, last), Path: full}
+}
+
+func nodeOrNil(r *Resource, n *Node) *Node {
+	if n == r.Root {
+		return nil
+	}
+	return n
+}
+
+// AtNode locates a node of r.
+func (r *Resource) AtNode(n *Node) Loc {
+	if n == nil || n == r.Root {
+		return Loc{Res: r}
+	}
+	p, _ := r.Root.find(n)
+	return Loc{Res: r, Node: n, Path: p}
+}
+
+// Location is a resolved position: what a report prints.
+type Location struct {
+	File      string
+	Line, Col int
+	// FieldPath is the dotted path of the field the finding is about, used in
+	// fingerprints and baselines (stable when lines move).
+	FieldPath string
+	Precision Precision
+}
+
+// Resolve turns a Loc into a file position: the key of the node when it has
+// one, else the value; the resource's kind: line for the resource itself.
+func (l Loc) Resolve() Location {
+	out := Location{FieldPath: strings.Join(l.Path, ".")}
+	if l.Res == nil {
+		return out
+	}
+	out.File = l.Res.File
+	pos := l.Res.KindPos
+	prec := Exact
+	if l.Node != nil {
+		prec = l.Node.Precision
+		switch {
+		case !l.Node.KeyPos.IsZero():
+			pos = l.Node.KeyPos
+		case !l.Node.Pos.IsZero():
+			pos = l.Node.Pos
+		}
+	} else if l.Res.Root != nil && l.Res.Root.Precision != Exact {
+		prec = l.Res.Root.Precision
+	}
+	if pos.IsZero() {
+		pos = l.Res.Start
+	}
+	if pos.IsZero() {
+		pos = Pos{Line: 1, Col: 1}
+	}
+	out.Line, out.Col, out.Precision = pos.Line, pos.Col, prec
+	return out
+}
+
+// Comment is a comment line a parser saw that may carry a pvlint directive
+// (it contains "pvlint:"). Line is the line it governs in File: for Helm, the
+// template line.
+type Comment struct {
+	File string
+	Line int
+	Col  int
+	Text string // without the comment marker
+}

@@ -1,0 +1,339 @@
+// Package linter orchestrates a scan: discovery → parsers → graph → rules →
+// suppression → a sorted, deterministic result. Nothing imports it but the
+// command and the test harness.
+package linter
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"sync"
+
+	"github.com/pvlint/pvlint/linter/graph"
+	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/parsers/k8s"
+	"github.com/pvlint/pvlint/rules"
+)
+
+// Options configure a scan.
+type Options struct {
+	Paths     []string  // files or directories; "-" reads standard input
+	Stdin     io.Reader // used for "-"
+	Root      string    // paths are reported relative to it; default: the working directory
+	Namespace string    // given to namespaced objects that name none; default "default"
+	Rules     []*rules.Rule
+	Workers   int  // default GOMAXPROCS
+	AllDirs   bool // also walk .git, node_modules, .terraform, vendor
+	// Exclude reports whether a path (relative to Root) is left out.
+	Exclude      func(rel string) bool
+	MaxFileBytes int64 // default parsers.MaxFileBytes
+
+	Helm      HelmOptions
+	Terraform TerraformOptions
+
+	// Progress, when set, is called as inputs are parsed (for a terminal line).
+	Progress func(done, total int)
+}
+
+// HelmOptions are passed to the Helm renderer.
+type HelmOptions struct {
+	Values                  []string
+	Set, SetString, SetFile []string
+	ReleaseName             string
+	KubeVersion             string
+	APIVersions             []string
+}
+
+// TerraformOptions are passed to the Terraform evaluator.
+type TerraformOptions struct {
+	VarFiles []string
+	Vars     []string
+}
+
+// Result is everything a scan found.
+type Result struct {
+	Graph    *graph.Graph
+	Findings []*rules.Finding // sorted by file, line, column, rule, message
+	Errors   []parsers.Error  // inputs that failed: the scan is incomplete
+	Notices  []parsers.Notice
+	Files    int
+	Charts   int
+	Modules  int
+}
+
+// Run scans opt.Paths. It returns an error only for a configuration problem
+// (nothing was scanned); input problems are in Result.Errors.
+func Run(opt Options) (*Result, error) {
+	if opt.Root == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, err
+		}
+		opt.Root = wd
+	}
+	root, err := filepath.Abs(opt.Root)
+	if err != nil {
+		return nil, err
+	}
+	opt.Root = root
+	if len(opt.Paths) == 0 {
+		opt.Paths = []string{"."}
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.MaxFileBytes <= 0 {
+		opt.MaxFileBytes = parsers.MaxFileBytes
+	}
+	if opt.Namespace == "" {
+		opt.Namespace = "default"
+	}
+
+	d := newDiscoverer(root, opt.AllDirs, opt.Exclude)
+	var parsed parsers.Result
+	stdin := false
+	for _, p := range opt.Paths {
+		if p == "-" {
+			stdin = true
+			continue
+		}
+		d.add(p)
+	}
+	in := d.finish()
+	parsed.Errors = append(parsed.Errors, in.errors...)
+	parsed.Notices = append(parsed.Notices, in.notices...)
+	res := &Result{Files: in.files, Charts: len(in.charts), Modules: len(in.modules)}
+
+	if stdin {
+		res.Files++
+		parsed.Merge(parseStdin(opt))
+	}
+	parsed.Merge(parseManifests(root, in.manifests, opt))
+	parsed.Merge(parseCharts(root, in.charts, opt))
+	parsed.Merge(parseModules(root, in.modules, opt))
+
+	g := graph.Build(parsed.Resources, parsed.Comments, graph.Options{DefaultNamespace: opt.Namespace})
+	res.Graph = g
+	findings, internal := runRules(g, opt.Rules, opt.Workers)
+	parsed.Errors = append(parsed.Errors, internal...)
+	res.Findings = findings
+	res.Errors = sortErrors(parsed.Errors)
+	res.Notices = parsed.Notices
+	sort.SliceStable(res.Notices, func(i, j int) bool { return res.Notices[i].String() < res.Notices[j].String() })
+	return res, nil
+}
+
+func parseStdin(opt Options) parsers.Result {
+	var out parsers.Result
+	if opt.Stdin == nil {
+		opt.Stdin = os.Stdin
+	}
+	data, err := io.ReadAll(io.LimitReader(opt.Stdin, opt.MaxFileBytes+1))
+	if err == nil && int64(len(data)) > opt.MaxFileBytes {
+		err = fmt.Errorf("larger than %d bytes", opt.MaxFileBytes)
+	}
+	if err != nil {
+		out.Errors = append(out.Errors, parsers.Error{File: "stdin", Msg: "cannot read: " + err.Error()})
+		return out
+	}
+	rs, cs, perr := k8s.ParseBytes("stdin", data, k8s.Options{})
+	out.Resources, out.Comments = rs, cs
+	if perr != nil {
+		out.Errors = append(out.Errors, asError("stdin", perr))
+	}
+	return out
+}
+
+func asError(file string, err error) parsers.Error {
+	if pe, ok := err.(*parsers.Error); ok {
+		return *pe
+	}
+	return parsers.Error{File: file, Msg: err.Error()}
+}
+
+// parseManifests reads and parses the YAML/JSON files with a worker pool;
+// results are gathered by index so the order never depends on scheduling.
+func parseManifests(root string, files []string, opt Options) parsers.Result {
+	results := make([]parsers.Result, len(files))
+	var next int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	done := 0
+	for w := 0; w < opt.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(files) {
+					return
+				}
+				results[i] = parseManifest(root, files[i], opt)
+				if opt.Progress != nil {
+					mu.Lock()
+					done++
+					opt.Progress(done, len(files))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	var out parsers.Result
+	for _, r := range results {
+		out.Merge(r)
+	}
+	return out
+}
+
+func parseManifest(root, rel string, opt Options) (out parsers.Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			out = parsers.Result{Errors: []parsers.Error{{File: rel, Msg: fmt.Sprintf("internal error while parsing: %v", p)}}}
+		}
+	}()
+	abs := filepath.Join(root, filepath.FromSlash(rel))
+	if filepath.IsAbs(rel) {
+		abs = rel
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		out.Errors = append(out.Errors, parsers.Error{File: rel, Msg: "cannot read: " + cause(err)})
+		return out
+	}
+	if st.Size() > opt.MaxFileBytes {
+		out.Errors = append(out.Errors, parsers.Error{File: rel, Msg: fmt.Sprintf("file is %d bytes, over the %d-byte limit (--max-file-size)", st.Size(), opt.MaxFileBytes)})
+		return out
+	}
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		out.Errors = append(out.Errors, parsers.Error{File: rel, Msg: "cannot read: " + cause(err)})
+		return out
+	}
+	rs, cs, perr := k8s.ParseBytes(rel, data, k8s.Options{})
+	out.Resources, out.Comments = rs, cs
+	if perr != nil {
+		out.Errors = append(out.Errors, asError(rel, perr))
+	}
+	return out
+}
+
+// runRules runs every rule over the graph, in parallel, recovering a rule's
+// panic into an internal error that names the rule.
+func runRules(g *graph.Graph, rs []*rules.Rule, workers int) ([]*rules.Finding, []parsers.Error) {
+	per := make([][]*rules.Finding, len(rs))
+	errs := make([]*parsers.Error, len(rs))
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for i, r := range rs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int, r *rules.Rule) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			p := rules.NewPass(g, r)
+			defer func() {
+				if v := recover(); v != nil {
+					errs[i] = &parsers.Error{File: "pvlint", Msg: fmt.Sprintf("internal error in rule %s (%s): %v\n%s", r.ID, r.Name, v, debug.Stack())}
+				}
+			}()
+			r.Check(p)
+			per[i] = p.Findings()
+		}(i, r)
+	}
+	wg.Wait()
+	var out []*rules.Finding
+	for _, f := range per {
+		out = append(out, f...)
+	}
+	var internal []parsers.Error
+	for _, e := range errs {
+		if e != nil {
+			internal = append(internal, *e)
+		}
+	}
+	return SortFindings(out), internal
+}
+
+// SortFindings orders findings by file, line, column, rule and message and
+// drops exact duplicates, so output is the same whatever the scheduling.
+func SortFindings(fs []*rules.Finding) []*rules.Finding {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Loc.File != b.Loc.File {
+			return a.Loc.File < b.Loc.File
+		}
+		if a.Loc.Line != b.Loc.Line {
+			return a.Loc.Line < b.Loc.Line
+		}
+		if a.Loc.Col != b.Loc.Col {
+			return a.Loc.Col < b.Loc.Col
+		}
+		if a.RuleID != b.RuleID {
+			return a.RuleID < b.RuleID
+		}
+		return a.Message < b.Message
+	})
+	out := fs[:0]
+	for i, f := range fs {
+		if i > 0 {
+			p := out[len(out)-1]
+			if p.RuleID == f.RuleID && p.Loc == f.Loc && p.Message == f.Message {
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func sortErrors(es []parsers.Error) []parsers.Error {
+	sort.SliceStable(es, func(i, j int) bool {
+		if es[i].File != es[j].File {
+			return es[i].File < es[j].File
+		}
+		return es[i].Line < es[j].Line
+	})
+	return es
+}
+
+// Blocking reports whether the result fails at threshold: any unsuppressed,
+// decided finding at or above it.
+func (r *Result) Blocking(threshold rules.Severity) int {
+	if threshold == rules.None {
+		return 0
+	}
+	n := 0
+	for _, f := range r.Findings {
+		if f.Suppression == nil && !f.Undecided && f.Severity >= threshold {
+			n++
+		}
+	}
+	return n
+}
+
+// Exit statuses.
+const (
+	ExitClean      = 0
+	ExitFindings   = 1
+	ExitUsage      = 2
+	ExitIncomplete = 3
+)
+
+// ExitCode applies the contract: 3 (incomplete) wins over 1 (findings).
+func (r *Result) ExitCode(threshold rules.Severity) int {
+	if len(r.Errors) > 0 {
+		return ExitIncomplete
+	}
+	if r.Blocking(threshold) > 0 {
+		return ExitFindings
+	}
+	return ExitClean
+}

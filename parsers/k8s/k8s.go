@@ -1,0 +1,340 @@
+// Package k8s parses Kubernetes manifests (YAML or JSON, many documents a
+// file, kind: List) into graph resources whose every field keeps its line
+// and column.
+package k8s
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/pvlint/pvlint/linter/graph"
+	"github.com/pvlint/pvlint/parsers"
+)
+
+// Options tune parsing. The zero value uses the limits in package parsers.
+type Options struct {
+	MaxNodes int // nodes one document may expand to (alias bombs); 0 = parsers.MaxNodes
+	MaxDepth int // nesting depth; 0 = parsers.MaxDepth
+	Source   graph.Source
+}
+
+// ParseBytes parses every document of data, a file named file (relative to
+// the repository root). Documents without apiVersion and kind are skipped.
+// On invalid input it returns the resources of the documents before the
+// fault and a parsers.Error naming the line when known.
+func ParseBytes(file string, data []byte, opt Options) ([]*graph.Resource, []graph.Comment, error) {
+	if opt.MaxNodes == 0 {
+		opt.MaxNodes = parsers.MaxNodes
+	}
+	if opt.MaxDepth == 0 {
+		opt.MaxDepth = parsers.MaxDepth
+	}
+	if err := checkText(data); err != nil {
+		return nil, nil, &parsers.Error{File: file, Msg: err.Error()}
+	}
+	comments := scanComments(file, data)
+	var out []*graph.Resource
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for doc := 0; ; doc++ {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return out, comments, yamlError(file, err)
+		}
+		c := converter{max: opt.MaxNodes, maxDepth: opt.MaxDepth}
+		root, err := c.convert(&n, 0)
+		if err != nil {
+			return out, comments, &parsers.Error{File: file, Line: n.Line, Msg: err.Error()}
+		}
+		if root == nil || root.Kind != graph.Map {
+			continue
+		}
+		out = appendObjects(out, file, doc, root, &n, opt.Source)
+	}
+	return out, comments, nil
+}
+
+// appendObjects adds root as a resource, or its items when it is a List kind.
+func appendObjects(out []*graph.Resource, file string, doc int, root *graph.Node, yn *yaml.Node, src graph.Source) []*graph.Resource {
+	apiVersion, _ := root.Get("apiVersion").Str()
+	kind, _ := root.Get("kind").Str()
+	if apiVersion == "" || kind == "" {
+		return out // values files, CI configs, compose files: not Kubernetes objects
+	}
+	if strings.HasSuffix(kind, "List") && root.Get("items") != nil {
+		for _, it := range root.Get("items").List() {
+			if it.Kind == graph.Map {
+				out = appendObjects(out, file, doc, it, nil, src)
+			}
+		}
+		return out
+	}
+	r := &graph.Resource{
+		Source:     src,
+		APIVersion: apiVersion,
+		Kind:       kind,
+		File:       file,
+		Doc:        doc,
+		Root:       root,
+		KindPos:    root.Get("kind").KeyPos,
+		Start:      firstPos(root),
+		End:        graph.Pos{Line: lastLine(root)},
+	}
+	r.Name, _ = root.Path("metadata", "name").Str()
+	if r.Name == "" {
+		if g, ok := root.Path("metadata", "generateName").Str(); ok {
+			r.Name = g + "*"
+		}
+	}
+	r.Namespace, _ = root.Path("metadata", "namespace").Str()
+	return append(out, r)
+}
+
+func firstPos(root *graph.Node) graph.Pos {
+	p := root.Pos
+	if len(root.Items) > 0 && !root.Items[0].KeyPos.IsZero() {
+		p = root.Items[0].KeyPos
+	}
+	return p
+}
+
+func lastLine(n *graph.Node) int {
+	max := n.Pos.Line
+	if n.KeyPos.Line > max {
+		max = n.KeyPos.Line
+	}
+	for _, it := range n.Items {
+		if l := lastLine(it); l > max {
+			max = l
+		}
+	}
+	return max
+}
+
+// checkText refuses input that is not text: NUL bytes or invalid UTF-8.
+func checkText(data []byte) error {
+	head := data
+	if len(head) > 8192 {
+		head = head[:8192]
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return errors.New("binary content (NUL byte); not a YAML or JSON file")
+	}
+	if !utf8.Valid(data) {
+		line := 1 + bytes.Count(data[:invalidUTF8Offset(data)], []byte("\n"))
+		return fmt.Errorf("line %d: invalid UTF-8", line)
+	}
+	return nil
+}
+
+func invalidUTF8Offset(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+func yamlError(file string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	e := &parsers.Error{File: file, Msg: "invalid YAML: " + msg}
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		e.Line, _ = strconv.Atoi(m[1])
+		e.Msg = "invalid YAML: " + strings.TrimSpace(yamlLine.ReplaceAllString(strings.TrimPrefix(msg, m[0]+":"), ""))
+		e.Msg = strings.TrimSuffix(e.Msg, ": ")
+	}
+	return e
+}
+
+// converter turns a yaml.Node into a graph.Node, expanding aliases within a
+// node budget so that an alias bomb ends in an error, not in memory blow-up.
+type converter struct {
+	n, max, maxDepth int
+}
+
+var errBudget = errors.New("document expands to too many nodes (YAML alias bomb?)")
+
+func (c *converter) convert(y *yaml.Node, depth int) (*graph.Node, error) {
+	if depth > c.maxDepth {
+		return nil, fmt.Errorf("line %d: nesting deeper than %d levels", y.Line, c.maxDepth)
+	}
+	c.n++
+	if c.n > c.max {
+		return nil, errBudget
+	}
+	pos := graph.Pos{Line: y.Line, Col: y.Column}
+	switch y.Kind {
+	case yaml.DocumentNode:
+		if len(y.Content) == 0 {
+			return nil, nil
+		}
+		return c.convert(y.Content[0], depth)
+	case yaml.AliasNode:
+		if y.Alias == nil {
+			return &graph.Node{Kind: graph.Null, Pos: pos}, nil
+		}
+		n, err := c.convert(y.Alias, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		return n, nil
+	case yaml.ScalarNode:
+		return c.scalar(y, pos), nil
+	case yaml.SequenceNode:
+		out := &graph.Node{Kind: graph.List, Pos: pos, Items: make([]*graph.Node, 0, len(y.Content))}
+		for _, it := range y.Content {
+			v, err := c.convert(it, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out.Items = append(out.Items, v)
+		}
+		return out, nil
+	case yaml.MappingNode:
+		out := &graph.Node{Kind: graph.Map, Pos: pos, Keys: make([]string, 0, len(y.Content)/2), Items: make([]*graph.Node, 0, len(y.Content)/2)}
+		for i := 0; i+1 < len(y.Content); i += 2 {
+			k, v := y.Content[i], y.Content[i+1]
+			if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag == "!!merge" {
+				if err := c.merge(out, v, depth); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			val, err := c.convert(v, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			key := k.Value
+			if k.Kind == yaml.AliasNode && k.Alias != nil {
+				key = k.Alias.Value
+			}
+			setKey(out, key, graph.Pos{Line: k.Line, Col: k.Column}, val)
+		}
+		return out, nil
+	}
+	return &graph.Node{Kind: graph.Null, Pos: pos}, nil
+}
+
+// setKey sets key, replacing an earlier value (the last duplicate wins, as
+// the API server's decoder does).
+func setKey(m *graph.Node, key string, keyPos graph.Pos, v *graph.Node) {
+	v.KeyPos = keyPos
+	for i, k := range m.Keys {
+		if k == key {
+			m.Items[i] = v
+			return
+		}
+	}
+	m.Keys = append(m.Keys, key)
+	m.Items = append(m.Items, v)
+}
+
+// merge applies a YAML merge key (<<: *anchor or a list of them); keys
+// already present win.
+func (c *converter) merge(out *graph.Node, v *yaml.Node, depth int) error {
+	var srcs []*yaml.Node
+	if v.Kind == yaml.SequenceNode {
+		srcs = v.Content
+	} else {
+		srcs = []*yaml.Node{v}
+	}
+	for _, s := range srcs {
+		m, err := c.convert(s, depth+1)
+		if err != nil {
+			return err
+		}
+		if m == nil || m.Kind != graph.Map {
+			continue
+		}
+		for i, k := range m.Keys {
+			if out.Get(k) == nil {
+				out.Keys = append(out.Keys, k)
+				out.Items = append(out.Items, m.Items[i])
+			}
+		}
+	}
+	return nil
+}
+
+func (c *converter) scalar(y *yaml.Node, pos graph.Pos) *graph.Node {
+	n := &graph.Node{Kind: graph.Scalar, Value: y.Value, Pos: pos}
+	switch y.ShortTag() {
+	case "!!null":
+		n.Kind = graph.Null
+	case "!!bool":
+		n.Tag = graph.TagBool
+	case "!!int":
+		n.Tag = graph.TagInt
+	case "!!float":
+		n.Tag = graph.TagFloat
+	}
+	return n
+}
+
+var directive = []byte("pvlint:")
+
+// scanComments finds "# ... pvlint:..." comments. A cheap byte scan: most
+// files have none.
+func scanComments(file string, data []byte) []graph.Comment {
+	if !bytes.Contains(data, directive) {
+		return nil
+	}
+	var out []graph.Comment
+	line := 0
+	for len(data) > 0 {
+		line++
+		i := bytes.IndexByte(data, '\n')
+		var l []byte
+		if i < 0 {
+			l, data = data, nil
+		} else {
+			l, data = data[:i], data[i+1:]
+		}
+		if !bytes.Contains(l, directive) {
+			continue
+		}
+		h := commentStart(l)
+		if h < 0 {
+			continue
+		}
+		text := strings.TrimSpace(string(l[h+1:]))
+		out = append(out, graph.Comment{File: file, Line: line, Col: h + 1, Text: text})
+	}
+	return out
+}
+
+// commentStart returns the index of the '#' that starts a comment on the
+// line, skipping '#' inside quotes, or -1.
+func commentStart(l []byte) int {
+	var quote byte
+	for i := 0; i < len(l); i++ {
+		ch := l[i]
+		switch {
+		case quote != 0:
+			if ch == quote {
+				quote = 0
+			}
+		case ch == '"' || ch == '\'':
+			quote = ch
+		case ch == '#' && (i == 0 || l[i-1] == ' ' || l[i-1] == '\t'):
+			return i
+		}
+	}
+	return -1
+}

@@ -1,0 +1,201 @@
+// Package rules holds pvlint's checks. A Rule is a value: its Meta (which
+// feeds docs, --explain and SARIF) and one Check that walks the graph and
+// reports through a Pass.
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pvlint/pvlint/linter/graph"
+)
+
+// Severity orders findings; the zero value is "none" (used by --fail-on none).
+type Severity uint8
+
+const (
+	None Severity = iota
+	Low
+	Medium
+	High
+	Critical
+)
+
+var severityNames = [...]string{"none", "low", "medium", "high", "critical"}
+
+func (s Severity) String() string {
+	if int(s) < len(severityNames) {
+		return severityNames[s]
+	}
+	return "unknown"
+}
+
+// ParseSeverity reads a severity name.
+func ParseSeverity(s string) (Severity, error) {
+	for i, n := range severityNames {
+		if strings.EqualFold(s, n) {
+			return Severity(i), nil
+		}
+	}
+	return None, fmt.Errorf("unknown severity %q (want critical, high, medium, low or none)", s)
+}
+
+// SecuritySeverity is the CVSS-like score GitHub code scanning reads from
+// SARIF's properties.security-severity.
+func (s Severity) SecuritySeverity() string {
+	switch s {
+	case Critical:
+		return "9.5"
+	case High:
+		return "8.0"
+	case Medium:
+		return "5.5"
+	case Low:
+		return "2.0"
+	}
+	return "0.0"
+}
+
+// Category groups rules in docs and listings.
+type Category string
+
+const (
+	CatEncryption Category = "encryption"
+	CatVolumes    Category = "volumes"
+	CatWorkload   Category = "workload"
+	CatRBAC       Category = "rbac"
+	CatAWS        Category = "aws"
+	CatGCP        Category = "gcp"
+	CatAzure      Category = "azure"
+)
+
+// Example is a bad or good snippet in one language ("yaml", "hcl", "helm").
+type Example struct {
+	Lang string
+	Code string
+}
+
+// Meta documents a rule. It is the single source of the docs pages, the
+// --explain text, the rules listing and the SARIF rule descriptors.
+type Meta struct {
+	ID          string   // PVL101; public and stable
+	Name        string   // kebab-case: storageclass-unencrypted
+	Title       string   // one line, no final period
+	Severity    Severity // default severity; a finding may raise it
+	Category    Category
+	Graph       bool   // the check follows edges between resources
+	Description string // what it finds and why it matters (markdown)
+	Remediation string // how to fix (markdown)
+	Bad, Good   []Example
+	References  []string // URLs
+}
+
+// Rule is a check with its documentation.
+type Rule struct {
+	Meta
+	Check func(*Pass)
+}
+
+// Related is a secondary location of a finding: another hop of a graph path.
+type Related struct {
+	Loc     graph.Location
+	Message string
+}
+
+// Finding is one problem a rule reported.
+type Finding struct {
+	RuleID      string
+	Severity    Severity
+	Message     string // the first sentence names the problem and the resource
+	Detail      string // optional extra text (e.g. the rendered Helm snippet)
+	Loc         graph.Location
+	Resource    *graph.Resource
+	RelatedLocs []Related
+	// Undecided marks a check that could not be decided because a value was
+	// unknown. Undecided findings are not failures; --fail-on-unknown turns
+	// them into notes.
+	Undecided bool
+	// Suppression is set by the linter when an ignore covers the finding.
+	Suppression *Suppression
+}
+
+// Suppression says why a finding is silenced.
+type Suppression struct {
+	Kind   string // "inSource" (comment or annotation) or "external" (config, baseline)
+	Reason string
+	Source string // where the ignore is written, e.g. "db.yaml:12" or ".pvlint.yaml"
+}
+
+// Fingerprint is stable across line moves: rule, resource identity and field path.
+func (f *Finding) Fingerprint() string {
+	id := ""
+	if f.Resource != nil {
+		id = f.Resource.Identity()
+	}
+	return f.RuleID + "|" + id + "|" + f.Loc.FieldPath
+}
+
+// Raise lifts the finding's severity to s (never lowers it).
+func (f *Finding) Raise(s Severity) *Finding {
+	if s > f.Severity {
+		f.Severity = s
+	}
+	return f
+}
+
+// Lower sets a lower severity (for narrowed cases such as resourceNames).
+func (f *Finding) Lower(s Severity) *Finding {
+	if s < f.Severity {
+		f.Severity = s
+	}
+	return f
+}
+
+// With sets the finding's severity.
+func (f *Finding) With(s Severity) *Finding {
+	f.Severity = s
+	return f
+}
+
+// Related adds a related location.
+func (f *Finding) Related(loc graph.Loc, format string, args ...any) *Finding {
+	l := loc.Resolve()
+	if l.File == "" {
+		return f
+	}
+	f.RelatedLocs = append(f.RelatedLocs, Related{Loc: l, Message: fmt.Sprintf(format, args...)})
+	return f
+}
+
+// Pass gives one rule the graph and collects what it reports.
+type Pass struct {
+	Graph *graph.Graph
+	Rule  *Rule
+	found []*Finding
+}
+
+// NewPass prepares a pass of rule over g.
+func NewPass(g *graph.Graph, r *Rule) *Pass { return &Pass{Graph: g, Rule: r} }
+
+// Findings returns what the pass reported.
+func (p *Pass) Findings() []*Finding { return p.found }
+
+// Report records a finding at loc with the rule's default severity.
+func (p *Pass) Report(loc graph.Loc, format string, args ...any) *Finding {
+	f := &Finding{
+		RuleID:   p.Rule.ID,
+		Severity: p.Rule.Severity,
+		Message:  fmt.Sprintf(format, args...),
+		Loc:      loc.Resolve(),
+		Resource: loc.Res,
+	}
+	p.found = append(p.found, f)
+	return f
+}
+
+// Undecided records a check that an unknown value kept from being decided.
+func (p *Pass) Undecided(loc graph.Loc, format string, args ...any) *Finding {
+	f := p.Report(loc, format, args...)
+	f.Undecided = true
+	return f
+}
