@@ -60,10 +60,11 @@ func (d *discoverer) errorf(abs, msg string) {
 
 // add takes one PATH argument.
 func (d *discoverer) add(arg string) {
-	abs, err := filepath.Abs(arg)
-	if err != nil {
-		d.errorf(arg, err.Error())
-		return
+	// Relative paths are taken from the root (the working directory unless
+	// Options.Root says otherwise).
+	abs := arg
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(d.root, arg)
 	}
 	st, err := os.Stat(abs)
 	if err != nil {

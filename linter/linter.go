@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"sort"
 	"sync"
 
@@ -241,7 +240,7 @@ func runRules(g *graph.Graph, rs []*rules.Rule, workers int) ([]*rules.Finding, 
 			p := rules.NewPass(g, r)
 			defer func() {
 				if v := recover(); v != nil {
-					errs[i] = &parsers.Error{File: "pvlint", Msg: fmt.Sprintf("internal error in rule %s (%s): %v\n%s", r.ID, r.Name, v, debug.Stack())}
+					errs[i] = &parsers.Error{File: "pvlint", Msg: fmt.Sprintf("internal error in rule %s (%s): %v (please report it)", r.ID, r.Name, v)}
 				}
 			}()
 			r.Check(p)

@@ -45,6 +45,9 @@ type flags struct {
 	releaseName, kubeVersion        string
 	apiVersions                     []string
 	varFiles, vars                  []string
+
+	supp suppressFlags // suppress_flags.go: config, baseline, ignores
+	docs docFlags      // doc_flags.go: --list-rules, --explain
 }
 
 // usageError is a usage or configuration problem: exit status 2.
@@ -111,6 +114,8 @@ parsed or rendered; 3 wins over 1).`,
 	fl.StringSliceVar(&f.apiVersions, "api-versions", nil, "extra API versions for .Capabilities.APIVersions")
 	fl.StringArrayVar(&f.varFiles, "var-file", nil, "Terraform variables file for every root module (repeatable)")
 	fl.StringArrayVar(&f.vars, "var", nil, "Terraform variable NAME=VALUE (repeatable; wins over files)")
+	f.supp.register(fl)
+	f.docs.register(fl)
 
 	if err := cmd.Execute(); err != nil {
 		fmt.Fprintln(stderr, "pvlint:", err)
@@ -124,6 +129,9 @@ parsed or rendered; 3 wins over 1).`,
 }
 
 func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	if handled, code, err := f.docs.handle(cmd, stdout); handled {
+		return code, err
+	}
 	threshold, err := rules.ParseSeverity(f.failOn)
 	if err != nil {
 		return linter.ExitUsage, usageError{fmt.Errorf("--fail-on: %w", err)}
@@ -162,9 +170,17 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 	if !f.quiet && isTerminal(stderr) {
 		opt.Progress = progressLine(stderr)
 	}
+	// Configuration file, suppressions and baseline adjust opt (and the
+	// threshold when the config sets fail-on and the flag was not given).
+	if err := f.supp.apply(cmd, &opt, &threshold); err != nil {
+		return linter.ExitUsage, usageError{err}
+	}
 	res, err := linter.Run(opt)
 	if err != nil {
 		return linter.ExitUsage, usageError{err}
+	}
+	if done, code, err := f.supp.after(res, stderr); done {
+		return code, err
 	}
 	if opt.Progress != nil {
 		fmt.Fprint(stderr, "\r\033[K")

@@ -1,0 +1,42 @@
+# pvlint — everyday targets. `make test` is what CI runs (through .ci/run).
+GO      ?= go
+BIN     ?= bin/pvlint
+PKGS    := ./...
+# The race detector runs on the packages where goroutines meet (the linter's
+# worker pools); the heavy Helm/Terraform packages run without it to keep CI
+# well inside its time budget.
+RACE_PKGS := ./linter/ ./linter/graph/ ./parsers/k8s/ ./rules/ ./cmd/...
+
+.PHONY: all build test vet fmt-check unit race bench demo docs integration compare fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/pvlint
+
+test: fmt-check vet unit race
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './vendor/*')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+unit:
+	$(GO) test -count=1 $(PKGS)
+
+race:
+	$(GO) test -count=1 -race $(RACE_PKGS)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./linter/ ./parsers/...
+
+demo:
+	$(GO) run ./cmd/pvlint testdata/demo
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParseBytes -fuzztime 30s ./parsers/k8s/
+
+clean:
+	rm -rf bin

@@ -1,0 +1,261 @@
+package linter
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/pvlint/pvlint/linter/graph"
+	"github.com/pvlint/pvlint/rules"
+)
+
+// everyPod reports each Pod: enough to see which files were scanned.
+var everyPod = &rules.Rule{
+	Meta: rules.Meta{ID: "PVL999", Name: "every-pod", Title: "Test rule", Severity: rules.High},
+	Check: func(p *rules.Pass) {
+		for _, r := range p.Graph.OfKind("Pod") {
+			p.Report(r.At("metadata", "name"), "Pod %s.", r.Name)
+		}
+	},
+}
+
+func pod(name string) string {
+	return fmt.Sprintf("apiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\nspec:\n  containers: [{name: c, image: x}]\n", name)
+}
+
+func write(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func files(res *Result) []string {
+	var out []string
+	for _, f := range res.Findings {
+		out = append(out, fmt.Sprintf("%s:%d", f.Loc.File, f.Loc.Line))
+	}
+	return out
+}
+
+func errorsOf(res *Result) []string {
+	var out []string
+	for _, e := range res.Errors {
+		out = append(out, e.Error())
+	}
+	return out
+}
+
+func TestDiscoverySkipsNonSourceDirs(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"app/pod.yaml":                   pod("a"),
+		".git/pod.yaml":                  pod("git"),
+		"node_modules/x/pod.yaml":        pod("nm"),
+		"vendor/pod.yaml":                pod("vendor"),
+		"infra/.terraform/m/pod.yaml":    pod("tf"),
+		"app/values.yaml":                "replicaCount: 1\n",
+		".github/workflows/ci.yaml":      "on: push\njobs: {}\n",
+		"chart/Chart.yaml":               "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+		"chart/templates/pod.yaml":       "{{ if .Values.x }}\n" + pod("tpl") + "{{ end }}\n",
+		"docs/readme.md":                 "# not scanned\n",
+		"app/nested/deeper/pod.yml":      pod("b"),
+		"app/list.json":                  `{"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "j"}}]}`,
+		"app/package.json":               `{"name": "not-kubernetes"}`,
+		"app/nested/deeper/notes.txt":    "x",
+		"app/nested/deeper/empty.yaml":   "",
+		"app/nested/deeper/comment.yaml": "# only a comment\n",
+	})
+	res, err := Run(Options{Root: root, Paths: []string{"."}, Rules: []*rules.Rule{everyPod}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := files(res)
+	want := []string{"app/list.json:1", "app/nested/deeper/pod.yml:4", "app/pod.yaml:4"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings in %v, want %v", got, want)
+	}
+	if res.Charts != 1 {
+		t.Errorf("charts = %d, want 1 (the chart folder is left to the Helm parser)", res.Charts)
+	}
+	for _, e := range res.Errors {
+		if !strings.HasPrefix(e.File, "chart") {
+			t.Errorf("unexpected error %v", e)
+		}
+	}
+
+	res, err = Run(Options{Root: root, Paths: []string{"."}, Rules: []*rules.Rule{everyPod}, AllDirs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(res.Findings); n != 7 {
+		t.Errorf("--all-dirs: %d findings (%v), want 7", n, files(res))
+	}
+}
+
+func TestExcludeAndExplicitFile(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{"a/pod.yaml": pod("a"), "b/pod.yaml": pod("b")})
+	res, _ := Run(Options{Root: root, Paths: []string{"."}, Rules: []*rules.Rule{everyPod},
+		Exclude: func(rel string) bool { return rel == "b" }})
+	if got := files(res); !reflect.DeepEqual(got, []string{"a/pod.yaml:4"}) {
+		t.Errorf("exclude: %v", got)
+	}
+	res, _ = Run(Options{Root: root, Paths: []string{filepath.Join(root, "b/pod.yaml")}, Rules: []*rules.Rule{everyPod}})
+	if got := files(res); !reflect.DeepEqual(got, []string{"b/pod.yaml:4"}) {
+		t.Errorf("explicit file: %v", got)
+	}
+	res, _ = Run(Options{Root: root, Paths: []string{filepath.Join(root, "missing.yaml"), filepath.Join(root, "a")}, Rules: []*rules.Rule{everyPod}})
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Error(), "missing.yaml") || len(res.Findings) != 1 {
+		t.Errorf("a missing path is an error and the rest is scanned: %v %v", errorsOf(res), files(res))
+	}
+	if res.ExitCode(rules.Low) != ExitIncomplete {
+		t.Errorf("exit %d, want 3: an incomplete scan never looks clean", res.ExitCode(rules.Low))
+	}
+}
+
+func TestSymlinks(t *testing.T) {
+	outside := t.TempDir()
+	write(t, outside, map[string]string{"secret.yaml": pod("outside")})
+	root := t.TempDir()
+	write(t, root, map[string]string{"real/pod.yaml": pod("inside")})
+	must(t, os.Symlink(filepath.Join(outside, "secret.yaml"), filepath.Join(root, "escape.yaml")))
+	must(t, os.Symlink(filepath.Join(root, "loop-b.yaml"), filepath.Join(root, "loop-a.yaml")))
+	must(t, os.Symlink(filepath.Join(root, "loop-a.yaml"), filepath.Join(root, "loop-b.yaml")))
+	must(t, os.Symlink(filepath.Join(root, "real"), filepath.Join(root, "dirlink")))
+	must(t, os.Symlink(filepath.Join(root, "real", "pod.yaml"), filepath.Join(root, "alias.yaml")))
+	must(t, os.Symlink(root, filepath.Join(root, "real", "up")))
+
+	res, err := Run(Options{Root: root, Paths: []string{"."}, Rules: []*rules.Rule{everyPod}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The in-tree file is scanned once, under whichever name the walk meets first.
+	if got := files(res); len(got) != 1 {
+		t.Errorf("findings %v: the in-tree pod once, nothing from outside", got)
+	}
+	errs := strings.Join(errorsOf(res), "\n")
+	for _, want := range []string{"escape.yaml: symbolic link points outside the scanned tree", "loop-a.yaml: symbolic link cannot be resolved", "loop-b.yaml"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("errors %q should contain %q", errs, want)
+		}
+	}
+	if res.ExitCode(rules.Low) != ExitIncomplete {
+		t.Errorf("exit %d, want 3", res.ExitCode(rules.Low))
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBrokenFilesDoNotStopTheScan(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"good.yaml":    pod("good"),
+		"invalid.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a: b\n",
+		"binary.yaml":  "\x00\x01\x02\x03ELF",
+		"utf8.yaml":    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \xff\n",
+		"zz.yaml":      pod("last"),
+	})
+	res, err := Run(Options{Root: root, Paths: []string{"."}, Rules: []*rules.Rule{everyPod}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := files(res); !reflect.DeepEqual(got, []string{"good.yaml:4", "zz.yaml:4"}) {
+		t.Errorf("findings %v", got)
+	}
+	errs := errorsOf(res)
+	want := []string{"binary.yaml: binary content (NUL byte); not a YAML or JSON file", "invalid.yaml:4: invalid YAML", "utf8.yaml: line 4: invalid UTF-8"}
+	if len(errs) != 3 {
+		t.Fatalf("errors %q", errs)
+	}
+	for i := range want {
+		if !strings.HasPrefix(errs[i], want[i]) {
+			t.Errorf("error %q, want prefix %q", errs[i], want[i])
+		}
+	}
+}
+
+func TestFileSizeLimit(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{"big.yaml": strings.Repeat(pod("p")+"---\n", 2000), "small.yaml": pod("s")})
+	res, _ := Run(Options{Root: root, Paths: []string{"."}, Rules: []*rules.Rule{everyPod}, MaxFileBytes: 10_000})
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Error(), "big.yaml: file is") || len(res.Findings) != 1 {
+		t.Errorf("errors %v findings %v", errorsOf(res), files(res))
+	}
+}
+
+func TestStdin(t *testing.T) {
+	res, err := Run(Options{Root: t.TempDir(), Paths: []string{"-"}, Stdin: strings.NewReader(pod("in")), Rules: []*rules.Rule{everyPod}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := files(res); !reflect.DeepEqual(got, []string{"stdin:4"}) {
+		t.Errorf("stdin: %v", got)
+	}
+}
+
+func TestDeterministicWhateverTheWorkers(t *testing.T) {
+	root := t.TempDir()
+	m := map[string]string{}
+	for i := 0; i < 60; i++ {
+		m[fmt.Sprintf("d%d/p%d.yaml", i%7, i)] = pod(fmt.Sprintf("p%d", i)) + "---\n" + pod(fmt.Sprintf("q%d", i))
+	}
+	write(t, root, m)
+	var first []string
+	for _, w := range []int{1, 2, 8} {
+		res, err := Run(Options{Root: root, Paths: []string{"."}, Rules: []*rules.Rule{everyPod, everyPod}, Workers: w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := files(res)
+		if len(got) != 120 {
+			t.Fatalf("workers %d: %d findings (duplicates must be dropped)", w, len(got))
+		}
+		if first == nil {
+			first = got
+		} else if !reflect.DeepEqual(first, got) {
+			t.Errorf("workers %d: order differs", w)
+		}
+	}
+}
+
+func TestRulePanicIsAnInternalError(t *testing.T) {
+	boom := &rules.Rule{Meta: rules.Meta{ID: "PVL998", Name: "boom"}, Check: func(p *rules.Pass) { panic("kaboom") }}
+	root := t.TempDir()
+	write(t, root, map[string]string{"p.yaml": pod("a")})
+	res, _ := Run(Options{Root: root, Paths: []string{"."}, Rules: []*rules.Rule{boom, everyPod}})
+	if len(res.Findings) != 1 || len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Msg, "internal error in rule PVL998") {
+		t.Errorf("findings %v errors %v", files(res), errorsOf(res))
+	}
+}
+
+func TestNamespaceDefaulting(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{"p.yaml": pod("a") + "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: sc, namespace: ignored}\n"})
+	res, _ := Run(Options{Root: root, Paths: []string{"."}, Namespace: "team"})
+	if res.Graph.Kube("Pod", "team", "a") == nil || res.Graph.Kube("StorageClass", "", "sc") == nil {
+		t.Errorf("namespaces not defaulted: %v", keys(res.Graph))
+	}
+}
+
+func keys(g *graph.Graph) []string {
+	var out []string
+	for _, r := range g.Resources {
+		out = append(out, r.Key())
+	}
+	return out
+}
