@@ -198,8 +198,12 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 	for _, r := range all {
 		rep.Rules = append(rep.Rules, r.Meta)
 	}
-	for _, e := range res.Errors {
-		fmt.Fprintln(stderr, "error:", e.Error())
+	// Input errors always reach standard error, except when the text report
+	// itself is going to the same terminal (it lists them already).
+	if !(f.format == "text" && f.output == "" && isTerminal(stdout) && isTerminal(stderr)) {
+		for _, e := range res.Errors {
+			fmt.Fprintln(stderr, "error:", e.Error())
+		}
 	}
 	if !f.quiet && (f.verbose || f.format != "text") {
 		for _, n := range res.Notices {

@@ -1,0 +1,188 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/pvlint/pvlint/rules"
+)
+
+// jsonWriter writes the stable machine-readable report documented in
+// docs/json-format.md. Structs, not maps, fix the key order; every key is
+// always present and lists are [] rather than null, so consumers need no
+// special cases. Bump jsonFormatVersion on any incompatible change.
+type jsonWriter struct{}
+
+const jsonFormatVersion = 1
+
+type jsonReport struct {
+	Version  int           `json:"version"`
+	Tool     jsonTool      `json:"tool"`
+	Summary  jsonSummary   `json:"summary"`
+	Findings []jsonFinding `json:"findings"`
+	Errors   []jsonError   `json:"errors"`
+	Notices  []jsonNotice  `json:"notices"`
+}
+
+type jsonTool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+type jsonSummary struct {
+	Findings   int            `json:"findings"`
+	BySeverity jsonSeverities `json:"by_severity"`
+	Suppressed int            `json:"suppressed"`
+	Undecided  int            `json:"undecided"`
+	Errors     int            `json:"errors"`
+	Complete   bool           `json:"complete"`
+	Files      int            `json:"files"`
+	Resources  int            `json:"resources"`
+	Charts     int            `json:"charts"`
+	Modules    int            `json:"modules"`
+}
+
+type jsonSeverities struct {
+	Critical int `json:"critical"`
+	High     int `json:"high"`
+	Medium   int `json:"medium"`
+	Low      int `json:"low"`
+}
+
+type jsonFinding struct {
+	RuleID      string          `json:"rule_id"`
+	RuleName    string          `json:"rule_name"`
+	Severity    string          `json:"severity"`
+	Message     string          `json:"message"`
+	Detail      string          `json:"detail"`
+	File        string          `json:"file"`
+	Line        int             `json:"line"`
+	Column      int             `json:"column"`
+	FieldPath   string          `json:"field_path"`
+	Precision   string          `json:"precision"`
+	Resource    *jsonResource   `json:"resource"`
+	Related     []jsonRelated   `json:"related"`
+	Fingerprint string          `json:"fingerprint"`
+	Suppressed  *jsonSuppressed `json:"suppressed"`
+	Undecided   bool            `json:"undecided"`
+}
+
+type jsonResource struct {
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	Source    string `json:"source"`
+	Address   string `json:"address"`
+}
+
+type jsonRelated struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Message string `json:"message"`
+}
+
+type jsonSuppressed struct {
+	Kind   string `json:"kind"`
+	Reason string `json:"reason"`
+	Source string `json:"source"`
+}
+
+type jsonError struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Message string `json:"message"`
+}
+
+type jsonNotice struct {
+	File    string `json:"file"`
+	Message string `json:"message"`
+}
+
+func (jsonWriter) Write(w io.Writer, r *Report) error {
+	c := countFindings(r.Findings)
+	out := jsonReport{
+		Version: jsonFormatVersion,
+		Tool:    jsonTool{Name: "pvlint", Version: r.Version},
+		Summary: jsonSummary{
+			Findings: c.Findings,
+			BySeverity: jsonSeverities{
+				Critical: c.BySeverity[rules.Critical],
+				High:     c.BySeverity[rules.High],
+				Medium:   c.BySeverity[rules.Medium],
+				Low:      c.BySeverity[rules.Low],
+			},
+			Suppressed: c.Suppressed,
+			Undecided:  c.Undecided,
+			Errors:     len(r.Errors),
+			Complete:   len(r.Errors) == 0,
+			Files:      r.Stats.Files,
+			Resources:  r.Stats.Resources,
+			Charts:     r.Stats.Charts,
+			Modules:    r.Stats.Modules,
+		},
+		Findings: []jsonFinding{},
+		Errors:   []jsonError{},
+		Notices:  []jsonNotice{},
+	}
+	idx := ruleIndex(r.Rules)
+	for _, f := range r.Findings {
+		if !r.shown(f) {
+			continue
+		}
+		out.Findings = append(out.Findings, toJSONFinding(f, r.Rules, idx))
+	}
+	for _, e := range r.Errors {
+		out.Errors = append(out.Errors, jsonError{File: e.File, Line: e.Line, Column: e.Col, Message: e.Msg})
+	}
+	for _, n := range r.Notices {
+		out.Notices = append(out.Notices, jsonNotice{File: n.File, Message: n.Msg})
+	}
+	return writeJSON(w, out)
+}
+
+func toJSONFinding(f *rules.Finding, ms []rules.Meta, idx map[string]int) jsonFinding {
+	jf := jsonFinding{
+		RuleID:      f.RuleID,
+		Severity:    f.Severity.String(),
+		Message:     f.Message,
+		Detail:      f.Detail,
+		File:        f.Loc.File,
+		Line:        f.Loc.Line,
+		Column:      f.Loc.Col,
+		FieldPath:   f.Loc.FieldPath,
+		Precision:   f.Loc.Precision.String(),
+		Related:     []jsonRelated{},
+		Fingerprint: f.Fingerprint(),
+		Undecided:   f.Undecided,
+	}
+	if i, ok := idx[f.RuleID]; ok {
+		jf.RuleName = ms[i].Name
+	}
+	if res := f.Resource; res != nil {
+		jf.Resource = &jsonResource{
+			Kind:      res.Kind,
+			Namespace: res.Namespace,
+			Name:      res.Name,
+			Source:    res.Source.String(),
+			Address:   res.Origin.Address,
+		}
+	}
+	for _, rel := range f.RelatedLocs {
+		jf.Related = append(jf.Related, jsonRelated{File: rel.Loc.File, Line: rel.Loc.Line, Column: rel.Loc.Col, Message: rel.Message})
+	}
+	if s := f.Suppression; s != nil {
+		jf.Suppressed = &jsonSuppressed{Kind: s.Kind, Reason: s.Reason, Source: s.Source}
+	}
+	return jf
+}
+
+// writeJSON indents by two spaces, ends with a newline and leaves <, > and &
+// readable: the output is never embedded in HTML.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

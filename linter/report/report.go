@@ -1,0 +1,237 @@
+// Package report writes the result of a scan in one of pvlint's output
+// formats: text for people, json for scripts, sarif for code scanning and
+// github for workflow annotations. Each format is one file behind Writer.
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/rules"
+)
+
+// Stats counts what a scan read.
+type Stats struct{ Files, Resources, Charts, Modules int }
+
+// Report is everything a Writer needs: the enabled rules, the findings in
+// report order and the inputs that failed.
+type Report struct {
+	Version  string           // pvlint version
+	Rules    []rules.Meta     // every enabled rule, sorted by ID
+	Findings []*rules.Finding // sorted by file, line, column, rule; includes suppressed and undecided ones
+	Errors   []parsers.Error  // inputs that failed (the scan is incomplete)
+	Notices  []parsers.Notice
+	Stats    Stats
+
+	ShowSuppressed bool // text and json: include suppressed findings
+	ShowUndecided  bool // include undecided checks as notes
+	// DocsBaseURL is where the rule pages live, ending in a slash; a rule's
+	// help URI is DocsBaseURL + ID + ".md". Empty means no links.
+	DocsBaseURL string
+}
+
+// Writer writes a Report in one format.
+type Writer interface {
+	Write(w io.Writer, r *Report) error
+}
+
+// Formats lists the names New accepts, for flag help.
+func Formats() []string { return []string{"text", "json", "sarif", "github"} }
+
+// New returns the Writer for a format. color applies to text only; the
+// caller decides it (a terminal, and NO_COLOR unset).
+func New(format string, color bool) (Writer, error) {
+	switch format {
+	case "text":
+		return textWriter{color: color}, nil
+	case "json":
+		return jsonWriter{}, nil
+	case "sarif":
+		return sarifWriter{}, nil
+	case "github":
+		return githubWriter{}, nil
+	}
+	return nil, fmt.Errorf("unknown output format %q (want text, json, sarif or github)", format)
+}
+
+// state sorts a finding into the one bucket it is counted in. An undecided
+// check is undecided whether or not an ignore also covers it: it is never a
+// failure either way.
+type state uint8
+
+const (
+	active state = iota
+	suppressed
+	undecided
+)
+
+func stateOf(f *rules.Finding) state {
+	switch {
+	case f.Undecided:
+		return undecided
+	case f.Suppression != nil:
+		return suppressed
+	}
+	return active
+}
+
+// shown reports whether a text or json report lists the finding.
+func (r *Report) shown(f *rules.Finding) bool {
+	if f.Undecided && !r.ShowUndecided {
+		return false
+	}
+	if f.Suppression != nil && !r.ShowSuppressed {
+		return false
+	}
+	return true
+}
+
+// counts is the summary every format prints.
+type counts struct {
+	Findings   int // active findings, the ones that fail a build
+	BySeverity [rules.Critical + 1]int
+	Suppressed int
+	Undecided  int
+}
+
+func countFindings(fs []*rules.Finding) counts {
+	var c counts
+	for _, f := range fs {
+		switch stateOf(f) {
+		case active:
+			c.Findings++
+			if f.Severity <= rules.Critical {
+				c.BySeverity[f.Severity]++
+			}
+		case suppressed:
+			c.Suppressed++
+		case undecided:
+			c.Undecided++
+		}
+	}
+	return c
+}
+
+// severitiesDesc lists the severities a summary counts, most severe first.
+var severitiesDesc = []rules.Severity{rules.Critical, rules.High, rules.Medium, rules.Low}
+
+// summaryLine is the last line of a text report, e.g.
+// "12 findings (2 critical, 5 high, 4 medium, 1 low), 3 suppressed; 41 files, 187 resources scanned; 1 input failed."
+func summaryLine(r *Report) string {
+	c := countFindings(r.Findings)
+	var b strings.Builder
+	if c.Findings == 0 {
+		b.WriteString("No findings")
+	} else {
+		b.WriteString(plural(c.Findings, "finding"))
+		var parts []string
+		for _, s := range severitiesDesc {
+			if n := c.BySeverity[s]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", n, s))
+			}
+		}
+		if len(parts) > 0 {
+			b.WriteString(" (" + strings.Join(parts, ", ") + ")")
+		}
+	}
+	if c.Suppressed > 0 {
+		fmt.Fprintf(&b, ", %d suppressed", c.Suppressed)
+	}
+	if c.Undecided > 0 {
+		fmt.Fprintf(&b, ", %d undecided", c.Undecided)
+	}
+	fmt.Fprintf(&b, "; %s, %s scanned", plural(r.Stats.Files, "file"), plural(r.Stats.Resources, "resource"))
+	if n := len(r.Errors); n > 0 {
+		fmt.Fprintf(&b, "; %s failed", plural(n, "input"))
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// level is the SARIF level of a severity, also used for GitHub annotations.
+func level(s rules.Severity) string {
+	switch s {
+	case rules.Critical, rules.High:
+		return "error"
+	case rules.Medium:
+		return "warning"
+	}
+	return "note"
+}
+
+// ruleIndex finds rule metadata by ID.
+func ruleIndex(ms []rules.Meta) map[string]int {
+	idx := make(map[string]int, len(ms))
+	for i, m := range ms {
+		idx[m.ID] = i
+	}
+	return idx
+}
+
+// firstSentence is the part of a message that names the problem and the
+// resource: up to the first ". " (or a line break).
+func firstSentence(msg string) string {
+	msg = strings.TrimSpace(msg)
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	if i := strings.Index(msg, ". "); i >= 0 {
+		return msg[:i+1]
+	}
+	return msg
+}
+
+// truncate cuts s to at most n bytes on a rune boundary, marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	const mark = "… (truncated)"
+	cut := n - len(mark)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + mark
+}
+
+// sanitize makes text from scanned files safe to print on a terminal or in a
+// log: control characters (an ANSI escape in a resource name, a carriage
+// return that rewrites the line) are shown escaped instead of acted on.
+func sanitize(s string) string {
+	clean := true
+	for _, r := range s {
+		if isControl(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case isControl(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }

@@ -1,0 +1,281 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/rules"
+)
+
+// sarifWriter writes SARIF 2.1.0 for GitHub code scanning and other SARIF
+// viewers, with go-sarif v3's object model.
+//
+// go-sarif v3 can express everything pvlint writes, but its generated types
+// always emit some members that have a spec default ("index": -1,
+// "byteOffset": -1, "rank": -1, empty arrays such as "annotations": []).
+// They are valid against the schema and mean "not given", so the output is
+// larger than a hand-written one but equivalent; the golden tests validate
+// every file against the SARIF schema.
+type sarifWriter struct{}
+
+const (
+	sarifSchema     = "https://json.schemastore.org/sarif-2.1.0.json"
+	informationURI  = "https://github.com/pvlint/pvlint"
+	srcRoot         = "%SRCROOT%"
+	fingerprintKey  = "pvlint/v1"
+	maxMessageBytes = 4000 // GitHub accepts more; beyond this a message is noise
+	maxRelated      = 50
+)
+
+func (sarifWriter) Write(w io.Writer, r *Report) error {
+	log := sarif.NewReport()
+	log.Schema = sarifSchema
+
+	run := sarif.NewRunWithInformationURI("pvlint", informationURI)
+	driver := run.Tool.Driver
+	if r.Version != "" {
+		driver.WithVersion(r.Version)
+		if sv := semanticVersion(r.Version); sv != "" {
+			driver.WithSemanticVersion(sv)
+		}
+	}
+
+	metas := sarifRules(r)
+	idx := ruleIndex(metas)
+	for _, m := range metas {
+		driver.AddRule(sarifRule(m, r.DocsBaseURL))
+	}
+
+	// The repository root is where the scan ran; its absolute path is left
+	// out so that the output does not depend on the machine. (NewRun leaves
+	// the map nil, so AddOriginalUriBaseId would panic.)
+	run.WithOriginalUriBaseIds(map[string]sarif.ArtifactLocation{
+		srcRoot: *sarif.NewArtifactLocation().WithDescription(sarif.NewTextMessage("The root of the scanned repository.")),
+	})
+	run.WithAutomationDetails(sarif.NewRunAutomationDetails().WithID("pvlint/"))
+
+	inv := sarif.NewInvocation().WithExecutionSuccessful(len(r.Errors) == 0)
+	for _, e := range r.Errors {
+		inv.AddToolExecutionNotification(errorNotification(e))
+	}
+	for _, n := range r.Notices {
+		inv.AddToolExecutionNotification(noticeNotification(n))
+	}
+
+	for _, f := range r.Findings {
+		i := idx[f.RuleID]
+		if f.Undecided && !r.ShowUndecided {
+			inv.AddToolExecutionNotification(undecidedNotification(f, i))
+			continue
+		}
+		run.AddResult(sarifResult(f, i))
+	}
+	run.AddInvocation(inv)
+	log.AddRun(run)
+	return writeJSON(w, log)
+}
+
+// sarifRules is every enabled rule, then (sorted) any rule a finding names
+// that is not among them, so that every result has a valid ruleIndex.
+func sarifRules(r *Report) []rules.Meta {
+	metas := slices.Clone(r.Rules)
+	known := ruleIndex(metas)
+	var extra []string
+	for _, f := range r.Findings {
+		if _, ok := known[f.RuleID]; !ok {
+			known[f.RuleID] = -1
+			extra = append(extra, f.RuleID)
+		}
+	}
+	slices.Sort(extra)
+	for _, id := range extra {
+		metas = append(metas, rules.Meta{ID: id})
+	}
+	return metas
+}
+
+func sarifRule(m rules.Meta, docsBaseURL string) *sarif.ReportingDescriptor {
+	d := sarif.NewRule(m.ID)
+	if m.Name == "" { // a rule the report has no metadata for
+		return d
+	}
+	d.WithName(m.Name).
+		WithShortDescription(sarif.NewMultiformatMessageString().WithText(m.Title)).
+		WithFullDescription(sarif.NewMultiformatMessageString().WithText(firstParagraph(m.Description, m.Title))).
+		WithHelp(sarif.NewMultiformatMessageString().
+			WithText(rules.HelpText(m)).
+			WithMarkdown(rules.HelpMarkdown(m, docsBaseURL))).
+		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(level(m.Severity)))
+	if docsBaseURL != "" {
+		d.WithHelpURI(docsBaseURL + m.ID + ".md")
+	}
+	props := sarif.NewPropertyBag().
+		Add("security-severity", m.Severity.SecuritySeverity()).
+		Add("precision", "high")
+	props.WithTags(ruleTags(m))
+	return d.WithProperties(props)
+}
+
+// ruleTags feed GitHub's filters: "security" puts the alerts among security
+// alerts, and the category narrows them.
+func ruleTags(m rules.Meta) []string {
+	tags := []string{"security"}
+	if m.Category != "" {
+		tags = append(tags, string(m.Category))
+	}
+	return append(tags, "storage")
+}
+
+func sarifResult(f *rules.Finding, ruleIdx int) *sarif.Result {
+	lvl := level(f.Severity)
+	if f.Undecided {
+		lvl = "note"
+	}
+	res := sarif.NewRuleResult(f.RuleID).
+		WithRuleIndex(ruleIdx).
+		WithLevel(lvl).
+		WithMessage(sarif.NewTextMessage(resultMessage(f))).
+		WithPartialFingerprints(map[string]string{fingerprintKey: fingerprintHash(f)})
+	if f.Loc.File != "" {
+		res.AddLocation(sarifLocation(f.Loc.File, f.Loc.Line, f.Loc.Col))
+	}
+	for i, rel := range f.RelatedLocs {
+		if i == maxRelated {
+			break
+		}
+		loc := sarifLocation(rel.Loc.File, rel.Loc.Line, rel.Loc.Col).
+			WithID(i + 1).
+			WithMessage(sarif.NewTextMessage(rel.Message))
+		res.AddRelatedLocation(loc)
+	}
+	props := sarif.NewPropertyBag().
+		Add("security-severity", f.Severity.SecuritySeverity()).
+		Add("pvlint-precision", f.Loc.Precision.String())
+	if f.Resource != nil {
+		props.Add("resource", f.Resource.Identity())
+	}
+	if f.Undecided {
+		props.Add("pvlint-undecided", true)
+	}
+	res.WithProperties(props)
+	if s := f.Suppression; s != nil {
+		sup := sarif.NewSuppression().WithKind(suppressionKind(s.Kind)).WithStatus("accepted")
+		if s.Reason != "" {
+			sup.WithJustification(s.Reason)
+		}
+		res.AddSuppression(sup)
+	}
+	return res
+}
+
+// resultMessage is the finding's message, then its detail; GitHub shows the
+// first sentence as the alert title.
+func resultMessage(f *rules.Finding) string {
+	msg := f.Message
+	if f.Detail != "" {
+		msg += "\n\n" + f.Detail
+	}
+	return truncate(msg, maxMessageBytes)
+}
+
+// fingerprintHash hashes the line-independent identity of a finding, so that
+// code scanning tracks an alert across edits that move it.
+func fingerprintHash(f *rules.Finding) string {
+	sum := sha256.Sum256([]byte(f.Fingerprint()))
+	return hex.EncodeToString(sum[:])
+}
+
+func suppressionKind(k string) string {
+	if k == "inSource" {
+		return "inSource"
+	}
+	return "external" // config files and baselines live outside the source
+}
+
+func sarifLocation(file string, line, col int) *sarif.Location {
+	phys := sarif.NewPhysicalLocation().WithArtifactLocation(artifact(file))
+	if line > 0 {
+		region := sarif.NewRegion().WithStartLine(line)
+		if col > 0 {
+			region.WithStartColumn(col)
+		}
+		phys.WithRegion(region)
+	}
+	return sarif.NewLocationWithPhysicalLocation(phys)
+}
+
+func artifact(file string) *sarif.ArtifactLocation {
+	return sarif.NewArtifactLocation().WithURI(relativeURI(file)).WithURIBaseID(srcRoot)
+}
+
+// relativeURI turns a repository-relative path into a URI reference: spaces
+// and % are escaped, and a first segment with a colon is kept from reading
+// as a scheme.
+func relativeURI(file string) string {
+	return (&url.URL{Path: file}).String()
+}
+
+func errorNotification(e parsers.Error) *sarif.Notification {
+	n := sarif.NewNotification().WithLevel("error").WithMessage(sarif.NewTextMessage(e.Error()))
+	if e.File != "" {
+		n.AddLocation(sarifLocation(e.File, e.Line, e.Col))
+	}
+	return n
+}
+
+func noticeNotification(nt parsers.Notice) *sarif.Notification {
+	n := sarif.NewNotification().WithLevel("note").WithMessage(sarif.NewTextMessage(nt.String()))
+	if nt.File != "" {
+		n.AddLocation(sarifLocation(nt.File, 0, 0))
+	}
+	return n
+}
+
+// undecidedNotification tells about a check that an unknown value kept from
+// being decided, without raising an alert.
+func undecidedNotification(f *rules.Finding, ruleIdx int) *sarif.Notification {
+	text := fmt.Sprintf("%s could not be decided: %s", f.RuleID, f.Message)
+	n := sarif.NewNotification().
+		WithLevel("note").
+		WithMessage(sarif.NewTextMessage(truncate(text, maxMessageBytes))).
+		WithAssociatedRule(sarif.NewReportingDescriptorReference().WithID(f.RuleID).WithIndex(ruleIdx))
+	if f.Loc.File != "" {
+		n.AddLocation(sarifLocation(f.Loc.File, f.Loc.Line, f.Loc.Col))
+	}
+	return n
+}
+
+// firstParagraph is the opening paragraph of a Markdown description, on one
+// line, or fallback when there is none.
+func firstParagraph(md, fallback string) string {
+	md = strings.TrimSpace(md)
+	if i := strings.Index(md, "\n\n"); i >= 0 {
+		md = md[:i]
+	}
+	md = strings.Join(strings.Fields(md), " ")
+	if md == "" {
+		return fallback
+	}
+	return md
+}
+
+var semverRE = regexp.MustCompile(`^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$`)
+
+// semanticVersion is version without its "v" when it is a semantic
+// version, or "" (a development build says "dev").
+func semanticVersion(version string) string {
+	v := strings.TrimPrefix(version, "v")
+	if semverRE.MatchString(v) {
+		return v
+	}
+	return ""
+}

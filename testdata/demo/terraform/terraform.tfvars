@@ -1,0 +1,3 @@
+environment      = "staging"
+encrypt_non_prod = "false"
+rotate_keys      = false
