@@ -151,6 +151,14 @@ func (g *Graph) linkClaimClass(owner *Resource, via *Resource, spec *Node, templ
 		kind = ClaimTemplateClass
 	}
 	name, n, set := StorageClassName(spec)
+	if !set && owner.Kind == "PersistentVolumeClaim" {
+		// The beta annotation predates spec.storageClassName and still wins
+		// when the field is absent.
+		if a := owner.Root.Path("metadata", "annotations", "volume.beta.kubernetes.io/storage-class"); a != nil {
+			name, _ = a.Str()
+			n, set = a, true
+		}
+	}
 	if set && name == "" {
 		return // static binding: no class
 	}

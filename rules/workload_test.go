@@ -1,0 +1,126 @@
+package rules_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/pvlint/pvlint/linter/graph"
+	"github.com/pvlint/pvlint/parsers/k8s"
+	"github.com/pvlint/pvlint/rules"
+	"github.com/pvlint/pvlint/rules/rulestest"
+)
+
+func TestWorkloadRules(t *testing.T) {
+	var rs []*rules.Rule
+	for _, id := range []string{"PVL201", "PVL202", "PVL203", "PVL204", "PVL205"} {
+		r := rules.ByID(id)
+		if r == nil {
+			t.Fatalf("rule %s is not registered", id)
+		}
+		rs = append(rs, r)
+	}
+	rulestest.Run(t, "testdata/workload", rs, rulestest.Options{})
+}
+
+func TestWorkloadUnknownValuesAreUndecided(t *testing.T) {
+	rs := parseWithUnknowns(t, `apiVersion: v1
+kind: Pod
+metadata: {name: tf, namespace: app}
+spec:
+  securityContext:
+    runAsUser: 1000
+  containers:
+    - name: app
+      image: example/app:1.0
+      securityContext:
+        privileged: placeholder
+      volumeMounts:
+        - name: host
+          mountPath: /host
+          readOnly: placeholder
+  volumes:
+    - name: host
+      hostPath:
+        path: placeholder
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: tf-user, namespace: app}
+spec:
+  securityContext:
+    runAsUser: placeholder
+  containers:
+    - name: app
+      image: example/app:1.0
+      volumeMounts:
+        - {name: data, mountPath: /data}
+  volumes:
+    - name: data
+      persistentVolumeClaim: {claimName: data}
+`, map[string][]string{
+		"Pod/tf":      {"spec", "volumes", "0", "hostPath", "path"},
+		"Pod/tf-user": {"spec", "securityContext", "runAsUser"},
+	})
+	// Two unknowns in the first pod: mark the others by hand.
+	for _, r := range rs {
+		if r.Name == "tf" {
+			c := r.Root.Path("spec", "containers", "0")
+			for _, n := range []*graph.Node{c.Path("securityContext", "privileged"), c.Path("volumeMounts", "0", "readOnly")} {
+				n.Kind = graph.Unknown
+			}
+		}
+	}
+	g := graph.Build(rs, nil, graph.Options{})
+	for _, c := range []struct {
+		id   string
+		want string
+	}{
+		{"PVL201", "[undecided:19]"},
+		{"PVL202", "[undecided:15]"},
+		{"PVL203", "[undecided:11]"},
+		{"PVL204", "[undecided:26]"},
+	} {
+		var got []string
+		for _, f := range runRule(t, c.id, g) {
+			kind := "finding"
+			if f.Undecided {
+				kind = "undecided"
+			}
+			got = append(got, fmt.Sprintf("%s:%d", kind, f.Loc.Line))
+		}
+		if fmt.Sprint(got) != c.want {
+			t.Errorf("%s: got %v, want %s", c.id, got, c.want)
+		}
+	}
+}
+
+func TestCriticalHostPathsAfterCleaning(t *testing.T) {
+	for path, critical := range map[string]bool{
+		"/etc/": true, "//etc": true, "/etc/kubernetes/pki": true, "/srv/../etc": true,
+		"/var": true, "/var/lib": true, "/var/run": true, "/var/run/docker.sock": true,
+		"/run/k3s/containerd/containerd.sock": true, "/var/lib/kubelet/pods/": true,
+		"/var/log": false, "/var/log/pods": false, "/data": false, "/etcd-data": false,
+		"/opt/cni/bin": false, "/dev/fuse": false, "/mnt/disks/ssd1": false,
+	} {
+		src := fmt.Sprintf(`apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers: [{name: c, image: i}]
+  volumes:
+    - name: h
+      hostPath: {path: %q}
+`, path)
+		rs, _, err := k8s.ParseBytes("p.yaml", []byte(src), k8s.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs := runRule(t, "PVL201", graph.Build(rs, nil, graph.Options{}))
+		if len(fs) != 1 {
+			t.Fatalf("%s: %d findings", path, len(fs))
+		}
+		if got := fs[0].Severity == rules.Critical; got != critical {
+			t.Errorf("%s: critical = %v, want %v", path, got, critical)
+		}
+	}
+}
