@@ -2,12 +2,10 @@ package rules_test
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/pvlint/pvlint/linter"
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/rules"
 	"github.com/pvlint/pvlint/rules/rulestest"
@@ -38,26 +36,9 @@ func terraformRules(t testing.TB) []*rules.Rule {
 // (each a Terraform module, some with Kubernetes YAML) through the real
 // pipeline.
 func TestTerraformFixtures(t *testing.T) {
-	requireTerraformParser(t)
 	rulestest.Run(t, "testdata/terraform", terraformRules(t), rulestest.Options{Undecided: true})
 }
 
-// requireTerraformParser skips the pipeline tests until the Terraform parser
-// is wired into the linter (linter/sources.go parseModules).
-func requireTerraformParser(t *testing.T) {
-	t.Helper()
-	wd, _ := os.Getwd()
-	res, err := linter.Run(linter.Options{Root: wd, Paths: []string{"testdata/terraform/aws-ebs-volume"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range res.Graph.Resources {
-		if r.Source == graph.SourceTerraform {
-			return
-		}
-	}
-	t.Skip("the Terraform parser is not wired into the linter yet")
-}
 
 // ---------------------------------------------------------------------------
 // Unit tests on hand-built graphs: the parser's output shape, without the
