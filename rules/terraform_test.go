@@ -39,7 +39,6 @@ func TestTerraformFixtures(t *testing.T) {
 	rulestest.Run(t, "testdata/terraform", terraformRules(t), rulestest.Options{Undecided: true})
 }
 
-
 // ---------------------------------------------------------------------------
 // Unit tests on hand-built graphs: the parser's output shape, without the
 // parser.
