@@ -1,0 +1,769 @@
+package terraform
+
+import (
+	"fmt"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/pvlint/pvlint/linter/graph"
+	"github.com/pvlint/pvlint/parsers"
+)
+
+// Evaluation is demand-driven, as Terraform's graph walk is: a reference to
+// local.x, aws_kms_key.k or module.m evaluates that object once (memoised per
+// module instance) before the expression that needs it. Declaration order
+// therefore never matters, and a local that is reached again while it is being
+// evaluated is a cycle. This replaces repeated fixed-point passes, which cost
+// one full evaluation per iteration and per nesting level.
+
+const (
+	maxModuleDepth = 32        // module calls below a root
+	maxInstances   = 10000     // count / for_each / dynamic elements per block
+	maxEvalDepth   = 512       // nested demands (a long chain of locals), so nothing recurses without bound
+	maxEvals       = 1_000_000 // expressions evaluated per root module, so a hostile input cannot run for long
+)
+
+// rootEval is the evaluation of one root module and every module it calls. It
+// runs on one goroutine.
+type rootEval struct {
+	l       *loader
+	rootDir string
+	funcs   map[string]function.Function
+	out     parsers.Result
+	depth   int // current nesting of demands
+	evals   int // expressions evaluated so far
+}
+
+type state uint8
+
+const (
+	pending state = iota
+	busy
+	done
+)
+
+// symbol is an evaluated value with the full addresses of the resources it
+// was computed from (so a reference through a local, a variable or a module
+// output still links the resource that uses it to the one it names).
+type symbol struct {
+	val  cty.Value
+	refs []string
+}
+
+type symSlot struct {
+	st  state
+	sym symbol
+}
+
+type resSlot struct {
+	st    state
+	decl  *resourceDecl
+	multi bool // count or for_each
+	insts []*resInst
+	val   cty.Value
+}
+
+type resInst struct {
+	addr  string // local address: aws_ebs_volume.x[0]
+	key   cty.Value
+	body  *bodyVal
+	known bool // false for the single "[*]" instance of an unknown count/for_each
+}
+
+type callSlot struct {
+	st      state
+	val     cty.Value
+	outRefs map[string][]string
+}
+
+// instance is one module instance: the root, or a module call (one per
+// count/for_each key).
+type instance struct {
+	r      *rootEval
+	mod    *module
+	prefix string   // "" or `module.db.` / `module.db["a"].`
+	chain  []string // CallChain entries
+	names  []string // module call names from the root, for recursion messages
+	dirs   []string // module directories on the call path
+	depth  int
+
+	vars    map[string]symbol
+	varObj  cty.Value
+	locals  map[string]*symSlot
+	res     map[string]*resSlot
+	calls   map[string]*callSlot
+	outputs map[string]symbol
+
+	stack []string // objects being evaluated, for cycle messages
+}
+
+func newInstance(r *rootEval, m *module) *instance {
+	return &instance{r: r, mod: m, locals: map[string]*symSlot{}, res: map[string]*resSlot{},
+		calls: map[string]*callSlot{}, outputs: map[string]symbol{}, vars: map[string]symbol{}}
+}
+
+func (in *instance) errorf(rng hcl.Range, format string, args ...any) {
+	in.r.out.Errors = append(in.r.out.Errors, rangeError(rng, fmt.Sprintf(format, args...)))
+}
+
+// setInputs converts the given values to each variable's type; variables
+// without a value take their default, else are unknown.
+func (in *instance) setInputs(given map[string]symbol) {
+	obj := map[string]cty.Value{}
+	for _, d := range in.mod.variables {
+		sym, ok := given[d.name]
+		if !ok || sym.val.IsNull() && d.def != nil {
+			sym = symbol{val: cty.UnknownVal(d.typ)}
+			if d.def != nil {
+				v, diags := d.def.Value(nil)
+				if diags.HasErrors() {
+					in.r.out.Errors = append(in.r.out.Errors, diagErrors(d.rng.Filename, diags)...)
+					v = cty.DynamicVal
+				}
+				sym.val = v
+			}
+		}
+		if d.defaults != nil {
+			sym.val = d.defaults.Apply(sym.val)
+		}
+		v, err := convertValue(sym.val, d.typ)
+		if err != nil {
+			in.errorf(d.rng, "variable %q: %s", d.name, err)
+			v = cty.UnknownVal(d.typ)
+		}
+		sym.val = v
+		in.vars[d.name] = sym
+		obj[d.name] = v
+	}
+	in.varObj = cty.ObjectVal(obj)
+}
+
+func convertValue(v cty.Value, ty cty.Type) (cty.Value, error) {
+	if ty == cty.DynamicPseudoType {
+		return v, nil
+	}
+	return convertTo(v, ty)
+}
+
+// run evaluates everything the module declares and emits its resources.
+func (in *instance) run() {
+	for _, d := range in.mod.locals {
+		in.local(d.name)
+	}
+	for _, d := range in.mod.resources {
+		in.emit(in.resource(d.typ + "." + d.name))
+	}
+	for _, c := range in.mod.calls {
+		in.call(c.name)
+	}
+	for _, o := range in.mod.outputs {
+		v, refs := in.eval(o.expr, nil)
+		in.outputs[o.name] = symbol{val: v, refs: refs}
+	}
+}
+
+func (in *instance) outputObject() cty.Value {
+	obj := map[string]cty.Value{}
+	for k, s := range in.outputs {
+		obj[k] = s.val
+	}
+	return cty.ObjectVal(obj)
+}
+
+// enter guards the depth of nested demands; it returns false when the limit
+// is reached (the value is then unknown).
+func (in *instance) enter(name string) bool {
+	if in.r.depth >= maxEvalDepth {
+		return false
+	}
+	in.r.depth++
+	in.stack = append(in.stack, name)
+	return true
+}
+
+func (in *instance) leave() {
+	in.r.depth--
+	in.stack = in.stack[:len(in.stack)-1]
+}
+
+func (in *instance) local(name string) symbol {
+	d := in.mod.localByName[name]
+	if d == nil {
+		return symbol{val: cty.DynamicVal}
+	}
+	s := in.locals[name]
+	if s == nil {
+		s = &symSlot{}
+		in.locals[name] = s
+	}
+	switch s.st {
+	case done:
+		return s.sym
+	case busy:
+		in.reportCycle("local." + name)
+		return symbol{val: cty.DynamicVal}
+	}
+	s.st = busy
+	s.sym = symbol{val: cty.DynamicVal}
+	if in.enter("local." + name) {
+		v, refs := in.eval(d.expr, nil)
+		in.leave()
+		if s.st == busy { // a cycle may have settled it already
+			s.sym = symbol{val: v, refs: refs}
+		}
+	}
+	s.st = done
+	return s.sym
+}
+
+// reportCycle names the objects from the first appearance of name on the
+// stack; the value stays unknown. The locals of the cycle are settled to
+// unknown so it is reported once.
+func (in *instance) reportCycle(name string) {
+	i := len(in.stack) - 1
+	for i >= 0 && in.stack[i] != name {
+		i--
+	}
+	if i < 0 {
+		return
+	}
+	cycle := append(append([]string(nil), in.stack[i:]...), name)
+	first := in.mod.localByName[strings.TrimPrefix(name, "local.")]
+	rng := hcl.Range{Filename: in.mod.dir}
+	if first != nil && strings.HasPrefix(name, "local.") {
+		rng = first.rng
+	} else {
+		hasLocal := false
+		for _, c := range cycle {
+			if d := in.mod.localByName[strings.TrimPrefix(c, "local.")]; strings.HasPrefix(c, "local.") && d != nil {
+				rng, hasLocal = d.rng, true
+				break
+			}
+		}
+		if !hasLocal {
+			return // references between resources: unknown, as Terraform's own cycle error is not ours to report
+		}
+	}
+	in.errorf(rng, "cycle between local values in %s: %s", rng.Filename, strings.Join(cycle, " → "))
+	for _, c := range cycle {
+		if s := in.locals[strings.TrimPrefix(c, "local.")]; s != nil && strings.HasPrefix(c, "local.") {
+			s.st, s.sym = done, symbol{val: cty.DynamicVal}
+		}
+	}
+}
+
+// instKey is one expansion of count / for_each.
+type instKey struct {
+	suffix string    // "", "[0]", `["a"]`, "[*]"
+	key    cty.Value // number, string, or NilVal
+	scope  map[string]cty.Value
+	known  bool
+}
+
+func keySuffix(k cty.Value) string {
+	if k.Type() == cty.Number {
+		return "[" + k.AsBigFloat().Text('f', 0) + "]"
+	}
+	return "[" + strconv.Quote(k.AsString()) + "]"
+}
+
+// expand evaluates count / for_each. An unknown one yields a single instance
+// "[*]" whose count.index / each.* are unknown, so the block is still checked.
+func (in *instance) expand(count, forEach hcl.Expression) ([]instKey, bool) {
+	unknownCount := []instKey{{suffix: "[*]", scope: map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}}}
+	unknownEach := []instKey{{suffix: "[*]", scope: map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal})}}}
+	switch {
+	case count != nil:
+		v, _ := in.eval(count, nil)
+		v, err := convertTo(v, cty.Number)
+		if err != nil || !v.IsKnown() || v.IsNull() {
+			return unknownCount, true
+		}
+		n, acc := v.AsBigFloat().Int64()
+		if acc != big.Exact || n > maxInstances {
+			in.errorf(count.Range(), "count %s is not a whole number below %d; evaluated as unknown", v.AsBigFloat().String(), maxInstances)
+			return unknownCount, true
+		}
+		var out []instKey
+		for i := int64(0); i < n; i++ {
+			k := cty.NumberIntVal(i)
+			out = append(out, instKey{suffix: keySuffix(k), key: k, known: true,
+				scope: map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": k})}})
+		}
+		return out, true
+	case forEach != nil:
+		v, _ := in.eval(forEach, nil)
+		v, _ = v.UnmarkDeep()
+		ty := v.Type()
+		if !v.IsKnown() || v.IsNull() || !(ty.IsMapType() || ty.IsObjectType() || ty.IsSetType()) ||
+			ty.IsSetType() && !v.IsWhollyKnown() {
+			return unknownEach, true
+		}
+		if v.LengthInt() > maxInstances {
+			in.errorf(forEach.Range(), "for_each has more than %d elements; evaluated as unknown", maxInstances)
+			return unknownEach, true
+		}
+		var out []instKey
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			if ty.IsSetType() {
+				if e.IsNull() || e.Type() != cty.String {
+					return unknownEach, true
+				}
+				k = e
+			}
+			out = append(out, instKey{suffix: keySuffix(k), key: k, known: true,
+				scope: map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": k, "value": e})}})
+		}
+		return out, true
+	}
+	return []instKey{{known: true}}, false
+}
+
+// collect builds the value of a count / for_each object from its instances.
+func collect(keys []instKey, multi bool, vals []cty.Value) cty.Value {
+	if !multi {
+		if len(vals) == 1 {
+			return vals[0]
+		}
+		return cty.DynamicVal
+	}
+	if len(keys) == 1 && !keys[0].known {
+		return cty.DynamicVal
+	}
+	if len(keys) > 0 && keys[0].key.Type() == cty.String {
+		m := map[string]cty.Value{}
+		for i, k := range keys {
+			m[k.key.AsString()] = vals[i]
+		}
+		return cty.ObjectVal(m)
+	}
+	if len(vals) == 0 {
+		return cty.EmptyTupleVal
+	}
+	return cty.TupleVal(vals)
+}
+
+func (in *instance) resource(addr string) *resSlot {
+	d := in.mod.resByAddr[addr]
+	if d == nil {
+		return nil
+	}
+	rs := in.res[addr]
+	if rs == nil {
+		rs = &resSlot{decl: d, val: cty.DynamicVal}
+		in.res[addr] = rs
+	}
+	if rs.st != pending {
+		if rs.st == busy {
+			in.reportCycle(addr)
+		}
+		return rs
+	}
+	rs.st = busy
+	defer func() { rs.st = done }()
+	if !in.enter(addr) {
+		return rs
+	}
+	defer in.leave()
+	keys, multi := in.expand(d.count, d.forEach)
+	rs.multi = multi
+	for _, k := range keys {
+		rs.insts = append(rs.insts, &resInst{addr: addr + k.suffix, key: k.key, known: k.known})
+	}
+	vals := make([]cty.Value, len(keys))
+	for i, k := range keys {
+		rs.insts[i].body = in.evalBody(d.block.Body, k.scope, true)
+		vals[i] = rs.insts[i].body.value()
+	}
+	rs.val = collect(keys, multi, vals)
+	return rs
+}
+
+func (in *instance) call(name string) *callSlot {
+	cs := in.calls[name]
+	if cs == nil {
+		cs = &callSlot{val: cty.DynamicVal, outRefs: map[string][]string{}}
+		in.calls[name] = cs
+	}
+	if cs.st != pending {
+		if cs.st == busy {
+			in.reportCycle("module." + name)
+		}
+		return cs
+	}
+	cs.st = busy
+	defer func() { cs.st = done }()
+	c := in.mod.callByName[name]
+	if c == nil || c.remote || c.unusable {
+		return cs
+	}
+	names := append(append([]string(nil), in.names...), "module."+name)
+	for _, d := range in.dirs {
+		if d == c.localDir {
+			in.errorf(c.block.DefRange, "module %q calls itself: %s (%s)", name, strings.Join(names, " → "), c.localDir)
+			return cs
+		}
+	}
+	if in.depth+1 > maxModuleDepth {
+		in.errorf(c.block.DefRange, "module %q: calls nested deeper than %d", name, maxModuleDepth)
+		return cs
+	}
+	if !in.enter("module." + name) {
+		return cs
+	}
+	defer in.leave()
+	child := in.r.l.load(c.localDir)
+	keys, multi := in.expand(c.count, c.forEach)
+	vals := make([]cty.Value, len(keys))
+	for i, k := range keys {
+		given := map[string]symbol{}
+		for _, a := range c.args {
+			v, refs := in.eval(a.Expr, k.scope)
+			given[a.Name] = symbol{val: v, refs: refs}
+		}
+		ci := newInstance(in.r, child)
+		ci.prefix = in.prefix + "module." + name + k.suffix + "."
+		ci.chain = append(append([]string(nil), in.chain...),
+			fmt.Sprintf("module.%s%s (%s:%d)", name, k.suffix, c.block.DefRange.Filename, c.block.DefRange.Start.Line))
+		ci.names = names
+		ci.dirs = append(append([]string(nil), in.dirs...), child.dir)
+		ci.depth = in.depth + 1
+		ci.setInputs(given)
+		ci.run()
+		vals[i] = ci.outputObject()
+		for o, s := range ci.outputs {
+			cs.outRefs[o] = appendUnique(cs.outRefs[o], s.refs...)
+		}
+	}
+	cs.val = collect(keys, multi, vals)
+	return cs
+}
+
+func appendUnique(dst []string, add ...string) []string {
+	for _, a := range add {
+		dup := false
+		for _, d := range dst {
+			if d == a {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			dst = append(dst, a)
+		}
+	}
+	return dst
+}
+
+// eval evaluates expr in the module instance, with the extra scope variables
+// (count, each, dynamic iterators). Errors make the value unknown; only a
+// call to an unknown function is reported, since every other failure is
+// something Terraform resolves at plan time (a computed attribute, a data
+// source) and pvlint must not guess.
+func (in *instance) eval(expr hcl.Expression, scope map[string]cty.Value) (cty.Value, []string) {
+	if expr == nil {
+		return cty.NullVal(cty.DynamicPseudoType), nil
+	}
+	if in.r.evals++; in.r.evals > maxEvals {
+		if in.r.evals == maxEvals+1 {
+			in.errorf(expr.Range(), "evaluation stopped after %d expressions; the rest of the module is unknown", maxEvals)
+		}
+		return cty.DynamicVal, nil
+	}
+	ctx, refs := in.context(expr, scope)
+	v, diags := expr.Value(ctx)
+	in.reportFunctionErrors(diags)
+	if diags.HasErrors() || v == cty.NilVal {
+		return cty.DynamicVal, refs
+	}
+	return v, refs
+}
+
+func (in *instance) reportFunctionErrors(diags hcl.Diagnostics) {
+	for _, d := range diags {
+		x, ok := d.Extra.(hclsyntax.FunctionCallUnknownDiagExtra)
+		if !ok || d.Severity != hcl.DiagError || x.CalledFunctionNamespace() != "" {
+			continue // provider-defined functions (provider::x::f) are unknown, not errors
+		}
+		e := parsers.Error{File: in.mod.dir, Msg: "unknown function " + quote(x.CalledFunctionName())}
+		if d.Subject != nil {
+			e.File, e.Line, e.Col = d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column
+		}
+		in.r.out.Errors = append(in.r.out.Errors, e)
+	}
+}
+
+func attrStep(t hcl.Traversal, i int) (string, bool) {
+	if len(t) <= i {
+		return "", false
+	}
+	a, ok := t[i].(hcl.TraverseAttr)
+	return a.Name, ok
+}
+
+// context builds the variables expr needs, evaluating each referenced object
+// on demand, and returns the resources it refers to.
+func (in *instance) context(expr hcl.Expression, scope map[string]cty.Value) (*hcl.EvalContext, []string) {
+	vars := map[string]cty.Value{}
+	for k, v := range scope {
+		vars[k] = v
+	}
+	locals := map[string]cty.Value{}
+	mods := map[string]cty.Value{}
+	res := map[string]map[string]cty.Value{}
+	var refs []string
+	var keyed map[int]cty.Value
+	for _, t := range expr.Variables() {
+		root := t.RootName()
+		if _, ok := scope[root]; ok {
+			continue
+		}
+		name, hasName := attrStep(t, 1)
+		switch root {
+		case "var":
+			vars["var"] = in.varObj
+			if hasName {
+				refs = appendUnique(refs, in.vars[name].refs...)
+			}
+		case "local":
+			if hasName && in.mod.localByName[name] != nil { // an undeclared one is an error, as try() expects
+				s := in.local(name)
+				locals[name] = s.val
+				refs = appendUnique(refs, s.refs...)
+			}
+		case "module":
+			if hasName {
+				cs := in.call(name)
+				mods[name] = cs.val
+				if out, ok := attrStep(t, 2); ok {
+					refs = appendUnique(refs, cs.outRefs[out]...)
+				} else {
+					for _, k := range sortedKeys(cs.outRefs) {
+						refs = appendUnique(refs, cs.outRefs[k]...)
+					}
+				}
+			}
+		case "path":
+			vars["path"] = cty.ObjectVal(map[string]cty.Value{"module": cty.StringVal(in.pathModule()),
+				"root": cty.StringVal("."), "cwd": cty.StringVal(".")})
+		case "terraform":
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
+		case "data", "self", "count", "each", "ephemeral":
+			vars[root] = cty.DynamicVal
+		default:
+			if !hasName || !in.mod.resTypes[root] {
+				continue
+			}
+			rs := in.resource(root + "." + name)
+			if rs == nil {
+				continue
+			}
+			if res[root] == nil {
+				res[root] = map[string]cty.Value{}
+			}
+			cur, ok := res[root][name]
+			if !ok {
+				cur = rs.val
+			}
+			res[root][name] = augment(cur, t[2:], 0)
+			if keyed == nil {
+				keyed = in.indexedRefs(expr, scope)
+			}
+			refs = appendUnique(refs, in.targets(rs, t, keyed)...)
+		}
+	}
+	if len(locals) > 0 {
+		vars["local"] = cty.ObjectVal(locals)
+	}
+	if len(mods) > 0 {
+		vars["module"] = cty.ObjectVal(mods)
+	}
+	for typ, objs := range res {
+		vars[typ] = cty.ObjectVal(objs)
+	}
+	return &hcl.EvalContext{Variables: vars, Functions: in.r.funcs}, refs
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// pathModule is path.module as Terraform gives it: relative to the root
+// module directory.
+func (in *instance) pathModule() string {
+	if len(in.dirs) == 0 || in.mod.dir == in.dirs[0] {
+		return "."
+	}
+	rel := relPath(in.dirs[0], in.mod.dir)
+	return rel
+}
+
+// augment adds the attributes a traversal reads but the configuration does
+// not set (arn, id, key_id...) as unknown values, so reading a computed
+// attribute yields unknown rather than an "unsupported attribute" error.
+func augment(v cty.Value, steps hcl.Traversal, depth int) cty.Value {
+	if len(steps) == 0 || depth > 64 || !v.IsKnown() || v.IsNull() {
+		return v
+	}
+	ty := v.Type()
+	switch s := steps[0].(type) {
+	case hcl.TraverseAttr:
+		if ty.IsObjectType() {
+			m := v.AsValueMap()
+			if m == nil {
+				m = map[string]cty.Value{}
+			}
+			if cur, ok := m[s.Name]; ok {
+				m[s.Name] = augment(cur, steps[1:], depth+1)
+			} else {
+				m[s.Name] = cty.DynamicVal
+			}
+			return cty.ObjectVal(m)
+		}
+	case hcl.TraverseIndex:
+		k := s.Key
+		if !k.IsKnown() || k.IsNull() {
+			return v
+		}
+		switch {
+		case ty.IsTupleType() && k.Type() == cty.Number:
+			i, acc := k.AsBigFloat().Int64()
+			elems := v.AsValueSlice()
+			if acc == big.Exact && i >= 0 && int(i) < len(elems) {
+				elems[i] = augment(elems[i], steps[1:], depth+1)
+				return cty.TupleVal(elems)
+			}
+		case ty.IsObjectType() && k.Type() == cty.String:
+			m := v.AsValueMap()
+			if cur, ok := m[k.AsString()]; ok {
+				m[k.AsString()] = augment(cur, steps[1:], depth+1)
+				return cty.ObjectVal(m)
+			}
+		}
+	}
+	return v
+}
+
+// indexedRefs finds resource references indexed by an expression
+// (aws_ebs_volume.x[count.index]) and evaluates the index, so a reference
+// links the matching instance rather than all of them. Keyed by the byte
+// offset of the traversal.
+func (in *instance) indexedRefs(expr hcl.Expression, scope map[string]cty.Value) map[int]cty.Value {
+	out := map[int]cty.Value{}
+	node, ok := expr.(hclsyntax.Node)
+	if !ok {
+		return out
+	}
+	var found []*hclsyntax.IndexExpr
+	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
+		if ie, ok := n.(*hclsyntax.IndexExpr); ok {
+			if st, ok := ie.Collection.(*hclsyntax.ScopeTraversalExpr); ok && len(st.Traversal) == 2 && in.mod.resTypes[st.Traversal.RootName()] {
+				found = append(found, ie)
+			}
+		}
+		return nil
+	})
+	for _, ie := range found {
+		if k, _ := in.eval(ie.Key, scope); k.IsKnown() && !k.IsNull() {
+			out[ie.Collection.Range().Start.Byte] = k
+		}
+	}
+	return out
+}
+
+// targets returns the full addresses a traversal of rs refers to.
+func (in *instance) targets(rs *resSlot, t hcl.Traversal, keyed map[int]cty.Value) []string {
+	if !rs.multi || len(rs.insts) == 0 {
+		return []string{in.prefix + rs.decl.typ + "." + rs.decl.name}
+	}
+	key := cty.NilVal
+	if len(t) > 2 {
+		if ix, ok := t[2].(hcl.TraverseIndex); ok {
+			key = ix.Key
+		}
+	}
+	if key == cty.NilVal {
+		if k, ok := keyed[t.SourceRange().Start.Byte]; ok {
+			key = k
+		}
+	}
+	if key != cty.NilVal && key.IsKnown() && !key.IsNull() && (key.Type() == cty.Number || key.Type() == cty.String) {
+		if key.Type() == cty.Number {
+			if bf := key.AsBigFloat(); !bf.IsInt() {
+				key = cty.NilVal
+			}
+		}
+		if key != cty.NilVal {
+			want := rs.decl.typ + "." + rs.decl.name + keySuffix(key)
+			for _, i := range rs.insts {
+				if i.addr == want {
+					return []string{in.prefix + want}
+				}
+			}
+		}
+	}
+	var out []string
+	for _, i := range rs.insts {
+		out = append(out, in.prefix+i.addr)
+	}
+	return out
+}
+
+// emit turns each instance of a managed resource into a graph resource.
+func (in *instance) emit(rs *resSlot) {
+	if rs == nil {
+		return
+	}
+	b := rs.decl.block
+	for _, inst := range rs.insts {
+		if inst.body == nil {
+			continue
+		}
+		res := &graph.Resource{
+			Source:  graph.SourceTerraform,
+			Kind:    rs.decl.typ,
+			Name:    inst.addr,
+			File:    b.DefRange.Filename,
+			KindPos: gpos(b.TypeRange.Start),
+			Start:   gpos(b.DefRange.Start),
+			End:     gpos(blockEnd(b)),
+			Origin: graph.Origin{Module: in.r.rootDir, Address: in.prefix + inst.addr,
+				CallChain: append([]string(nil), in.chain...)},
+		}
+		nb := &nodeBuilder{src: in.mod.files}
+		conv := kubeKinds[rs.decl.typ]
+		if conv.kind != "" {
+			nb.names = kubeNamer
+		}
+		res.Root = nb.body(inst.body, res.KindPos)
+		if rs.decl.typ == "kubernetes_manifest" {
+			toManifest(res)
+		} else if conv.kind != "" {
+			toKube(res, conv)
+		}
+		res.Refs = nb.resolveRefs(res.Root, in.r.rootDir)
+		in.r.out.Resources = append(in.r.out.Resources, res)
+	}
+}
+
+func blockEnd(b *hcl.Block) hcl.Pos {
+	if sb, ok := b.Body.(*hclsyntax.Body); ok {
+		return sb.SrcRange.End
+	}
+	return b.DefRange.End
+}
+
+func gpos(p hcl.Pos) graph.Pos { return graph.Pos{Line: p.Line, Col: p.Column} }

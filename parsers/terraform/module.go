@@ -1,0 +1,433 @@
+package terraform
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/typeexpr"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/pvlint/pvlint/linter/graph"
+	"github.com/pvlint/pvlint/parsers"
+)
+
+// module is one directory of .tf / .tf.json files, parsed once and shared by
+// every instance that evaluates it (the declarations are read-only).
+type module struct {
+	dir       string // relative to the scan root, forward slashes ("." for the root)
+	exists    bool
+	files     map[string][]byte // relative path → source, for expression text
+	variables []*variableDecl
+	locals    []*localDecl
+	outputs   []*outputDecl
+	resources []*resourceDecl
+	calls     []*callDecl
+
+	localByName map[string]*localDecl
+	resByAddr   map[string]*resourceDecl // "type.name"
+	resTypes    map[string]bool
+	callByName  map[string]*callDecl
+
+	errs     []parsers.Error
+	notices  []parsers.Notice
+	comments []graph.Comment
+}
+
+type variableDecl struct {
+	name     string
+	def      hcl.Expression // nil when there is no default
+	typ      cty.Type
+	defaults *typeexpr.Defaults
+	rng      hcl.Range
+}
+
+type localDecl struct {
+	name string
+	expr hcl.Expression
+	rng  hcl.Range
+}
+
+type outputDecl struct {
+	name string
+	expr hcl.Expression
+}
+
+type resourceDecl struct {
+	typ, name string
+	block     *hcl.Block
+	count     hcl.Expression
+	forEach   hcl.Expression
+}
+
+type callDecl struct {
+	name      string
+	source    string
+	block     *hcl.Block
+	srcRange  hcl.Range
+	args      []*hcl.Attribute // the inputs, in source order
+	count     hcl.Expression
+	forEach   hcl.Expression
+	localDir  string // resolved directory of a usable local module; "" otherwise
+	remote    bool
+	unusable  bool // a local source that is missing or escapes the root (already reported)
+	callerDir string
+}
+
+var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
+	{Type: "terraform"}, {Type: "provider", LabelNames: []string{"name"}},
+	{Type: "variable", LabelNames: []string{"name"}}, {Type: "locals"},
+	{Type: "output", LabelNames: []string{"name"}}, {Type: "module", LabelNames: []string{"name"}},
+	{Type: "resource", LabelNames: []string{"type", "name"}}, {Type: "data", LabelNames: []string{"type", "name"}},
+	{Type: "ephemeral", LabelNames: []string{"type", "name"}}, {Type: "check", LabelNames: []string{"name"}},
+	{Type: "moved"}, {Type: "import"}, {Type: "removed"},
+}}
+
+var variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "default"}, {Name: "type"}}}
+
+// loader parses each module directory once, even when many root modules and
+// workers call it.
+type loader struct {
+	root string // absolute
+	mu   sync.Mutex
+	mods map[string]*loadEntry
+}
+
+type loadEntry struct {
+	once sync.Once
+	mod  *module
+}
+
+func (l *loader) load(dir string) *module {
+	l.mu.Lock()
+	e := l.mods[dir]
+	if e == nil {
+		e = &loadEntry{}
+		l.mods[dir] = e
+	}
+	l.mu.Unlock()
+	e.once.Do(func() { e.mod = l.read(dir) })
+	return e.mod
+}
+
+// all returns every module loaded so far, sorted by directory.
+func (l *loader) all() []*module {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []*module
+	for _, e := range l.mods {
+		if e.mod != nil {
+			out = append(out, e.mod)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].dir < out[j].dir })
+	return out
+}
+
+func isConfigFile(name string) bool {
+	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json")
+}
+
+// isOverride reports Terraform override files: they merge into other blocks,
+// which pvlint does not model, so they are skipped with a notice rather than
+// read as duplicate resources.
+func isOverride(name string) bool {
+	base := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), ".tf")
+	return base == "override" || strings.HasSuffix(base, "_override")
+}
+
+func (l *loader) read(dir string) *module {
+	m := &module{dir: dir, files: map[string][]byte{}, localByName: map[string]*localDecl{},
+		resByAddr: map[string]*resourceDecl{}, resTypes: map[string]bool{}, callByName: map[string]*callDecl{}}
+	entries, err := os.ReadDir(filepath.Join(l.root, filepath.FromSlash(dir)))
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			m.exists = true
+			m.errs = append(m.errs, parsers.Error{File: dir, Msg: "cannot read module directory: " + cause(err)})
+		}
+		return m
+	}
+	m.exists = true
+	p := hclparse.NewParser()
+	for _, de := range entries {
+		name := de.Name()
+		if de.IsDir() || !isConfigFile(name) {
+			continue
+		}
+		rel := path.Join(dir, name)
+		if isOverride(name) {
+			m.notices = append(m.notices, parsers.Notice{File: rel, Msg: "override files are not merged; skipped"})
+			continue
+		}
+		full := filepath.Join(l.root, filepath.FromSlash(rel))
+		if info, err := os.Stat(full); err != nil {
+			m.errs = append(m.errs, parsers.Error{File: rel, Msg: "cannot read: " + cause(err)})
+			continue
+		} else if info.Size() > parsers.MaxFileBytes {
+			m.errs = append(m.errs, parsers.Error{File: rel, Msg: "file is larger than the limit; skipped"})
+			continue
+		}
+		src, err := os.ReadFile(full)
+		if err != nil {
+			m.errs = append(m.errs, parsers.Error{File: rel, Msg: "cannot read: " + cause(err)})
+			continue
+		}
+		m.files[rel] = src
+		var f *hcl.File
+		var diags hcl.Diagnostics
+		if strings.HasSuffix(name, ".json") {
+			f, diags = p.ParseJSON(src, rel)
+		} else {
+			f, diags = p.ParseHCL(src, rel)
+			m.comments = append(m.comments, scanComments(rel, src)...)
+		}
+		m.errs = append(m.errs, diagErrors(rel, diags)...)
+		if f == nil || f.Body == nil {
+			continue
+		}
+		m.readFile(rel, f.Body)
+	}
+	m.resolveCalls(l.root)
+	return m
+}
+
+func (m *module) readFile(rel string, body hcl.Body) {
+	content, _, diags := body.PartialContent(fileSchema)
+	m.errs = append(m.errs, diagErrors(rel, diags)...)
+	if content == nil {
+		return
+	}
+	for _, b := range content.Blocks {
+		switch b.Type {
+		case "variable":
+			m.readVariable(rel, b)
+		case "locals":
+			for _, a := range attributes(b.Body) {
+				if _, dup := m.localByName[a.Name]; dup {
+					m.errs = append(m.errs, rangeError(a.NameRange, "duplicate local value "+quote(a.Name)))
+					continue
+				}
+				d := &localDecl{name: a.Name, expr: a.Expr, rng: a.NameRange}
+				m.locals = append(m.locals, d)
+				m.localByName[a.Name] = d
+			}
+		case "output":
+			if a := attributeNamed(b.Body, "value"); a != nil {
+				m.outputs = append(m.outputs, &outputDecl{name: b.Labels[0], expr: a.Expr})
+			}
+		case "resource":
+			d := &resourceDecl{typ: b.Labels[0], name: b.Labels[1], block: b}
+			d.count = exprNamed(b.Body, "count")
+			d.forEach = exprNamed(b.Body, "for_each")
+			key := d.typ + "." + d.name
+			if _, dup := m.resByAddr[key]; dup {
+				m.errs = append(m.errs, rangeError(b.DefRange, "duplicate resource "+key))
+				continue
+			}
+			m.resources = append(m.resources, d)
+			m.resByAddr[key] = d
+			m.resTypes[d.typ] = true
+		case "module":
+			m.readCall(rel, b)
+		}
+	}
+}
+
+func (m *module) readVariable(rel string, b *hcl.Block) {
+	d := &variableDecl{name: b.Labels[0], typ: cty.DynamicPseudoType, rng: b.DefRange}
+	content, _, diags := b.Body.PartialContent(variableSchema)
+	m.errs = append(m.errs, diagErrors(rel, diags)...)
+	if a := content.Attributes["default"]; a != nil {
+		d.def = a.Expr
+	}
+	if a := content.Attributes["type"]; a != nil {
+		ty, defs, diags := typeexpr.TypeConstraintWithDefaults(a.Expr)
+		if diags.HasErrors() {
+			m.errs = append(m.errs, diagErrors(rel, diags)...)
+		} else {
+			d.typ, d.defaults = ty, defs
+		}
+	}
+	m.variables = append(m.variables, d)
+}
+
+func (m *module) readCall(rel string, b *hcl.Block) {
+	c := &callDecl{name: b.Labels[0], block: b, callerDir: m.dir}
+	for _, a := range attributes(b.Body) {
+		switch a.Name {
+		case "source":
+			c.srcRange = a.Expr.Range()
+			v, diags := a.Expr.Value(nil)
+			if diags.HasErrors() || v.IsNull() || !v.IsKnown() || v.Type() != cty.String {
+				m.errs = append(m.errs, rangeError(a.Expr.Range(), "module "+quote(c.name)+": source must be a literal string"))
+				c.unusable = true
+				continue
+			}
+			c.source = v.AsString()
+		case "count":
+			c.count = a.Expr
+		case "for_each":
+			c.forEach = a.Expr
+		case "version", "providers", "depends_on":
+		default:
+			c.args = append(c.args, a)
+		}
+	}
+	if c.source == "" && !c.unusable {
+		m.errs = append(m.errs, rangeError(b.DefRange, "module "+quote(c.name)+": no source"))
+		c.unusable = true
+	}
+	if _, dup := m.callByName[c.name]; dup {
+		m.errs = append(m.errs, rangeError(b.DefRange, "duplicate module call "+quote(c.name)))
+		return
+	}
+	m.calls = append(m.calls, c)
+	m.callByName[c.name] = c
+}
+
+func isLocalSource(s string) bool {
+	return strings.HasPrefix(s, "./") || strings.HasPrefix(s, "../") || s == "." || s == ".."
+}
+
+// resolveCalls classifies each call: a local directory inside the root, or a
+// remote source that is not fetched (reported once, as a notice).
+func (m *module) resolveCalls(root string) {
+	for _, c := range m.calls {
+		if c.unusable {
+			continue
+		}
+		if !isLocalSource(c.source) {
+			c.remote = true
+			m.notices = append(m.notices, parsers.Notice{File: c.srcRange.Filename,
+				Msg: "module " + quote(c.name) + ": remote source " + quote(c.source) + " is not fetched; its outputs are unknown"})
+			continue
+		}
+		dir := path.Clean(path.Join(m.dir, c.source))
+		if dir == ".." || strings.HasPrefix(dir, "../") {
+			m.errs = append(m.errs, rangeError(c.srcRange, "module "+quote(c.name)+": local source "+quote(c.source)+" is outside the scanned root"))
+			c.unusable = true
+			continue
+		}
+		if info, err := os.Stat(filepath.Join(root, filepath.FromSlash(dir))); err != nil || !info.IsDir() {
+			m.errs = append(m.errs, rangeError(c.srcRange, "module "+quote(c.name)+": local module directory "+quote(dir)+" does not exist"))
+			c.unusable = true
+			continue
+		}
+		c.localDir = dir
+	}
+}
+
+// attributes returns a body's attributes in source order, without a schema:
+// native syntax bodies are read directly (they may also hold blocks), JSON
+// bodies through JustAttributes.
+func attributes(body hcl.Body) []*hcl.Attribute {
+	var out []*hcl.Attribute
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		for _, a := range sb.Attributes {
+			out = append(out, a.AsHCLAttribute())
+		}
+	} else {
+		attrs, _ := body.JustAttributes()
+		for _, a := range attrs {
+			out = append(out, a)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Range.Start.Byte < out[j].Range.Start.Byte })
+	return out
+}
+
+func attributeNamed(body hcl.Body, name string) *hcl.Attribute {
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		if a := sb.Attributes[name]; a != nil {
+			return a.AsHCLAttribute()
+		}
+		return nil
+	}
+	content, _, _ := body.PartialContent(&hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: name}}})
+	if content == nil {
+		return nil
+	}
+	return content.Attributes[name]
+}
+
+func exprNamed(body hcl.Body, name string) hcl.Expression {
+	if a := attributeNamed(body, name); a != nil {
+		return a.Expr
+	}
+	return nil
+}
+
+func diagErrors(file string, diags hcl.Diagnostics) []parsers.Error {
+	var out []parsers.Error
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		msg := d.Summary
+		if d.Detail != "" {
+			msg += ": " + d.Detail
+		}
+		e := parsers.Error{File: file, Msg: msg}
+		if d.Subject != nil {
+			if d.Subject.Filename != "" {
+				e.File = d.Subject.Filename
+			}
+			e.Line, e.Col = d.Subject.Start.Line, d.Subject.Start.Column
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func rangeError(r hcl.Range, msg string) parsers.Error {
+	return parsers.Error{File: r.Filename, Line: r.Start.Line, Col: r.Start.Column, Msg: msg}
+}
+
+func quote(s string) string { return `"` + s + `"` }
+
+// cause strips the absolute path from an OS error: reports name files
+// relative to the root.
+func cause(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// scanComments collects the comments that carry a pvlint directive. The
+// lexer is used so that a "#" inside a string is not taken for a comment.
+func scanComments(file string, src []byte) []graph.Comment {
+	if !strings.Contains(string(src), "pvlint:") {
+		return nil
+	}
+	toks, _ := hclsyntax.LexConfig(src, file, hcl.InitialPos)
+	var out []graph.Comment
+	for _, t := range toks {
+		if t.Type != hclsyntax.TokenComment {
+			continue
+		}
+		text := strings.TrimRight(string(t.Bytes), "\r\n")
+		if !strings.Contains(text, "pvlint:") || strings.Contains(text, "\n") {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(text, "#"):
+			text = text[1:]
+		case strings.HasPrefix(text, "//"):
+			text = text[2:]
+		case strings.HasPrefix(text, "/*"):
+			text = strings.TrimSuffix(text[2:], "*/")
+		}
+		out = append(out, graph.Comment{File: file, Line: t.Range.Start.Line, Col: t.Range.Start.Column, Text: strings.TrimSpace(text)})
+	}
+	return out
+}

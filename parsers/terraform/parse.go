@@ -1,0 +1,316 @@
+// Package terraform evaluates Terraform modules statically, as Terraform
+// would at plan time without state or providers, and turns every managed
+// resource instance into a graph resource. Values Terraform only learns while
+// applying (computed attributes, data sources, remote modules) stay unknown.
+package terraform
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/pvlint/pvlint/parsers"
+)
+
+// Options are the variable inputs of the command line.
+type Options struct {
+	VarFiles []string // --var-file, applied to every root module, in order (absolute or cwd-relative paths)
+	Vars     []string // --var NAME=VALUE, in order; later wins
+}
+
+// Parse evaluates the Terraform modules in dirs. root is the absolute directory that every reported path is
+// made relative to (forward slashes); dirs are module directories relative to root (each holds .tf or .tf.json files).
+func Parse(root string, dirs []string, opt Options) parsers.Result {
+	var out parsers.Result
+	l := &loader{root: root, mods: map[string]*loadEntry{}}
+	scanned := cleanDirs(dirs)
+	parallel(len(scanned), func(i int) { l.load(scanned[i]) })
+	for _, d := range scanned {
+		if !l.load(d).exists {
+			out.Errors = append(out.Errors, parsers.Error{File: d, Msg: "module directory does not exist"})
+		}
+	}
+	roots := rootModules(l, scanned)
+
+	cli, cliErrs := readCLIVarFiles(opt.VarFiles)
+	out.Errors = append(out.Errors, cliErrs...)
+	results := make([]parsers.Result, len(roots))
+	parallel(len(roots), func(i int) { results[i] = evalRoot(l, roots[i], cli, opt.Vars) })
+
+	for _, m := range l.all() {
+		out.Errors = append(out.Errors, m.errs...)
+		out.Notices = append(out.Notices, m.notices...)
+		out.Comments = append(out.Comments, m.comments...)
+	}
+	for _, r := range results {
+		out.Merge(r)
+	}
+	out.Errors = dedupe(out.Errors)
+	out.Notices = dedupe(out.Notices)
+	sort.SliceStable(out.Errors, func(i, j int) bool {
+		a, b := out.Errors[i], out.Errors[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+	return out
+}
+
+func cleanDirs(dirs []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, d := range dirs {
+		d = path.Clean(filepath.ToSlash(d))
+		if !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// parallel runs fn for 0..n-1 on a pool of GOMAXPROCS workers.
+func parallel(n int, fn func(int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// rootModules returns the scanned directories that no other scanned directory
+// calls as a local module: those are evaluated through their callers, with
+// their arguments. A directory reachable from no root (modules that only call
+// each other) is a root itself, so its resources and errors are not lost.
+func rootModules(l *loader, scanned []string) []string {
+	called := map[string]bool{}
+	for _, d := range scanned {
+		for _, c := range l.load(d).calls {
+			if c.localDir != "" && c.localDir != d {
+				called[c.localDir] = true
+			}
+		}
+	}
+	var roots []string
+	reached := map[string]bool{}
+	var reach func(d string, depth int)
+	reach = func(d string, depth int) {
+		if reached[d] || depth > maxModuleDepth {
+			return
+		}
+		reached[d] = true
+		for _, c := range l.load(d).calls {
+			if c.localDir != "" {
+				reach(c.localDir, depth+1)
+			}
+		}
+	}
+	for _, d := range scanned {
+		if !called[d] {
+			roots = append(roots, d)
+			reach(d, 0)
+		}
+	}
+	for _, d := range scanned {
+		if !reached[d] {
+			roots = append(roots, d)
+			reach(d, 0)
+		}
+	}
+	sort.Strings(roots)
+	return roots
+}
+
+func dedupe[T comparable](in []T) []T {
+	seen := map[T]bool{}
+	out := in[:0]
+	for _, x := range in {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// evalRoot evaluates one root module. A panic is turned into an error that
+// names the module, so one module cannot stop the others.
+func evalRoot(l *loader, dir string, cli []varFile, cliVars []string) (res parsers.Result) {
+	m := l.load(dir)
+	if !m.exists {
+		return res
+	}
+	rootAbs := filepath.Join(l.root, filepath.FromSlash(dir))
+	r := &rootEval{l: l, rootDir: dir, funcs: functions(l.root, rootAbs)}
+	defer func() {
+		if p := recover(); p != nil {
+			res = parsers.Result{Errors: append(r.out.Errors, parsers.Error{File: dir,
+				Msg: fmt.Sprintf("internal error while evaluating the module: %v\n%s", p, debug.Stack())})}
+		}
+	}()
+	in := newInstance(r, m)
+	in.dirs = []string{dir}
+	in.setInputs(rootInputs(r, m, l.root, cli, cliVars))
+	in.run()
+	return r.out
+}
+
+type varFile struct {
+	name string
+	vals map[string]cty.Value
+}
+
+// rootInputs applies Terraform's precedence: terraform.tfvars, its JSON
+// form, *.auto.tfvars(.json) in lexical order, then --var-file, then --var.
+func rootInputs(r *rootEval, m *module, root string, cli []varFile, cliVars []string) map[string]symbol {
+	given := map[string]symbol{}
+	apply := func(vals map[string]cty.Value) {
+		for k, v := range vals {
+			given[k] = symbol{val: v}
+		}
+	}
+	abs := filepath.Join(root, filepath.FromSlash(m.dir))
+	var names []string
+	if entries, err := os.ReadDir(abs); err == nil {
+		for _, e := range entries {
+			n := e.Name()
+			if !e.IsDir() && (strings.HasSuffix(n, ".auto.tfvars") || strings.HasSuffix(n, ".auto.tfvars.json")) {
+				names = append(names, n)
+			}
+		}
+	}
+	sort.Strings(names)
+	names = append([]string{"terraform.tfvars", "terraform.tfvars.json"}, names...)
+	for _, n := range names {
+		full := filepath.Join(abs, n)
+		if _, err := os.Stat(full); err != nil {
+			continue
+		}
+		vals, errs := readVarFile(full, path.Join(m.dir, n))
+		r.out.Errors = append(r.out.Errors, errs...)
+		apply(vals)
+	}
+	for _, f := range cli {
+		apply(f.vals)
+	}
+	types := map[string]cty.Type{}
+	for _, d := range m.variables {
+		types[d.name] = d.typ
+	}
+	for _, kv := range cliVars {
+		name, raw, ok := strings.Cut(kv, "=")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" {
+			r.out.Errors = append(r.out.Errors, parsers.Error{File: "--var", Msg: fmt.Sprintf("%q: expected NAME=VALUE", kv)})
+			continue
+		}
+		ty, declared := types[name]
+		if !declared {
+			continue
+		}
+		// As Terraform does: a primitive (or untyped) variable takes the text
+		// as a string; a collection or object is parsed as an HCL expression.
+		if ty.IsPrimitiveType() || ty == cty.DynamicPseudoType {
+			given[name] = symbol{val: cty.StringVal(raw)}
+			continue
+		}
+		expr, diags := hclsyntax.ParseExpression([]byte(raw), "--var "+name, hcl.InitialPos)
+		if !diags.HasErrors() {
+			var v cty.Value
+			v, diags = expr.Value(nil)
+			if !diags.HasErrors() {
+				given[name] = symbol{val: v}
+				continue
+			}
+		}
+		r.out.Errors = append(r.out.Errors, parsers.Error{File: "--var", Msg: fmt.Sprintf("%s: %s", name, diags.Error())})
+	}
+	return given
+}
+
+func readCLIVarFiles(files []string) ([]varFile, []parsers.Error) {
+	var out []varFile
+	var errs []parsers.Error
+	for _, f := range files {
+		vals, e := readVarFile(f, filepath.ToSlash(f))
+		errs = append(errs, e...)
+		out = append(out, varFile{name: f, vals: vals})
+	}
+	return out, errs
+}
+
+// readVarFile reads a .tfvars (HCL) or .tfvars.json file of literal values.
+func readVarFile(full, name string) (map[string]cty.Value, []parsers.Error) {
+	info, err := os.Stat(full)
+	if err != nil {
+		return nil, []parsers.Error{{File: name, Msg: "cannot read variables file: " + cause(err)}}
+	}
+	if info.Size() > parsers.MaxFileBytes {
+		return nil, []parsers.Error{{File: name, Msg: "file is larger than the limit; skipped"}}
+	}
+	src, err := os.ReadFile(full)
+	if err != nil {
+		return nil, []parsers.Error{{File: name, Msg: "cannot read variables file: " + cause(err)}}
+	}
+	p := hclparse.NewParser()
+	var f *hcl.File
+	var diags hcl.Diagnostics
+	if strings.HasSuffix(full, ".json") {
+		f, diags = p.ParseJSON(src, name)
+	} else {
+		f, diags = p.ParseHCL(src, name)
+	}
+	errs := diagErrors(name, diags)
+	if f == nil || f.Body == nil {
+		return nil, errs
+	}
+	attrs, diags := f.Body.JustAttributes()
+	errs = append(errs, diagErrors(name, diags)...)
+	vals := map[string]cty.Value{}
+	for n, a := range attrs {
+		v, diags := a.Expr.Value(nil)
+		if diags.HasErrors() {
+			errs = append(errs, diagErrors(name, diags)...)
+			continue
+		}
+		vals[n] = v
+	}
+	return vals, errs
+}
+
+// relPath is target relative to base, both slash paths below the root.
+func relPath(base, target string) string {
+	rel, err := filepath.Rel(filepath.FromSlash(base), filepath.FromSlash(target))
+	if err != nil {
+		return target
+	}
+	return filepath.ToSlash(rel)
+}

@@ -1,0 +1,7 @@
+module "me" {
+  source = "./"
+}
+
+resource "aws_ebs_volume" "v" {
+  availability_zone = "a"
+}

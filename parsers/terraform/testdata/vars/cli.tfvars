@@ -1,0 +1,2 @@
+from_varfile = "varfile"
+from_cli     = "varfile"
