@@ -87,6 +87,9 @@ parsed or rendered; 3 wins over 1).`,
 			return err
 		},
 	}
+	if args == nil {
+		args = []string{} // cobra would read os.Args otherwise
+	}
 	cmd.SetArgs(args)
 	cmd.SetIn(stdin)
 	cmd.SetOut(stdout)

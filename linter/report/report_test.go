@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/pvlint/pvlint/internal/sarifcheck"
 
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
@@ -232,15 +230,7 @@ func TestSARIFGoldenFilesValidate(t *testing.T) {
 	}
 }
 
-var (
-	sarifSchemaOnce sync.Once
-	sarifSchemaC    *jsonschema.Schema
-	sarifSchemaErr  error
-)
-
-// validateSARIF checks data against the shared SARIF 2.1.0 schema, found
-// next to the repository (../shared/schemas). A missing schema is a failure:
-// silently skipping would let invalid SARIF through CI.
+// validateSARIF checks data against the shared SARIF 2.1.0 schema.
 func validateSARIF(t *testing.T, data []byte) {
 	t.Helper()
 	if err := checkSARIF(data); err != nil {
@@ -248,30 +238,7 @@ func validateSARIF(t *testing.T, data []byte) {
 	}
 }
 
-func checkSARIF(data []byte) error {
-	sarifSchemaOnce.Do(func() {
-		var root string
-		root, sarifSchemaErr = repoRoot()
-		if sarifSchemaErr != nil {
-			return
-		}
-		path := filepath.Join(root, "..", "shared", "schemas", "sarif-2.1.0.json")
-		c := jsonschema.NewCompiler()
-		c.AssertFormat()
-		sarifSchemaC, sarifSchemaErr = c.Compile(path)
-	})
-	if sarifSchemaErr != nil {
-		return fmt.Errorf("loading the SARIF schema: %w", sarifSchemaErr)
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		return fmt.Errorf("SARIF output is not JSON: %w", err)
-	}
-	if err := sarifSchemaC.Validate(doc); err != nil {
-		return fmt.Errorf("SARIF output does not validate against sarif-2.1.0.json:\n%v", err)
-	}
-	return nil
-}
+func checkSARIF(data []byte) error { return sarifcheck.Validate(data) }
 
 // The validator must be able to fail, or the checks above prove nothing.
 func TestSARIFValidatorRejectsInvalid(t *testing.T) {
@@ -287,24 +254,6 @@ func TestSARIFValidatorRejectsInvalid(t *testing.T) {
 		if err := checkSARIF([]byte(bad)); err == nil {
 			t.Errorf("%s: invalid SARIF validated", name)
 		}
-	}
-}
-
-// repoRoot walks up from the package directory to the directory of go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", os.ErrNotExist
-		}
-		dir = parent
 	}
 }
 
