@@ -1,0 +1,938 @@
+package rules
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/pvlint/pvlint/linter/graph"
+)
+
+// The RBAC model: roles (scanned, aggregated and built-in), bindings,
+// subjects and the effective permissions they give. It is computed once per
+// graph (Graph.Memo) and shared by every rbac rule.
+//
+// Semantics follow the RBAC authorizer (k8s.io/kubernetes
+// pkg/apis/rbac/v1/evaluation_helpers.go) and the aggregation controller:
+//   - a verb, API group or resource of "*" matches everything; a resource of
+//     "*/sub" matches that subresource of every resource; "pods" does not
+//     match "pods/exec";
+//   - resourceNames narrows a rule to requests that name one of the objects,
+//     so it never matches a create of a top-level resource;
+//   - a ClusterRole with an aggregationRule has the rules of every other
+//     ClusterRole whose labels match one of its selectors (transitively, as
+//     the controller converges); its own written rules are overwritten;
+//   - a RoleBinding grants its role (Role or ClusterRole) in its namespace
+//     only, where rules about cluster-scoped resources have no effect; a
+//     ClusterRoleBinding grants cluster-wide;
+//   - a ServiceAccount also holds what is granted to the User
+//     system:serviceaccount:NS:NAME and to the groups system:serviceaccounts,
+//     system:serviceaccounts:NS and system:authenticated.
+
+// rbacClusterWide is the namespace of a cluster-wide grant.
+const rbacClusterWide = "*"
+
+// rbacRule is one PolicyRule of a role.
+type rbacRule struct {
+	APIGroups       []string
+	Resources       []string
+	Verbs           []string
+	ResourceNames   []string
+	NonResourceURLs []string
+
+	Node    *graph.Node // the rule in its role; nil for a built-in role
+	Role    *rbacRole   // the role that writes it (the source, for an aggregated rule)
+	Unknown bool        // a field could not be evaluated (an unrendered value)
+}
+
+// rbacRole is a Role or ClusterRole, scanned or built-in.
+type rbacRole struct {
+	Kind, Namespace, Name string
+	Res                   *graph.Resource // nil for a built-in role
+	Labels                map[string]string
+	Own                   []*rbacRule // the rules as written
+	Aggregates            bool        // has an aggregationRule
+	Selectors             []rbacSelector
+	Rules                 []*rbacRule // effective: Own, or the aggregated rules
+	Sources               []*rbacRole // roles aggregated into this one (transitively)
+	Unknown               bool        // labels or selectors could not be evaluated
+}
+
+// Builtin reports whether the role is a built-in one (not scanned).
+func (r *rbacRole) Builtin() bool { return r.Res == nil }
+
+// Ref names the role in a chain: `ClusterRole edit`, `Role secret-reader`.
+func (r *rbacRole) Ref() string {
+	if r.Builtin() {
+		return r.Kind + " " + r.Name + " (built-in)"
+	}
+	return r.Kind + " " + r.Name
+}
+
+// Title names the role as the subject of a message.
+func (r *rbacRole) Title() string {
+	if r.Res != nil {
+		return r.Res.Title()
+	}
+	return r.Kind + " \"" + r.Name + "\""
+}
+
+func rbacRoleKey(kind, namespace, name string) string {
+	if kind == "ClusterRole" {
+		namespace = ""
+	}
+	return kind + "/" + namespace + "/" + name
+}
+
+// rbacSelector is a label selector of an aggregationRule.
+type rbacSelector struct {
+	MatchLabels map[string]string
+	Exprs       []rbacSelectorExpr
+}
+
+type rbacSelectorExpr struct {
+	Key, Operator string
+	Values        []string
+}
+
+// Matches applies the selector as metav1.LabelSelectorAsSelector does: an
+// empty selector matches every object.
+func (s rbacSelector) Matches(labels map[string]string) bool {
+	for k, v := range s.MatchLabels {
+		if got, ok := labels[k]; !ok || got != v {
+			return false
+		}
+	}
+	for _, e := range s.Exprs {
+		v, has := labels[e.Key]
+		switch e.Operator {
+		case "In":
+			if !has || !rbacContains(e.Values, v) {
+				return false
+			}
+		case "NotIn":
+			if has && rbacContains(e.Values, v) {
+				return false
+			}
+		case "Exists":
+			if !has {
+				return false
+			}
+		case "DoesNotExist":
+			if has {
+				return false
+			}
+		default: // an invalid operator makes the selector invalid: it selects nothing
+			return false
+		}
+	}
+	return true
+}
+
+// rbacSubject is a subject of a binding.
+type rbacSubject struct {
+	Kind      string // ServiceAccount, User or Group
+	Namespace string // ServiceAccount only, defaulted to the binding's
+	Name      string
+	Node      *graph.Node
+	Unknown   bool
+}
+
+// Key identifies the subject across bindings.
+func (s rbacSubject) Key() string {
+	if s.Kind == "ServiceAccount" {
+		return s.Kind + ":" + s.Namespace + "/" + s.Name
+	}
+	return s.Kind + ":" + s.Name
+}
+
+// String names the subject in a message: `ServiceAccount payments/default`.
+func (s rbacSubject) String() string {
+	name := s.Name
+	if s.Unknown {
+		name = "(unknown)"
+	}
+	if s.Kind == "ServiceAccount" {
+		return "ServiceAccount " + s.Namespace + "/" + name
+	}
+	return s.Kind + " " + name
+}
+
+// rbacBinding is a RoleBinding or ClusterRoleBinding.
+type rbacBinding struct {
+	Res                *graph.Resource
+	RoleKind, RoleName string
+	Role               *rbacRole // nil when the role is neither scanned nor built-in
+	RoleUnknown        bool      // roleRef could not be evaluated
+	Subjects           []rbacSubject
+	Namespace          string // where it grants: the binding's namespace, or rbacClusterWide
+}
+
+// ClusterWide reports whether the binding is a ClusterRoleBinding.
+func (b *rbacBinding) ClusterWide() bool { return b.Namespace == rbacClusterWide }
+
+// Ref names the binding in a chain relative to namespace ns: the bare name
+// when it lives there.
+func (b *rbacBinding) Ref(ns string) string {
+	name := b.Res.Name
+	if b.Res.Namespace != "" && b.Res.Namespace != ns {
+		name = b.Res.Namespace + "/" + name
+	}
+	return b.Res.Kind + " " + name
+}
+
+// rbacGrant is a binding giving its role to one subject.
+type rbacGrant struct {
+	Binding   *rbacBinding
+	Subject   rbacSubject // as written: the subject itself, or a group it belongs to
+	Role      *rbacRole   // nil when the role is unknown
+	Namespace string      // where it applies; rbacClusterWide for everywhere
+}
+
+// rbacPermission is one rule a subject holds, with the grant that gives it.
+type rbacPermission struct {
+	Rule  *rbacRule
+	Grant *rbacGrant
+}
+
+// rbacModel is the RBAC state of a scan.
+type rbacModel struct {
+	Roles    []*rbacRole    // scanned roles, in graph order
+	Bindings []*rbacBinding // scanned bindings, in graph order
+	roles    map[string]*rbacRole
+	grants   map[string][]*rbacGrant      // by subject key
+	boundBy  map[*rbacRole][]*rbacBinding // bindings that grant a role, directly or through an aggregate
+}
+
+// rbacOf returns the graph's RBAC model, computing it once.
+func rbacOf(g *graph.Graph) *rbacModel {
+	return g.Memo("rbac", func() any { return buildRBAC(g) }).(*rbacModel)
+}
+
+func buildRBAC(g *graph.Graph) *rbacModel {
+	m := &rbacModel{roles: map[string]*rbacRole{}, grants: map[string][]*rbacGrant{}, boundBy: map[*rbacRole][]*rbacBinding{}}
+	for _, r := range g.OfKind("Role", "ClusterRole") {
+		if !r.IsKubernetes() {
+			continue
+		}
+		role := parseRBACRole(r)
+		m.Roles = append(m.Roles, role)
+		if k := rbacRoleKey(role.Kind, role.Namespace, role.Name); m.roles[k] == nil {
+			m.roles[k] = role // the first in file order wins, as in the graph
+		}
+	}
+	for _, b := range rbacBuiltinRoles {
+		if k := rbacRoleKey("ClusterRole", "", b.name); m.roles[k] == nil {
+			m.roles[k] = builtinRBACRole(b)
+		}
+	}
+	m.aggregate()
+	for _, r := range g.OfKind("RoleBinding", "ClusterRoleBinding") {
+		if !r.IsKubernetes() {
+			continue
+		}
+		b := m.parseBinding(r)
+		m.Bindings = append(m.Bindings, b)
+		if b.Role != nil && len(b.Subjects) > 0 {
+			m.boundBy[b.Role] = append(m.boundBy[b.Role], b)
+			for _, src := range b.Role.Sources {
+				m.boundBy[src] = append(m.boundBy[src], b)
+			}
+		}
+		for _, s := range b.Subjects {
+			if s.Unknown {
+				continue
+			}
+			m.grants[s.Key()] = append(m.grants[s.Key()], &rbacGrant{Binding: b, Subject: s, Role: b.Role, Namespace: b.Namespace})
+		}
+	}
+	return m
+}
+
+// Role returns the role a roleRef of kind and name resolves to from a
+// binding in namespace ns, or nil.
+func (m *rbacModel) Role(kind, ns, name string) *rbacRole {
+	return m.roles[rbacRoleKey(kind, ns, name)]
+}
+
+// clusterRoles returns every effective ClusterRole, sorted by name.
+func (m *rbacModel) clusterRoles() []*rbacRole {
+	var out []*rbacRole
+	for _, r := range m.roles {
+		if r.Kind == "ClusterRole" {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// aggregate fills Rules and Sources of every role. An aggregated role holds
+// the rules of every non-aggregated role it reaches through its selectors
+// (and the selectors of the aggregated roles it matches), which is where the
+// aggregation controller converges; cycles are harmless.
+func (m *rbacModel) aggregate() {
+	all := m.clusterRoles()
+	fill := func(role *rbacRole) {
+		if !role.Aggregates {
+			role.Rules = role.Own
+			return
+		}
+		seen := map[*rbacRole]bool{role: true}
+		queue := []*rbacRole{role}
+		for len(queue) > 0 {
+			x := queue[0]
+			queue = queue[1:]
+			for _, c := range all {
+				if seen[c] || !x.selects(c) {
+					continue
+				}
+				seen[c] = true
+				role.Sources = append(role.Sources, c)
+				if c.Aggregates {
+					queue = append(queue, c)
+				}
+			}
+		}
+		for _, c := range role.Sources {
+			if !c.Aggregates {
+				role.Rules = append(role.Rules, c.Own...)
+			}
+		}
+	}
+	done := map[*rbacRole]bool{}
+	for _, r := range all {
+		done[r] = true
+		fill(r)
+	}
+	for _, r := range m.Roles { // Roles, and duplicates that lost the name
+		if !done[r] {
+			done[r] = true
+			fill(r)
+		}
+	}
+}
+
+func (r *rbacRole) selects(c *rbacRole) bool {
+	if c == r || c.Kind != "ClusterRole" {
+		return false
+	}
+	for _, s := range r.Selectors {
+		if s.Matches(c.Labels) {
+			return true
+		}
+	}
+	return false
+}
+
+func parseRBACRole(r *graph.Resource) *rbacRole {
+	role := &rbacRole{Kind: r.Kind, Namespace: r.Namespace, Name: r.Name, Res: r, Labels: map[string]string{}}
+	labels := r.Root.Path("metadata", "labels")
+	if labels.HasUnknown() {
+		role.Unknown = true
+	}
+	labels.Each(func(k string, v *graph.Node) {
+		if s, ok := v.Str(); ok {
+			role.Labels[k] = s
+		}
+	})
+	for _, n := range r.Root.Get("rules").List() {
+		role.Own = append(role.Own, parseRBACRule(role, n))
+	}
+	if r.Kind == "ClusterRole" {
+		if agg := r.Root.Get("aggregationRule"); agg != nil && agg.Kind != graph.Null {
+			role.Aggregates = true
+			if agg.HasUnknown() {
+				role.Unknown = true
+			}
+			for _, sel := range agg.Get("clusterRoleSelectors").List() {
+				if sel.HasUnknown() || sel.Kind != graph.Map {
+					continue
+				}
+				role.Selectors = append(role.Selectors, parseRBACSelector(sel))
+			}
+		}
+	}
+	return role
+}
+
+func parseRBACSelector(n *graph.Node) rbacSelector {
+	s := rbacSelector{MatchLabels: map[string]string{}}
+	n.Get("matchLabels").Each(func(k string, v *graph.Node) {
+		s.MatchLabels[k] = v.String()
+	})
+	for _, e := range n.Get("matchExpressions").List() {
+		key, _ := e.Get("key").Str()
+		op, _ := e.Get("operator").Str()
+		s.Exprs = append(s.Exprs, rbacSelectorExpr{Key: key, Operator: op, Values: e.Get("values").Strings()})
+	}
+	return s
+}
+
+func parseRBACRule(role *rbacRole, n *graph.Node) *rbacRule {
+	rule := &rbacRule{Node: n, Role: role, Unknown: n.HasUnknown()}
+	rule.APIGroups = n.Get("apiGroups").Strings()
+	rule.Resources = n.Get("resources").Strings()
+	rule.Verbs = n.Get("verbs").Strings()
+	rule.ResourceNames = n.Get("resourceNames").Strings()
+	rule.NonResourceURLs = n.Get("nonResourceURLs").Strings()
+	return rule
+}
+
+func builtinRBACRole(b rbacBuiltinRole) *rbacRole {
+	role := &rbacRole{Kind: "ClusterRole", Name: b.name, Labels: b.labels}
+	if role.Labels == nil {
+		role.Labels = map[string]string{}
+	}
+	if b.aggregate != "" {
+		role.Aggregates = true
+		role.Selectors = []rbacSelector{{MatchLabels: map[string]string{b.aggregate: "true"}}}
+	}
+	for _, r := range b.rules {
+		role.Own = append(role.Own, &rbacRule{APIGroups: r.groups, Resources: r.resources, Verbs: r.verbs,
+			ResourceNames: r.names, NonResourceURLs: r.urls, Role: role})
+	}
+	return role
+}
+
+func (m *rbacModel) parseBinding(r *graph.Resource) *rbacBinding {
+	b := &rbacBinding{Res: r, Namespace: r.Namespace}
+	if r.Kind == "ClusterRoleBinding" {
+		b.Namespace = rbacClusterWide
+	}
+	ref := r.Root.Get("roleRef")
+	b.RoleKind, _ = ref.Get("kind").Str()
+	b.RoleName, _ = ref.Get("name").Str()
+	b.RoleUnknown = ref == nil || ref.Get("kind").IsUnknown() || ref.Get("name").IsUnknown() || ref.IsUnknown()
+	// A ClusterRoleBinding can only refer to a ClusterRole.
+	if b.RoleName != "" && (b.RoleKind == "ClusterRole" || b.RoleKind == "Role" && !b.ClusterWide()) {
+		b.Role = m.Role(b.RoleKind, r.Namespace, b.RoleName)
+	}
+	for _, n := range r.Root.Get("subjects").List() {
+		s := rbacSubject{Node: n}
+		s.Kind, _ = n.Get("kind").Str()
+		s.Name, _ = n.Get("name").Str()
+		s.Unknown = n.HasUnknown() || n.Kind != graph.Map
+		if s.Kind == "ServiceAccount" {
+			s.Namespace, _ = n.Get("namespace").Str()
+			if s.Namespace == "" {
+				s.Namespace = r.Namespace
+			}
+		}
+		if s.Name == "" && !s.Unknown {
+			continue // invalid; the API server rejects it
+		}
+		b.Subjects = append(b.Subjects, s)
+	}
+	return b
+}
+
+// Grants returns what is granted to s, including, for a ServiceAccount, the
+// grants to its user name and to the groups it belongs to.
+func (m *rbacModel) Grants(s rbacSubject) []*rbacGrant {
+	keys := []string{s.Key()}
+	if s.Kind == "ServiceAccount" {
+		keys = append(keys,
+			"User:system:serviceaccount:"+s.Namespace+":"+s.Name,
+			"Group:system:serviceaccounts",
+			"Group:system:serviceaccounts:"+s.Namespace,
+			"Group:system:authenticated")
+	}
+	var out []*rbacGrant
+	for _, k := range keys {
+		out = append(out, m.grants[k]...)
+	}
+	return out
+}
+
+// Permissions returns the effective permissions of s in namespace ns (the
+// grants there and the cluster-wide ones), or only the cluster-wide ones
+// when ns is rbacClusterWide.
+func (m *rbacModel) Permissions(s rbacSubject, ns string) []rbacPermission {
+	var out []rbacPermission
+	for _, g := range m.Grants(s) {
+		if g.Role == nil {
+			continue
+		}
+		if g.Namespace != rbacClusterWide && (ns == rbacClusterWide || g.Namespace != ns) {
+			continue
+		}
+		for _, r := range g.Role.Rules {
+			out = append(out, rbacPermission{Rule: r, Grant: g})
+		}
+	}
+	return out
+}
+
+// Reach says how far a scanned role is granted: cluster-wide (a
+// ClusterRoleBinding grants it or an aggregate of it) and the bindings that
+// grant it.
+func (m *rbacModel) Reach(role *rbacRole) (clusterWide bool, bindings []*rbacBinding) {
+	bindings = m.boundBy[role]
+	for _, b := range bindings {
+		if b.ClusterWide() {
+			clusterWide = true
+		}
+	}
+	return clusterWide, bindings
+}
+
+// --- matching -------------------------------------------------------------
+
+// rbacTarget is a resource a check asks about, with the verbs that matter.
+type rbacTarget struct {
+	Group, Resource string // Resource may name a subresource: pods/exec
+	Verbs           []string
+	Cluster         bool // cluster-scoped: a namespaced grant cannot reach it
+}
+
+// rbacMatch is what part of a rule matched a set of targets.
+type rbacMatch struct {
+	Verbs     []string      // the rule's verbs that matched, as written
+	Resources []string      // the rule's resources that matched, as written
+	Targets   []rbacTarget  // the targets reached
+	VerbNodes []*graph.Node // nodes of the matched verbs
+	ResNodes  []*graph.Node // nodes of the matched resources
+}
+
+func rbacContains(list []string, v string) bool {
+	for _, s := range list {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// groupMatches: a rule's apiGroups of "*" or the group itself.
+func (r *rbacRule) groupMatches(group string) bool {
+	return rbacContains(r.APIGroups, "*") || rbacContains(r.APIGroups, group)
+}
+
+// resourceItemMatches reports whether a rule resource item covers res.
+func resourceItemMatches(item, res string) bool {
+	if item == "*" || item == res {
+		return true
+	}
+	if i := strings.IndexByte(res, '/'); i >= 0 && item == "*"+res[i:] {
+		return true
+	}
+	return false
+}
+
+// Match checks the rule against targets. A rule that names only
+// nonResourceURLs never matches a resource. namespaced drops cluster-scoped
+// targets (the rule is granted in a namespace only).
+func (r *rbacRule) Match(targets []rbacTarget, namespaced bool) (rbacMatch, bool) {
+	var m rbacMatch
+	if len(r.Resources) == 0 {
+		return m, false
+	}
+	for _, t := range targets {
+		if t.Cluster && namespaced || !r.groupMatches(t.Group) {
+			continue
+		}
+		var verbs []string
+		for _, v := range r.Verbs {
+			if v == "*" || rbacContains(t.Verbs, v) {
+				verbs = append(verbs, v)
+			}
+		}
+		var res []string
+		for _, item := range r.Resources {
+			if resourceItemMatches(item, t.Resource) {
+				res = append(res, item)
+			}
+		}
+		if len(verbs) == 0 || len(res) == 0 {
+			continue
+		}
+		m.Targets = append(m.Targets, t)
+		for _, v := range verbs {
+			if !rbacContains(m.Verbs, v) {
+				m.Verbs = append(m.Verbs, v)
+			}
+		}
+		for _, x := range res {
+			if !rbacContains(m.Resources, x) {
+				m.Resources = append(m.Resources, x)
+			}
+		}
+	}
+	if len(m.Targets) == 0 {
+		return m, false
+	}
+	m.VerbNodes = r.items("verbs", m.Verbs)
+	m.ResNodes = r.items("resources", m.Resources)
+	return m, true
+}
+
+// items returns the nodes of the listed values of one of the rule's lists,
+// in source order.
+func (r *rbacRule) items(field string, values []string) []*graph.Node {
+	if r.Node == nil {
+		return nil
+	}
+	list := r.Node.Get(field)
+	if list == nil {
+		return nil
+	}
+	if list.Kind == graph.Scalar {
+		if rbacContains(values, list.Value) {
+			return []*graph.Node{list}
+		}
+		return nil
+	}
+	var out []*graph.Node
+	for _, it := range list.List() {
+		if s, ok := it.Str(); ok && rbacContains(values, s) {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// rbacFirst returns the earliest node by position, or nil.
+func rbacFirst(nodes ...*graph.Node) *graph.Node {
+	var best *graph.Node
+	for _, n := range nodes {
+		if n == nil {
+			continue
+		}
+		if best == nil || n.Pos.Line < best.Pos.Line || n.Pos.Line == best.Pos.Line && n.Pos.Col < best.Pos.Col {
+			best = n
+		}
+	}
+	return best
+}
+
+// --- risks ------------------------------------------------------------------
+
+// What makes a role rule risky (PVL301–PVL305), shared by the checks on
+// role definitions and by the graph checks that follow grants.
+
+var rbacWriteVerbs = []string{"create", "update", "patch", "delete", "deletecollection"}
+
+// rbacStorageTargets are the storage API objects whose writers can destroy,
+// redirect or expose volumes (PVL302).
+var rbacStorageTargets = []rbacTarget{
+	{Group: "", Resource: "persistentvolumes", Verbs: rbacWriteVerbs, Cluster: true},
+	{Group: "", Resource: "persistentvolumeclaims", Verbs: rbacWriteVerbs},
+	{Group: "storage.k8s.io", Resource: "storageclasses", Verbs: rbacWriteVerbs, Cluster: true},
+	{Group: "storage.k8s.io", Resource: "volumeattachments", Verbs: rbacWriteVerbs, Cluster: true},
+	{Group: "storage.k8s.io", Resource: "csidrivers", Verbs: rbacWriteVerbs, Cluster: true},
+	{Group: "storage.k8s.io", Resource: "csinodes", Verbs: rbacWriteVerbs, Cluster: true},
+	{Group: "snapshot.storage.k8s.io", Resource: "volumesnapshots", Verbs: rbacWriteVerbs},
+	{Group: "snapshot.storage.k8s.io", Resource: "volumesnapshotcontents", Verbs: rbacWriteVerbs, Cluster: true},
+	{Group: "snapshot.storage.k8s.io", Resource: "volumesnapshotclasses", Verbs: rbacWriteVerbs, Cluster: true},
+}
+
+// rbacSecretTargets: reading Secrets (PVL303).
+var rbacSecretTargets = []rbacTarget{
+	{Group: "", Resource: "secrets", Verbs: []string{"get", "list", "watch"}},
+}
+
+// rbacEscalationTargets: the verbs that bypass RBAC's escalation checks
+// (PVL304): escalate and bind on roles, impersonate on identities.
+var rbacEscalationTargets = []rbacTarget{
+	{Group: "rbac.authorization.k8s.io", Resource: "roles", Verbs: []string{"escalate", "bind"}},
+	{Group: "rbac.authorization.k8s.io", Resource: "clusterroles", Verbs: []string{"escalate", "bind"}, Cluster: true},
+	{Group: "", Resource: "users", Verbs: []string{"impersonate"}, Cluster: true},
+	{Group: "", Resource: "groups", Verbs: []string{"impersonate"}, Cluster: true},
+	{Group: "", Resource: "serviceaccounts", Verbs: []string{"impersonate"}},
+	{Group: "authentication.k8s.io", Resource: "uids", Verbs: []string{"impersonate"}, Cluster: true},
+}
+
+// rbacExecTargets: running commands in containers or reaching the kubelet
+// (PVL305). Ephemeral containers are added with update or patch (kubectl
+// debug); create is listed too for safety.
+var rbacExecTargets = []rbacTarget{
+	{Group: "", Resource: "pods/exec", Verbs: []string{"create"}},
+	{Group: "", Resource: "pods/attach", Verbs: []string{"create"}},
+	{Group: "", Resource: "pods/portforward", Verbs: []string{"create"}},
+	{Group: "", Resource: "pods/ephemeralcontainers", Verbs: []string{"create", "update", "patch"}},
+	{Group: "", Resource: "nodes/proxy", Verbs: []string{"get", "create"}, Cluster: true},
+}
+
+// rbacWorkloadTargets: creating pods, directly or through a controller
+// (PVL306). The extensions group is kept for old clusters.
+var rbacWorkloadTargets = []rbacTarget{
+	{Group: "", Resource: "pods", Verbs: []string{"create"}},
+	{Group: "", Resource: "replicationcontrollers", Verbs: []string{"create"}},
+	{Group: "apps", Resource: "deployments", Verbs: []string{"create"}},
+	{Group: "apps", Resource: "statefulsets", Verbs: []string{"create"}},
+	{Group: "apps", Resource: "daemonsets", Verbs: []string{"create"}},
+	{Group: "apps", Resource: "replicasets", Verbs: []string{"create"}},
+	{Group: "extensions", Resource: "deployments", Verbs: []string{"create"}},
+	{Group: "extensions", Resource: "daemonsets", Verbs: []string{"create"}},
+	{Group: "extensions", Resource: "replicasets", Verbs: []string{"create"}},
+	{Group: "batch", Resource: "jobs", Verbs: []string{"create"}},
+	{Group: "batch", Resource: "cronjobs", Verbs: []string{"create"}},
+}
+
+// rbacRisk is one risky thing a rule grants.
+type rbacRisk struct {
+	ID       string      // PVL301..PVL305
+	At       *graph.Node // where the rule shows it; nil for a built-in role
+	Phrase   string      // `can read Secrets` (after the role's name)
+	What     string      // `get, list secrets`
+	Wildcard bool        // PVL301: "*" in apiGroups, resources and verbs at once
+	Narrowed bool        // PVL303: resourceNames limits it to named Secrets
+	Cluster  bool        // PVL302: reaches cluster-scoped storage objects
+}
+
+// Risks returns what the rule grants that PVL301–PVL305 report, at most one
+// risk per rule ID. namespaced says the rule is granted in a namespace only,
+// where cluster-scoped resources are out of reach. Only resource rules
+// count: nonResourceURLs rules name no API object.
+func (r *rbacRule) Risks(namespaced bool) []rbacRisk {
+	if len(r.Resources) == 0 {
+		return nil
+	}
+	var out []rbacRisk
+	var wild []string
+	var wildNodes []*graph.Node
+	for _, f := range []struct {
+		key  string
+		list []string
+	}{{"apiGroups", r.APIGroups}, {"resources", r.Resources}, {"verbs", r.Verbs}} {
+		if rbacContains(f.list, "*") {
+			wild = append(wild, f.key)
+			wildNodes = append(wildNodes, r.items(f.key, []string{"*"})...)
+		}
+	}
+	if len(wild) > 0 {
+		k := rbacRisk{ID: "PVL301", At: rbacFirst(wildNodes...), Wildcard: len(wild) == 3}
+		if k.Wildcard {
+			k.Phrase = "grants every verb on every resource in every API group"
+			k.What = "* on * in every API group"
+		} else {
+			k.Phrase = `uses a wildcard ("*" in ` + rbacAnd(wild) + ")"
+			k.What = rbacSummary(r.Verbs, r.Resources)
+		}
+		out = append(out, k)
+	}
+	if m, ok := r.Match(rbacStorageTargets, namespaced); ok {
+		k := rbacRisk{ID: "PVL302", At: r.field("verbs"), Phrase: "can change storage objects", What: rbacSummary(m.Verbs, m.names())}
+		for _, t := range m.Targets {
+			k.Cluster = k.Cluster || t.Cluster
+		}
+		out = append(out, k)
+	}
+	if m, ok := r.Match(rbacSecretTargets, namespaced); ok {
+		k := rbacRisk{ID: "PVL303", At: r.field("resources"), Phrase: "can read Secrets", What: rbacSummary(m.Verbs, []string{"secrets"})}
+		if len(r.ResourceNames) > 0 {
+			k.Narrowed = true
+			k.What += " named " + strings.Join(r.ResourceNames, ", ")
+		}
+		out = append(out, k)
+	}
+	if m, ok := r.Match(rbacEscalationTargets, namespaced); ok {
+		out = append(out, rbacRisk{ID: "PVL304", At: rbacFirst(m.VerbNodes...), Phrase: "can escalate privileges", What: rbacSummary(m.Verbs, m.names())})
+	}
+	if m, ok := r.Match(rbacExecTargets, namespaced); ok {
+		phrase := "can run commands in pods"
+		for _, t := range m.Targets {
+			if t.Resource == "nodes/proxy" {
+				phrase = "can reach the kubelet API (and through it every pod of a node)"
+			}
+		}
+		out = append(out, rbacRisk{ID: "PVL305", At: rbacFirst(m.ResNodes...), Phrase: phrase, What: rbacSummary(m.Verbs, m.names())})
+	}
+	return out
+}
+
+// names lists the targets a match reached, by resource name.
+func (m rbacMatch) names() []string {
+	var out []string
+	for _, t := range m.Targets {
+		if !rbacContains(out, t.Resource) {
+			out = append(out, t.Resource)
+		}
+	}
+	return out
+}
+
+// field returns the node of a key of the rule, or nil.
+func (r *rbacRule) field(key string) *graph.Node {
+	if r.Node == nil {
+		return nil
+	}
+	return r.Node.Get(key)
+}
+
+func rbacRiskByID(risks []rbacRisk, id string) *rbacRisk {
+	for i := range risks {
+		if risks[i].ID == id {
+			return &risks[i]
+		}
+	}
+	return nil
+}
+
+// rbacFullWildcard reports whether the risks include "*" on "*" in "*".
+func rbacFullWildcard(risks []rbacRisk) bool {
+	k := rbacRiskByID(risks, "PVL301")
+	return k != nil && k.Wildcard
+}
+
+// rbacRiskSeverity scales a risk with its reach (clusterWide: granted by a
+// ClusterRoleBinding). Each rule's Description documents its scale.
+func rbacRiskSeverity(k rbacRisk, clusterWide bool) Severity {
+	switch k.ID {
+	case "PVL301":
+		if k.Wildcard {
+			return Critical
+		}
+		return High
+	case "PVL302":
+		if clusterWide || k.Cluster {
+			return High
+		}
+		return Medium
+	case "PVL303":
+		s := Medium
+		if clusterWide {
+			s = High
+		}
+		if k.Narrowed {
+			s--
+		}
+		return s
+	case "PVL304", "PVL305":
+		if clusterWide {
+			return Critical
+		}
+		return High
+	}
+	return High
+}
+
+// rbacRisky reports whether any rule of role carries a PVL301–PVL305 risk.
+func rbacRisky(role *rbacRole, namespaced bool) bool {
+	for _, r := range role.Rules {
+		if len(r.Risks(namespaced)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// rbacReadOnly reports whether a role only reads, and nothing sensitive.
+func rbacReadOnly(role *rbacRole) bool {
+	for _, r := range role.Rules {
+		if r.Unknown || len(r.Risks(false)) > 0 {
+			return false
+		}
+		for _, v := range r.Verbs {
+			if v != "get" && v != "list" && v != "watch" {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// rbacHasUnknown reports whether a role's rules (or, for an aggregate, the
+// selection of them) could not all be evaluated.
+func rbacHasUnknown(role *rbacRole) bool {
+	if role.Unknown && role.Aggregates {
+		return true
+	}
+	for _, r := range role.Rules {
+		if r.Unknown {
+			return true
+		}
+	}
+	return false
+}
+
+// rbacAllPowerful returns the rule that grants "*" on "*" in "*", or nil.
+func rbacAllPowerful(role *rbacRole) *rbacRule {
+	for _, r := range role.Rules {
+		if rbacFullWildcard(r.Risks(false)) {
+			return r
+		}
+	}
+	return nil
+}
+
+// --- message helpers ---
+
+// rbacSummary writes a rule as `get, list secrets`.
+func rbacSummary(verbs, resources []string) string {
+	return strings.Join(verbs, ", ") + " " + strings.Join(resources, ", ")
+}
+
+// rbacAnd joins with commas and a final "and".
+func rbacAnd(parts []string) string {
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// rbacFew lists the first n items and how many more there are.
+func rbacFew(items []string, n int) string {
+	if len(items) <= n {
+		return rbacAnd(items)
+	}
+	return strings.Join(items[:n], ", ") + " and " + strconv.Itoa(len(items)-n) + " more"
+}
+
+// rbacSubjects names a binding's subjects: `Group devs and ServiceAccount ci/bot`.
+func rbacSubjects(subjects []rbacSubject) string {
+	var names []string
+	for _, s := range subjects {
+		names = append(names, s.String())
+	}
+	return rbacFew(names, 3)
+}
+
+// rbacRoleRef names the role a binding refers to, resolved or not.
+func rbacRoleRef(b *rbacBinding) string {
+	if b.Role != nil {
+		return b.Role.Ref()
+	}
+	return b.RoleKind + " " + b.RoleName + " (not in the scanned files)"
+}
+
+// rbacBindingTitles names the bindings of role, the cluster-wide ones
+// first, with the aggregate they grant it through.
+func rbacBindingTitles(role *rbacRole, bindings []*rbacBinding) []string {
+	bs := append([]*rbacBinding(nil), bindings...)
+	sort.SliceStable(bs, func(i, j int) bool { return bs[i].ClusterWide() && !bs[j].ClusterWide() })
+	var out []string
+	for _, b := range bs {
+		t := b.Res.Title()
+		if b.Role != nil && b.Role != role {
+			t += " (through " + b.Role.Ref() + ")"
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// rbacReachText is the sentence that says how far a role is granted.
+func rbacReachText(role *rbacRole, clusterWide bool, bindings []*rbacBinding) string {
+	switch {
+	case len(bindings) == 0:
+		return " No scanned binding grants it."
+	case clusterWide:
+		return " It is granted cluster-wide by " + rbacFew(rbacBindingTitles(role, bindings), 3) + "."
+	}
+	return " It is granted by " + rbacFew(rbacBindingTitles(role, bindings), 3) + "."
+}
+
+// rbacRelateBindings adds the bindings' roleRefs as related locations.
+func rbacRelateBindings(f *Finding, bindings []*rbacBinding) {
+	for i, b := range bindings {
+		if i == 5 {
+			break
+		}
+		f.Related(b.Res.At("roleRef"), "%s grants it", b.Res.Title())
+	}
+}

@@ -1,0 +1,106 @@
+package rules_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/pvlint/pvlint/linter/graph"
+	"github.com/pvlint/pvlint/parsers/k8s"
+	"github.com/pvlint/pvlint/rules"
+	"github.com/pvlint/pvlint/rules/rulestest"
+)
+
+func TestRBACRules(t *testing.T) {
+	rulestest.Run(t, "testdata/rbac", rbacFamily(t), rulestest.Options{})
+}
+
+// rbacFamily returns PVL301..PVL310 from the registry.
+func rbacFamily(t *testing.T) []*rules.Rule {
+	t.Helper()
+	var rs []*rules.Rule
+	for _, id := range []string{"PVL301", "PVL302", "PVL303", "PVL304", "PVL305", "PVL306", "PVL307", "PVL308", "PVL309", "PVL310"} {
+		r := rules.ByID(id)
+		if r == nil {
+			t.Fatalf("rule %s is not registered", id)
+		}
+		rs = append(rs, r)
+	}
+	return rs
+}
+
+// TestRBACUnknownValuesAreUndecided: an unevaluated value (Terraform, an
+// unrendered Helm value) is never a finding and never proof of compliance.
+func TestRBACUnknownValuesAreUndecided(t *testing.T) {
+	rs, _, err := k8s.ParseBytes("unknown.yaml", []byte(`apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: tf-role, namespace: app}
+rules:
+  - apiGroups: [""]
+    resources: ["configmaps"]
+    verbs: ["get", "placeholder"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: tf-binding, namespace: app}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: tf-role}
+subjects:
+  - kind: Group
+    name: placeholder
+  - kind: ServiceAccount
+    name: web
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: app}
+spec:
+  serviceAccountName: web
+  containers:
+    - name: app
+      image: example/app:1.0
+  volumes:
+    - name: data
+      persistentVolumeClaim: {claimName: data}
+`), k8s.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		var n *graph.Node
+		switch r.Kind {
+		case "Role":
+			n = r.Root.Path("rules", "0", "verbs", "1")
+		case "RoleBinding":
+			n = r.Root.Path("subjects", "0", "name")
+		}
+		if n != nil {
+			n.Kind, n.Value = graph.Unknown, "var.x"
+		}
+	}
+	g := graph.Build(rs, nil, graph.Options{})
+	for _, c := range []struct {
+		id   string
+		want string
+	}{
+		{"PVL301", "[undecided:5]"},
+		{"PVL303", "[undecided:5]"},
+		{"PVL305", "[undecided:5]"},
+		{"PVL307", "[undecided:14]"},
+		{"PVL309", "[]"}, // a Group subject cannot be the default ServiceAccount
+		{"PVL310", "[undecided:23]"},
+	} {
+		r := rules.ByID(c.id)
+		p := rules.NewPass(g, r)
+		r.Check(p)
+		var got []string
+		for _, f := range p.Findings() {
+			kind := "finding"
+			if f.Undecided {
+				kind = "undecided"
+			}
+			got = append(got, fmt.Sprintf("%s:%d", kind, f.Loc.Line))
+		}
+		if fmt.Sprint(got) != c.want {
+			t.Errorf("%s: got %v, want %s", c.id, got, c.want)
+		}
+	}
+}
