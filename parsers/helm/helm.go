@@ -1,0 +1,392 @@
+// Package helm renders Helm charts the way `helm template` does, offline,
+// and turns the rendered objects into graph resources whose every field
+// points back at the line of the template that wrote it.
+//
+// Rendering uses Helm's own loader, dependency processing, values
+// coalescing and engine, with no cluster and no network: `lookup` returns
+// nothing, DNS lookups return "", and values.schema.json references to
+// remote schemas are not fetched.
+package helm
+
+import (
+	"fmt"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+
+	"github.com/pvlint/pvlint/linter/graph"
+	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/parsers/k8s"
+)
+
+// DefaultKubeVersion is the Kubernetes version charts are rendered for when
+// Options.KubeVersion is empty: a current release, not the Helm library's
+// own (much older) default, so that charts gating on
+// .Capabilities.KubeVersion render what a cluster of today would get.
+const DefaultKubeVersion = "v1.34.0"
+
+// maxRendered caps Origin.Rendered.
+const maxRendered = 4 << 10
+
+// Options are the flags of `helm template` that pvlint passes on.
+type Options struct {
+	// Values files (--values), applied in order. An entry "CHARTDIR=FILE"
+	// applies only to the chart at CHARTDIR (relative to root); a plain FILE
+	// applies to every chart. Relative paths are relative to root.
+	Values []string
+	// Set, SetString and SetFile follow Helm's --set syntax and precedence
+	// (values.yaml < Values < Set < SetString < SetFile). SetFile paths are
+	// relative to root.
+	Set, SetString, SetFile []string
+	ReleaseName             string   // default "release-name", like helm template
+	Namespace               string   // default "default"; also given to rendered namespaced objects that set none
+	KubeVersion             string   // default DefaultKubeVersion
+	APIVersions             []string // extra .Capabilities.APIVersions
+}
+
+// Render renders the chart at chartPath (a directory holding Chart.yaml or
+// a packaged .tgz), relative to root (absolute), and returns its objects as
+// graph resources. A chart that does not render returns its Errors and no
+// resources. Render never panics.
+func Render(root, chartPath string, opt Options) (res parsers.Result) {
+	if filepath.IsAbs(chartPath) {
+		if rel, err := filepath.Rel(root, chartPath); err == nil {
+			chartPath = rel
+		}
+	}
+	chartPath = filepath.ToSlash(filepath.Clean(chartPath))
+	defer func() {
+		if r := recover(); r != nil {
+			res = parsers.Result{Errors: []parsers.Error{{File: chartPath, Msg: fmt.Sprintf("chart %s: rendering failed: internal error: %v", chartPath, r)}}}
+		}
+	}()
+	if opt.ReleaseName == "" {
+		opt.ReleaseName = "release-name"
+	}
+	if opt.Namespace == "" {
+		opt.Namespace = "default"
+	}
+	if opt.KubeVersion == "" {
+		opt.KubeVersion = DefaultKubeVersion
+	}
+	r := &renderer{root: root, chartPath: chartPath, opt: opt}
+	r.run()
+	if len(r.res.Errors) > 0 && r.fatal {
+		r.res.Resources = nil
+	}
+	return r.res
+}
+
+type renderer struct {
+	root, chartPath string
+	opt             Options
+	res             parsers.Result
+	fatal           bool // the chart did not render: no resources
+	valuesFiles     []string
+	templates       map[string]*tmpl // by Helm's template name (chart/templates/x.yaml)
+	archives        map[*chart.File][]byte
+}
+
+// tmpl is a template with where it lives on disk.
+type tmpl struct {
+	name    string // Helm's name: chart/charts/sub/templates/x.yaml
+	file    string // repo-relative path; inside a .tgz: archive path + "/" + path inside
+	virtual bool   // inside a packaged chart: no file on disk
+	src     string
+	rm      *remapper
+}
+
+func (r *renderer) errorf(file string, line int, format string, args ...any) {
+	r.res.Errors = append(r.res.Errors, parsers.Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+	r.fatal = true
+}
+
+func (r *renderer) run() {
+	abs := filepath.Join(r.root, filepath.FromSlash(r.chartPath))
+	ch, err := loader.Load(abs)
+	if err != nil {
+		file := r.chartPath
+		if !strings.HasSuffix(file, ".tgz") {
+			file = path.Join(file, "Chart.yaml")
+		}
+		r.errorf(file, 0, "chart %s: cannot load: %s", r.chartPath, trimAbs(err.Error(), r.root))
+		return
+	}
+	archive := !isDir(abs)
+
+	// Missing dependencies stop helm template before anything renders.
+	if missing := missingDeps(ch); len(missing) > 0 {
+		for _, name := range missing {
+			r.errorf(r.chartFile("Chart.yaml", archive), 0, "chart %s: dependency %q is missing from charts/; run helm dependency build", r.chartPath, name)
+		}
+		return
+	}
+	if strings.EqualFold(ch.Metadata.Type, "library") {
+		r.res.Notices = append(r.res.Notices, parsers.Notice{File: r.chartPath, Msg: "library chart: renders no objects on its own"})
+		return
+	}
+
+	vals, ok := r.userValues(archive)
+	if !ok {
+		return
+	}
+	caps, err := r.capabilities()
+	if err != nil {
+		r.errorf(r.chartPath, 0, "chart %s: --kube-version %q: %s", r.chartPath, r.opt.KubeVersion, err)
+		return
+	}
+	if ch.Metadata.KubeVersion != "" && !chartutil.IsCompatibleRange(ch.Metadata.KubeVersion, caps.KubeVersion.String()) {
+		r.errorf(r.chartFile("Chart.yaml", archive), 0, "chart %s: requires kubeVersion %s, which is incompatible with Kubernetes %s (set --kube-version)", r.chartPath, ch.Metadata.KubeVersion, caps.KubeVersion.String())
+		return
+	}
+	if err := chartutil.ProcessDependenciesWithMerge(ch, vals); err != nil {
+		r.errorf(r.chartPath, 0, "chart %s: dependencies: %s", r.chartPath, err)
+		return
+	}
+	r.indexTemplates(ch, r.chartPath, archive)
+	for _, m := range r.missingEnabledDeps(ch, archive) {
+		r.errorf(path.Join(m.dir, "Chart.yaml"), 0, "chart %s: dependency %q is missing from charts/; run helm dependency build", m.dir, m.name)
+	}
+	if r.fatal {
+		return
+	}
+	relOpts := chartutil.ReleaseOptions{Name: r.opt.ReleaseName, Namespace: r.opt.Namespace, Revision: 1, IsInstall: true}
+	top, err := chartutil.ToRenderValuesWithSchemaValidation(ch, vals, relOpts, caps, true)
+	if err != nil {
+		r.errorf(r.chartPath, 0, "chart %s: values: %s", r.chartPath, err)
+		return
+	}
+	values, _ := top["Values"].(chartutil.Values)
+	if !r.validateSchemas(ch, values, r.chartPath, archive) {
+		return
+	}
+
+	var e engine.Engine // no client: lookup returns an empty map, as in helm template
+	files, err := e.Render(ch, top)
+	if err != nil {
+		r.templateError(err)
+		return
+	}
+	r.collect(files)
+}
+
+// chartFile is the repo-relative path of a file of the root chart.
+func (r *renderer) chartFile(name string, archive bool) string {
+	if archive {
+		return r.chartPath
+	}
+	return path.Join(r.chartPath, name)
+}
+
+func (r *renderer) capabilities() (*chartutil.Capabilities, error) {
+	kv, err := chartutil.ParseKubeVersion(r.opt.KubeVersion)
+	if err != nil {
+		return nil, err
+	}
+	caps := chartutil.DefaultCapabilities.Copy()
+	caps.KubeVersion = *kv
+	caps.APIVersions = append(append(chartutil.VersionSet{}, chartutil.DefaultVersionSet...), r.opt.APIVersions...)
+	return caps, nil
+}
+
+// missingDeps lists the dependencies of Chart.yaml that have no chart in
+// charts/, as action.CheckDependencies does for helm template.
+func missingDeps(ch *chart.Chart) []string {
+	var missing []string
+outer:
+	for _, req := range ch.Metadata.Dependencies {
+		if req == nil {
+			continue
+		}
+		for _, d := range ch.Dependencies() {
+			if d.Name() == req.Name {
+				continue outer
+			}
+		}
+		missing = append(missing, req.Name)
+	}
+	return missing
+}
+
+type missingDep struct{ dir, name string }
+
+// missingEnabledDeps finds the enabled dependencies of subcharts that are
+// not there: Helm would quietly render without them, leaving objects out.
+func (r *renderer) missingEnabledDeps(ch *chart.Chart, archive bool) []missingDep {
+	var out []missingDep
+	var walk func(c *chart.Chart, loc chartLoc)
+	walk = func(c *chart.Chart, loc chartLoc) {
+		for _, d := range c.Dependencies() {
+			sub := r.subchartLoc(c, d, loc)
+			for _, req := range d.Metadata.Dependencies {
+				if req == nil || !req.Enabled {
+					continue
+				}
+				found := false
+				for _, dd := range d.Dependencies() {
+					found = found || dd.Name() == req.Name || (req.Alias != "" && dd.Name() == req.Alias)
+				}
+				if !found {
+					out = append(out, missingDep{sub.dir, req.Name})
+				}
+			}
+			walk(d, sub)
+		}
+	}
+	walk(ch, chartLoc{dir: r.chartPath, virtual: archive})
+	return out
+}
+
+// templateError turns Helm's rendering error into an Error at the template
+// line Helm names.
+func (r *renderer) templateError(err error) {
+	msg := err.Error()
+	file, line, col := r.chartPath, 0, 0
+	if m := errLocRe.FindStringSubmatch(msg); m != nil {
+		if t := r.templates[m[1]]; t != nil {
+			file = t.file
+			line, _ = strconv.Atoi(m[2])
+			col, _ = strconv.Atoi(m[3])
+			if t.virtual {
+				col = 0
+			}
+		}
+	}
+	r.res.Errors = append(r.res.Errors, parsers.Error{File: file, Line: line, Col: col,
+		Msg: fmt.Sprintf("chart %s: %s", r.chartPath, trimAbs(msg, r.root))})
+	r.fatal = true
+}
+
+// Helm reports "execution error at (chart/templates/x.yaml:12:3): ...",
+// "parse error at (chart/templates/x.yaml:5): ..." or Go's
+// "template: chart/templates/x.yaml:12:3: executing ...".
+var errLocRe = regexp.MustCompile(`(?:at \(|template: )([^():\s]+):(\d+)(?::(\d+))?`)
+
+// collect parses every rendered template and maps its objects back.
+func (r *renderer) collect(files map[string]string) {
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	seen := map[*tmpl]bool{}
+	for _, name := range names {
+		base := path.Base(name)
+		if strings.HasPrefix(base, "_") || base == "NOTES.txt" {
+			continue
+		}
+		out := files[name]
+		if strings.TrimSpace(out) == "" {
+			continue
+		}
+		t := r.templates[name]
+		if t == nil { // cannot happen: every rendered name is a template
+			t = &tmpl{name: name, file: path.Join(r.chartPath, name), virtual: true}
+		}
+		seen[t] = true
+		r.collectTemplate(t, out)
+	}
+	for _, t := range r.sortedTemplates() {
+		if !seen[t] && !strings.HasPrefix(path.Base(t.name), "_") {
+			continue
+		}
+		if t.rm == nil {
+			t.rm = newRemapper(t.src)
+		}
+		r.res.Comments = append(r.res.Comments, templateComments(t.file, t.src, t.rm.sk)...)
+	}
+}
+
+func (r *renderer) sortedTemplates() []*tmpl {
+	out := make([]*tmpl, 0, len(r.templates))
+	for _, t := range r.templates {
+		out = append(out, t)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
+}
+
+func (r *renderer) collectTemplate(t *tmpl, out string) {
+	rs, comments, err := k8s.ParseBytes(t.file, []byte(out), k8s.Options{Source: graph.SourceHelm})
+	if err != nil {
+		msg := err.Error()
+		var line int
+		if pe, ok := err.(*parsers.Error); ok {
+			msg, line = pe.Msg, pe.Line
+		}
+		where := ""
+		if line > 0 {
+			where = fmt.Sprintf(" (line %d of the rendered output)", line)
+		}
+		r.res.Errors = append(r.res.Errors, parsers.Error{File: t.file, Msg: fmt.Sprintf("chart %s: template %s rendered to invalid YAML%s: %s", r.chartPath, t.name, where, msg)})
+	}
+	if t.rm == nil {
+		t.rm = newRemapper(t.src)
+	}
+	lines := strings.Split(out, "\n")
+	for _, res := range rs {
+		res.Source = graph.SourceHelm
+		res.File = t.file
+		res.Origin.Chart = r.chartPath
+		res.Origin.Template = t.name
+		res.Origin.Values = r.valuesFiles
+		res.Origin.Rendered = renderedText(lines, res.Start.Line, res.End.Line)
+		if res.Namespace == "" && !graph.ClusterScoped(res.Kind) {
+			res.Namespace = r.opt.Namespace
+		}
+		t.rm.remap(res, t.virtual)
+		r.res.Resources = append(r.res.Resources, res)
+	}
+	if len(comments) > 0 {
+		own := map[string]bool{}
+		for _, c := range templateComments(t.file, t.src, t.rm.sk) {
+			own[c.Text] = true
+		}
+		for _, c := range comments {
+			if own[c.Text] {
+				continue
+			}
+			if tg, ok := t.rm.renderedComment(c.Line); ok {
+				r.res.Comments = append(r.res.Comments, graph.Comment{File: t.file, Line: tg.line, Col: tg.col, Text: c.Text})
+			}
+		}
+	}
+}
+
+// renderedText returns lines [from, to] (1-based) capped at maxRendered.
+func renderedText(lines []string, from, to int) string {
+	if from < 1 {
+		from = 1
+	}
+	if to > len(lines) || to < from {
+		to = len(lines)
+	}
+	s := strings.Join(lines[from-1:to], "\n")
+	if len(s) > maxRendered {
+		cut := maxRendered
+		for cut > 0 && !isRuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "\n# ... (truncated)"
+	}
+	return s
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// trimAbs keeps absolute paths under root out of messages.
+func trimAbs(msg, root string) string {
+	if root == "" {
+		return msg
+	}
+	msg = strings.ReplaceAll(msg, filepath.Clean(root)+string(filepath.Separator), "")
+	return msg
+}

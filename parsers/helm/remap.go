@@ -1,0 +1,491 @@
+package helm
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/pvlint/pvlint/linter/graph"
+)
+
+// target is a template position for a rendered node.
+type target struct {
+	line, col int
+	prec      graph.Precision
+}
+
+func (t target) pos() graph.Pos { return graph.Pos{Line: t.line, Col: t.col} }
+
+// remapper moves the nodes of the objects rendered from one template to the
+// template's own lines.
+type remapper struct {
+	sk      *skeleton
+	lastDoc int
+	start   target // the current object's start
+	// rendered line → template target of the first node written on it, to
+	// map rendered comments.
+	lines map[int]target
+}
+
+func newRemapper(src string) *remapper {
+	return &remapper{sk: parseSkeleton(src), lines: map[int]target{}}
+}
+
+// remap rewrites every position of r (rendered lines) to template lines.
+// objectOnly forces every node to the object's start (packaged subcharts,
+// whose template has no file on disk).
+func (m *remapper) remap(r *graph.Resource, objectOnly bool) {
+	doc := m.pickDoc(r.Root)
+	start := m.objectStart(doc)
+	m.start = start
+	if objectOnly {
+		m.setAll(r.Root, start)
+		r.Root.Pos, r.Root.Precision = start.pos(), graph.ObjectStart
+		r.KindPos = start.pos()
+	} else {
+		r.Root.Pos = start.pos()
+		m.mapMap(r.Root, doc.children, m.insertIn(doc, start))
+		if k := r.Root.Get("kind"); k != nil && !k.KeyPos.IsZero() {
+			r.KindPos = k.KeyPos
+			if k.Precision != graph.Exact {
+				r.Root.Precision = k.Precision
+			}
+		} else {
+			r.KindPos = start.pos()
+			r.Root.Precision = graph.ObjectStart
+		}
+	}
+	first, last := doc.first, doc.last
+	if first == 0 {
+		first, last = start.line, start.line
+	}
+	r.Start = graph.Pos{Line: first, Col: 1}
+	r.End = graph.Pos{Line: last}
+}
+
+// pickDoc chooses the template document that best explains a rendered
+// object: the kind written in it, then the key paths both share; ties go to
+// the next document in order (documents render in template order).
+func (m *remapper) pickDoc(root *graph.Node) *entry {
+	docs := m.sk.docs
+	kind, _ := root.Get("kind").Str()
+	rendered := map[string]bool{}
+	nodePaths(root, "", rendered)
+	best, bestScore := -1, -1<<31
+	for pass := 0; pass < 2 && best < 0; pass++ {
+		for i, d := range docs {
+			if pass == 0 && i < m.lastDoc {
+				continue
+			}
+			if d.first == 0 {
+				continue
+			}
+			score := 0
+			if d.kindEnt != nil && !d.kindEnt.valIns && d.kindEnt.value != "" {
+				if d.kindEnt.value == kind {
+					score += 1000
+				} else {
+					score -= 1000
+				}
+			}
+			for p := range rendered {
+				if d.paths[p] {
+					score++
+				}
+			}
+			if score > bestScore {
+				best, bestScore = i, score
+			}
+		}
+		if best >= 0 && bestScore < 0 && pass == 0 {
+			best, bestScore = -1, -1<<31 // a kind mismatch: look at the documents before too
+		}
+	}
+	if best < 0 {
+		for i, d := range docs {
+			if d.first != 0 {
+				return docs[i]
+			}
+		}
+		return docs[0]
+	}
+	m.lastDoc = best
+	return docs[best]
+}
+
+func nodePaths(n *graph.Node, prefix string, out map[string]bool) {
+	switch n.Kind {
+	case graph.Map:
+		for i, k := range n.Keys {
+			p := prefix + "." + k
+			out[p] = true
+			nodePaths(n.Items[i], p, out)
+		}
+	case graph.List:
+		for _, it := range n.Items {
+			nodePaths(it, prefix+"[]", out)
+		}
+	}
+}
+
+// objectStart is where the object is written: its kind: line, else the
+// first line of its document.
+func (m *remapper) objectStart(doc *entry) target {
+	if doc.kindEnt != nil {
+		return target{doc.kindEnt.line, doc.kindEnt.col, graph.ObjectStart}
+	}
+	if doc.first > 0 {
+		return target{doc.first, 1, graph.ObjectStart}
+	}
+	return target{1, 1, graph.ObjectStart}
+}
+
+// insertIn returns where text not written in e's own lines came from: its
+// inline inserted value, the first line inserting text under it, or def.
+func (m *remapper) insertIn(e *entry, def target) target {
+	if e.valIns {
+		return target{e.line, e.valCol, graph.Insertion}
+	}
+	if e.flow {
+		return target{e.line, e.valCol, graph.Exact}
+	}
+	for _, c := range e.children {
+		if c.kind == entInsert {
+			return target{c.line, c.col, graph.Insertion}
+		}
+	}
+	return def
+}
+
+func (m *remapper) setAll(n *graph.Node, t target) {
+	if n == nil {
+		return
+	}
+	m.note(n, t)
+	n.Pos, n.Precision = t.pos(), t.prec
+	if !n.KeyPos.IsZero() {
+		n.KeyPos = t.pos()
+	}
+	for _, it := range n.Items {
+		m.setAll(it, t)
+	}
+}
+
+// note records the target of the first node seen on a rendered line.
+func (m *remapper) note(n *graph.Node, t target) {
+	l := n.KeyPos.Line
+	if l == 0 {
+		l = n.Pos.Line
+	}
+	if l > 0 {
+		if _, ok := m.lines[l]; !ok {
+			m.lines[l] = t
+		}
+	}
+}
+
+// mapMap maps the entries of a rendered map written under the template
+// entries ents; what they do not explain goes to fallback.
+func (m *remapper) mapMap(n *graph.Node, ents []*entry, fallback target) {
+	for i, k := range n.Keys {
+		v := n.Items[i]
+		e := bestKey(ents, k, v)
+		if e == nil {
+			m.setAll(v, fallback)
+			continue
+		}
+		t := target{e.line, e.col, graph.Exact}
+		if e.wild {
+			t.prec = graph.Insertion
+		}
+		m.note(v, t)
+		v.KeyPos, v.Precision = t.pos(), t.prec
+		switch {
+		case e.valCol > 0:
+			v.Pos = graph.Pos{Line: e.line, Col: e.valCol}
+		default:
+			v.Pos = t.pos()
+		}
+		// Children the template does not write under the key came from an
+		// insertion under it, or are only known to be in the object.
+		m.mapValue(v, e, m.insertIn(e, m.start))
+	}
+}
+
+func (m *remapper) mapValue(v *graph.Node, e *entry, fallback target) {
+	switch v.Kind {
+	case graph.Map:
+		if e.valIns || e.flow {
+			for _, it := range v.Items {
+				m.setAll(it, fallback)
+			}
+			return
+		}
+		m.mapMap(v, e.children, fallback)
+	case graph.List:
+		if e.valIns || e.flow {
+			for _, it := range v.Items {
+				m.setAll(it, fallback)
+			}
+			return
+		}
+		m.mapList(v, e, fallback)
+	}
+}
+
+// mapList matches rendered items with the template's items in order; an
+// item inside a range serves every item it renders.
+func (m *remapper) mapList(n *graph.Node, parent *entry, fallback target) {
+	var items, inserts []*entry
+	for _, c := range parent.children {
+		switch c.kind {
+		case entItem:
+			items = append(items, c)
+		case entInsert:
+			inserts = append(inserts, c)
+		}
+	}
+	next, lastLine := 0, 0
+	for _, it := range n.Items {
+		// The best item from the last one matched on (items render in
+		// order), else any item: an if/else may reorder what renders.
+		j := bestItem(items, next, len(items), it)
+		if j < 0 {
+			j = bestItem(items, 0, next, it)
+		}
+		if j < 0 {
+			t := fallback
+			if len(inserts) > 0 {
+				ins := inserts[len(inserts)-1]
+				for _, c := range inserts {
+					if c.line > lastLine {
+						ins = c
+						break
+					}
+				}
+				t = target{ins.line, ins.col, graph.Insertion}
+			}
+			m.setAll(it, t)
+			continue
+		}
+		e := items[j]
+		lastLine = e.line
+		if e.ranges > parent.ranges {
+			next = j
+		} else {
+			next = j + 1
+		}
+		t := target{e.line, e.col, graph.Exact}
+		m.note(it, t)
+		it.Pos, it.Precision = t.pos(), t.prec
+		if e.valCol > 0 && it.Kind == graph.Scalar {
+			it.Pos = graph.Pos{Line: e.line, Col: e.valCol}
+		}
+		fb := m.insertIn(e, m.start)
+		switch it.Kind {
+		case graph.Map:
+			if e.valIns || e.flow {
+				for _, c := range it.Items {
+					m.setAll(c, fb)
+				}
+			} else {
+				m.mapMap(it, e.children, fb)
+			}
+		case graph.List:
+			m.mapValue(it, e, fb)
+		}
+	}
+}
+
+func bestItem(items []*entry, from, to int, v *graph.Node) int {
+	best, bestScore := -1, 0
+	for k := from; k < to; k++ {
+		if s := itemScore(items[k], v); s > bestScore {
+			best, bestScore = k, s
+		}
+	}
+	return best
+}
+
+// itemScore says how well a template item explains rendered item v; 0 or
+// less means it cannot have written it. A literal name that agrees wins;
+// rendered keys the item does not write count against it unless the item
+// inserts text of its own.
+func itemScore(e *entry, v *graph.Node) int {
+	keys, open := 0, e.valIns
+	for _, c := range e.children {
+		switch {
+		case c.kind == entInsert || c.wild:
+			open = true
+		case c.kind == entKey:
+			keys++
+		}
+	}
+	switch v.Kind {
+	case graph.Map:
+		if e.valIns {
+			return 1
+		}
+		score := 0
+		for i, k := range v.Keys {
+			c := keyEntry(e.children, k)
+			if c == nil {
+				if !open {
+					score--
+				}
+				continue
+			}
+			score++
+			if k == "name" && !c.valIns && c.value != "" {
+				s, ok := v.Items[i].Str()
+				if ok && s == c.value {
+					score += 100
+				} else if ok {
+					return 0
+				}
+			}
+		}
+		if keys == 0 && open {
+			score = max(score, 1)
+		}
+		return score
+	case graph.List:
+		if keys == 0 && (len(e.children) > 0 || e.flow) {
+			return 1
+		}
+		return 0
+	default:
+		if keys > 0 {
+			return 0
+		}
+		if e.valIns || e.text {
+			return 1
+		}
+		s, _ := v.Str()
+		if e.value == s && (e.value != "" || v.Kind == graph.Null) {
+			return 100
+		}
+		return 0
+	}
+}
+
+func keyEntry(ents []*entry, k string) *entry {
+	for _, c := range ents {
+		if c.kind == entKey && !c.wild && c.key == k {
+			return c
+		}
+	}
+	return nil
+}
+
+// bestKey picks the entry for key k among ents: alternatives of an
+// if/else are told apart by their literal value and child keys; a templated
+// key is the last resort.
+func bestKey(ents []*entry, k string, v *graph.Node) *entry {
+	var best, wild *entry
+	bestScore := -1
+	for _, e := range ents {
+		if e.kind != entKey {
+			continue
+		}
+		if e.wild {
+			if wild == nil {
+				wild = e
+			}
+			continue
+		}
+		if e.key != k {
+			continue
+		}
+		s := keyScore(e, v)
+		if s > bestScore {
+			best, bestScore = e, s
+		}
+	}
+	if best != nil {
+		return best
+	}
+	return wild
+}
+
+func keyScore(e *entry, v *graph.Node) int {
+	switch v.Kind {
+	case graph.Scalar:
+		if e.valIns || e.text {
+			return 1
+		}
+		if e.value != "" && e.value == v.Value {
+			return 2
+		}
+		return 0
+	case graph.Map:
+		s := 0
+		if e.block || e.valIns {
+			s++
+		}
+		for _, c := range e.children {
+			if c.kind == entKey && v.Get(c.key) != nil {
+				s++
+			}
+		}
+		return s
+	case graph.List:
+		s := 0
+		if e.block || e.valIns || e.flow {
+			s++
+		}
+		for _, c := range e.children {
+			if c.kind == entItem {
+				s++
+				break
+			}
+		}
+		return s
+	}
+	return 0
+}
+
+// renderedComment maps a comment of the rendered text to the template line
+// of the node it sits on or, on a line of its own, of the next node.
+func (m *remapper) renderedComment(line int) (target, bool) {
+	if t, ok := m.lines[line]; ok {
+		return t, true
+	}
+	var ls []int
+	for l := range m.lines {
+		if l > line {
+			ls = append(ls, l)
+		}
+	}
+	if len(ls) == 0 {
+		return target{}, false
+	}
+	sort.Ints(ls)
+	return m.lines[ls[0]], true
+}
+
+// templateComments returns the pvlint comments written in a template: YAML
+// comments and {{/* */}} actions.
+func templateComments(file string, src string, sk *skeleton) []graph.Comment {
+	if !strings.Contains(src, "pvlint:") {
+		return nil
+	}
+	var out []graph.Comment
+	for _, a := range sk.actions {
+		if a.kind == actComment && strings.Contains(a.text, "pvlint:") {
+			t := strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(a.text, "/*"), "*/"))
+			out = append(out, graph.Comment{File: file, Line: a.line, Col: a.col, Text: t})
+		}
+	}
+	for i, l := range sk.lines {
+		if !strings.Contains(l, "pvlint:") {
+			continue
+		}
+		h := commentIndex(l)
+		if h < 0 || !strings.Contains(l[h:], "pvlint:") {
+			continue
+		}
+		out = append(out, graph.Comment{File: file, Line: i + 1, Col: h + 1, Text: strings.TrimSpace(l[h+1:])})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
+	return out
+}

@@ -1,0 +1,256 @@
+package helm
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pvlint/pvlint/linter/graph"
+)
+
+// Each case renders one template and checks where nodes land.
+func TestRemapCases(t *testing.T) {
+	type want struct {
+		path string
+		line int
+		prec graph.Precision
+	}
+	cases := []struct {
+		name, tpl, helpers, values string
+		want                       []want
+	}{{
+		name: "compact list",
+		tpl: `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  volumes:
+  - name: a
+    hostPath:
+      path: /x
+  containers:
+  - name: c
+`,
+		want: []want{{"spec.volumes.0.hostPath.path", 9, graph.Exact}, {"spec.containers.0.name", 11, graph.Exact}},
+	}, {
+		name:   "toYaml at column 0 under its key",
+		values: "sc:\n  privileged: true\n",
+		tpl: `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+    - name: c
+      securityContext:
+{{ toYaml .Values.sc | indent 8 }}
+      image: x
+`,
+		want: []want{{"spec.containers.0.securityContext.privileged", 9, graph.Insertion}, {"spec.containers.0.image", 10, graph.Exact}},
+	}, {
+		name:   "if else alternatives",
+		values: "fast: false\n",
+		tpl: `apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: c
+spec:
+  {{- if .Values.fast }}
+  storageClassName: fast
+  {{- else }}
+  storageClassName: slow
+  {{- end }}
+`,
+		want: []want{{"spec.storageClassName", 9, graph.Exact}},
+	}, {
+		name:    "multi-line action and define",
+		helpers: `{{- define "x" }}{{ .a }}{{ end }}`,
+		tpl: `{{- define "local" }}
+kind: NotThis
+{{- end }}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ include "x" (dict
+    "a" "cm") }}
+  labels:
+    a: b
+`,
+		want: []want{{"kind", 5, graph.Exact}, {"metadata.name", 7, graph.Exact}, {"metadata.labels.a", 10, graph.Exact}},
+	}, {
+		name:   "templated key",
+		values: "k: custom\n",
+		tpl: `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cm
+data:
+  {{ .Values.k }}: v
+  fixed: w
+`,
+		want: []want{{"data.custom", 6, graph.Insertion}, {"data.fixed", 7, graph.Exact}},
+	}, {
+		name:    "whole document from a helper",
+		helpers: "{{- define \"cm\" }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n{{- end }}\n",
+		tpl:     "# generated\n{{ include \"cm\" . }}\n",
+		want:    []want{{"metadata.name", 2, graph.Insertion}, {"kind", 2, graph.Insertion}},
+	}, {
+		name:   "documents from a range",
+		values: "names: [a, b]\n",
+		tpl: `{{- range .Values.names }}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {{ . }}
+{{- end }}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: after
+`,
+		want: []want{{"metadata.name", 6, graph.Exact}},
+	}, {
+		name:   "nindent trailing a literal key",
+		values: "extra:\n  x: y\n",
+		tpl: `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cm
+  labels:
+    app: a
+  {{- with .Values.extra }}
+  {{- toYaml . | nindent 4 }}
+  {{- end }}
+data:
+  k: v
+`,
+		want: []want{{"metadata.labels.x", 8, graph.Insertion}, {"metadata.labels.app", 6, graph.Exact}, {"data.k", 11, graph.Exact}},
+	}, {
+		name: "flow and block scalars",
+		tpl: `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  annotations: {a: b}
+spec:
+  containers:
+    - name: c
+      args: ["--x", "--y"]
+      command:
+        - sh
+        - -c
+        - |
+          echo hi
+          path: not-a-key
+      env:
+        - name: A
+`,
+		want: []want{{"metadata.annotations.a", 5, graph.Exact}, {"spec.containers.0.args.1", 9, graph.Exact},
+			{"spec.containers.0.command.2", 13, graph.Exact}, {"spec.containers.0.env.0.name", 17, graph.Exact}},
+	}}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			root := t.TempDir()
+			files := map[string]string{
+				"Chart.yaml":       "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+				"values.yaml":      c.values,
+				"templates/t.yaml": c.tpl,
+			}
+			if c.helpers != "" {
+				files["templates/_helpers.tpl"] = c.helpers
+			}
+			writeFiles(t, filepath.Join(root, "c"), files)
+			res := Render(root, "c", Options{})
+			if len(res.Errors) > 0 {
+				t.Fatal(res.Errors)
+			}
+			if len(res.Resources) == 0 {
+				t.Fatal("nothing rendered")
+			}
+			r := res.Resources[0]
+			for _, w := range c.want {
+				n := r.Root.Path(strings.Split(w.path, ".")...)
+				if n == nil {
+					t.Errorf("no %s", w.path)
+					continue
+				}
+				p := n.KeyPos
+				if p.IsZero() {
+					p = n.Pos
+				}
+				if p.Line != w.line || n.Precision != w.prec {
+					t.Errorf("%s at line %d (%s), want %d (%s)", w.path, p.Line, n.Precision, w.line, w.prec)
+				}
+			}
+		})
+	}
+}
+
+func TestRangeDocumentsMapToTheirTemplate(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, filepath.Join(root, "c"), map[string]string{
+		"Chart.yaml":  "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+		"values.yaml": "names: [a, b]\n",
+		"templates/t.yaml": `{{- range .Values.names }}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: {{ . }}
+{{- end }}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: after
+`,
+	})
+	res := Render(root, "c", Options{})
+	if len(res.Resources) != 3 {
+		t.Fatalf("%d resources %v", len(res.Resources), res.Errors)
+	}
+	for _, r := range res.Resources {
+		want := 4
+		if r.Kind == "ConfigMap" {
+			want = 10
+		}
+		if r.KindPos.Line != want {
+			t.Errorf("%s kind at %d, want %d", r.Title(), r.KindPos.Line, want)
+		}
+	}
+}
+
+func TestRemoteSchemaRefIsNotFetched(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, filepath.Join(root, "c"), map[string]string{
+		"Chart.yaml":         "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+		"values.schema.json": `{"type": "object", "properties": {"x": {"$ref": "https://example.invalid/s.json"}}}`,
+		"templates/cm.yaml":  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+	})
+	res := Render(root, "c", Options{})
+	if len(res.Errors) != 0 || len(res.Resources) != 1 || len(res.Notices) != 1 {
+		t.Fatalf("errors %v notices %v", res.Errors, res.Notices)
+	}
+}
+
+func TestSkeletonNeverPanics(t *testing.T) {
+	for _, src := range []string{"", "{{", "}}", "{{/*", "a: {{ \"}}\" }}: b", "- - - x", "\t\tkey: [", "---\n---\n", "{{ end }}{{ end }}", "key: |\n{{ x }}"} {
+		sk := parseSkeleton(src)
+		if len(sk.docs) == 0 {
+			t.Errorf("%q: no document", src)
+		}
+	}
+}
+
+func FuzzSkeleton(f *testing.F) {
+	f.Add("apiVersion: v1\nkind: Pod\n{{- if .x }}\nspec:\n  - a: {{ .b }}\n{{- end }}\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		m := newRemapper(src)
+		r := &graph.Resource{Root: graph.NewMap(graph.Pos{Line: 1, Col: 1})}
+		r.Root.Set("kind", graph.Pos{Line: 1, Col: 1}, graph.NewScalar("Pod", graph.TagString, graph.Pos{Line: 1, Col: 7}))
+		m.remap(r, false)
+	})
+}

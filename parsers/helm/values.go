@@ -1,0 +1,225 @@
+package helm
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/strvals"
+	"sigs.k8s.io/yaml"
+
+	"github.com/pvlint/pvlint/parsers"
+)
+
+// userValues merges the values given on the command line the way
+// `helm template` does: --values files in order, then --set, --set-string
+// and --set-file. The chart's values.yaml is coalesced under them later.
+func (r *renderer) userValues(archive bool) (map[string]any, bool) {
+	if !archive {
+		if _, err := os.Stat(filepath.Join(r.root, filepath.FromSlash(r.chartPath), "values.yaml")); err == nil {
+			r.valuesFiles = append(r.valuesFiles, path.Join(r.chartPath, "values.yaml"))
+		}
+	}
+	base := map[string]any{}
+	for _, entry := range r.opt.Values {
+		file, applies := r.valuesFor(entry)
+		if !applies {
+			continue
+		}
+		shown := r.display(file)
+		data, err := os.ReadFile(r.resolve(file))
+		if err != nil {
+			r.errorf(shown, 0, "chart %s: values file: %s", r.chartPath, trimAbs(err.Error(), r.root))
+			return nil, false
+		}
+		cur := map[string]any{}
+		if err := yaml.Unmarshal(data, &cur); err != nil {
+			line, msg := yamlErrLine(err)
+			r.errorf(shown, line, "chart %s: values file is not valid YAML: %s", r.chartPath, msg)
+			return nil, false
+		}
+		base = mergeMaps(base, cur)
+		r.valuesFiles = append(r.valuesFiles, shown)
+	}
+	for _, v := range r.opt.Set {
+		if err := strvals.ParseInto(v, base); err != nil {
+			r.errorf(r.chartPath, 0, "chart %s: --set %s: %s", r.chartPath, v, err)
+			return nil, false
+		}
+	}
+	for _, v := range r.opt.SetString {
+		if err := strvals.ParseIntoString(v, base); err != nil {
+			r.errorf(r.chartPath, 0, "chart %s: --set-string %s: %s", r.chartPath, v, err)
+			return nil, false
+		}
+	}
+	for _, v := range r.opt.SetFile {
+		reader := func(rs []rune) (any, error) {
+			b, err := os.ReadFile(r.resolve(string(rs)))
+			if err != nil {
+				return nil, errors.New(trimAbs(err.Error(), r.root))
+			}
+			return string(b), nil
+		}
+		if err := strvals.ParseIntoFile(v, base, reader); err != nil {
+			r.errorf(r.chartPath, 0, "chart %s: --set-file %s: %s", r.chartPath, v, err)
+			return nil, false
+		}
+	}
+	return base, true
+}
+
+// valuesFor reads a --values entry: "CHARTDIR=FILE" applies to one chart,
+// FILE to all. A file whose name holds "=" is taken whole when it exists.
+func (r *renderer) valuesFor(entry string) (file string, applies bool) {
+	dir, f, scoped := strings.Cut(entry, "=")
+	if !scoped || dir == "" {
+		return entry, true
+	}
+	if _, err := os.Stat(r.resolve(entry)); err == nil {
+		return entry, true
+	}
+	return f, path.Clean(filepath.ToSlash(dir)) == r.chartPath
+}
+
+func (r *renderer) resolve(file string) string {
+	if filepath.IsAbs(file) {
+		return file
+	}
+	return filepath.Join(r.root, filepath.FromSlash(file))
+}
+
+// display names a file relative to root when it is under it.
+func (r *renderer) display(file string) string {
+	abs := r.resolve(file)
+	if rel, err := filepath.Rel(r.root, abs); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(file)
+}
+
+// mergeMaps merges b into a copy of a, maps recursively (Helm's
+// cli/values.mergeMaps).
+func mergeMaps(a, b map[string]any) map[string]any {
+	out := make(map[string]any, len(a))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		if v, ok := v.(map[string]any); ok {
+			if bv, ok := out[k]; ok {
+				if bv, ok := bv.(map[string]any); ok {
+					out[k] = mergeMaps(bv, v)
+					continue
+				}
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+var yamlLineRe = regexp.MustCompile(`line (\d+): `)
+
+func yamlErrLine(err error) (int, string) {
+	msg := strings.TrimPrefix(err.Error(), "error converting YAML to JSON: ")
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	if m := yamlLineRe.FindStringSubmatchIndex(msg); m != nil {
+		n, _ := strconv.Atoi(msg[m[2]:m[3]])
+		return n, msg[:m[0]] + msg[m[1]:]
+	}
+	return 0, msg
+}
+
+// validateSchemas enforces values.schema.json of the chart and of every
+// subchart that receives values, like chartutil.ValidateAgainstSchema but
+// without fetching remote $refs.
+func (r *renderer) validateSchemas(ch *chart.Chart, vals chartutil.Values, chartPath string, archive bool) bool {
+	ok := true
+	var walk func(c *chart.Chart, v map[string]any, loc chartLoc)
+	walk = func(c *chart.Chart, v map[string]any, loc chartLoc) {
+		file := path.Join(loc.dir, "values.schema.json")
+		if loc.virtual {
+			file = loc.dir
+			if !strings.HasSuffix(file, ".tgz") {
+				file = path.Join(loc.dir, "values.schema.json")
+			}
+		}
+		if c.Schema != nil {
+			if err := validateSchema(c.Schema, v); err != nil {
+				if strings.Contains(err.Error(), offlineMarker) { // the schema library does not wrap loader errors
+					r.res.Notices = append(r.res.Notices, parsers.Notice{File: file, Msg: "values schema not enforced: " + err.Error()})
+				} else {
+					r.errorf(file, 0, "chart %s: values don't meet the schema of chart %s: %s", r.chartPath, c.Name(), err)
+					ok = false
+				}
+			}
+		}
+		for _, d := range c.Dependencies() {
+			raw, exists := v[d.Name()]
+			if !exists || raw == nil {
+				continue
+			}
+			sub, isMap := raw.(map[string]any)
+			if !isMap {
+				r.errorf(file, 0, "chart %s: values for subchart %s: expected a map, got %T", r.chartPath, d.Name(), raw)
+				ok = false
+				continue
+			}
+			walk(d, sub, r.subchartLoc(c, d, loc))
+		}
+	}
+	walk(ch, vals, chartLoc{dir: chartPath, virtual: archive})
+	return ok
+}
+
+// offlineError is a schema $ref pvlint does not fetch.
+type offlineError struct{ url string }
+
+func (e *offlineError) Error() string { return "remote $ref " + e.url + offlineMarker }
+
+const offlineMarker = " is not fetched (pvlint works offline)"
+
+type offlineLoader struct{}
+
+func (offlineLoader) Load(url string) (any, error) {
+	if strings.HasPrefix(url, "urn:") {
+		return jsonschema.UnmarshalJSON(strings.NewReader("true")) // Helm's permissive default
+	}
+	return nil, &offlineError{url}
+}
+
+func validateSchema(schema []byte, vals map[string]any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("unable to validate schema: %v", r)
+		}
+	}()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema))
+	if err != nil {
+		return fmt.Errorf("values.schema.json is not valid JSON: %w", err)
+	}
+	c := jsonschema.NewCompiler()
+	c.UseLoader(offlineLoader{})
+	if err := c.AddResource("file:///values.schema.json", doc); err != nil {
+		return err
+	}
+	sch, err := c.Compile("file:///values.schema.json")
+	if err != nil {
+		return err
+	}
+	if err := sch.Validate(map[string]any(vals)); err != nil {
+		msg := strings.TrimPrefix(err.Error(), "jsonschema validation failed with 'file:///values.schema.json#'\n")
+		return errors.New(strings.TrimSpace(strings.ReplaceAll(msg, "\n", "; ")))
+	}
+	return nil
+}
