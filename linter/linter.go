@@ -33,6 +33,7 @@ type Options struct {
 
 	Helm      HelmOptions
 	Terraform TerraformOptions
+	Suppress  SuppressOptions // ignores, configuration and baseline (suppress.go)
 
 	// Progress, when set, is called as inputs are parsed (for a terminal line).
 	Progress func(done, total int)
@@ -51,6 +52,9 @@ type HelmOptions struct {
 type TerraformOptions struct {
 	VarFiles []string
 	Vars     []string
+	// ModuleVarFiles are variables files for one root module each, keyed by
+	// the module directory relative to the root (from .pvlint.yaml).
+	ModuleVarFiles map[string][]string
 }
 
 // Result is everything a scan found.
@@ -119,6 +123,9 @@ func Run(opt Options) (*Result, error) {
 	res.Graph = g
 	findings, internal := runRules(g, opt.Rules, opt.Workers)
 	parsed.Errors = append(parsed.Errors, internal...)
+	addRenderedDetail(findings)
+	findings, notices := applySuppressions(g, findings, opt)
+	parsed.Notices = append(parsed.Notices, notices...)
 	res.Findings = findings
 	res.Errors = sortErrors(parsed.Errors)
 	res.Notices = parsed.Notices

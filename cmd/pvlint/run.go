@@ -198,7 +198,7 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 		ShowUndecided:  f.failOnUnknown,
 		DocsBaseURL:    docsBaseURL,
 	}
-	for _, r := range all {
+	for _, r := range opt.Rules { // after the configuration: enabled rules, overridden severities
 		rep.Rules = append(rep.Rules, r.Meta)
 	}
 	// Input errors always reach standard error, except when the text report
@@ -240,7 +240,7 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 			}
 		}
 	}
-	return code, nil
+	return f.supp.exitCode(code), nil
 }
 
 func isTerminal(w io.Writer) bool {

@@ -256,22 +256,44 @@ func (n *Node) Walk(fn func(path []string, v *Node) bool) {
 	rec(nil, n)
 }
 
-// find returns the path from n to target, or nil, false.
+// find returns the path from n to target, or nil, false: the first match in
+// the order Walk visits. It keeps one path stack and copies it only on a
+// match, so locating a node costs no allocation per node visited.
 func (n *Node) find(target *Node) ([]string, bool) {
-	var found []string
-	ok := false
-	n.Walk(func(path []string, v *Node) bool {
-		if ok {
-			return false
-		}
-		if v == target {
-			found = append([]string(nil), path...)
-			ok = true
-			return false
-		}
+	if n == nil || target == nil {
+		return nil, false
+	}
+	f := finder{target: target}
+	if !f.search(n) {
+		return nil, false
+	}
+	return append([]string(nil), f.path...), true
+}
+
+type finder struct {
+	target *Node
+	path   []string
+}
+
+func (f *finder) search(v *Node) bool {
+	if v == f.target {
 		return true
-	})
-	return found, ok
+	}
+	for i, it := range v.Items {
+		if it == nil {
+			continue
+		}
+		if v.Kind == Map {
+			f.path = append(f.path, v.Keys[i])
+		} else {
+			f.path = append(f.path, strconv.Itoa(i))
+		}
+		if f.search(it) {
+			return true
+		}
+		f.path = f.path[:len(f.path)-1]
+	}
+	return false
 }
 
 // NewScalar, NewMap and NewList help parsers and tests build trees.

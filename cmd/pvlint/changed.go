@@ -1,0 +1,141 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// ownersOf maps changed files (what a pre-commit hook is given) to the
+// inputs that give them meaning, so the hook lints whole charts and modules
+// but not the rest of the repository:
+//
+//   - a .tf, .tf.json, .tfvars or .tfvars.json file → its directory (the
+//     Terraform module; references between its files need all of them);
+//   - a file inside a Helm chart (any file below a directory holding
+//     Chart.yaml, up to the working directory) → the chart directory; a
+//     subchart under charts/ belongs to the chart above it, which renders it;
+//   - any other .yaml, .yml or .json file → itself (a manifest);
+//   - anything else (a .tpl helper outside any chart) → nothing.
+//
+// "-" (standard input) is kept. The result is deduplicated and sorted.
+// Paths keep the form they were given in (relative paths stay relative);
+// a file that no longer exists is dropped unless its chart or module still
+// does, since there is nothing of it left to scan.
+func ownersOf(paths []string) []string {
+	wd, err := os.Getwd()
+	if err != nil {
+		wd = ""
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range paths {
+		owner, ok := ownerOf(p, wd)
+		if ok && !seen[owner] {
+			seen[owner] = true
+			out = append(out, owner)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func ownerOf(p, wd string) (string, bool) {
+	if p == "-" {
+		return p, true
+	}
+	p = filepath.Clean(p)
+	name := strings.ToLower(filepath.Base(p))
+	if st, err := os.Stat(p); err == nil && st.IsDir() {
+		// A directory is already a whole input.
+		return p, true
+	}
+	if isTerraformFile(name) {
+		dir := filepath.Dir(p)
+		if isDir(dir) {
+			return dir, true
+		}
+		return "", false
+	}
+	if chart, ok := chartOf(p, wd); ok {
+		return chart, true
+	}
+	switch filepath.Ext(name) {
+	case ".yaml", ".yml", ".json":
+		if isFile(p) {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+func isTerraformFile(name string) bool {
+	for _, suf := range []string{".tf", ".tf.json", ".tfvars", ".tfvars.json"} {
+		if strings.HasSuffix(name, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// chartOf walks up from p's directory to the nearest directory holding
+// Chart.yaml, stopping at the working directory (inclusive) when p is below
+// it. A chart found directly under another chart's charts/ folder is a
+// subchart: the walk goes on to the chart that renders it.
+func chartOf(p, wd string) (string, bool) {
+	dir, err := filepath.Abs(filepath.Dir(p))
+	if err != nil {
+		return "", false
+	}
+	// Walk inside the working directory when p is inside it; a path outside
+	// is walked to the filesystem root.
+	limit := ""
+	if wd != "" && within(dir, wd) {
+		limit = wd
+	}
+	for {
+		if isFile(filepath.Join(dir, "Chart.yaml")) {
+			parent := filepath.Dir(dir)
+			top := filepath.Dir(parent)
+			if filepath.Base(parent) == "charts" && isFile(filepath.Join(top, "Chart.yaml")) && (limit == "" || within(top, limit)) {
+				dir = top // a subchart: its parent chart renders it
+				continue
+			}
+			return relLike(p, dir, wd), true
+		}
+		parent := filepath.Dir(dir)
+		if dir == limit || parent == dir {
+			return "", false
+		}
+		dir = parent
+	}
+}
+
+// relLike spells dir the way p was spelt: relative to the working directory
+// when p was relative, absolute otherwise.
+func relLike(p, dir, wd string) string {
+	if filepath.IsAbs(p) || wd == "" {
+		return dir
+	}
+	if r, err := filepath.Rel(wd, dir); err == nil {
+		return r
+	}
+	return dir
+}
+
+// within reports whether path is dir or below it (both absolute and clean).
+func within(path, dir string) bool {
+	r, err := filepath.Rel(dir, path)
+	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}

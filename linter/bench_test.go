@@ -1,0 +1,210 @@
+package linter
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/pvlint/pvlint/internal/corpus"
+	"github.com/pvlint/pvlint/internal/corpus/memstat"
+	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/rules"
+)
+
+// The corpora are generated once per test binary, into a temporary
+// directory removed when the benchmarks end (see TestMain), and shared by
+// the benchmarks that read the same inputs.
+var (
+	corpusMu   sync.Mutex
+	corpusRoot string
+	corpora    = map[string]corpus.Stats{}
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if corpusRoot != "" {
+		os.RemoveAll(corpusRoot)
+	}
+	os.Exit(code)
+}
+
+// benchCorpus returns the directory of a generated corpus and its stats.
+func benchCorpus(b *testing.B, name string, gen func(dir string) (corpus.Stats, error)) (string, corpus.Stats) {
+	b.Helper()
+	corpusMu.Lock()
+	defer corpusMu.Unlock()
+	if corpusRoot == "" {
+		d, err := os.MkdirTemp("", "pvlint-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		corpusRoot = d
+	}
+	dir := filepath.Join(corpusRoot, name)
+	if st, ok := corpora[name]; ok {
+		return dir, st
+	}
+	b.StopTimer()
+	st, err := gen(dir)
+	b.StartTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	corpora[name] = st
+	return dir, st
+}
+
+var scales = []int{1, 2, 4}
+
+func k8sCorpus(b *testing.B, n int) (string, corpus.Stats) {
+	return benchCorpus(b, fmt.Sprintf("k8s-%dx", n), func(dir string) (corpus.Stats, error) {
+		return corpus.K8s(dir, corpus.K8sConfig{Files: 2000 * n, Documents: 50000 * n, Dir: "."})
+	})
+}
+
+// report adds documents/s, the peak heap and the CPU time (user+system,
+// all threads: on a shared machine it moves less than the wall time) to a
+// benchmark's metrics.
+func report(b *testing.B, docs int, peak uint64, cpu time.Duration) {
+	b.ReportMetric(float64(docs)*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+}
+
+// cpuTime is the process's user+system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// liveHeap collects garbage and returns the bytes still reachable: with the
+// last result held, what the scan keeps (the graph and the findings).
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// BenchmarkKubernetes is the whole pipeline — discovery, parallel parse,
+// graph, every rule, suppression, sorting — over 50,000 documents in 2,000
+// files, and twice and four times that.
+func BenchmarkKubernetes(b *testing.B) {
+	for _, n := range scales {
+		b.Run(fmt.Sprintf("%dx", n), func(b *testing.B) {
+			dir, st := k8sCorpus(b, n)
+			b.SetBytes(st.Bytes)
+			all := rules.All()
+			b.ResetTimer()
+			s := memstat.Start(time.Millisecond)
+			cpu := cpuTime()
+			var res *Result
+			for i := 0; i < b.N; i++ {
+				res = nil
+				var err error
+				res, err = Run(Options{Root: dir, Rules: all})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(res.Errors) > 0 {
+					b.Fatal(res.Errors[0])
+				}
+			}
+			b.StopTimer()
+			cpu = cpuTime() - cpu
+			if n := len(res.Graph.Resources); n != st.Documents {
+				b.Fatalf("graph holds %d resources, want %d", n, st.Documents)
+			}
+			report(b, st.Documents, s.Stop(), cpu)
+			b.ReportMetric(float64(liveHeap())/(1<<20), "live-MB")
+			b.ReportMetric(float64(len(res.Findings)), "findings")
+			runtime.KeepAlive(res)
+		})
+	}
+}
+
+// BenchmarkKubernetesParseOnly is the floor the pipeline is measured
+// against: discovery, reading and parsing the same files in parallel into
+// resources, with no graph, no rules and no report.
+func BenchmarkKubernetesParseOnly(b *testing.B) {
+	for _, n := range scales {
+		b.Run(fmt.Sprintf("%dx", n), func(b *testing.B) {
+			dir, st := k8sCorpus(b, n)
+			b.SetBytes(st.Bytes)
+			b.ResetTimer()
+			s := memstat.Start(time.Millisecond)
+			cpu := cpuTime()
+			for i := 0; i < b.N; i++ {
+				opt := Options{Root: dir, Workers: runtime.GOMAXPROCS(0), MaxFileBytes: parsers.MaxFileBytes}
+				d := newDiscoverer(dir, false, nil)
+				d.add(".")
+				res := parseManifests(dir, d.finish().manifests, opt)
+				if len(res.Errors) > 0 || len(res.Resources) != st.Documents {
+					b.Fatalf("%d resources, want %d (%d errors)", len(res.Resources), st.Documents, len(res.Errors))
+				}
+			}
+			b.StopTimer()
+			report(b, st.Documents, s.Stop(), cpuTime()-cpu)
+		})
+	}
+}
+
+// BenchmarkTerraform runs the pipeline over 500 generated root modules (and
+// 2× and 4×). It skips until the Terraform evaluator is wired into the
+// linter.
+func BenchmarkTerraform(b *testing.B) {
+	for _, n := range scales {
+		b.Run(fmt.Sprintf("%dx", n), func(b *testing.B) {
+			dir, st := benchCorpus(b, fmt.Sprintf("tf-%dx", n), func(dir string) (corpus.Stats, error) {
+				return corpus.Terraform(dir, corpus.TerraformConfig{Modules: 500 * n, Dir: "."})
+			})
+			benchRun(b, dir, st, "Terraform evaluation")
+		})
+	}
+}
+
+// BenchmarkHelm renders and lints 20 generated charts (and 2× and 4×). It
+// skips until the Helm renderer is wired into the linter.
+func BenchmarkHelm(b *testing.B) {
+	for _, n := range scales {
+		b.Run(fmt.Sprintf("%dx", n), func(b *testing.B) {
+			dir, st := benchCorpus(b, fmt.Sprintf("helm-%dx", n), func(dir string) (corpus.Stats, error) {
+				return corpus.Helm(dir, corpus.HelmConfig{Charts: 20 * n, Dir: "."})
+			})
+			benchRun(b, dir, st, "Helm rendering")
+		})
+	}
+}
+
+func benchRun(b *testing.B, dir string, st corpus.Stats, what string) {
+	b.SetBytes(st.Bytes)
+	all := rules.All()
+	b.ResetTimer()
+	s := memstat.Start(time.Millisecond)
+	var objects int
+	for i := 0; i < b.N; i++ {
+		res, err := Run(Options{Root: dir, Rules: all})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Errors) > 0 {
+			b.Fatal(res.Errors[0])
+		}
+		objects = len(res.Graph.Resources)
+	}
+	b.StopTimer()
+	peak := s.Stop()
+	if objects == 0 {
+		b.Skipf("%s is not wired into the linter yet: no resources", what)
+	}
+	b.ReportMetric(float64(objects)*float64(b.N)/b.Elapsed().Seconds(), "objects/s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}

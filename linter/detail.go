@@ -1,0 +1,94 @@
+package linter
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/pvlint/pvlint/linter/graph"
+	"github.com/pvlint/pvlint/rules"
+)
+
+// addRenderedDetail gives findings on Helm-rendered objects the value the
+// chart produced at the offending field, so that a reviewer looking at the
+// template line sees what it rendered to with the values used.
+func addRenderedDetail(fs []*rules.Finding) {
+	for _, f := range fs {
+		r := f.Resource
+		if r == nil || r.Source != graph.SourceHelm || f.Detail != "" {
+			continue
+		}
+		path := splitPath(f.Loc.FieldPath)
+		n := r.Root
+		var shown []string
+		for _, k := range path { // the deepest part of the path that exists
+			next := n.Path(k)
+			if next == nil {
+				break
+			}
+			n, shown = next, append(shown, k)
+		}
+		var b strings.Builder
+		b.WriteString("Rendered")
+		if len(r.Origin.Values) > 0 {
+			b.WriteString(" with values " + strings.Join(r.Origin.Values, ", "))
+		}
+		b.WriteString(":\n")
+		if len(shown) == 0 {
+			b.WriteString("kind: " + r.Kind + "\n")
+		} else {
+			writeSnippet(&b, shown[len(shown)-1], n, 0, new(int))
+		}
+		f.Detail = strings.TrimRight(b.String(), "\n")
+	}
+}
+
+func splitPath(p string) []string {
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, ".")
+}
+
+const maxSnippetLines = 12
+
+// writeSnippet prints n under key as compact YAML, at most maxSnippetLines.
+func writeSnippet(b *strings.Builder, key string, n *graph.Node, indent int, lines *int) {
+	if *lines >= maxSnippetLines {
+		return
+	}
+	pad := strings.Repeat("  ", indent)
+	prefix := pad
+	if _, err := strconv.Atoi(key); err == nil {
+		prefix += "- "
+	} else {
+		prefix += key + ":"
+	}
+	*lines++
+	switch n.Kind {
+	case graph.Scalar:
+		v := n.Value
+		if n.Tag == graph.TagString && (v == "" || strings.ContainsAny(v, ":#{}[]\n") || v == "true" || v == "false") {
+			v = strconv.Quote(v)
+		}
+		if strings.HasSuffix(prefix, "- ") {
+			b.WriteString(prefix + v + "\n")
+		} else {
+			b.WriteString(prefix + " " + v + "\n")
+		}
+	case graph.Null:
+		b.WriteString(strings.TrimSuffix(prefix, " ") + " null\n")
+	default:
+		b.WriteString(strings.TrimSuffix(prefix, " ") + "\n")
+		for i, it := range n.Items {
+			k := strconv.Itoa(i)
+			if n.Kind == graph.Map {
+				k = n.Keys[i]
+			}
+			if *lines >= maxSnippetLines {
+				b.WriteString(pad + "  ...\n")
+				return
+			}
+			writeSnippet(b, k, it, indent+1, lines)
+		}
+	}
+}
