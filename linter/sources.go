@@ -42,5 +42,5 @@ func parseModules(root string, dirs []string, opt Options) parsers.Result {
 	if len(dirs) == 0 {
 		return parsers.Result{}
 	}
-	return terraform.Parse(root, dirs, terraform.Options{VarFiles: opt.Terraform.VarFiles, Vars: opt.Terraform.Vars})
+	return terraform.Parse(root, dirs, terraform.Options{VarFiles: opt.Terraform.VarFiles, Vars: opt.Terraform.Vars, ModuleVarFiles: opt.Terraform.ModuleVarFiles})
 }

@@ -27,6 +27,10 @@ import (
 type Options struct {
 	VarFiles []string // --var-file, applied to every root module, in order (absolute or cwd-relative paths)
 	Vars     []string // --var NAME=VALUE, in order; later wins
+	// ModuleVarFiles are variables files for one root module each (from
+	// .pvlint.yaml), keyed by module directory; both relative to root. They
+	// come before VarFiles, so the command line wins.
+	ModuleVarFiles map[string][]string
 }
 
 // Parse evaluates the Terraform modules in dirs. root is the absolute directory that every reported path is
@@ -46,7 +50,20 @@ func Parse(root string, dirs []string, opt Options) parsers.Result {
 	cli, cliErrs := readCLIVarFiles(opt.VarFiles)
 	out.Errors = append(out.Errors, cliErrs...)
 	results := make([]parsers.Result, len(roots))
-	parallel(len(roots), func(i int) { results[i] = evalRoot(l, roots[i], cli, opt.Vars) })
+	perRoot := make([][]varFile, len(roots))
+	for i, dir := range roots {
+		perRoot[i] = cli
+		if files := opt.ModuleVarFiles[dir]; len(files) > 0 {
+			var own []varFile
+			for _, f := range files {
+				vals, e := readVarFile(filepath.Join(root, filepath.FromSlash(f)), f)
+				out.Errors = append(out.Errors, e...)
+				own = append(own, varFile{name: f, vals: vals})
+			}
+			perRoot[i] = append(own, cli...)
+		}
+	}
+	parallel(len(roots), func(i int) { results[i] = evalRoot(l, roots[i], perRoot[i], opt.Vars) })
 
 	for _, m := range l.all() {
 		out.Errors = append(out.Errors, m.errs...)
