@@ -1,0 +1,3 @@
+{{- define "vault-cache.name" -}}
+{{ .Release.Name }}-vault-cache
+{{- end -}}
