@@ -35,6 +35,12 @@ bench:
 demo:
 	$(GO) run ./cmd/pvlint testdata/demo
 
+docs:
+	$(GO) test ./rules -run '^TestDocs$$' -count=1 -update-docs
+
+integration:
+	bash scripts/precommit-integration.sh
+
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseBytes -fuzztime 30s ./parsers/k8s/
 

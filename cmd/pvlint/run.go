@@ -135,6 +135,8 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 	if handled, code, err := f.docs.handle(cmd, stdout); handled {
 		return code, err
 	}
+	// --pre-commit: changed files → the charts, modules and manifests they belong to.
+	paths = f.docs.expandPaths(paths)
 	threshold, err := rules.ParseSeverity(f.failOn)
 	if err != nil {
 		return linter.ExitUsage, usageError{fmt.Errorf("--fail-on: %w", err)}
