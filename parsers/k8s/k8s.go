@@ -43,6 +43,7 @@ func ParseBytes(file string, data []byte, opt Options) ([]*graph.Resource, []gra
 	comments := scanComments(file, data)
 	var out []*graph.Resource
 	dec := yaml.NewDecoder(bytes.NewReader(data))
+	al := &alloc{strs: map[string]string{}}
 	for doc := 0; ; doc++ {
 		var n yaml.Node
 		err := dec.Decode(&n)
@@ -52,7 +53,7 @@ func ParseBytes(file string, data []byte, opt Options) ([]*graph.Resource, []gra
 		if err != nil {
 			return out, comments, yamlError(file, err)
 		}
-		c := converter{max: opt.MaxNodes, maxDepth: opt.MaxDepth}
+		c := converter{max: opt.MaxNodes, maxDepth: opt.MaxDepth, alloc: al}
 		root, err := c.convert(&n, 0)
 		if err != nil {
 			return out, comments, &parsers.Error{File: file, Line: n.Line, Msg: err.Error()}
@@ -166,6 +167,65 @@ func yamlError(file string, err error) error {
 // node budget so that an alias bomb ends in an error, not in memory blow-up.
 type converter struct {
 	n, max, maxDepth int
+	*alloc
+}
+
+// alloc hands out the key and item slices of one file's maps and lists
+// from shared blocks, and interns repeated keys and short values, so the
+// yaml.v3 strings become garbage with the yaml.v3 tree and a resource keeps
+// fewer, larger allocations. (Nodes are allocated one by one: a Node is
+// exactly a size class, and blocks of them would waste their tails.)
+type alloc struct {
+	keys  []string
+	items []*graph.Node
+	strs  map[string]string
+}
+
+const allocBlock = 512
+
+func (a *alloc) node(n graph.Node) *graph.Node {
+	p := new(graph.Node)
+	*p = n
+	return p
+}
+
+// keySlice and itemSlice return empty slices with room for n entries;
+// appending past n reallocates, so blocks are never shared by two nodes.
+func (a *alloc) keySlice(n int) []string {
+	if n > allocBlock/4 {
+		return make([]string, 0, n)
+	}
+	if len(a.keys) < n {
+		a.keys = make([]string, allocBlock)
+	}
+	s := a.keys[:0:n]
+	a.keys = a.keys[n:]
+	return s
+}
+
+func (a *alloc) itemSlice(n int) []*graph.Node {
+	if n > allocBlock/4 {
+		return make([]*graph.Node, 0, n)
+	}
+	if len(a.items) < n {
+		a.items = make([]*graph.Node, allocBlock)
+	}
+	s := a.items[:0:n]
+	a.items = a.items[n:]
+	return s
+}
+
+// intern returns one shared copy of s for keys and short values (names,
+// labels, booleans, image tags); long values are kept as they are.
+func (a *alloc) intern(s string) string {
+	if len(s) > 64 {
+		return s
+	}
+	if v, ok := a.strs[s]; ok {
+		return v
+	}
+	a.strs[s] = s
+	return s
 }
 
 var errBudget = errors.New("document expands to too many nodes (YAML alias bomb?)")
@@ -187,7 +247,7 @@ func (c *converter) convert(y *yaml.Node, depth int) (*graph.Node, error) {
 		return c.convert(y.Content[0], depth)
 	case yaml.AliasNode:
 		if y.Alias == nil {
-			return &graph.Node{Kind: graph.Null, Pos: pos}, nil
+			return c.node(graph.Node{Kind: graph.Null, Pos: pos}), nil
 		}
 		n, err := c.convert(y.Alias, depth+1)
 		if err != nil {
@@ -197,7 +257,7 @@ func (c *converter) convert(y *yaml.Node, depth int) (*graph.Node, error) {
 	case yaml.ScalarNode:
 		return c.scalar(y, pos), nil
 	case yaml.SequenceNode:
-		out := &graph.Node{Kind: graph.List, Pos: pos, Items: make([]*graph.Node, 0, len(y.Content))}
+		out := c.node(graph.Node{Kind: graph.List, Pos: pos, Items: c.itemSlice(len(y.Content))})
 		for _, it := range y.Content {
 			v, err := c.convert(it, depth+1)
 			if err != nil {
@@ -207,7 +267,7 @@ func (c *converter) convert(y *yaml.Node, depth int) (*graph.Node, error) {
 		}
 		return out, nil
 	case yaml.MappingNode:
-		out := &graph.Node{Kind: graph.Map, Pos: pos, Keys: make([]string, 0, len(y.Content)/2), Items: make([]*graph.Node, 0, len(y.Content)/2)}
+		out := c.node(graph.Node{Kind: graph.Map, Pos: pos, Keys: c.keySlice(len(y.Content) / 2), Items: c.itemSlice(len(y.Content) / 2)})
 		for i := 0; i+1 < len(y.Content); i += 2 {
 			k, v := y.Content[i], y.Content[i+1]
 			if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag == "!!merge" {
@@ -224,11 +284,11 @@ func (c *converter) convert(y *yaml.Node, depth int) (*graph.Node, error) {
 			if k.Kind == yaml.AliasNode && k.Alias != nil {
 				key = k.Alias.Value
 			}
-			setKey(out, key, graph.Pos{Line: k.Line, Col: k.Column}, val)
+			setKey(out, c.intern(key), graph.Pos{Line: k.Line, Col: k.Column}, val)
 		}
 		return out, nil
 	}
-	return &graph.Node{Kind: graph.Null, Pos: pos}, nil
+	return c.node(graph.Node{Kind: graph.Null, Pos: pos}), nil
 }
 
 // setKey sets key, replacing an earlier value (the last duplicate wins, as
@@ -273,7 +333,7 @@ func (c *converter) merge(out *graph.Node, v *yaml.Node, depth int) error {
 }
 
 func (c *converter) scalar(y *yaml.Node, pos graph.Pos) *graph.Node {
-	n := &graph.Node{Kind: graph.Scalar, Value: y.Value, Pos: pos}
+	n := c.node(graph.Node{Kind: graph.Scalar, Value: c.intern(y.Value), Pos: pos})
 	switch y.ShortTag() {
 	case "!!null":
 		n.Kind = graph.Null
