@@ -143,7 +143,15 @@ func summaryLine(r *Report) string {
 	if c.Undecided > 0 {
 		fmt.Fprintf(&b, ", %d undecided", c.Undecided)
 	}
-	fmt.Fprintf(&b, "; %s, %s scanned", plural(r.Stats.Files, "file"), plural(r.Stats.Resources, "resource"))
+	scanned := []string{plural(r.Stats.Files, "file")}
+	if r.Stats.Charts > 0 {
+		scanned = append(scanned, plural(r.Stats.Charts, "chart"))
+	}
+	if r.Stats.Modules > 0 {
+		scanned = append(scanned, plural(r.Stats.Modules, "Terraform module"))
+	}
+	scanned = append(scanned, plural(r.Stats.Resources, "resource"))
+	fmt.Fprintf(&b, "; %s scanned", strings.Join(scanned, ", "))
 	if n := len(r.Errors); n > 0 {
 		fmt.Fprintf(&b, "; %s failed", plural(n, "input"))
 	}
