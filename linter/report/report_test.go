@@ -275,7 +275,7 @@ func TestSummaryLine(t *testing.T) {
 		want string
 	}{
 		{"clean", cleanReport(), "No findings; 3 files, 9 resources scanned."},
-		{"full", testReport(), "3 findings (1 critical, 1 high, 1 low), 1 suppressed, 1 undecided; 41 files, 187 resources scanned; 1 input failed."},
+		{"full", testReport(), "3 findings (1 critical, 1 high, 1 low), 1 suppressed, 1 undecided; 41 files, 1 chart, 2 Terraform modules, 187 resources scanned; 1 input failed."},
 		{"singular", &Report{
 			Findings: []*rules.Finding{{RuleID: "PVL101", Severity: rules.Medium}},
 			Errors:   []parsers.Error{{File: "a"}, {File: "b"}},
