@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/pvlint/pvlint/linter/graph"
@@ -121,6 +122,7 @@ func Run(opt Options) (*Result, error) {
 
 	g := graph.Build(parsed.Resources, parsed.Comments, graph.Options{DefaultNamespace: opt.Namespace})
 	res.Graph = g
+	parsed.Notices = append(parsed.Notices, duplicateNotices(g)...)
 	findings, internal := runRules(g, opt.Rules, opt.Workers)
 	parsed.Errors = append(parsed.Errors, internal...)
 	addRenderedDetail(findings)
@@ -218,12 +220,8 @@ func parseManifest(root, rel string, opt Options) (out parsers.Result) {
 		out.Errors = append(out.Errors, parsers.Error{File: rel, Msg: fmt.Sprintf("file is %d bytes, over the %d-byte limit (--max-file-size)", st.Size(), opt.MaxFileBytes)})
 		return out
 	}
-	data, err := os.ReadFile(abs)
-	if err != nil {
-		out.Errors = append(out.Errors, parsers.Error{File: rel, Msg: "cannot read: " + cause(err)})
-		return out
-	}
-	rs, cs, perr := k8s.ParseBytes(rel, data, k8s.Options{})
+	// Streamed: the file's bytes are never held whole (see k8s.ParseFile).
+	rs, cs, perr := k8s.ParseFile(rel, abs, k8s.Options{})
 	out.Resources, out.Comments = rs, cs
 	if perr != nil {
 		out.Errors = append(out.Errors, asError(rel, perr))
@@ -342,4 +340,24 @@ func (r *Result) ExitCode(threshold rules.Severity) int {
 		return ExitFindings
 	}
 	return ExitClean
+}
+
+// duplicateNotices tells the user about objects defined more than once
+// (references resolve to the nearest definition), at most ten of them.
+func duplicateNotices(g *graph.Graph) []parsers.Notice {
+	var out []parsers.Notice
+	dups := g.Duplicates()
+	for i, group := range dups {
+		if i == 10 {
+			out = append(out, parsers.Notice{File: group[0].File, Msg: fmt.Sprintf("and %d more objects are defined more than once", len(dups)-10)})
+			break
+		}
+		var where []string
+		for _, r := range group[1:] {
+			where = append(where, fmt.Sprintf("%s:%d", r.File, r.Start.Line))
+		}
+		out = append(out, parsers.Notice{File: group[0].File, Msg: fmt.Sprintf("%s is defined again in %s; references resolve to the definition nearest the referring file",
+			group[0].Title(), strings.Join(where, ", "))})
+	}
+	return out
 }

@@ -259,3 +259,34 @@ func keys(g *graph.Graph) []string {
 	}
 	return out
 }
+
+// Inputs outside the root are reported by absolute path, Terraform modules
+// included (they are evaluated from the filesystem root).
+func TestInputsOutsideTheRoot(t *testing.T) {
+	outside := t.TempDir()
+	write(t, outside, map[string]string{
+		"infra/main.tf": "resource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = false\n}\nresource \"aws_ebs_volume\" \"v\" {\n  size       = 1\n  encrypted  = true\n  kms_key_id = aws_kms_key.k.arn\n}\n",
+		"pod.yaml":      pod("out"),
+	})
+	res, err := Run(Options{Root: t.TempDir(), Paths: []string{outside}, Rules: []*rules.Rule{everyPod, rules.ByID("PVL406")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) > 0 {
+		t.Fatalf("errors: %v", errorsOf(res))
+	}
+	got := files(res)
+	want := []string{filepath.ToSlash(filepath.Join(outside, "infra/main.tf")) + ":2", filepath.ToSlash(filepath.Join(outside, "pod.yaml")) + ":4"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings at %v, want %v", got, want)
+	}
+	var vol *graph.Resource
+	for _, r := range res.Graph.Resources {
+		if r.Kind == "aws_ebs_volume" {
+			vol = r
+		}
+	}
+	if vol == nil || len(vol.OutOf(graph.UsesKey)) != 1 {
+		t.Errorf("the volume's reference to its key is not linked: %+v", vol)
+	}
+}

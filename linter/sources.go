@@ -1,6 +1,8 @@
 package linter
 
 import (
+	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/pvlint/pvlint/parsers"
@@ -39,8 +41,51 @@ func parseCharts(root string, charts []string, opt Options) parsers.Result {
 // parseModules evaluates the Terraform modules (the evaluator runs root
 // modules in parallel itself).
 func parseModules(root string, dirs []string, opt Options) parsers.Result {
-	if len(dirs) == 0 {
-		return parsers.Result{}
+	to := terraform.Options{VarFiles: opt.Terraform.VarFiles, Vars: opt.Terraform.Vars, ModuleVarFiles: opt.Terraform.ModuleVarFiles}
+	var inside, outside []string
+	for _, d := range dirs {
+		if filepath.IsAbs(d) {
+			outside = append(outside, strings.TrimPrefix(filepath.ToSlash(d), "/"))
+		} else {
+			inside = append(inside, d)
+		}
 	}
-	return terraform.Parse(root, dirs, terraform.Options{VarFiles: opt.Terraform.VarFiles, Vars: opt.Terraform.Vars, ModuleVarFiles: opt.Terraform.ModuleVarFiles})
+	var out parsers.Result
+	if len(inside) > 0 {
+		out.Merge(terraform.Parse(root, inside, to))
+	}
+	if len(outside) > 0 {
+		// Modules outside the root are reported by absolute path, like
+		// manifests outside it: evaluate them from the filesystem root and
+		// put the leading slash back.
+		r := terraform.Parse(string(filepath.Separator), outside, to)
+		absolutize(&r)
+		out.Merge(r)
+	}
+	return out
+}
+
+func absolutize(r *parsers.Result) {
+	abs := func(p string) string {
+		if p == "" || strings.HasPrefix(p, "/") {
+			return p
+		}
+		return "/" + p
+	}
+	for _, res := range r.Resources {
+		res.File = abs(res.File)
+		res.Origin.Module = abs(res.Origin.Module)
+		for i := range res.Refs {
+			res.Refs[i].To = strings.Replace(res.Refs[i].To, "tf:", "tf:/", 1)
+		}
+	}
+	for i := range r.Errors {
+		r.Errors[i].File = abs(r.Errors[i].File)
+	}
+	for i := range r.Notices {
+		r.Notices[i].File = abs(r.Notices[i].File)
+	}
+	for i := range r.Comments {
+		r.Comments[i].File = abs(r.Comments[i].File)
+	}
 }

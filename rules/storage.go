@@ -40,7 +40,8 @@ var (
 )
 
 // encryptionSwitchFor returns the switch of a provisioner, or nil when the
-// driver always encrypts (GCE PD, Azure Disk and File, EFS) or is unknown.
+// driver always encrypts (GCE PD, Azure Disk and File), encrypts at another
+// level (EFS: the file system), or is unknown.
 // The in-tree names are migrated to their CSI drivers, which read the same
 // parameters. Rook and OpenShift prefix the Ceph driver names with their
 // namespace (rook-ceph.rbd.csi.ceph.com).
@@ -185,7 +186,9 @@ disk, a snapshot shared by mistake, or a decommissioned drive reads it.
 StorageClass parameters are strings. The EBS CSI driver reads parameter keys without regard to case but turns
 encryption on only for the exact value ` + "`\"true\"`" + ` (` + "`\"True\"`" + ` leaves it off); Ceph, Longhorn and Portworx read the
 value as a Go boolean. A YAML boolean ` + "`true`" + ` is taken as on. Drivers that always encrypt at rest (GCE PD, Azure
-Disk, Azure File, EFS) are not reported; PVL102 checks which key they use. EBS volumes may still be encrypted by the
+Disk, Azure File) are not reported; PVL102 checks which key they use. The EFS CSI driver (` + "`efs.csi.aws.com`" + `)
+provisions access points on an existing file system whose encryption is fixed when the file system is created: the
+class cannot switch it, so it is checked where the file system is declared (PVL405 for ` + "`aws_efs_file_system`" + `). EBS volumes may still be encrypted by the
 account-level "EBS encryption by default" setting, which a manifest cannot show: set the parameter so the class does
 not depend on it.`,
 		Remediation: `Turn encryption on in the class's parameters (a StorageClass's parameters cannot be changed: create a new
@@ -293,14 +296,28 @@ func awsManagedEBSKey(v string) bool {
 
 // usesKnownKey reports whether a UsesKey edge links the class to a key
 // declared in the scan at node n (a Terraform reference such as
-// aws_kms_key.ebs.arn, which is unknown until apply).
+// aws_kms_key.ebs.arn, which is unknown until apply). Terraform records a
+// reference on the attribute that holds it, so an edge at the parameters
+// map counts for the key parameter inside it.
 func usesKnownKey(sc *graph.Resource, n *graph.Node) bool {
 	for _, e := range sc.OutOf(graph.UsesKey) {
-		if e.To != nil && e.At == n {
+		if e.To != nil && e.At != nil && containsNode(e.At, n) {
 			return true
 		}
 	}
 	return false
+}
+
+// containsNode reports whether n is root or lies below it.
+func containsNode(root, n *graph.Node) bool {
+	found := false
+	root.Walk(func(_ []string, v *graph.Node) bool {
+		if v == n {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 var storageClassProviderKey = &Rule{

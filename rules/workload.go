@@ -39,6 +39,15 @@ var criticalHostTrees = []string{
 	"/run/containerd", "/run/crio",
 }
 
+// kubeletSocketDirs are the kubelet directories that CSI node plugins and
+// device plugins must mount to register and serve their sockets. They hold
+// sockets, not node state or credentials, so they are rated like any other
+// hostPath (high), not as a node takeover.
+var kubeletSocketDirs = []string{
+	"/var/lib/kubelet/plugins", "/var/lib/kubelet/plugins_registry",
+	"/var/lib/kubelet/device-plugins", "/var/lib/kubelet/pod-resources",
+}
+
 // normalHostPath cleans a hostPath (trailing slashes, "//", "..") and folds
 // /var/run into /run.
 func normalHostPath(p string) string {
@@ -58,6 +67,11 @@ func criticalHostPath(p string) bool {
 	for _, s := range criticalHostPaths {
 		if c == s || c == "/" || strings.HasPrefix(s, c+"/") {
 			return true
+		}
+	}
+	for _, d := range kubeletSocketDirs {
+		if c == d || strings.HasPrefix(c, d+"/") {
+			return false
 		}
 	}
 	for _, t := range criticalHostTrees {
@@ -93,7 +107,9 @@ Some paths hand over the node outright and are critical: ` + "`/`" + `, ` + "`/e
 kubelet credentials), the container runtime's state (` + "`/var/lib/docker`" + `, ` + "`/var/lib/containerd`" + `) and its sockets
 (` + "`docker.sock`" + `, ` + "`containerd.sock`" + `, ` + "`crio.sock`" + `, ` + "`cri-dockerd.sock`" + `), anything below ` + "`/etc`" + `, ` + "`/proc`" + `,
 ` + "`/sys`" + `, ` + "`/root`" + ` and the kubelet and runtime directories, and any directory above one of them (` + "`/var`" + `,
-` + "`/var/lib`" + `). Paths are compared after cleaning (` + "`/etc/`" + `, ` + "`//etc`" + `, ` + "`/tmp/../etc`" + ` are ` + "`/etc`" + `). Every
+` + "`/var/lib`" + `). The kubelet's socket directories that CSI node plugins and device plugins must mount
+(` + "`/var/lib/kubelet/plugins/<driver>`" + `, ` + "`plugins_registry`" + `, ` + "`device-plugins`" + `, ` + "`pod-resources`" + `) hold sockets,
+not node state, and stay high. Paths are compared after cleaning (` + "`/etc/`" + `, ` + "`//etc`" + `, ` + "`/tmp/../etc`" + ` are ` + "`/etc`" + `). Every
 workload kind is checked: Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job and
 CronJob. The Baseline Pod Security Standard forbids hostPath volumes.`,
 		Remediation: `Use a PersistentVolumeClaim, an ` + "`emptyDir`" + `, a ` + "`configMap`" + `/` + "`secret`" + ` or a projected volume instead. When a

@@ -101,6 +101,8 @@ func TestCriticalHostPathsAfterCleaning(t *testing.T) {
 		"/run/k3s/containerd/containerd.sock": true, "/var/lib/kubelet/pods/": true,
 		"/var/log": false, "/var/log/pods": false, "/data": false, "/etcd-data": false,
 		"/opt/cni/bin": false, "/dev/fuse": false, "/mnt/disks/ssd1": false,
+		"/var/lib/kubelet/plugins/ebs.csi.aws.com/": false, "/var/lib/kubelet/plugins_registry": false,
+		"/var/lib/kubelet/device-plugins": false, "/var/lib/kubelet": true, "/var/lib/kubelet/pods/x/volumes": true,
 	} {
 		src := fmt.Sprintf(`apiVersion: v1
 kind: Pod

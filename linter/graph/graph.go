@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -58,6 +59,10 @@ type Graph struct {
 	DefaultClass *Resource
 	Comments     []Comment
 
+	// dups holds every definition of a key defined more than once.
+	dups     map[string][]*Resource
+	defaults []*Resource // every StorageClass annotated as the default
+
 	memoMu sync.Mutex
 	memo   map[string]*memoEntry
 }
@@ -93,8 +98,16 @@ func Build(resources []*Resource, comments []Comment, opt Options) *Graph {
 	g.Resources = resources
 	for _, r := range resources {
 		k := r.Key()
-		if _, dup := g.byKey[k]; !dup { // the first in file order wins
+		if first, dup := g.byKey[k]; !dup {
 			g.byKey[k] = r
+		} else {
+			if g.dups == nil {
+				g.dups = map[string][]*Resource{}
+			}
+			if len(g.dups[k]) == 0 {
+				g.dups[k] = []*Resource{first}
+			}
+			g.dups[k] = append(g.dups[k], r)
 		}
 		g.byKind[r.Kind] = append(g.byKind[r.Kind], r)
 	}
@@ -133,6 +146,52 @@ func (g *Graph) Kube(kind, namespace, name string) *Resource {
 		namespace = ""
 	}
 	return g.byKey[KubeKey(kind, namespace, name)]
+}
+
+// kubeFor resolves a reference from r by name. When several scanned
+// objects share the key (per-environment folders, overlays), the one
+// nearest r in the directory tree wins, then the first in file order.
+func (g *Graph) kubeFor(from *Resource, kind, namespace, name string) *Resource {
+	if ClusterScoped(kind) {
+		namespace = ""
+	}
+	k := KubeKey(kind, namespace, name)
+	cands := g.dups[k]
+	if len(cands) == 0 {
+		return g.byKey[k]
+	}
+	best, bestLen := cands[0], -1
+	for _, c := range cands {
+		if n := commonDirs(from.File, c.File); n > bestLen {
+			best, bestLen = c, n
+		}
+	}
+	return best
+}
+
+// commonDirs counts the leading directories two slash paths share.
+func commonDirs(a, b string) int {
+	da, db := strings.Split(path.Dir(a), "/"), strings.Split(path.Dir(b), "/")
+	n := 0
+	for n < len(da) && n < len(db) && da[n] == db[n] {
+		n++
+	}
+	return n
+}
+
+// Duplicates returns the keys defined more than once, each with every
+// definition in file order; keys sorted.
+func (g *Graph) Duplicates() [][]*Resource {
+	keys := make([]string, 0, len(g.dups))
+	for k := range g.dups {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([][]*Resource, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, g.dups[k])
+	}
+	return out
 }
 
 // OfKind returns every resource of a kind (or Terraform type), in order.

@@ -4,10 +4,13 @@
 package k8s
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -40,9 +43,87 @@ func ParseBytes(file string, data []byte, opt Options) ([]*graph.Resource, []gra
 	if err := checkText(data); err != nil {
 		return nil, nil, &parsers.Error{File: file, Msg: err.Error()}
 	}
-	comments := scanComments(file, data)
+	return parse(file, bytes.NewReader(data), scanComments(file, data), opt)
+}
+
+// ParseFile parses the file at path (named file in reports) as ParseBytes
+// does, without holding its contents: one streaming pass checks that it is
+// text and collects the directive comments, a second decodes the documents
+// one at a time from a buffered reader. A 100 MB manifest costs its
+// resources, not its bytes.
+func ParseFile(file, path string, opt Options) ([]*graph.Resource, []graph.Comment, error) {
+	if opt.MaxNodes == 0 {
+		opt.MaxNodes = parsers.MaxNodes
+	}
+	if opt.MaxDepth == 0 {
+		opt.MaxDepth = parsers.MaxDepth
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, nil, &parsers.Error{File: file, Msg: "cannot read: " + err.Error()}
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	comments, err := scanText(file, br)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, nil, err
+	}
+	br.Reset(f)
+	return parse(file, br, comments, opt)
+}
+
+// scanText is checkText and scanComments over a reader, a line at a time:
+// the same errors (a NUL in the first 8 KiB wins over invalid UTF-8) and
+// the same comments. Only a line longer than the buffer is held whole.
+func scanText(file string, r *bufio.Reader) ([]graph.Comment, error) {
+	head, err := r.Peek(8192)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, err
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return nil, &parsers.Error{File: file, Msg: "binary content (NUL byte); not a YAML or JSON file"}
+	}
+	var out []graph.Comment
+	var long []byte
+	for line := 1; ; line++ {
+		l, err := r.ReadSlice('\n')
+		if errors.Is(err, bufio.ErrBufferFull) {
+			long = append(long[:0], l...)
+			for errors.Is(err, bufio.ErrBufferFull) {
+				l, err = r.ReadSlice('\n')
+				long = append(long, l...)
+			}
+			l = long
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			return nil, err
+		}
+		if !utf8.Valid(l) {
+			return nil, &parsers.Error{File: file, Msg: fmt.Sprintf("line %d: invalid UTF-8", line+bytes.Count(l[:invalidUTF8Offset(l)], []byte("\n")))}
+		}
+		if bytes.Contains(l, directive) {
+			t := bytes.TrimSuffix(l, []byte("\n"))
+			if h := commentStart(t); h >= 0 {
+				out = append(out, graph.Comment{File: file, Line: line, Col: h + 1, Text: strings.TrimSpace(string(t[h+1:]))})
+			}
+		}
+		if err != nil { // io.EOF
+			return out, nil
+		}
+	}
+}
+
+// parse decodes the documents of r one at a time.
+func parse(file string, r io.Reader, comments []graph.Comment, opt Options) ([]*graph.Resource, []graph.Comment, error) {
 	var out []*graph.Resource
-	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec := yaml.NewDecoder(r)
 	al := &alloc{strs: map[string]string{}}
 	for doc := 0; ; doc++ {
 		var n yaml.Node
