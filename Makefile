@@ -29,7 +29,10 @@ race:
 	$(GO) test -count=1 -race $(PKGS)
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./linter/ ./parsers/...
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -timeout 60m ./linter/ ./parsers/...
+
+compare:
+	scripts/compare.sh -n 5
 
 demo:
 	$(GO) run ./cmd/pvlint testdata/demo

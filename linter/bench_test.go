@@ -134,6 +134,36 @@ func BenchmarkKubernetes(b *testing.B) {
 	}
 }
 
+// BenchmarkKubernetesNoPVL306 is BenchmarkKubernetes without PVL306
+// (rbac-create-pods-near-claims), whose cost grows with bindings × claims
+// (see docs/benchmarks.md): it shows how the rest of the pipeline scales.
+// Remove it once that rule is linear.
+func BenchmarkKubernetesNoPVL306(b *testing.B) {
+	var some []*rules.Rule
+	for _, r := range rules.All() {
+		if r.ID != "PVL306" {
+			some = append(some, r)
+		}
+	}
+	for _, n := range scales[:2] {
+		b.Run(fmt.Sprintf("%dx", n), func(b *testing.B) {
+			dir, st := k8sCorpus(b, n)
+			b.SetBytes(st.Bytes)
+			b.ResetTimer()
+			s := memstat.Start(time.Millisecond)
+			cpu := cpuTime()
+			for i := 0; i < b.N; i++ {
+				res, err := Run(Options{Root: dir, Rules: some})
+				if err != nil || len(res.Errors) > 0 || len(res.Graph.Resources) != st.Documents {
+					b.Fatal(err, res.Errors)
+				}
+			}
+			b.StopTimer()
+			report(b, st.Documents, s.Stop(), cpuTime()-cpu)
+		})
+	}
+}
+
 // BenchmarkKubernetesParseOnly is the floor the pipeline is measured
 // against: discovery, reading and parsing the same files in parallel into
 // resources, with no graph, no rules and no report.
@@ -272,4 +302,43 @@ func helmDirect(root string, in inputs, workers int) parsers.Result {
 		out.Merge(r)
 	}
 	return out
+}
+
+// TestSameReportWhateverTheScheduling scans one generated corpus with one
+// worker and with many, several times, and requires the same findings in
+// the same order, down to severities and related locations.
+func TestSameReportWhateverTheScheduling(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := corpus.K8s(dir, corpus.K8sConfig{Files: 12, Documents: 12 * corpus.BundleSize}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := corpus.Helm(dir, corpus.HelmConfig{Charts: 2, Components: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := corpus.Terraform(dir, corpus.TerraformConfig{Modules: 4}); err != nil {
+		t.Fatal(err)
+	}
+	render := func(workers int) string {
+		res, err := Run(Options{Root: dir, Rules: rules.All(), Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Errors) > 0 {
+			t.Fatal(res.Errors)
+		}
+		var b []byte
+		for _, f := range res.Findings {
+			b = fmt.Appendf(b, "%s %v %s:%d:%d %s %s %v %v\n", f.RuleID, f.Severity, f.Loc.File, f.Loc.Line, f.Loc.Col, f.Loc.FieldPath, f.Message, f.RelatedLocs, f.Undecided)
+		}
+		return string(b)
+	}
+	want := render(1)
+	if want == "" {
+		t.Fatal("no findings on the generated corpus")
+	}
+	for _, w := range []int{2, 3, 8, 1, 16} {
+		if got := render(w); got != want {
+			t.Fatalf("%d workers: the report differs from one worker's", w)
+		}
+	}
 }

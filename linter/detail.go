@@ -11,7 +11,11 @@ import (
 // addRenderedDetail gives findings on Helm-rendered objects the value the
 // chart produced at the offending field, so that a reviewer looking at the
 // template line sees what it rendered to with the values used.
-func addRenderedDetail(fs []*rules.Finding) {
+func addRenderedDetail(fs []*rules.Finding, h HelmOptions) {
+	var sets []string
+	for _, group := range [][]string{h.Set, h.SetString, h.SetFile} {
+		sets = append(sets, group...)
+	}
 	for _, f := range fs {
 		r := f.Resource
 		if r == nil || r.Source != graph.SourceHelm || f.Detail != "" {
@@ -31,6 +35,9 @@ func addRenderedDetail(fs []*rules.Finding) {
 		b.WriteString("Rendered")
 		if len(r.Origin.Values) > 0 {
 			b.WriteString(" with values " + strings.Join(r.Origin.Values, ", "))
+		}
+		if len(sets) > 0 {
+			b.WriteString(" and --set " + strings.Join(sets, ", "))
 		}
 		b.WriteString(":\n")
 		if len(shown) == 0 {

@@ -125,7 +125,7 @@ func Run(opt Options) (*Result, error) {
 	parsed.Notices = append(parsed.Notices, duplicateNotices(g)...)
 	findings, internal := runRules(g, opt.Rules, opt.Workers)
 	parsed.Errors = append(parsed.Errors, internal...)
-	addRenderedDetail(findings)
+	addRenderedDetail(findings, opt.Helm)
 	findings, notices := applySuppressions(g, findings, opt)
 	parsed.Notices = append(parsed.Notices, notices...)
 	res.Findings = findings
@@ -222,7 +222,7 @@ func parseManifest(root, rel string, opt Options) (out parsers.Result) {
 	}
 	// Streamed: the file's bytes are never held whole (see k8s.ParseFile).
 	rs, cs, perr := k8s.ParseFile(rel, abs, k8s.Options{})
-	out.Resources, out.Comments = rs, cs
+	out.Resources, out.Comments = dropKustomizations(rs, &out.Notices), cs
 	if perr != nil {
 		out.Errors = append(out.Errors, asError(rel, perr))
 	}
@@ -358,6 +358,22 @@ func duplicateNotices(g *graph.Graph) []parsers.Notice {
 		}
 		out = append(out, parsers.Notice{File: group[0].File, Msg: fmt.Sprintf("%s is defined again in %s; references resolve to the definition nearest the referring file",
 			group[0].Title(), strings.Join(where, ", "))})
+	}
+	return out
+}
+
+// dropKustomizations takes Kustomize's own files out of the resources: they
+// configure a build pvlint does not run, so the user hears that the files
+// they list are scanned as written.
+func dropKustomizations(rs []*graph.Resource, notices *[]parsers.Notice) []*graph.Resource {
+	out := rs[:0]
+	for _, r := range rs {
+		if strings.HasPrefix(r.APIVersion, "kustomize.config.k8s.io/") {
+			*notices = append(*notices, parsers.Notice{File: r.File, Msg: "Kustomize " + r.Kind +
+				" is not built: the manifests it lists are scanned as written (its namespace, patches and name prefixes are not applied)"})
+			continue
+		}
+		out = append(out, r)
 	}
 	return out
 }

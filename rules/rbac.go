@@ -1161,7 +1161,11 @@ func checkWorkloadToken(p *Pass) {
 		l := links[0]
 		mount := mounts[0].Label
 		if len(mounts) > 1 {
-			mount += " and " + strconv.Itoa(len(mounts)-1) + " more volumes"
+			if n := len(mounts) - 1; n == 1 {
+				mount += " and 1 more volume"
+			} else {
+				mount += " and " + strconv.Itoa(n) + " more volumes"
+			}
 		}
 		via := ""
 		if l.grant.Subject.Key() != sa.Key() {
@@ -1173,7 +1177,11 @@ func checkWorkloadToken(p *Pass) {
 		}
 		more := ""
 		if len(links) > 1 {
-			more = " It holds " + strconv.Itoa(len(links)-1) + " more risky permissions."
+			if n := len(links) - 1; n == 1 {
+				more = " It holds 1 more risky permission."
+			} else {
+				more = " It holds " + strconv.Itoa(n) + " more risky permissions."
+			}
 		}
 		f := p.Report(at, "%s mounts %s and runs as %s, which %s grants%s %s: %s.%s The ServiceAccount token mounted in its pods carries these permissions.",
 			w.Title(), mount, sa, l.grant.Binding.Ref(w.Namespace), via, role, l.risk.What, more)

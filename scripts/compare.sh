@@ -58,7 +58,9 @@ declare -A base  # pvlint's median time and memory per input
 measure() {
 	local input=$1 tool=$2; shift 2
 	local i rc results=()
-	echo "  $tool on $input: $*" >&2
+	local shown="$*"
+	[ ${#shown} -gt 160 ] && shown="${shown:0:160}... ($# arguments)"
+	echo "  $tool on $input: $shown" >&2
 	for ((i = 0; i < runs; i++)); do
 		rc=0
 		timer "$work/m" "$@" >"$work/out.log" 2>&1 || rc=$?
@@ -83,21 +85,24 @@ measure() {
 missing=()
 have() { command -v "$1" >/dev/null 2>&1 || { missing+=("$1"); return 1; }; }
 
-k8s="$corpus/k8s" tf="$corpus/terraform" charts="$corpus/charts"
-pv() { "$work/pvlint" --quiet --format sarif -o "$work/pvlint.sarif" --fail-on none "$@"; }
+# Every tool runs from the corpus directory on relative paths, as in a
+# repository checkout (pvlint reports paths relative to where it runs).
+cd "$corpus"
+k8s=k8s tf=terraform charts=charts
+pv=("$work/pvlint" --quiet --format sarif -o "$work/pvlint.sarif" --fail-on none)
 
 echo "running ($runs runs each, $ncpu CPUs, memory by $timer_name)" >&2
-measure kubernetes pvlint pv "$k8s"
+measure kubernetes pvlint "${pv[@]}" "$k8s"
 if have kube-score; then
 	# kube-score takes files, not a folder; exit 1 on critical findings.
-	mapfile -t yamls < <(find "$k8s" -name '*.yaml' | sort)
+	mapfile -t yamls < <(find "$k8s" -name '*.yaml' | LC_ALL=C sort)
 	measure kubernetes kube-score kube-score score -o sarif "${yamls[@]}"
 fi
 have kube-linter && measure kubernetes kube-linter kube-linter lint --format sarif "$k8s"
 have polaris && measure kubernetes polaris polaris audit --audit-path "$k8s" --format json
-measure terraform pvlint pv "$tf"
+measure terraform pvlint "${pv[@]}" "$tf"
 have tfsec && measure terraform tfsec tfsec "$tf" --no-color --no-module-downloads --force-all-dirs --format sarif --out "$work/tfsec.sarif" --soft-fail
-measure helm pvlint pv "$charts"
+measure helm pvlint "${pv[@]}" "$charts"
 if have trivy; then
 	for in in kubernetes:"$k8s" terraform:"$tf"; do
 		measure "${in%%:*}" trivy trivy config --skip-check-update --skip-version-check --disable-telemetry --format sarif --output "$work/trivy.sarif" "${in#*:}"
@@ -118,9 +123,9 @@ if have checkov; then
 fi
 
 echo
-echo "pvlint $(git describe --always --dirty 2>/dev/null || echo dev), $ncpu CPUs, $runs runs each, median; memory is peak RSS ($timer_name)"
+echo "pvlint $(git -C "$OLDPWD" describe --always --dirty 2>/dev/null || echo dev), $ncpu CPUs, $runs runs each, median; memory is peak RSS ($timer_name)"
 echo
-echo "| input | tool | wall (s) | peak RSS (MB) | time vs pvlint | memory vs pvlint | exit |"
+echo "| input | tool | wall (s) | peak RSS (MB) | time ÷ pvlint | memory ÷ pvlint | exit |"
 echo "|---|---|---:|---:|---:|---:|---:|"
 for r in "${rows[@]}"; do
 	IFS='|' read -r input tool s mb rc <<<"$r"

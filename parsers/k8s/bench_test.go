@@ -3,10 +3,13 @@ package k8s
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
@@ -133,4 +136,46 @@ func BenchmarkParseBytes(b *testing.B) {
 	runtime.ReadMemStats(&m)
 	b.ReportMetric(float64(m.HeapAlloc)/(1<<20), "live-MB")
 	runtime.KeepAlive(kept)
+}
+
+// TestParseFileMatchesParseBytes checks that streaming a file gives what
+// parsing its bytes gives: resources, comments and errors.
+func TestParseFileMatchesParseBytes(t *testing.T) {
+	long := strings.Repeat("x", 200<<10)
+	cases := map[string]string{
+		"plain":              "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: b}\n",
+		"comments":           "# pvlint:ignore PVL101 reason\napiVersion: v1\nkind: ConfigMap # pvlint:ignore PVL102\nmetadata:\n  name: \"a # pvlint:x\"\n",
+		"no newline":         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a} # pvlint:ignore X",
+		"crlf":               "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: a} # pvlint:ignore X\r\n",
+		"long line":          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: " + long + "} # pvlint:ignore X\n",
+		"nul":                "apiVersion: v1\nkind: ConfigMap\x00\n",
+		"nul late":           "apiVersion: v1\nkind: ConfigMap\n" + strings.Repeat("# pad\n", 2000) + "\x00\n",
+		"bad utf8":           "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \xe2}\n",
+		"bad utf8 long":      "apiVersion: v1\n" + "data: " + long + "\xff\n",
+		"nul after bad utf8": "a: \xff\n\x00\n",
+		"bad yaml":           "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\nkey: [unclosed\n",
+		"empty":              "",
+		"list":               "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: a}\n",
+	}
+	dir := t.TempDir()
+	for name, src := range cases {
+		p := filepath.Join(dir, "f.yaml")
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r1, c1, e1 := ParseBytes("f.yaml", []byte(src), Options{})
+		r2, c2, e2 := ParseFile("f.yaml", p, Options{})
+		if fmt.Sprint(e1) != fmt.Sprint(e2) {
+			t.Errorf("%s: error %v, ParseBytes %v", name, e2, e1)
+		}
+		if !reflect.DeepEqual(c1, c2) {
+			t.Errorf("%s: comments %v, ParseBytes %v", name, c2, c1)
+		}
+		if !reflect.DeepEqual(r1, r2) {
+			t.Errorf("%s: resources differ", name)
+		}
+	}
+	if _, _, err := ParseFile("gone.yaml", filepath.Join(dir, "gone.yaml"), Options{}); err == nil || !strings.Contains(err.Error(), "gone.yaml: cannot read: no such file") {
+		t.Errorf("missing file: %v", err)
+	}
 }

@@ -519,6 +519,7 @@ func (in *instance) context(expr hcl.Expression, scope map[string]cty.Value) (*h
 	locals := map[string]cty.Value{}
 	mods := map[string]cty.Value{}
 	res := map[string]map[string]cty.Value{}
+	var undeclaredVars map[string]cty.Value
 	var refs []string
 	var keyed map[int]cty.Value
 	for _, t := range expr.Variables() {
@@ -530,25 +531,58 @@ func (in *instance) context(expr hcl.Expression, scope map[string]cty.Value) (*h
 		switch root {
 		case "var":
 			vars["var"] = in.varObj
-			if hasName {
-				refs = appendUnique(refs, in.vars[name].refs...)
+			if !hasName {
+				continue
 			}
+			if in.mod.varByName[name] == nil {
+				in.undeclared(t, "input variable", name, sortedKeys(in.mod.varByName))
+				if undeclaredVars == nil {
+					undeclaredVars = map[string]cty.Value{}
+				}
+				undeclaredVars[name] = cty.DynamicVal
+				continue
+			}
+			refs = appendUnique(refs, in.vars[name].refs...)
 		case "local":
-			if hasName && in.mod.localByName[name] != nil { // an undeclared one is an error, as try() expects
-				s := in.local(name)
-				locals[name] = s.val
-				refs = appendUnique(refs, s.refs...)
+			if !hasName {
+				continue
 			}
+			if in.mod.localByName[name] == nil {
+				in.undeclared(t, "local value", name, sortedKeys(in.mod.localByName))
+				locals[name] = cty.DynamicVal
+				continue
+			}
+			s := in.local(name)
+			locals[name] = s.val
+			refs = appendUnique(refs, s.refs...)
 		case "module":
-			if hasName {
-				cs := in.call(name)
-				mods[name] = cs.val
-				if out, ok := attrStep(t, 2); ok {
-					refs = appendUnique(refs, cs.outRefs[out]...)
-				} else {
-					for _, k := range sortedKeys(cs.outRefs) {
-						refs = appendUnique(refs, cs.outRefs[k]...)
-					}
+			if !hasName {
+				continue
+			}
+			c := in.mod.callByName[name]
+			if c == nil {
+				in.undeclared(t, "module", name, sortedKeys(in.mod.callByName))
+				mods[name] = cty.DynamicVal
+				continue
+			}
+			cs := in.call(name)
+			cur, ok := mods[name]
+			if !ok {
+				cur = cs.val
+			}
+			out, outOK := callOutput(t)
+			if outOK && c.localDir != "" {
+				if child := in.r.l.load(c.localDir); !child.partial && !child.outByName[out] {
+					in.undeclaredOutput(t, name, out, c.localDir, sortedKeys(child.outByName))
+					cur = augment(cur, t[2:], 0)
+				}
+			}
+			mods[name] = cur
+			if outOK {
+				refs = appendUnique(refs, cs.outRefs[out]...)
+			} else {
+				for _, k := range sortedKeys(cs.outRefs) {
+					refs = appendUnique(refs, cs.outRefs[k]...)
 				}
 			}
 		case "path":
@@ -580,6 +614,12 @@ func (in *instance) context(expr hcl.Expression, scope map[string]cty.Value) (*h
 			refs = appendUnique(refs, in.targets(rs, t, keyed)...)
 		}
 	}
+	if undeclaredVars != nil && in.varObj.Type().IsObjectType() {
+		for k, v := range in.varObj.AsValueMap() {
+			undeclaredVars[k] = v
+		}
+		vars["var"] = cty.ObjectVal(undeclaredVars)
+	}
 	if len(locals) > 0 {
 		vars["local"] = cty.ObjectVal(locals)
 	}
@@ -590,6 +630,83 @@ func (in *instance) context(expr hcl.Expression, scope map[string]cty.Value) (*h
 		vars[typ] = cty.ObjectVal(objs)
 	}
 	return &hcl.EvalContext{Variables: vars, Functions: in.r.funcs}, refs
+}
+
+// callOutput is the output a module reference reads: module.NAME.OUT, or
+// module.NAME[KEY].OUT for a call with count or for_each.
+func callOutput(t hcl.Traversal) (string, bool) {
+	if out, ok := attrStep(t, 2); ok {
+		return out, true
+	}
+	if len(t) > 3 {
+		if _, ok := t[2].(hcl.TraverseIndex); ok {
+			return attrStep(t, 3)
+		}
+	}
+	return "", false
+}
+
+// undeclared reports a reference to a variable, local value or module call
+// the module does not declare, as Terraform rejects it ("Reference to
+// undeclared input variable"). The reference alone is unknown; the rest of
+// the module still evaluates. Nothing is reported when a file of the module
+// could not be read, as the declaration may be in it.
+func (in *instance) undeclared(t hcl.Traversal, what, name string, declared []string) {
+	if in.mod.partial {
+		return
+	}
+	in.errorf(t.SourceRange(), "reference to undeclared %s %s%s", what, quote(name), didYouMean(name, declared))
+}
+
+func (in *instance) undeclaredOutput(t hcl.Traversal, call, out, dir string, declared []string) {
+	in.errorf(t.SourceRange(), "reference to undeclared output value %s of module %s (%s)%s",
+		quote(out), quote(call), dir, didYouMean(out, declared))
+}
+
+// didYouMean suggests the declared name closest to name, as Terraform does
+// (an edit distance below 3), or returns "".
+func didYouMean(name string, declared []string) string {
+	best, bestD := "", 3
+	for _, d := range declared {
+		if dist := levenshtein(name, d, bestD); dist < bestD {
+			best, bestD = d, dist
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return "; did you mean " + quote(best) + "?"
+}
+
+// levenshtein is the edit distance between a and b, or limit when it is at
+// least limit.
+func levenshtein(a, b string, limit int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d >= limit || -d >= limit {
+		return limit
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin >= limit {
+			return limit
+		}
+		prev, cur = cur, prev
+	}
+	return min(prev[len(rb)], limit)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

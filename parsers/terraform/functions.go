@@ -16,8 +16,11 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/customdecode"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 
@@ -156,6 +159,141 @@ var indexFunc = function.New(&function.Spec{
 	},
 })
 
+// lookupFunc is Terraform's lookup(map, key[, default]). Unlike go-cty's,
+// which is unknown as soon as any element of the map is, a known key of a
+// partially known object or map gives its value: the element does not depend
+// on its siblings.
+var lookupFunc = function.New(&function.Spec{
+	Params: []function.Parameter{
+		{Name: "inputMap", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true},
+		{Name: "key", Type: cty.String, AllowUnknown: true, AllowMarked: true},
+	},
+	VarParam: &function.Parameter{Name: "default", Type: cty.DynamicPseudoType, AllowUnknown: true,
+		AllowDynamicType: true, AllowNull: true, AllowMarked: true},
+	Type: function.StaticReturnType(cty.DynamicPseudoType),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		if len(args) > 3 {
+			return cty.DynamicVal, fmt.Errorf("lookup takes at most three arguments")
+		}
+		m, mMarks := args[0].Unmark()
+		key, keyMarks := args[1].Unmark()
+		marked := func(v cty.Value) cty.Value { return v.WithMarks(mMarks, keyMarks) }
+		if !m.IsKnown() || !key.IsKnown() {
+			return marked(cty.DynamicVal), nil
+		}
+		if m.IsNull() || key.IsNull() {
+			return cty.DynamicVal, fmt.Errorf("lookup needs a map and a key, not null")
+		}
+		k := key.AsString()
+		ty := m.Type()
+		switch {
+		case ty.IsObjectType():
+			if ty.HasAttribute(k) {
+				return marked(m.GetAttr(k)), nil
+			}
+		case ty.IsMapType():
+			if m.HasIndex(cty.StringVal(k)).True() {
+				return marked(m.Index(cty.StringVal(k))), nil
+			}
+		default:
+			return cty.DynamicVal, fmt.Errorf("lookup needs a map or an object, not %s", ty.FriendlyName())
+		}
+		if len(args) < 3 {
+			return cty.DynamicVal, fmt.Errorf("the given map has no key %q and no default is given", k)
+		}
+		def := args[2]
+		if ty.IsMapType() {
+			v, err := convert.Convert(def, ty.ElementType())
+			if err != nil {
+				return cty.DynamicVal, fmt.Errorf("the default value must have the type of the map elements")
+			}
+			def = v
+		}
+		return marked(def), nil
+	},
+})
+
+// coalesceFunc is Terraform's coalesce, which (unlike go-cty's) also skips
+// empty strings: the first argument that is neither null nor "".
+var coalesceFunc = function.New(&function.Spec{
+	VarParam: &function.Parameter{Name: "vals", Type: cty.DynamicPseudoType, AllowUnknown: true,
+		AllowDynamicType: true, AllowNull: true},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		types := make([]cty.Type, len(args))
+		for i, a := range args {
+			types[i] = a.Type()
+		}
+		ty, _ := convert.UnifyUnsafe(types)
+		if ty == cty.NilType {
+			return cty.NilType, fmt.Errorf("all arguments must have the same type")
+		}
+		return ty, nil
+	},
+	Impl: func(args []cty.Value, ty cty.Type) (cty.Value, error) {
+		for _, a := range args {
+			v, err := convert.Convert(a, ty)
+			if err != nil {
+				return cty.UnknownVal(ty), err
+			}
+			if !v.IsKnown() {
+				return cty.UnknownVal(ty), nil
+			}
+			if v.IsNull() || ty == cty.String && v.RawEquals(cty.StringVal("")) {
+				continue
+			}
+			return v, nil
+		}
+		return cty.NilVal, fmt.Errorf("no non-null, non-empty-string arguments")
+	},
+})
+
+// tryFunc is Terraform's try: the first argument that evaluates without an
+// error. hcl's tryfunc gives unknown as soon as that value is not wholly
+// known; here a value that is known at its top level (an object with one
+// unknown attribute) is returned as it is, so its known parts stay known.
+var tryFunc = function.New(&function.Spec{
+	VarParam: &function.Parameter{Name: "expressions", Type: customdecode.ExpressionClosureType},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		v, err := try(args)
+		if err != nil {
+			return cty.NilType, err
+		}
+		return v.Type(), nil
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) { return try(args) },
+})
+
+func try(args []cty.Value) (cty.Value, error) {
+	if len(args) == 0 {
+		return cty.NilVal, fmt.Errorf("at least one argument is required")
+	}
+	var diags hcl.Diagnostics
+	for _, arg := range args {
+		closure := customdecode.ExpressionClosureFromVal(arg)
+		v, more := closure.Value()
+		diags = append(diags, more...)
+		if more.HasErrors() {
+			continue
+		}
+		if !v.IsKnown() {
+			return cty.DynamicVal, nil
+		}
+		return v, nil
+	}
+	var b strings.Builder
+	b.WriteString("no expression succeeded:")
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		b.WriteString("\n- " + d.Summary)
+		if d.Subject != nil {
+			b.WriteString(" (at " + d.Subject.String() + ")")
+		}
+	}
+	return cty.NilVal, fmt.Errorf("%s", b.String())
+}
+
 // fileFunc reads a file below the scanned root, relative to the root module
 // directory as Terraform does; anything else (outside the root, missing, too
 // large, not UTF-8) is unknown rather than an error, since Terraform would
@@ -211,10 +349,10 @@ func functions(root, base string) map[string]function.Function {
 		"strcontains": boolStrFunc(strings.Contains),
 
 		"alltrue": allAnyFunc(true), "anytrue": allAnyFunc(false), "chunklist": stdlib.ChunklistFunc,
-		"coalesce": stdlib.CoalesceFunc, "coalescelist": stdlib.CoalesceListFunc, "compact": stdlib.CompactFunc,
+		"coalesce": coalesceFunc, "coalescelist": stdlib.CoalesceListFunc, "compact": stdlib.CompactFunc,
 		"concat": stdlib.ConcatFunc, "contains": stdlib.ContainsFunc, "distinct": stdlib.DistinctFunc,
 		"element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc, "index": indexFunc, "keys": stdlib.KeysFunc,
-		"length": stdlib.LengthFunc, "lookup": stdlib.LookupFunc, "merge": stdlib.MergeFunc, "one": oneFunc,
+		"length": stdlib.LengthFunc, "lookup": lookupFunc, "merge": stdlib.MergeFunc, "one": oneFunc,
 		"range": stdlib.RangeFunc, "reverse": stdlib.ReverseListFunc, "setintersection": stdlib.SetIntersectionFunc,
 		"setproduct": stdlib.SetProductFunc, "setsubtract": stdlib.SetSubtractFunc, "setunion": stdlib.SetUnionFunc,
 		"slice": stdlib.SliceFunc, "sort": stdlib.SortFunc, "values": stdlib.ValuesFunc, "zipmap": stdlib.ZipmapFunc,
@@ -243,9 +381,9 @@ func functions(root, base string) map[string]function.Function {
 		"toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)), "tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
 		"sensitive": identityFunc, "nonsensitive": identityFunc,
 
-		// try and can take their arguments as unevaluated expressions; hcl's
-		// tryfunc implements that lazily through customdecode.
-		"try": tryfunc.TryFunc, "can": tryfunc.CanFunc,
+		// try and can take their arguments as unevaluated expressions,
+		// through customdecode.
+		"try": tryFunc, "can": tryfunc.CanFunc,
 
 		"file": fileFunc(root, base),
 	}

@@ -33,9 +33,17 @@ type module struct {
 	calls     []*callDecl
 
 	localByName map[string]*localDecl
+	varByName   map[string]*variableDecl
+	outByName   map[string]bool
 	resByAddr   map[string]*resourceDecl // "type.name"
 	resTypes    map[string]bool
 	callByName  map[string]*callDecl
+
+	// partial is set when a file could not be read or parsed, or was
+	// skipped (override files): declarations may be missing, so references
+	// to undeclared names are not reported (they would only repeat the
+	// error).
+	partial bool
 
 	errs     []parsers.Error
 	notices  []parsers.Notice
@@ -146,6 +154,7 @@ func isOverride(name string) bool {
 
 func (l *loader) read(dir string) *module {
 	m := &module{dir: dir, files: map[string][]byte{}, localByName: map[string]*localDecl{},
+		varByName: map[string]*variableDecl{}, outByName: map[string]bool{},
 		resByAddr: map[string]*resourceDecl{}, resTypes: map[string]bool{}, callByName: map[string]*callDecl{}}
 	entries, err := os.ReadDir(filepath.Join(l.root, filepath.FromSlash(dir)))
 	if err != nil {
@@ -165,19 +174,23 @@ func (l *loader) read(dir string) *module {
 		rel := path.Join(dir, name)
 		if isOverride(name) {
 			m.notices = append(m.notices, parsers.Notice{File: rel, Msg: "override files are not merged; skipped"})
+			m.partial = true
 			continue
 		}
 		full := filepath.Join(l.root, filepath.FromSlash(rel))
 		if info, err := os.Stat(full); err != nil {
 			m.errs = append(m.errs, parsers.Error{File: rel, Msg: "cannot read: " + cause(err)})
+			m.partial = true
 			continue
 		} else if info.Size() > parsers.MaxFileBytes {
 			m.errs = append(m.errs, parsers.Error{File: rel, Msg: "file is larger than the limit; skipped"})
+			m.partial = true
 			continue
 		}
 		src, err := os.ReadFile(full)
 		if err != nil {
 			m.errs = append(m.errs, parsers.Error{File: rel, Msg: "cannot read: " + cause(err)})
+			m.partial = true
 			continue
 		}
 		m.files[rel] = src
@@ -190,6 +203,9 @@ func (l *loader) read(dir string) *module {
 			m.comments = append(m.comments, scanComments(rel, src)...)
 		}
 		m.errs = append(m.errs, diagErrors(rel, diags)...)
+		if diags.HasErrors() {
+			m.partial = true
+		}
 		if f == nil || f.Body == nil {
 			continue
 		}
@@ -202,6 +218,9 @@ func (l *loader) read(dir string) *module {
 func (m *module) readFile(rel string, body hcl.Body) {
 	content, _, diags := body.PartialContent(fileSchema)
 	m.errs = append(m.errs, diagErrors(rel, diags)...)
+	if diags.HasErrors() {
+		m.partial = true
+	}
 	if content == nil {
 		return
 	}
@@ -220,6 +239,7 @@ func (m *module) readFile(rel string, body hcl.Body) {
 				m.localByName[a.Name] = d
 			}
 		case "output":
+			m.outByName[b.Labels[0]] = true
 			if a := attributeNamed(b.Body, "value"); a != nil {
 				m.outputs = append(m.outputs, &outputDecl{name: b.Labels[0], expr: a.Expr})
 			}
@@ -257,6 +277,7 @@ func (m *module) readVariable(rel string, b *hcl.Block) {
 		}
 	}
 	m.variables = append(m.variables, d)
+	m.varByName[d.name] = d
 }
 
 func (m *module) readCall(rel string, b *hcl.Block) {

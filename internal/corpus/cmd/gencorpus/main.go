@@ -1,6 +1,6 @@
 // Command gencorpus writes the benchmark corpus into a directory:
 //
-//	go run ./internal/corpus/cmd/gencorpus [-scale N] DIR
+//	go run ./internal/corpus/cmd/gencorpus [-scale N] [-only k8s|terraform|helm] [-k8s-files N] [-k8s-docs N] DIR
 //
 // DIR/k8s holds 50,000×N Kubernetes documents in 2,000×N files,
 // DIR/terraform 500×N root modules and DIR/charts 20×N Helm charts. The
@@ -18,6 +18,8 @@ import (
 func main() {
 	scale := flag.Int("scale", 1, "multiply every corpus by `N`")
 	only := flag.String("only", "", "write only one corpus: k8s, terraform or helm")
+	k8sFiles := flag.Int("k8s-files", 0, "Kubernetes files (default 2,000×scale); 1 writes one large multi-document file")
+	k8sDocs := flag.Int("k8s-docs", 0, "Kubernetes documents (default 50,000×scale; 77,000 in one file is about 100 MB)")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: gencorpus [-scale N] [-only k8s|terraform|helm] DIR")
 		flag.PrintDefaults()
@@ -45,7 +47,14 @@ func main() {
 	}
 	n := *scale
 	run("k8s", func() (corpus.Stats, error) {
-		return corpus.K8s(dir, corpus.K8sConfig{Files: 2000 * n, Documents: 50000 * n})
+		files, docs := 2000*n, 50000*n
+		if *k8sFiles > 0 {
+			files = *k8sFiles
+		}
+		if *k8sDocs > 0 {
+			docs = *k8sDocs
+		}
+		return corpus.K8s(dir, corpus.K8sConfig{Files: files, Documents: docs})
 	})
 	run("terraform", func() (corpus.Stats, error) {
 		return corpus.Terraform(dir, corpus.TerraformConfig{Modules: 500 * n})

@@ -30,7 +30,7 @@ resource "aws_ebs_volume" "counted" {
   count             = 2
   availability_zone = "zone-${count.index}"
   encrypted         = count.index == 0
-  size              = try(local.missing, 8)
+  size              = try(local.zones.missing, 8)
 }
 
 resource "aws_ebs_volume" "each" {
