@@ -467,9 +467,29 @@ func rbacClaimsInReach(claims map[string][]rbacClaim, b *rbacBinding) bool {
 	return len(claims[b.Namespace]) > 0
 }
 
+// rbacAllClaims lists every claim of the scan, namespaces in order, with
+// its "namespace/name".
+func rbacAllClaims(claims map[string][]rbacClaim) ([]rbacClaim, []string) {
+	nss := make([]string, 0, len(claims))
+	for ns := range claims {
+		nss = append(nss, ns)
+	}
+	sort.Strings(nss)
+	all, names := []rbacClaim{}, []string{}
+	for _, ns := range nss {
+		for _, c := range claims[ns] {
+			all = append(all, c)
+			names = append(names, ns+"/"+c.Name)
+		}
+	}
+	return all, names
+}
+
 func checkCreatePodsNearClaims(p *Pass) {
 	m := rbacOf(p.Graph)
 	claims := rbacClaimsByNamespace(p.Graph)
+	var allClaims []rbacClaim
+	var allNames []string
 	for _, b := range m.Bindings {
 		if len(b.Subjects) == 0 {
 			continue
@@ -507,18 +527,13 @@ func checkCreatePodsNearClaims(p *Pass) {
 		var names []string
 		where := "namespace " + b.Namespace
 		if b.ClusterWide() {
+			// Every cluster-wide binding reaches the same claims: list them
+			// once per scan, not once per binding.
+			if allClaims == nil {
+				allClaims, allNames = rbacAllClaims(claims)
+			}
 			where = "every namespace"
-			var nss []string
-			for ns := range claims {
-				nss = append(nss, ns)
-			}
-			sort.Strings(nss)
-			for _, ns := range nss {
-				for _, c := range claims[ns] {
-					reach = append(reach, c)
-					names = append(names, ns+"/"+c.Name)
-				}
-			}
+			reach, names = allClaims, allNames
 		} else {
 			reach = claims[b.Namespace]
 			for _, c := range reach {

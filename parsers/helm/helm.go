@@ -101,6 +101,7 @@ type tmpl struct {
 	file    string // repo-relative path; inside a .tgz: archive path + "/" + path inside
 	virtual bool   // inside a packaged chart: no file on disk
 	src     string
+	values  map[string]any // the template's .Values, nil when unknown
 	rm      *remapper
 }
 
@@ -168,6 +169,7 @@ func (r *renderer) run() {
 	if !r.validateSchemas(ch, values, r.chartPath, archive) {
 		return
 	}
+	r.scopeValues(ch, values)
 
 	var e engine.Engine // no client: lookup returns an empty map, as in helm template
 	files, err := e.Render(ch, top)
@@ -299,7 +301,7 @@ func (r *renderer) collect(files map[string]string) {
 			continue
 		}
 		if t.rm == nil {
-			t.rm = newRemapper(t.src)
+			t.rm = newRemapper(t.src, t.values)
 		}
 		r.res.Comments = append(r.res.Comments, templateComments(t.file, t.src, t.rm.sk)...)
 	}
@@ -329,7 +331,7 @@ func (r *renderer) collectTemplate(t *tmpl, out string) {
 		r.res.Errors = append(r.res.Errors, parsers.Error{File: t.file, Msg: fmt.Sprintf("chart %s: template %s rendered to invalid YAML%s: %s", r.chartPath, t.name, where, msg)})
 	}
 	if t.rm == nil {
-		t.rm = newRemapper(t.src)
+		t.rm = newRemapper(t.src, t.values)
 	}
 	lines := strings.Split(out, "\n")
 	for _, res := range rs {

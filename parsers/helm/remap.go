@@ -19,6 +19,7 @@ func (t target) pos() graph.Pos { return graph.Pos{Line: t.line, Col: t.col} }
 // template's own lines.
 type remapper struct {
 	sk      *skeleton
+	values  map[string]any // the template's .Values, nil when unknown
 	lastDoc int
 	start   target // the current object's start
 	// rendered line → template target of the first node written on it, to
@@ -26,8 +27,8 @@ type remapper struct {
 	lines map[int]target
 }
 
-func newRemapper(src string) *remapper {
-	return &remapper{sk: parseSkeleton(src), lines: map[int]target{}}
+func newRemapper(src string, values map[string]any) *remapper {
+	return &remapper{sk: parseSkeleton(src), values: values, lines: map[int]target{}}
 }
 
 // remap rewrites every position of r (rendered lines) to template lines.
@@ -232,78 +233,49 @@ func (m *remapper) mapValue(v *graph.Node, e *entry, fallback target) {
 	}
 }
 
-// mapList matches rendered items with the template's items in order; an
-// item inside a range serves every item it renders.
+// mapList maps the items of a rendered list to the template's items (see
+// alignList): an item whose origin is ambiguous goes to the object's start,
+// one nothing explains to fallback.
 func (m *remapper) mapList(n *graph.Node, parent *entry, fallback target) {
-	var items, inserts []*entry
-	for _, c := range parent.children {
-		switch c.kind {
-		case entItem:
-			items = append(items, c)
-		case entInsert:
-			inserts = append(inserts, c)
-		}
-	}
-	next, lastLine := 0, 0
-	for _, it := range n.Items {
-		// The best item from the last one matched on (items render in
-		// order), else any item: an if/else may reorder what renders.
-		j := bestItem(items, next, len(items), it)
-		if j < 0 {
-			j = bestItem(items, 0, next, it)
-		}
-		if j < 0 {
-			t := fallback
-			if len(inserts) > 0 {
-				ins := inserts[len(inserts)-1]
-				for _, c := range inserts {
-					if c.line > lastLine {
-						ins = c
-						break
-					}
-				}
-				t = target{ins.line, ins.col, graph.Insertion}
+	for x, a := range m.alignList(n.Items, parent) {
+		it := n.Items[x]
+		switch {
+		case a.ent != nil:
+			m.mapItem(it, a.ent)
+		case a.ins != nil:
+			m.setAll(it, target{a.ins.line, a.ins.col, graph.Insertion})
+		case a.ambiguous:
+			m.setAll(it, m.start)
+		default:
+			if fallback.prec == graph.Exact {
+				fallback.prec = graph.Insertion
 			}
-			m.setAll(it, t)
-			continue
-		}
-		e := items[j]
-		lastLine = e.line
-		if e.ranges > parent.ranges {
-			next = j
-		} else {
-			next = j + 1
-		}
-		t := target{e.line, e.col, graph.Exact}
-		m.note(it, t)
-		it.Pos, it.Precision = t.pos(), t.prec
-		if e.valCol > 0 && it.Kind == graph.Scalar {
-			it.Pos = graph.Pos{Line: e.line, Col: e.valCol}
-		}
-		fb := m.insertIn(e, m.start)
-		switch it.Kind {
-		case graph.Map:
-			if e.valIns || e.flow {
-				for _, c := range it.Items {
-					m.setAll(c, fb)
-				}
-			} else {
-				m.mapMap(it, e.children, fb)
-			}
-		case graph.List:
-			m.mapValue(it, e, fb)
+			m.setAll(it, fallback)
 		}
 	}
 }
 
-func bestItem(items []*entry, from, to int, v *graph.Node) int {
-	best, bestScore := -1, 0
-	for k := from; k < to; k++ {
-		if s := itemScore(items[k], v); s > bestScore {
-			best, bestScore = k, s
-		}
+// mapItem maps rendered item it, written by template item e.
+func (m *remapper) mapItem(it *graph.Node, e *entry) {
+	t := target{e.line, e.col, graph.Exact}
+	m.note(it, t)
+	it.Pos, it.Precision = t.pos(), t.prec
+	if e.valCol > 0 && it.Kind == graph.Scalar {
+		it.Pos = graph.Pos{Line: e.line, Col: e.valCol}
 	}
-	return best
+	fb := m.insertIn(e, m.start)
+	switch it.Kind {
+	case graph.Map:
+		if e.valIns || e.flow {
+			for _, c := range it.Items {
+				m.setAll(c, fb)
+			}
+		} else {
+			m.mapMap(it, e.children, fb)
+		}
+	case graph.List:
+		m.mapValue(it, e, fb)
+	}
 }
 
 // itemScore says how well a template item explains rendered item v; 0 or
@@ -342,7 +314,13 @@ func itemScore(e *entry, v *graph.Node) int {
 				} else if ok {
 					return 0
 				}
+				continue
 			}
+			s, ok := literalAgreement(c, v.Items[i])
+			if !ok {
+				return 0
+			}
+			score += s
 		}
 		if keys == 0 && open {
 			score = max(score, 1)

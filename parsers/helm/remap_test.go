@@ -248,7 +248,7 @@ func TestSkeletonNeverPanics(t *testing.T) {
 func FuzzSkeleton(f *testing.F) {
 	f.Add("apiVersion: v1\nkind: Pod\n{{- if .x }}\nspec:\n  - a: {{ .b }}\n{{- end }}\n")
 	f.Fuzz(func(t *testing.T, src string) {
-		m := newRemapper(src)
+		m := newRemapper(src, nil)
 		r := &graph.Resource{Root: graph.NewMap(graph.Pos{Line: 1, Col: 1})}
 		r.Root.Set("kind", graph.Pos{Line: 1, Col: 1}, graph.NewScalar("Pod", graph.TagString, graph.Pos{Line: 1, Col: 7}))
 		m.remap(r, false)

@@ -146,11 +146,11 @@ const (
 // entry is a node of a template skeleton.
 type entry struct {
 	kind      entryKind
-	key       string // entKey: the key as written, unquoted
-	wild      bool   // entKey: the key itself is templated
-	line, col int    // key, dash, or "{{" position (1-based)
-	indent    int    // column-1 of the key or dash; for inserts, the indent of the inserted text
-	ranges    int    // range actions open around the entry
+	key       string  // entKey: the key as written, unquoted
+	wild      bool    // entKey: the key itself is templated
+	line, col int     // key, dash, or "{{" position (1-based)
+	indent    int     // column-1 of the key or dash; for inserts, the indent of the inserted text
+	ctl       []frame // the control blocks open around the entry, outermost first
 
 	value    string // a literal inline value (unquoted), "" when none
 	valCol   int    // column of the inline value (or of its "{{")
@@ -164,6 +164,15 @@ type entry struct {
 	first, last int    // first and last content line
 	kindEnt     *entry // the kind: key of the document, if written
 	paths       map[string]bool
+}
+
+// frame is a control block (if, with, range, block) open around an entry.
+type frame struct {
+	id     int      // index of the opening action
+	word   string   // if, with, range, block
+	conds  []string // the opener's expression, then each else branch's ("" for a plain else)
+	branch int      // which branch the entry is in: 0 for the opener's, 1 after the first else...
+	rebind bool     // an enclosing with or range has rebound the dot
 }
 
 // skeleton is a parsed template.
@@ -202,15 +211,14 @@ func parseSkeleton(src string) *skeleton {
 
 	// Per-line state from the actions: range depth and whether the line is
 	// inside a define (helpers do not emit text where they are written).
-	type open struct{ word string }
-	var stack []open
+	var stack []frame
 	ai := 0
 	doc := &entry{kind: entDoc, indent: -1}
 	sk.docs = append(sk.docs, doc)
 	stackE := []*entry{doc}
 	var prev *entry   // the previous content entry
 	blockScalar := -2 // indent of a key whose block scalar is being skipped
-	defines, ranges := 0, 0
+	defines := 0
 
 	for li, text := range sk.lines {
 		lineNo := li + 1
@@ -220,20 +228,16 @@ func parseSkeleton(src string) *skeleton {
 			ai++
 			switch a.kind {
 			case actOpen:
-				w := firstWord(a.text)
-				stack = append(stack, open{w})
-				if w == "define" {
+				stack = pushFrame(stack, ai-1, a)
+				if firstWord(a.text) == "define" {
 					defines++
-				} else if w == "range" {
-					ranges++
 				}
+			case actElse:
+				stack = elseFrame(stack, a)
 			case actEnd:
 				if n := len(stack); n > 0 {
-					switch stack[n-1].word {
-					case "define":
+					if stack[n-1].word == "define" {
 						defines--
-					case "range":
-						ranges--
 					}
 					stack = stack[:n-1]
 				}
@@ -276,7 +280,8 @@ func parseSkeleton(src string) *skeleton {
 		doc.last = lineNo
 
 		if onlyIns {
-			e := &entry{kind: entInsert, line: lineNo, col: indent + strings.IndexByte(rest, '\x01') + 1, indent: effIndent, ranges: ranges}
+			e := &entry{kind: entInsert, line: lineNo, col: indent + strings.IndexByte(rest, '\x01') + 1, indent: effIndent}
+			e.ctl = frameStack(stack, acts, ai, lineNo, e.col)
 			// Without an explicit indent, text inserted right after an open
 			// key belongs to it.
 			attach := prev != nil && prev.kind == entKey && prev.block && effIndent <= prev.indent && lineIndentArg(acts, ai, lineNo) < 0
@@ -295,7 +300,8 @@ func parseSkeleton(src string) *skeleton {
 		col := indent
 		for {
 			if rest == "-" || strings.HasPrefix(rest, "- ") {
-				it := &entry{kind: entItem, line: lineNo, col: col + 1, indent: col, ranges: ranges}
+				it := &entry{kind: entItem, line: lineNo, col: col + 1, indent: col}
+				it.ctl = frameStack(stack, acts, ai, lineNo, it.col)
 				stackE = popTo(stackE, col, true)
 				parent := stackE[len(stackE)-1]
 				parent.children = append(parent.children, it)
@@ -327,7 +333,8 @@ func parseSkeleton(src string) *skeleton {
 				}
 				break
 			}
-			e := &entry{kind: entKey, key: unquote(key), line: lineNo, col: col + 1, indent: col, ranges: ranges}
+			e := &entry{kind: entKey, key: unquote(key), line: lineNo, col: col + 1, indent: col}
+			e.ctl = frameStack(stack, acts, ai, lineNo, e.col)
 			if strings.ContainsRune(key, '\x01') {
 				e.wild = true
 			}
@@ -368,6 +375,53 @@ func parseSkeleton(src string) *skeleton {
 		collectPaths(d, "", d.paths)
 	}
 	return sk
+}
+
+// pushFrame opens the block of action a (the i-th of the template).
+func pushFrame(stack []frame, i int, a action) []frame {
+	w := firstWord(a.text)
+	f := frame{id: i, word: w, conds: []string{strings.TrimSpace(strings.TrimPrefix(a.text, w))}}
+	if n := len(stack); n > 0 {
+		top := stack[n-1]
+		f.rebind = top.rebind || (top.word == "with" || top.word == "range" || top.word == "block") && top.branch == 0
+	}
+	return append(stack, f)
+}
+
+// elseFrame moves the innermost block to its next branch.
+func elseFrame(stack []frame, a action) []frame {
+	n := len(stack)
+	if n == 0 {
+		return stack
+	}
+	top := stack[n-1]
+	cond := strings.TrimSpace(strings.TrimPrefix(a.text, "else"))
+	if w := firstWord(cond); w == "if" || w == "with" {
+		cond = strings.TrimSpace(strings.TrimPrefix(cond, w))
+	}
+	top.conds = append(top.conds[:len(top.conds):len(top.conds)], cond)
+	top.branch++
+	stack[n-1] = top
+	return stack
+}
+
+// frameStack returns a copy of the blocks open at column col of line: the
+// stack at the line's start, then the actions of the line written before col.
+func frameStack(stack []frame, acts []action, ai, line, col int) []frame {
+	out := append([]frame(nil), stack...)
+	for k := ai; k < len(acts) && acts[k].line == line && acts[k].col < col; k++ {
+		switch acts[k].kind {
+		case actOpen:
+			out = pushFrame(out, k, acts[k])
+		case actElse:
+			out = elseFrame(out, acts[k])
+		case actEnd:
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+		}
+	}
+	return out
 }
 
 // popTo pops the entries that cannot hold a line written at indent. A list

@@ -37,6 +37,28 @@ func (r *renderer) indexTemplates(ch *chart.Chart, chartPath string, archive boo
 	walk(ch, chartLoc{dir: chartPath, virtual: archive})
 }
 
+// scopeValues records the .Values each template renders with: a
+// subchart's are the table named after it in its parent's (as the engine
+// scopes them; aliases have renamed the chart by now).
+func (r *renderer) scopeValues(ch *chart.Chart, values map[string]any) {
+	var walk func(c *chart.Chart, vals map[string]any)
+	walk = func(c *chart.Chart, vals map[string]any) {
+		for _, t := range c.Templates {
+			if t == nil {
+				continue
+			}
+			if tm := r.templates[path.Join(c.ChartFullPath(), t.Name)]; tm != nil {
+				tm.values = vals
+			}
+		}
+		for _, d := range c.Dependencies() {
+			sub, _ := asMap(vals[d.Name()])
+			walk(d, sub)
+		}
+	}
+	walk(ch, values)
+}
+
 // subchartLoc finds which entry of parent's charts/ folder sub was loaded
 // from. The loader does not keep it, and aliases rename charts, so the
 // entry is found by its Chart.yaml, byte for byte.
