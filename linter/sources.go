@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/parsers/helm"
 	"github.com/pvlint/pvlint/parsers/terraform"
@@ -28,6 +29,9 @@ func parseCharts(root string, charts []string, opt Options) parsers.Result {
 			defer wg.Done()
 			defer func() { <-sem }()
 			results[i] = helm.Render(root, c, ho)
+			for _, r := range results[i].Resources {
+				graph.Prune(r)
+			}
 		}(i, c)
 	}
 	wg.Wait()

@@ -62,3 +62,29 @@ func TestDefaultClassAndNoClass(t *testing.T) {
 		t.Errorf("default class %v", g.DefaultClass)
 	}
 }
+
+func TestPruneKeepsWhatRulesRead(t *testing.T) {
+	m := func(kv ...any) *Node {
+		n := NewMap(Pos{Line: 1})
+		for i := 0; i < len(kv); i += 2 {
+			v, ok := kv[i+1].(*Node)
+			if !ok {
+				v = NewScalar(kv[i+1].(string), TagString, Pos{Line: 1})
+			}
+			n.Set(kv[i].(string), Pos{Line: 1}, v)
+		}
+		return n
+	}
+	list := func(items ...*Node) *Node { l := NewList(Pos{}); l.Items = items; return l }
+	cm := kube("ConfigMap", "a", "cfg", "c.yaml", m("apiVersion", "v1", "kind", "ConfigMap", "metadata", m("name", "cfg", "managedFields", list()), "data", m("big", "x")))
+	Prune(cm)
+	if cm.Root.Get("data") != nil || cm.Root.Path("metadata", "name") == nil || cm.Root.Path("metadata", "managedFields") != nil {
+		t.Errorf("ConfigMap keeps only apiVersion, kind and metadata: %v", cm.Root.Keys)
+	}
+	c := m("name", "app", "env", list(m("name", "X")), "securityContext", m("privileged", "true"), "volumeMounts", list(m("name", "d")))
+	pod := kube("Pod", "a", "p", "p.yaml", m("apiVersion", "v1", "kind", "Pod", "spec", m("containers", list(c)), "status", m("phase", "Running")))
+	Prune(pod)
+	if c.Get("env") != nil || c.Get("securityContext") == nil || c.Get("volumeMounts") == nil || pod.Root.Get("status") != nil {
+		t.Errorf("container keeps what rules read: %v; pod %v", c.Keys, pod.Root.Keys)
+	}
+}

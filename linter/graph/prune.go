@@ -1,0 +1,81 @@
+package graph
+
+// Memory is spent in proportion to what the rules read, not to the bytes
+// of the input: after parsing, Prune drops the parts of Kubernetes objects
+// that no rule, suppression or message looks at (ConfigMap data, container
+// env and probes, status, managedFields). A rule that starts reading one of
+// these fields must take it off the lists below; the rule fixtures run
+// through the same pruning, so a missing field shows up as a failing test.
+
+// keptKinds are the kinds whose whole object the rules read.
+var keptKinds = map[string]bool{
+	"Pod": true, "Deployment": true, "StatefulSet": true, "DaemonSet": true, "ReplicaSet": true,
+	"ReplicationController": true, "Job": true, "CronJob": true,
+	"PersistentVolumeClaim": true, "PersistentVolume": true, "StorageClass": true,
+	"Role": true, "ClusterRole": true, "RoleBinding": true, "ClusterRoleBinding": true,
+	"ServiceAccount": true,
+}
+
+// droppedContainerFields are the container fields no rule reads.
+var droppedContainerFields = map[string]bool{
+	"env": true, "envFrom": true, "args": true, "command": true, "ports": true,
+	"livenessProbe": true, "readinessProbe": true, "startupProbe": true, "resources": true,
+	"lifecycle": true, "resizePolicy": true,
+}
+
+// Prune trims a Kubernetes object to the fields the rules use. Other kinds
+// keep apiVersion, kind and metadata (names, labels and annotations are
+// needed for identity, aggregation and suppressions).
+func Prune(r *Resource) {
+	if r == nil || r.Root == nil || r.Root.Kind != Map || !r.IsKubernetes() {
+		return
+	}
+	if meta := r.Root.Get("metadata"); meta != nil {
+		meta.remove("managedFields")
+	}
+	if !keptKinds[r.Kind] {
+		r.Root.keep("apiVersion", "kind", "metadata")
+		return
+	}
+	r.Root.remove("status")
+	if spec := r.PodSpec(); spec != nil {
+		for _, c := range Containers(spec) {
+			c.Node.removeIf(func(k string) bool { return droppedContainerFields[k] })
+		}
+	}
+}
+
+// remove deletes key from a map node.
+func (n *Node) remove(key string) {
+	n.removeIf(func(k string) bool { return k == key })
+}
+
+// keep deletes every key of a map node but the given ones.
+func (n *Node) keep(keys ...string) {
+	n.removeIf(func(k string) bool {
+		for _, kk := range keys {
+			if k == kk {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+func (n *Node) removeIf(drop func(string) bool) {
+	if n == nil || n.Kind != Map {
+		return
+	}
+	j := 0
+	for i, k := range n.Keys {
+		if drop(k) {
+			continue
+		}
+		n.Keys[j], n.Items[j] = k, n.Items[i]
+		j++
+	}
+	for i := j; i < len(n.Keys); i++ { // let the dropped subtrees go
+		n.Keys[i], n.Items[i] = "", nil
+	}
+	n.Keys, n.Items = n.Keys[:j], n.Items[:j]
+}
