@@ -1,11 +1,12 @@
 package main
 
 import (
-	"bytes"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 
@@ -222,16 +223,19 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 			}
 		}
 	}
-	var buf bytes.Buffer
-	if err := w.Write(&buf, rep); err != nil {
-		return linter.ExitIncomplete, err
-	}
 	if f.output != "" {
-		if err := os.WriteFile(f.output, buf.Bytes(), 0o644); err != nil {
+		if err := writeFileAtomic(f.output, func(out io.Writer) error { return w.Write(out, rep) }); err != nil {
 			return linter.ExitUsage, usageError{fmt.Errorf("--output: %w", err)}
 		}
-	} else if _, err := stdout.Write(buf.Bytes()); err != nil {
-		return linter.ExitIncomplete, err
+	} else {
+		// Streamed: a large report is never held whole in memory.
+		bw := bufio.NewWriterSize(stdout, 64<<10)
+		if err := w.Write(bw, rep); err != nil {
+			return linter.ExitIncomplete, err
+		}
+		if err := bw.Flush(); err != nil {
+			return linter.ExitIncomplete, err
+		}
 	}
 	code := res.ExitCode(threshold)
 	if f.failOnUnknown && code == linter.ExitClean {
@@ -243,6 +247,33 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 		}
 	}
 	return f.supp.exitCode(code), nil
+}
+
+// writeFileAtomic streams a report into a temporary file beside path and
+// renames it into place, so a failed write never leaves half a report.
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 func isTerminal(w io.Writer) bool {
