@@ -1,6 +1,7 @@
 package linter
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -96,6 +97,32 @@ func writeSnippet(b *strings.Builder, key string, n *graph.Node, indent int, lin
 				return
 			}
 			writeSnippet(b, k, it, indent+1, lines)
+		}
+	}
+}
+
+// callSite reads a Terraform call-chain entry: `module.db["a"] (infra/main.tf:12)`.
+var callSite = regexp.MustCompile(`^(.+) \((.+):(\d+)\)$`)
+
+// addModuleCallSites gives findings inside local Terraform modules the
+// module calls that instantiated them as related locations: the argument
+// the user changes is usually at the call, not in the module.
+func addModuleCallSites(fs []*rules.Finding) {
+	for _, f := range fs {
+		r := f.Resource
+		if r == nil || r.Source != graph.SourceTerraform || len(r.Origin.CallChain) == 0 {
+			continue
+		}
+		for _, c := range r.Origin.CallChain {
+			m := callSite.FindStringSubmatch(c)
+			if m == nil {
+				continue
+			}
+			line, _ := strconv.Atoi(m[3])
+			f.RelatedLocs = append(f.RelatedLocs, rules.Related{
+				Loc:     graph.Location{File: m[2], Line: line, Col: 1},
+				Message: "instantiated by " + m[1],
+			})
 		}
 	}
 }

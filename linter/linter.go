@@ -126,6 +126,7 @@ func Run(opt Options) (*Result, error) {
 	findings, internal := runRules(g, opt.Rules, opt.Workers)
 	parsed.Errors = append(parsed.Errors, internal...)
 	addRenderedDetail(findings, opt.Helm)
+	addModuleCallSites(findings)
 	findings, notices := applySuppressions(g, findings, opt)
 	parsed.Notices = append(parsed.Notices, notices...)
 	res.Findings = findings

@@ -290,3 +290,25 @@ func TestInputsOutsideTheRoot(t *testing.T) {
 		t.Errorf("the volume's reference to its key is not linked: %+v", vol)
 	}
 }
+
+// A finding inside a local module carries the module call as a related
+// location: the argument to change is usually there.
+func TestModuleCallSitesAreRelated(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"main.tf":      "module \"disk\" {\n  source    = \"./disk\"\n  encrypted = false\n}\n",
+		"disk/main.tf": "variable \"encrypted\" {\n  default = true\n}\nresource \"aws_ebs_volume\" \"d\" {\n  size      = 1\n  encrypted = var.encrypted\n}\n",
+	})
+	res, err := Run(Options{Root: root, Paths: []string{"."}, Rules: []*rules.Rule{rules.ByID("PVL401")}})
+	if err != nil || len(res.Errors) > 0 {
+		t.Fatal(err, errorsOf(res))
+	}
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings %v", files(res))
+	}
+	f := res.Findings[0]
+	if f.Loc.File != "disk/main.tf" || f.Loc.Line != 6 || len(f.RelatedLocs) == 0 ||
+		f.RelatedLocs[len(f.RelatedLocs)-1].Loc.File != "main.tf" || f.RelatedLocs[len(f.RelatedLocs)-1].Loc.Line != 1 {
+		t.Errorf("finding %+v related %+v", f.Loc, f.RelatedLocs)
+	}
+}
