@@ -38,7 +38,7 @@ var gcpDiskNoCMEK = &Rule{
 			"that a `google_compute_instance` creates (`boot_disk.kms_key_self_link`), and GKE node boot disks " +
 			"(`node_config.boot_disk_kms_key` of `google_container_node_pool` and of a `google_container_cluster`'s " +
 			"default or inline node pools; `cluster_autoscaling.auto_provisioning_defaults.boot_disk_kms_key` for " +
-			"Autopilot). A customer-supplied key also counts as a customer key (but see PVL422). Disks attached with " +
+			"Autopilot clusters and for the pools that node auto-provisioning creates when `cluster_autoscaling.enabled` is true). A customer-supplied key also counts as a customer key (but see PVL422). Disks attached with " +
 			"`source` are judged where they are declared.",
 		Remediation: "```hcl\nresource \"google_compute_disk\" \"data\" {\n  name = \"data\"\n  zone = \"europe-west1-b\"\n  size = 100\n\n  disk_encryption_key {\n    kms_key_self_link = google_kms_crypto_key.disks.id\n  }\n}\n\n" +
 			"resource \"google_container_node_pool\" \"pool\" {\n  name    = \"pool\"\n  cluster = google_container_cluster.main.id\n\n  node_config {\n    boot_disk_kms_key = google_kms_crypto_key.disks.id\n  }\n}\n```\n\n" +
@@ -153,6 +153,24 @@ func gcpDiskIssues(r *graph.Resource) []issue {
 		// The default node pool exists unless removed or replaced by inline pools.
 		if len(blocks(pools)) == 0 && !unknownBlocks(pools) && r.Root.Get("remove_default_node_pool").Bool() != graph.True {
 			out = append(out, nodeConfigIssues(r, r.Root, "Boot disks of the default node pool of cluster "+r.Title())...)
+		}
+		// Node auto-provisioning on a Standard cluster creates pools from
+		// cluster_autoscaling.auto_provisioning_defaults: their boot disks
+		// take its boot_disk_kms_key.
+		if ca := firstBlock(r.Root, "cluster_autoscaling"); ca != nil && ca.Get("enabled").Bool() == graph.True {
+			ap := firstBlock(ca, "auto_provisioning_defaults")
+			name := "Boot disks of the node pools that auto-provisioning creates in cluster " + r.Title()
+			switch keyRef(r, ap.Get("boot_disk_kms_key")) {
+			case graph.True:
+			case graph.Unsure:
+				out = append(out, undecidedCMEK(r, r.AtFrom(ap, "boot_disk_kms_key"), name, "`boot_disk_kms_key`"))
+			default:
+				loc := r.AtFrom(ca, "auto_provisioning_defaults")
+				if ap != nil {
+					loc = r.AtFrom(ap, "boot_disk_kms_key")
+				}
+				out = append(out, noCMEK(r, loc, name, "`cluster_autoscaling.auto_provisioning_defaults` sets no `boot_disk_kms_key`"))
+			}
 		}
 		return out
 	}

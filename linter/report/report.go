@@ -153,7 +153,7 @@ func summaryLine(r *Report) string {
 	scanned = append(scanned, plural(r.Stats.Resources, "resource"))
 	fmt.Fprintf(&b, "; %s scanned", strings.Join(scanned, ", "))
 	if n := len(r.Errors); n > 0 {
-		fmt.Fprintf(&b, "; %s failed", plural(n, "input"))
+		fmt.Fprintf(&b, "; %s (the scan is incomplete)", plural(n, "input error"))
 	}
 	b.WriteString(".")
 	return b.String()

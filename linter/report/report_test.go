@@ -275,12 +275,12 @@ func TestSummaryLine(t *testing.T) {
 		want string
 	}{
 		{"clean", cleanReport(), "No findings; 3 files, 9 resources scanned."},
-		{"full", testReport(), "3 findings (1 critical, 1 high, 1 low), 1 suppressed, 1 undecided; 41 files, 1 chart, 2 Terraform modules, 187 resources scanned; 1 input failed."},
+		{"full", testReport(), "3 findings (1 critical, 1 high, 1 low), 1 suppressed, 1 undecided; 41 files, 1 chart, 2 Terraform modules, 187 resources scanned; 1 input error (the scan is incomplete)."},
 		{"singular", &Report{
 			Findings: []*rules.Finding{{RuleID: "PVL101", Severity: rules.Medium}},
 			Errors:   []parsers.Error{{File: "a"}, {File: "b"}},
 			Stats:    Stats{Files: 1, Resources: 1},
-		}, "1 finding (1 medium); 1 file, 1 resource scanned; 2 inputs failed."},
+		}, "1 finding (1 medium); 1 file, 1 resource scanned; 2 input errors (the scan is incomplete)."},
 	}
 	for _, tt := range tests {
 		if got := summaryLine(tt.r); got != tt.want {

@@ -58,3 +58,37 @@ resource "google_container_node_pool" "cmek" {
     boot_disk_kms_key = google_kms_crypto_key.gke.id
   }
 }
+
+# Node auto-provisioning on a Standard cluster: the pools GKE creates take
+# auto_provisioning_defaults.boot_disk_kms_key.
+resource "google_container_cluster" "nap_plain" {
+  name                     = "nap-plain"
+  remove_default_node_pool = true
+  initial_node_count       = 1
+  database_encryption {
+    state    = "ENCRYPTED"
+    key_name = "projects/p/locations/l/keyRings/r/cryptoKeys/k"
+  }
+  cluster_autoscaling {
+    enabled = true
+    auto_provisioning_defaults { # want: PVL421
+      disk_type = "pd-balanced"
+    }
+  }
+}
+
+resource "google_container_cluster" "nap_cmek" {
+  name                     = "nap-cmek"
+  remove_default_node_pool = true
+  initial_node_count       = 1
+  database_encryption {
+    state    = "ENCRYPTED"
+    key_name = "projects/p/locations/l/keyRings/r/cryptoKeys/k"
+  }
+  cluster_autoscaling {
+    enabled = true
+    auto_provisioning_defaults {
+      boot_disk_kms_key = "projects/p/locations/l/keyRings/r/cryptoKeys/nodes"
+    }
+  }
+}
