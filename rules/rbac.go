@@ -243,7 +243,7 @@ Severity is **high** when the role reaches cluster-scoped storage objects (a Clu
 StorageClasses, VolumeAttachments, CSI objects or snapshot contents and classes) or is granted cluster-wide by a
 ClusterRoleBinding; it is **medium** when only namespaced objects (claims and VolumeSnapshots) can be written within
 a namespace, which applications that manage their own claims legitimately need. In a Role, rules about cluster-scoped
-resources have no effect and are not reported. The finding points at the rule's ` + "`verbs`" + `. A RoleBinding or ClusterRoleBinding to a built-in role that holds this permission (`+"`edit`"+`, `+"`admin`"+`) is reported at its `+"`roleRef`"+`: the role is not in the repository, the binding is where the grant is written.`,
+resources have no effect and are not reported. The finding points at the rule's ` + "`verbs`" + `. A RoleBinding or ClusterRoleBinding to a built-in role that holds this permission (` + "`edit`" + `, ` + "`admin`" + `) is reported at its ` + "`roleRef`" + `: the role is not in the repository, the binding is where the grant is written.`,
 		Remediation: `Grant read access where that is enough, and keep write access to the storage API for the provisioner and
 the storage administrators:
 
@@ -368,7 +368,7 @@ verb includes them.
 Severity is **high**, **critical** when the role is granted cluster-wide by a ClusterRoleBinding. In a Role only
 ` + "`roles`" + ` and ` + "`serviceaccounts`" + ` count (users, groups and clusterroles are cluster-scoped). The built-in ` + "`edit`" + `
 role can impersonate ServiceAccounts of its namespace; PVL310 follows that through bindings. The finding points at
-the verb. A RoleBinding or ClusterRoleBinding to a built-in role that holds this permission (`+"`edit`"+`, `+"`admin`"+`) is reported at its `+"`roleRef`"+`: the role is not in the repository, the binding is where the grant is written.`,
+the verb. A RoleBinding or ClusterRoleBinding to a built-in role that holds this permission (` + "`edit`" + `, ` + "`admin`" + `) is reported at its ` + "`roleRef`" + `: the role is not in the repository, the binding is where the grant is written.`,
 		Remediation: `Remove the verbs, or restrict them with ` + "`resourceNames`" + ` to the roles or identities that are really
 needed:
 
@@ -418,7 +418,7 @@ ServiceAccount tokens. ` + "`get`" + ` or ` + "`create`" + ` on ` + "`nodes/prox
 pod of a node, bypassing admission and audit of the API server.
 
 Severity is **high**, **critical** when the role is granted cluster-wide by a ClusterRoleBinding. ` + "`nodes/proxy`" + ` is
-cluster-scoped and only counts in a ClusterRole. The finding points at the subresource. A RoleBinding or ClusterRoleBinding to a built-in role that holds this permission (`+"`edit`"+`, `+"`admin`"+`) is reported at its `+"`roleRef`"+`: the role is not in the repository, the binding is where the grant is written.`,
+cluster-scoped and only counts in a ClusterRole. The finding points at the subresource. A RoleBinding or ClusterRoleBinding to a built-in role that holds this permission (` + "`edit`" + `, ` + "`admin`" + `) is reported at its ` + "`roleRef`" + `: the role is not in the repository, the binding is where the grant is written.`,
 		Remediation: `Keep exec and debug rights for break-glass roles bound to people for a limited time, not to
 ServiceAccounts; read logs instead:
 
