@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
@@ -31,6 +32,8 @@ type Options struct {
 	// Exclude reports whether a path (relative to Root) is left out.
 	Exclude      func(rel string) bool
 	MaxFileBytes int64 // default parsers.MaxFileBytes
+	// ChartTimeout bounds the rendering of one chart (default DefaultChartTimeout).
+	ChartTimeout time.Duration
 
 	Helm      HelmOptions
 	Terraform TerraformOptions

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/rules"
@@ -310,5 +311,23 @@ func TestModuleCallSitesAreRelated(t *testing.T) {
 	if f.Loc.File != "disk/main.tf" || f.Loc.Line != 6 || len(f.RelatedLocs) == 0 ||
 		f.RelatedLocs[len(f.RelatedLocs)-1].Loc.File != "main.tf" || f.RelatedLocs[len(f.RelatedLocs)-1].Loc.Line != 1 {
 		t.Errorf("finding %+v related %+v", f.Loc, f.RelatedLocs)
+	}
+}
+
+// A chart whose template never finishes is an error for that chart; the
+// rest of the scan goes on.
+func TestChartRenderTimeout(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"loop/Chart.yaml":        "apiVersion: v2\nname: loop\nversion: 0.1.0\n",
+		"loop/templates/cm.yaml": "{{ range until 100000 }}{{ range until 100000 }}{{ end }}{{ end }}\n",
+		"pod.yaml":               pod("ok"),
+	})
+	res, err := Run(Options{Root: root, Paths: []string{"."}, Rules: []*rules.Rule{everyPod}, ChartTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Error(), "did not render within") || len(res.Findings) != 1 {
+		t.Errorf("errors %v findings %v", errorsOf(res), files(res))
 	}
 }

@@ -1,9 +1,11 @@
 package linter
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
@@ -28,7 +30,7 @@ func parseCharts(root string, charts []string, opt Options) parsers.Result {
 		go func(i int, c string) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i] = helm.Render(root, c, ho)
+			results[i] = renderWithin(root, c, ho, opt.ChartTimeout)
 			for _, r := range results[i].Resources {
 				graph.Prune(r)
 			}
@@ -91,5 +93,27 @@ func absolutize(r *parsers.Result) {
 	}
 	for i := range r.Comments {
 		r.Comments[i].File = abs(r.Comments[i].File)
+	}
+}
+
+// DefaultChartTimeout bounds one chart's rendering: Helm's engine has no
+// limit of its own, and a template can loop (range until 1000000000).
+const DefaultChartTimeout = 2 * time.Minute
+
+// renderWithin renders a chart, giving up after timeout with an error for
+// that chart. The abandoned render goes on in the background until the
+// process exits; the scan does not wait for it.
+func renderWithin(root, chart string, ho helm.Options, timeout time.Duration) parsers.Result {
+	if timeout <= 0 {
+		timeout = DefaultChartTimeout
+	}
+	done := make(chan parsers.Result, 1)
+	go func() { done <- helm.Render(root, chart, ho) }()
+	select {
+	case r := <-done:
+		return r
+	case <-time.After(timeout):
+		return parsers.Result{Errors: []parsers.Error{{File: chart, Msg: fmt.Sprintf(
+			"chart %s did not render within %s (a template that loops or builds a huge output?); it was not scanned", chart, timeout)}}}
 	}
 }

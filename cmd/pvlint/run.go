@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -39,6 +40,7 @@ type flags struct {
 	quiet, verbose, noColor           bool
 	allDirs                           bool
 	maxFileSize                       int64
+	chartTimeout                      time.Duration
 	failOnUnknown                     bool
 	showSuppressed                    bool
 
@@ -109,6 +111,7 @@ parsed or rendered; 3 wins over 1).`,
 	fl.BoolVar(&f.showSuppressed, "show-suppressed", false, "include suppressed findings in text and JSON reports")
 	fl.BoolVar(&f.allDirs, "all-dirs", false, "also walk .git, node_modules, .terraform and vendor directories")
 	fl.Int64Var(&f.maxFileSize, "max-file-size", 256<<20, "refuse input files larger than this many bytes")
+	fl.DurationVar(&f.chartTimeout, "chart-timeout", linter.DefaultChartTimeout, "give up on a Helm chart that has not rendered after this long (an error for that chart)")
 	fl.StringArrayVarP(&f.values, "values", "f", nil, "Helm values `FILE` for every chart, or CHART_DIR=FILE for one chart (repeatable, in order)")
 	fl.StringArrayVar(&f.set, "set", nil, "Helm --set value (repeatable)")
 	fl.StringArrayVar(&f.setString, "set-string", nil, "Helm --set-string value (repeatable)")
@@ -169,6 +172,7 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 		Rules:        all,
 		AllDirs:      f.allDirs,
 		MaxFileBytes: f.maxFileSize,
+		ChartTimeout: f.chartTimeout,
 		Helm: linter.HelmOptions{Values: f.values, Set: f.set, SetString: f.setString, SetFile: f.setFile,
 			ReleaseName: f.releaseName, KubeVersion: f.kubeVersion, APIVersions: f.apiVersions},
 		Terraform: linter.TerraformOptions{VarFiles: f.varFiles, Vars: f.vars},
