@@ -76,7 +76,7 @@ func ParseFile(file, path string, opt Options) ([]*graph.Resource, []graph.Comme
 		return nil, nil, err
 	}
 	br.Reset(f)
-	return parse(file, br, comments, opt)
+	return parseChunked(file, br, comments, opt)
 }
 
 // scanText is checkText and scanComments over a reader, a line at a time:
@@ -122,29 +122,37 @@ func scanText(file string, r *bufio.Reader) ([]graph.Comment, error) {
 
 // parse decodes the documents of r one at a time.
 func parse(file string, r io.Reader, comments []graph.Comment, opt Options) ([]*graph.Resource, []graph.Comment, error) {
+	out, _, err := decode(file, r, opt)
+	return out, comments, err
+}
+
+// decode decodes every document of r and returns the resources and how many
+// documents it read.
+func decode(file string, r io.Reader, opt Options) ([]*graph.Resource, int, error) {
 	var out []*graph.Resource
 	dec := yaml.NewDecoder(r)
 	al := &alloc{strs: map[string]string{}}
-	for doc := 0; ; doc++ {
+	doc := 0
+	for ; ; doc++ {
 		var n yaml.Node
 		err := dec.Decode(&n)
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return out, comments, yamlError(file, err)
+			return out, doc, yamlError(file, err)
 		}
 		c := converter{max: opt.MaxNodes, maxDepth: opt.MaxDepth, alloc: al}
 		root, err := c.convert(&n, 0)
 		if err != nil {
-			return out, comments, &parsers.Error{File: file, Line: n.Line, Msg: err.Error()}
+			return out, doc, &parsers.Error{File: file, Line: n.Line, Msg: err.Error()}
 		}
 		if root == nil || root.Kind != graph.Map {
 			continue
 		}
 		out = appendObjects(out, file, doc, root, &n, opt.Source)
 	}
-	return out, comments, nil
+	return out, doc, nil
 }
 
 // appendObjects adds root as a resource, or its items when it is a List kind.
