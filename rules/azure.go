@@ -168,8 +168,14 @@ func hostEncryptionIssues(r *graph.Resource, b *graph.Node, name string) []issue
 		return []issue{{At: r.AtFrom(b, attr), Undecided: true,
 			Msg: fmt.Sprintf("%s may not use host encryption: `%s` is not known statically.", name, attr)}}
 	}
+	hint := fmt.Sprintf("set `%s = true`", attr)
+	if !b.Has(attr) {
+		// Written but null (omitted by evaluation) or absent: the name
+		// depends on the provider version, so give both.
+		hint = "set `host_encryption_enabled = true` (`enable_host_encryption` before azurerm 4.0)"
+	}
 	return []issue{{At: r.AtFrom(b, attr),
-		Msg: fmt.Sprintf("%s does not use host encryption: temporary disks and disk caches on the host are not encrypted at rest; set `%s = true`.", name, attr)}}
+		Msg: fmt.Sprintf("%s does not use host encryption: temporary disks and disk caches on the host are not encrypted at rest; %s.", name, hint)}}
 }
 
 // ---------------------------------------------------------------------------
