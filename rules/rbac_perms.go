@@ -707,7 +707,7 @@ func (r *rbacRule) Risks(namespaced bool) []rbacRisk {
 			k.Phrase = "grants every verb on every resource in every API group"
 			k.What = "* on * in every API group"
 		} else {
-			k.Phrase = `uses a wildcard ("*" in ` + rbacAnd(wild) + ")"
+			k.Phrase = `uses a wildcard ("*" in ` + joinAnd(wild) + ")"
 			k.What = rbacSummary(r.Verbs, r.Resources)
 		}
 		out = append(out, k)
@@ -864,21 +864,10 @@ func rbacSummary(verbs, resources []string) string {
 	return strings.Join(verbs, ", ") + " " + strings.Join(resources, ", ")
 }
 
-// rbacAnd joins with commas and a final "and".
-func rbacAnd(parts []string) string {
-	switch len(parts) {
-	case 0:
-		return ""
-	case 1:
-		return parts[0]
-	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
-}
-
 // rbacFew lists the first n items and how many more there are.
 func rbacFew(items []string, n int) string {
 	if len(items) <= n {
-		return rbacAnd(items)
+		return joinAnd(items)
 	}
 	return strings.Join(items[:n], ", ") + " and " + strconv.Itoa(len(items)-n) + " more"
 }
