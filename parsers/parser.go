@@ -4,38 +4,16 @@
 package parsers
 
 import (
-	"fmt"
-
+	"github.com/pvlint/pvlint/linter/diag"
 	"github.com/pvlint/pvlint/linter/graph"
 )
 
-// Error is an input that could not be read, parsed, rendered or evaluated.
-// Any Error makes the scan incomplete (exit status 3).
-type Error struct {
-	File string // relative to the repository root, forward slashes
-	Line int    // 0 when not known
-	Col  int
-	Msg  string
-}
-
-func (e Error) Error() string {
-	switch {
-	case e.Line > 0 && e.Col > 0:
-		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
-	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
-
-// Notice is something the user should know that does not make the scan
-// incomplete: a remote module that is not fetched, a skipped file.
-type Notice struct {
-	File string
-	Msg  string
-}
-
-func (n Notice) String() string { return n.File + ": " + n.Msg }
+// Error and Notice live in the leaf package diag so that the reports need
+// not import the parsers; the aliases keep every parser's spelling.
+type (
+	Error  = diag.Error
+	Notice = diag.Notice
+)
 
 // Result is what a parser returns for its inputs.
 type Result struct {

@@ -1,11 +1,13 @@
 // Package sarifcheck validates SARIF output against the OASIS SARIF 2.1.0
-// schema kept in ../shared/schemas beside the repository. Tests of every
-// package that writes SARIF use it; a missing schema is an error, never a
-// skip, so invalid SARIF cannot slip through CI.
+// schema kept in the repository (schema/sarif-2.1.0.json, embedded; see
+// schema/NOTICE.md for its origin and license). Tests of every package that
+// writes SARIF use it, so a clone tests on its own and invalid SARIF cannot
+// slip through CI.
 package sarifcheck
 
 import (
 	"bytes"
+	_ "embed"
 	"errors"
 	"fmt"
 	"os"
@@ -14,6 +16,15 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
+
+// schemaJSON is the OASIS schema, byte for byte as published.
+//
+//go:embed schema/sarif-2.1.0.json
+var schemaJSON []byte
+
+// schemaURL is the schema's own id; the embedded copy is registered under it
+// so nothing is fetched.
+const schemaURL = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
 var (
 	once   sync.Once
@@ -24,15 +35,17 @@ var (
 // Validate checks data against sarif-2.1.0.json.
 func Validate(data []byte) error {
 	once.Do(func() {
-		var root string
-		root, errLd = RepoRoot()
+		var doc any
+		doc, errLd = jsonschema.UnmarshalJSON(bytes.NewReader(schemaJSON))
 		if errLd != nil {
 			return
 		}
-		path := filepath.Join(root, "..", "shared", "schemas", "sarif-2.1.0.json")
 		c := jsonschema.NewCompiler()
 		c.AssertFormat()
-		schema, errLd = c.Compile(path)
+		if errLd = c.AddResource(schemaURL, doc); errLd != nil {
+			return
+		}
+		schema, errLd = c.Compile(schemaURL)
 	})
 	if errLd != nil {
 		return fmt.Errorf("loading the SARIF schema: %w", errLd)

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/linter/diag"
 	"github.com/pvlint/pvlint/rules"
 )
 
@@ -22,8 +22,8 @@ type Report struct {
 	Version  string           // pvlint version
 	Rules    []rules.Meta     // every enabled rule, sorted by ID
 	Findings []*rules.Finding // sorted by file, line, column, rule; includes suppressed and undecided ones
-	Errors   []parsers.Error  // inputs that failed (the scan is incomplete)
-	Notices  []parsers.Notice
+	Errors   []diag.Error     // inputs that failed (the scan is incomplete)
+	Notices  []diag.Notice
 	Stats    Stats
 
 	ShowSuppressed bool // text and json: include suppressed findings

@@ -11,8 +11,8 @@ import (
 
 	"github.com/pvlint/pvlint/internal/sarifcheck"
 
+	"github.com/pvlint/pvlint/linter/diag"
 	"github.com/pvlint/pvlint/linter/graph"
-	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/rules"
 )
 
@@ -105,8 +105,8 @@ func testReport() *Report {
 				Loc:     graph.Location{File: "infra/main.tf", Line: 14, Col: 3, FieldPath: "encrypted"},
 			},
 		},
-		Errors:      []parsers.Error{{File: "broken.yaml", Line: 3, Col: 7, Msg: "mapping values are not allowed in this context"}},
-		Notices:     []parsers.Notice{{File: "infra/network.tf", Msg: `module "vpc" has a remote source; it is not fetched`}},
+		Errors:      []diag.Error{{File: "broken.yaml", Line: 3, Col: 7, Msg: "mapping values are not allowed in this context"}},
+		Notices:     []diag.Notice{{File: "infra/network.tf", Msg: `module "vpc" has a remote source; it is not fetched`}},
 		Stats:       Stats{Files: 41, Resources: 187, Charts: 1, Modules: 2},
 		DocsBaseURL: docsBase,
 	}
@@ -230,7 +230,7 @@ func TestSARIFGoldenFilesValidate(t *testing.T) {
 	}
 }
 
-// validateSARIF checks data against the shared SARIF 2.1.0 schema.
+// validateSARIF checks data against the OASIS SARIF 2.1.0 schema kept in the repository.
 func validateSARIF(t *testing.T, data []byte) {
 	t.Helper()
 	if err := checkSARIF(data); err != nil {
@@ -278,7 +278,7 @@ func TestSummaryLine(t *testing.T) {
 		{"full", testReport(), "3 findings (1 critical, 1 high, 1 low), 1 suppressed, 1 undecided; 41 files, 1 chart, 2 Terraform modules, 187 resources scanned; 1 input error (the scan is incomplete)."},
 		{"singular", &Report{
 			Findings: []*rules.Finding{{RuleID: "PVL101", Severity: rules.Medium}},
-			Errors:   []parsers.Error{{File: "a"}, {File: "b"}},
+			Errors:   []diag.Error{{File: "a"}, {File: "b"}},
 			Stats:    Stats{Files: 1, Resources: 1},
 		}, "1 finding (1 medium); 1 file, 1 resource scanned; 2 input errors (the scan is incomplete)."},
 	}

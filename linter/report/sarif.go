@@ -14,7 +14,7 @@ import (
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
-	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/linter/diag"
 	"github.com/pvlint/pvlint/rules"
 )
 
@@ -273,7 +273,7 @@ func relativeURI(file string) string {
 	return (&url.URL{Path: file}).String()
 }
 
-func errorNotification(e parsers.Error) *sarif.Notification {
+func errorNotification(e diag.Error) *sarif.Notification {
 	n := sarif.NewNotification().WithLevel("error").WithMessage(sarif.NewTextMessage(e.Error()))
 	if e.File != "" {
 		n.AddLocation(sarifLocation(e.File, e.Line, e.Col))
@@ -281,7 +281,7 @@ func errorNotification(e parsers.Error) *sarif.Notification {
 	return n
 }
 
-func noticeNotification(nt parsers.Notice) *sarif.Notification {
+func noticeNotification(nt diag.Notice) *sarif.Notification {
 	n := sarif.NewNotification().WithLevel("note").WithMessage(sarif.NewTextMessage(nt.String()))
 	if nt.File != "" {
 		n.AddLocation(sarifLocation(nt.File, 0, 0))
