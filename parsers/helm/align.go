@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/pvlint/pvlint/linter/graph"
-	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v4/pkg/chart/common"
 )
 
 // Rendered list items carry no trace of the template construct that wrote
@@ -291,7 +291,7 @@ func asMap(v any) (map[string]any, bool) {
 	switch x := v.(type) {
 	case map[string]any:
 		return x, true
-	case chartutil.Values:
+	case common.Values:
 		return x, true
 	}
 	return nil, false

@@ -17,10 +17,12 @@ import (
 	"strconv"
 	"strings"
 
-	"helm.sh/helm/v3/pkg/chart"
-	"helm.sh/helm/v3/pkg/chart/loader"
-	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/engine"
+	"helm.sh/helm/v4/pkg/chart/common"
+	commonutil "helm.sh/helm/v4/pkg/chart/common/util"
+	chart "helm.sh/helm/v4/pkg/chart/v2"
+	"helm.sh/helm/v4/pkg/chart/v2/loader"
+	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
+	"helm.sh/helm/v4/pkg/engine"
 
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
@@ -92,7 +94,7 @@ type renderer struct {
 	fatal           bool // the chart did not render: no resources
 	valuesFiles     []string
 	templates       map[string]*tmpl // by Helm's template name (chart/templates/x.yaml)
-	archives        map[*chart.File][]byte
+	archives        map[*common.File][]byte
 }
 
 // tmpl is a template with where it lives on disk.
@@ -118,10 +120,14 @@ func (r *renderer) run() {
 		if !strings.HasSuffix(file, ".tgz") {
 			file = path.Join(file, "Chart.yaml")
 		}
-		r.errorf(file, 0, "chart %s: cannot load: %s", r.chartPath, trimAbs(err.Error(), r.root))
+		r.errorf(file, 0, "chart %s: Helm 4 cannot load it: %s", r.chartPath, trimAbs(err.Error(), r.root))
 		return
 	}
 	archive := !isDir(abs)
+	if name, v := unsupportedAPIVersion(ch); v != "" {
+		r.errorf(r.chartFile("Chart.yaml", archive), 0, "chart %s: chart %s has apiVersion %q; pvlint renders chart API v1 and v2 (with Helm 4)", r.chartPath, name, v)
+		return
+	}
 
 	// Missing dependencies stop helm template before anything renders.
 	if missing := missingDeps(ch); len(missing) > 0 {
@@ -148,7 +154,7 @@ func (r *renderer) run() {
 		r.errorf(r.chartFile("Chart.yaml", archive), 0, "chart %s: requires kubeVersion %s, which is incompatible with Kubernetes %s (set --kube-version)", r.chartPath, ch.Metadata.KubeVersion, caps.KubeVersion.String())
 		return
 	}
-	if err := chartutil.ProcessDependenciesWithMerge(ch, vals); err != nil {
+	if err := chartutil.ProcessDependencies(ch, vals); err != nil {
 		r.errorf(r.chartPath, 0, "chart %s: dependencies: %s", r.chartPath, err)
 		return
 	}
@@ -159,13 +165,13 @@ func (r *renderer) run() {
 	if r.fatal {
 		return
 	}
-	relOpts := chartutil.ReleaseOptions{Name: r.opt.ReleaseName, Namespace: r.opt.Namespace, Revision: 1, IsInstall: true}
-	top, err := chartutil.ToRenderValuesWithSchemaValidation(ch, vals, relOpts, caps, true)
+	relOpts := common.ReleaseOptions{Name: r.opt.ReleaseName, Namespace: r.opt.Namespace, Revision: 1, IsInstall: true}
+	top, err := commonutil.ToRenderValuesWithSchemaValidation(ch, vals, relOpts, caps, true)
 	if err != nil {
 		r.errorf(r.chartPath, 0, "chart %s: values: %s", r.chartPath, err)
 		return
 	}
-	values, _ := top["Values"].(chartutil.Values)
+	values, _ := top["Values"].(common.Values)
 	if !r.validateSchemas(ch, values, r.chartPath, archive) {
 		return
 	}
@@ -188,15 +194,47 @@ func (r *renderer) chartFile(name string, archive bool) string {
 	return path.Join(r.chartPath, name)
 }
 
-func (r *renderer) capabilities() (*chartutil.Capabilities, error) {
-	kv, err := chartutil.ParseKubeVersion(r.opt.KubeVersion)
+func (r *renderer) capabilities() (*common.Capabilities, error) {
+	kv, err := common.ParseKubeVersion(r.opt.KubeVersion)
 	if err != nil {
 		return nil, err
 	}
-	caps := chartutil.DefaultCapabilities.Copy()
-	caps.KubeVersion = *kv
-	caps.APIVersions = append(append(chartutil.VersionSet{}, chartutil.DefaultVersionSet...), r.opt.APIVersions...)
-	return caps, nil
+	return pinnedCapabilities(*kv, r.opt.APIVersions), nil
+}
+
+// helmSDKVersion is what .Capabilities.HelmVersion.Version says: the SDK
+// pvlint is built with (go.mod), not the build's module information.
+const helmSDKVersion = "v4.3.1"
+
+// pinnedCapabilities builds .Capabilities from pvlint's own options only.
+// Helm 4's defaults differ between builds (v1.20 under go test, client-go's
+// minor + 1 otherwise, and a HelmVersion read from the binary's build
+// information), so nothing of them is kept but the API version list, which
+// is the client-go scheme's and the same in every build of one go.sum.
+func pinnedCapabilities(kv common.KubeVersion, extraAPIs []string) *common.Capabilities {
+	caps := &common.Capabilities{
+		KubeVersion: kv,
+		APIVersions: append(append(common.VersionSet{}, common.DefaultVersionSet...), extraAPIs...),
+	}
+	caps.HelmVersion.Version = helmSDKVersion
+	caps.HelmVersion.GitTreeState = "clean"
+	return caps
+}
+
+// unsupportedAPIVersion finds a chart of the tree whose Chart.yaml declares
+// an API version other than v1 and v2: the v2 loader would take it as one
+// of those and render it wrongly (chart API v3 is Helm 4's own, still
+// experimental, format).
+func unsupportedAPIVersion(ch *chart.Chart) (name, version string) {
+	if v := ch.Metadata.APIVersion; v != chart.APIVersionV1 && v != chart.APIVersionV2 {
+		return ch.Name(), v
+	}
+	for _, d := range ch.Dependencies() {
+		if name, v := unsupportedAPIVersion(d); v != "" {
+			return name, v
+		}
+	}
+	return "", ""
 }
 
 // missingDeps lists the dependencies of Chart.yaml that have no chart in

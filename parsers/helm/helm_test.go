@@ -356,12 +356,23 @@ func TestKubeVersion(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, filepath.Join(root, "c"), map[string]string{
 		"Chart.yaml":        "apiVersion: v2\nname: c\nversion: 0.1.0\n",
-		"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  kube: {{ .Capabilities.KubeVersion.Version }}\n  api: {{ .Capabilities.APIVersions.Has \"example.com/v1\" | quote }}\n",
+		"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  kube: {{ .Capabilities.KubeVersion.Version }}\n  api: {{ .Capabilities.APIVersions.Has \"example.com/v1\" | quote }}\n  helm: {{ .Capabilities.HelmVersion.Version }}\n  apps: {{ .Capabilities.APIVersions.Has \"apps/v1\" | quote }}\n  minor: {{ .Capabilities.KubeVersion.Minor | quote }}\n",
 	})
 	res := Render(root, "c", Options{})
 	cm := res.Resources[0]
-	if v, _ := cm.Root.Path("data", "kube").Str(); v != DefaultKubeVersion {
-		t.Errorf("kube version %q", v)
+	// Pinned by pvlint, not Helm 4's build-dependent defaults (v1.20 under
+	// go test, client-go's minor + 1 in a binary).
+	for key, want := range map[string]string{"kube": DefaultKubeVersion, "minor": "34", "helm": helmSDKVersion, "apps": "true"} {
+		if v, _ := cm.Root.Path("data", key).Str(); v != want {
+			t.Errorf("%s: %q, want %q", key, v, want)
+		}
+	}
+	gomod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(gomod), "\thelm.sh/helm/v4 "+helmSDKVersion+"\n") || strings.Contains(string(gomod), "helm.sh/helm/v3") {
+		t.Errorf("go.mod does not require helm.sh/helm/v4 %s alone; update helmSDKVersion with it", helmSDKVersion)
 	}
 	res = Render(root, "c", Options{KubeVersion: "1.29.3", APIVersions: []string{"example.com/v1"}})
 	cm = res.Resources[0]
@@ -452,5 +463,18 @@ func writeTgz(t testing.TB, src, dst, top string) {
 	}
 	if err := gz.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestUnsupportedChartAPIVersion(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, filepath.Join(root, "c"), map[string]string{
+		"Chart.yaml":        "apiVersion: v3\nname: c\nversion: 0.1.0\n",
+		"templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+	})
+	res := Render(root, "c", Options{})
+	if len(res.Errors) != 1 || len(res.Resources) != 0 || res.Errors[0].File != "c/Chart.yaml" ||
+		!strings.Contains(res.Errors[0].Msg, `chart c has apiVersion "v3"`) {
+		t.Fatalf("errors %v, %d resources", res.Errors, len(res.Resources))
 	}
 }

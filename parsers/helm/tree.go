@@ -6,8 +6,9 @@ import (
 	"path"
 	"strings"
 
-	"helm.sh/helm/v3/pkg/chart"
-	"helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v4/pkg/chart/common"
+	"helm.sh/helm/v4/pkg/chart/loader/archive"
+	chart "helm.sh/helm/v4/pkg/chart/v2"
 )
 
 // chartLoc is where a chart of the tree lives: a directory relative to the
@@ -101,15 +102,15 @@ func rawFile(c *chart.Chart, name string) []byte {
 }
 
 // archiveChartYAML returns the Chart.yaml of a packaged subchart.
-func (r *renderer) archiveChartYAML(f *chart.File) []byte {
+func (r *renderer) archiveChartYAML(f *common.File) []byte {
 	if r.archives == nil {
-		r.archives = map[*chart.File][]byte{}
+		r.archives = map[*common.File][]byte{}
 	}
 	if b, ok := r.archives[f]; ok {
 		return b
 	}
 	var out []byte
-	if files, err := loader.LoadArchiveFiles(bytes.NewReader(f.Data)); err == nil {
+	if files, err := archive.LoadArchiveFiles(bytes.NewReader(f.Data)); err == nil {
 		for _, bf := range files {
 			if bf.Name == "Chart.yaml" {
 				out = bf.Data

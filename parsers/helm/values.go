@@ -12,9 +12,9 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"helm.sh/helm/v3/pkg/chart"
-	"helm.sh/helm/v3/pkg/chartutil"
-	"helm.sh/helm/v3/pkg/strvals"
+	"helm.sh/helm/v4/pkg/chart/common"
+	chart "helm.sh/helm/v4/pkg/chart/v2"
+	"helm.sh/helm/v4/pkg/strvals"
 	"sigs.k8s.io/yaml"
 
 	"github.com/pvlint/pvlint/parsers"
@@ -143,7 +143,7 @@ func yamlErrLine(err error) (int, string) {
 // validateSchemas enforces values.schema.json of the chart and of every
 // subchart that receives values, like chartutil.ValidateAgainstSchema but
 // without fetching remote $refs.
-func (r *renderer) validateSchemas(ch *chart.Chart, vals chartutil.Values, chartPath string, archive bool) bool {
+func (r *renderer) validateSchemas(ch *chart.Chart, vals common.Values, chartPath string, archive bool) bool {
 	ok := true
 	var walk func(c *chart.Chart, v map[string]any, loc chartLoc)
 	walk = func(c *chart.Chart, v map[string]any, loc chartLoc) {
