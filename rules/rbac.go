@@ -961,7 +961,7 @@ func checkDefaultServiceAccount(p *Pass) {
 					f.Related(w.At(), "%s mounts volumes and runs as it", w.Title())
 				}
 			}
-			if sa := p.Graph.Kube("ServiceAccount", s.Namespace, "default"); sa != nil {
+			if sa := p.Graph.Resolve(b.Res, "ServiceAccount", s.Namespace, "default"); sa != nil {
 				f.Related(sa.At(), "%s", sa.Title())
 			}
 		}
@@ -1058,7 +1058,7 @@ func rbacMounts(g *graph.Graph, w *graph.Resource) []rbacMount {
 		switch {
 		case v.Node.Has("persistentVolumeClaim"):
 			name, _ := v.Node.Path("persistentVolumeClaim", "claimName").Str()
-			out = append(out, rbacMount{Label: "claim " + name, Claim: g.Kube("PersistentVolumeClaim", w.Namespace, name)})
+			out = append(out, rbacMount{Label: "claim " + name, Claim: g.Resolve(w, "PersistentVolumeClaim", w.Namespace, name)})
 		case v.Node.Has("ephemeral"):
 			out = append(out, rbacMount{Label: "ephemeral volume " + v.Name})
 		case v.Node.Has("hostPath"):
@@ -1085,8 +1085,8 @@ type rbacLink struct {
 
 // rbacRiskyLinks returns the risky permissions of a ServiceAccount, the
 // worst first, and whether a role it holds could not be fully evaluated.
-func rbacRiskyLinks(m *rbacModel, sa rbacSubject) (links []rbacLink, unknown bool) {
-	for _, g := range m.Grants(sa) {
+func rbacRiskyLinks(m *rbacModel, sa rbacSubject, from *graph.Resource) (links []rbacLink, unknown bool) {
+	for _, g := range m.Grants(sa, from) {
 		if g.Role == nil {
 			unknown = unknown || g.Binding.RoleUnknown
 			continue
@@ -1182,7 +1182,7 @@ func checkWorkloadToken(p *Pass) {
 			continue
 		}
 		sa := rbacSubject{Kind: "ServiceAccount", Namespace: w.Namespace, Name: edge.Name}
-		links, undecided := rbacRiskyLinks(m, sa)
+		links, undecided := rbacRiskyLinks(m, sa, w)
 		if len(links) == 0 && !undecided {
 			continue
 		}

@@ -199,7 +199,9 @@ type rbacPermission struct {
 type rbacModel struct {
 	Roles    []*rbacRole    // scanned roles, in graph order
 	Bindings []*rbacBinding // scanned bindings, in graph order
-	roles    map[string]*rbacRole
+	g        *graph.Graph
+	byRes    map[*graph.Resource]*rbacRole // scanned roles
+	builtins map[string]*rbacRole          // built-in ClusterRoles by name
 	grants   map[string][]*rbacGrant      // by subject key
 	boundBy  map[*rbacRole][]*rbacBinding // bindings that grant a role, directly or through an aggregate
 }
@@ -210,21 +212,18 @@ func rbacOf(g *graph.Graph) *rbacModel {
 }
 
 func buildRBAC(g *graph.Graph) *rbacModel {
-	m := &rbacModel{roles: map[string]*rbacRole{}, grants: map[string][]*rbacGrant{}, boundBy: map[*rbacRole][]*rbacBinding{}}
+	m := &rbacModel{g: g, byRes: map[*graph.Resource]*rbacRole{}, builtins: map[string]*rbacRole{},
+		grants: map[string][]*rbacGrant{}, boundBy: map[*rbacRole][]*rbacBinding{}}
 	for _, r := range g.OfKind("Role", "ClusterRole") {
 		if !r.IsKubernetes() {
 			continue
 		}
 		role := parseRBACRole(r)
 		m.Roles = append(m.Roles, role)
-		if k := rbacRoleKey(role.Kind, role.Namespace, role.Name); m.roles[k] == nil {
-			m.roles[k] = role // the first in file order wins, as in the graph
-		}
+		m.byRes[r] = role
 	}
 	for _, b := range rbacBuiltinRoles {
-		if k := rbacRoleKey("ClusterRole", "", b.name); m.roles[k] == nil {
-			m.roles[k] = builtinRBACRole(b)
-		}
+		m.builtins[b.name] = builtinRBACRole(b)
 	}
 	m.aggregate()
 	for _, r := range g.OfKind("RoleBinding", "ClusterRoleBinding") {
@@ -249,21 +248,39 @@ func buildRBAC(g *graph.Graph) *rbacModel {
 	return m
 }
 
-// Role returns the role a roleRef of kind and name resolves to from a
-// binding in namespace ns, or nil.
-func (m *rbacModel) Role(kind, ns, name string) *rbacRole {
-	return m.roles[rbacRoleKey(kind, ns, name)]
+// roleFor returns the role binding r's roleRef resolves to: the scanned
+// role its GrantsRole edge points at (the graph's one resolver decides,
+// nearest definition first), else the built-in ClusterRole of that name, or
+// nil.
+func (m *rbacModel) roleFor(r *graph.Resource, kind, name string) *rbacRole {
+	for _, e := range r.OutOf(graph.GrantsRole) {
+		if e.To != nil {
+			return m.byRes[e.To]
+		}
+	}
+	if kind == "ClusterRole" {
+		return m.builtins[name]
+	}
+	return nil
 }
 
-// clusterRoles returns every effective ClusterRole, sorted by name.
+// clusterRoles returns every ClusterRole an aggregate may select: the
+// scanned ones in graph order, then the built-ins by name.
 func (m *rbacModel) clusterRoles() []*rbacRole {
 	var out []*rbacRole
-	for _, r := range m.roles {
+	for _, r := range m.Roles {
 		if r.Kind == "ClusterRole" {
 			out = append(out, r)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	names := make([]string, 0, len(m.builtins))
+	for n := range m.builtins {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		out = append(out, m.builtins[n])
+	}
 	return out
 }
 
@@ -406,7 +423,7 @@ func (m *rbacModel) parseBinding(r *graph.Resource) *rbacBinding {
 	b.RoleUnknown = ref == nil || ref.Get("kind").IsUnknown() || ref.Get("name").IsUnknown() || ref.IsUnknown()
 	// A ClusterRoleBinding can only refer to a ClusterRole.
 	if b.RoleName != "" && (b.RoleKind == "ClusterRole" || b.RoleKind == "Role" && !b.ClusterWide()) {
-		b.Role = m.Role(b.RoleKind, r.Namespace, b.RoleName)
+		b.Role = m.roleFor(r, b.RoleKind, b.RoleName)
 	}
 	for _, n := range r.Root.Get("subjects").List() {
 		s := rbacSubject{Node: n}
@@ -428,8 +445,10 @@ func (m *rbacModel) parseBinding(r *graph.Resource) *rbacBinding {
 }
 
 // Grants returns what is granted to s, including, for a ServiceAccount, the
-// grants to its user name and to the groups it belongs to.
-func (m *rbacModel) Grants(s rbacSubject) []*rbacGrant {
+// grants to its user name and to the groups it belongs to. from, when not
+// nil, is the object asking (a workload running as s): bindings across an
+// environment split from it (graph.InReach) grant it nothing.
+func (m *rbacModel) Grants(s rbacSubject, from *graph.Resource) []*rbacGrant {
 	keys := []string{s.Key()}
 	if s.Kind == "ServiceAccount" {
 		keys = append(keys,
@@ -440,7 +459,11 @@ func (m *rbacModel) Grants(s rbacSubject) []*rbacGrant {
 	}
 	var out []*rbacGrant
 	for _, k := range keys {
-		out = append(out, m.grants[k]...)
+		for _, gr := range m.grants[k] {
+			if from == nil || m.g.InReach(from, gr.Binding.Res) {
+				out = append(out, gr)
+			}
+		}
 	}
 	return out
 }
@@ -450,7 +473,7 @@ func (m *rbacModel) Grants(s rbacSubject) []*rbacGrant {
 // when ns is rbacClusterWide.
 func (m *rbacModel) Permissions(s rbacSubject, ns string) []rbacPermission {
 	var out []rbacPermission
-	for _, g := range m.Grants(s) {
+	for _, g := range m.Grants(s, nil) {
 		if g.Role == nil {
 			continue
 		}

@@ -225,7 +225,7 @@ subjects:
 		}
 	}
 	// A namespaced grant does not reach cluster-scoped resources.
-	for _, g := range m.Grants(rbacSA("payments", "app")) {
+	for _, g := range m.Grants(rbacSA("payments", "app"), nil) {
 		if g.Role == nil {
 			if g.Binding.Res.Name != "missing" {
 				t.Errorf("unexpected unresolved grant %s", g.Binding.Res.Name)
@@ -317,5 +317,35 @@ func TestRBACSelector(t *testing.T) {
 		if got := c.sel.Matches(labels); got != c.want {
 			t.Errorf("%+v: %v, want %v", c.sel, got, c.want)
 		}
+	}
+}
+
+// Role returns the first scanned role kind/ns/name in graph order, else the
+// built-in ClusterRole of that name (tests only: bindings resolve through
+// the graph's GrantsRole edges).
+func (m *rbacModel) Role(kind, ns, name string) *rbacRole {
+	for _, r := range m.Roles {
+		if r.Kind == kind && r.Name == name && (kind == "ClusterRole" || r.Namespace == ns) {
+			return r
+		}
+	}
+	if kind == "ClusterRole" {
+		return m.builtins[name]
+	}
+	return nil
+}
+
+// The graph's resolver knows exactly the built-in ClusterRoles whose
+// permissions this package models.
+func TestBuiltinRoleNamesMatchGraph(t *testing.T) {
+	var names []string
+	for _, b := range rbacBuiltinRoles {
+		names = append(names, b.name)
+	}
+	sort.Strings(names)
+	want := graph.BuiltinClusterRoles()
+	sort.Strings(want)
+	if strings.Join(names, ",") != strings.Join(want, ",") {
+		t.Errorf("rules model %v,\ngraph knows %v", names, want)
 	}
 }

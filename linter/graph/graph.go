@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -63,6 +62,9 @@ type Graph struct {
 	dups     map[string][]*Resource
 	defaults []*Resource // every StorageClass annotated as the default
 
+	base   []string        // the scan base: the deepest directory holding every file (resolve.go)
+	splits map[string]bool // environment splits (resolve.go)
+
 	memoMu sync.Mutex
 	memo   map[string]*memoEntry
 }
@@ -118,6 +120,7 @@ func Build(resources []*Resource, comments []Comment, opt Options) *Graph {
 		}
 		return a.Line < b.Line
 	})
+	g.prepareScopes()
 	g.linkKubernetes()
 	g.linkRefs()
 	linkCrossSource(g)
@@ -148,35 +151,15 @@ func (g *Graph) Kube(kind, namespace, name string) *Resource {
 	return g.byKey[KubeKey(kind, namespace, name)]
 }
 
-// kubeFor resolves a reference from r by name. When several scanned
-// objects share the key (per-environment folders, overlays), the one
-// nearest r in the directory tree wins, then the first in file order.
-func (g *Graph) kubeFor(from *Resource, kind, namespace, name string) *Resource {
-	if ClusterScoped(kind) {
-		namespace = ""
+// definitions returns every definition of key, in graph order.
+func (g *Graph) definitions(key string) []*Resource {
+	if d := g.dups[key]; len(d) > 0 {
+		return d
 	}
-	k := KubeKey(kind, namespace, name)
-	cands := g.dups[k]
-	if len(cands) == 0 {
-		return g.byKey[k]
+	if r := g.byKey[key]; r != nil {
+		return []*Resource{r}
 	}
-	best, bestLen := cands[0], -1
-	for _, c := range cands {
-		if n := commonDirs(from.File, c.File); n > bestLen {
-			best, bestLen = c, n
-		}
-	}
-	return best
-}
-
-// commonDirs counts the leading directories two slash paths share.
-func commonDirs(a, b string) int {
-	da, db := strings.Split(path.Dir(a), "/"), strings.Split(path.Dir(b), "/")
-	n := 0
-	for n < len(da) && n < len(db) && da[n] == db[n] {
-		n++
-	}
-	return n
+	return nil
 }
 
 // Duplicates returns the keys defined more than once, each with every
@@ -256,7 +239,7 @@ func (r *Resource) InOf(kind EdgeKind) []*Edge {
 func (g *Graph) linkRefs() {
 	for _, r := range g.Resources {
 		for _, ref := range r.Refs {
-			to := g.byKey[ref.To]
+			to := g.Nearest(r, g.definitions(ref.To))
 			if to == nil || to == r {
 				continue
 			}
@@ -296,7 +279,7 @@ func linkCrossSource(g *Graph) {
 			for _, name := range []string{"kmsKeyId", "kmskeyid", "kmsKeyID"} {
 				n := params.Get(name)
 				if v, ok := n.Str(); ok && v != "" {
-					if to := matchAWSKey(v, keys, aliases); to != nil {
+					if to := g.Nearest(sc, matchAWSKey(v, keys, aliases)); to != nil {
 						g.AddEdge(&Edge{Kind: UsesKey, From: sc, To: to, At: n, Name: v})
 					}
 				}
@@ -309,18 +292,25 @@ func linkCrossSource(g *Graph) {
 		if !ok || h == "" {
 			continue
 		}
+		var disks []*Resource
 		for _, t := range []string{"aws_ebs_volume", "google_compute_disk", "google_compute_region_disk", "azurerm_managed_disk", "aws_efs_file_system"} {
 			for _, d := range g.byKind[t] {
 				if diskMatches(d, h) {
-					g.AddEdge(&Edge{Kind: BackedBy, From: pv, To: d, At: n, Name: h})
+					disks = append(disks, d)
 				}
 			}
+		}
+		sort.SliceStable(disks, func(i, j int) bool { return lessResource(disks[i], disks[j]) })
+		if d := g.Nearest(pv, disks); d != nil {
+			g.AddEdge(&Edge{Kind: BackedBy, From: pv, To: d, At: n, Name: h})
 		}
 	}
 }
 
-// matchAWSKey resolves a kmsKeyId (ARN, key ID, alias/NAME or alias ARN).
-func matchAWSKey(v string, keys, aliases []*Resource) *Resource {
+// matchAWSKey returns the keys or aliases a kmsKeyId (ARN, key ID,
+// alias/NAME or alias ARN) names, in graph order; the resolver picks one.
+func matchAWSKey(v string, keys, aliases []*Resource) []*Resource {
+	var out []*Resource
 	name := v
 	if i := strings.Index(v, ":alias/"); i >= 0 && strings.HasPrefix(v, "arn:") {
 		name = v[i+1:]
@@ -328,10 +318,10 @@ func matchAWSKey(v string, keys, aliases []*Resource) *Resource {
 	if strings.HasPrefix(name, "alias/") {
 		for _, a := range aliases {
 			if n, ok := a.Root.Get("name").Str(); ok && n == name {
-				return a
+				out = append(out, a)
 			}
 		}
-		return nil
+		return out
 	}
 	id := v
 	if i := strings.LastIndex(v, ":key/"); i >= 0 {
@@ -340,11 +330,12 @@ func matchAWSKey(v string, keys, aliases []*Resource) *Resource {
 	for _, k := range keys {
 		for _, attr := range []string{"key_id", "id", "arn"} {
 			if s, ok := k.Root.Get(attr).Str(); ok && s != "" && (s == v || s == id) {
-				return k
+				out = append(out, k)
+				break
 			}
 		}
 	}
-	return nil
+	return out
 }
 
 func diskMatches(d *Resource, handle string) bool {

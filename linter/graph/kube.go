@@ -121,12 +121,12 @@ func (g *Graph) linkKubernetes() {
 			g.linkClaimClass(r, r, r.Root.Get("spec"), r.Root.Get("spec"))
 			if n := r.Root.Path("spec", "volumeName"); n != nil {
 				if name, ok := n.Str(); ok && name != "" {
-					g.AddEdge(&Edge{Kind: BindsVolume, From: r, To: g.kubeFor(r, "PersistentVolume", "", name), At: n, Name: name})
+					g.AddEdge(&Edge{Kind: BindsVolume, From: r, To: g.Resolve(r, "PersistentVolume", "", name), At: n, Name: name})
 				}
 			}
 		case r.Kind == "PersistentVolume":
 			if name, n, ok := StorageClassName(r.Root.Get("spec")); ok && name != "" {
-				g.AddEdge(&Edge{Kind: UsesClass, From: r, To: g.kubeFor(r, "StorageClass", "", name), At: n, Name: name})
+				g.AddEdge(&Edge{Kind: UsesClass, From: r, To: g.Resolve(r, "StorageClass", "", name), At: n, Name: name})
 			}
 			if ref := r.Root.Path("spec", "claimRef"); ref != nil {
 				name, _ := ref.Get("name").Str()
@@ -135,7 +135,7 @@ func (g *Graph) linkKubernetes() {
 					ns = "default"
 				}
 				if name != "" {
-					g.AddEdge(&Edge{Kind: ClaimedBy, From: r, To: g.kubeFor(r, "PersistentVolumeClaim", ns, name), At: ref, Name: ns + "/" + name})
+					g.AddEdge(&Edge{Kind: ClaimedBy, From: r, To: g.Resolve(r, "PersistentVolumeClaim", ns, name), At: ref, Name: ns + "/" + name})
 				}
 			}
 		case r.Kind == "RoleBinding" || r.Kind == "ClusterRoleBinding":
@@ -168,7 +168,7 @@ func (g *Graph) linkClaimClass(owner *Resource, via *Resource, spec *Node, templ
 		e.Via = template
 	}
 	if set {
-		e.To = g.kubeFor(owner, "StorageClass", "", name)
+		e.To = g.Resolve(owner, "StorageClass", "", name)
 	} else {
 		e.DefaultClass = true
 		e.To = g.defaultClassFor(owner)
@@ -189,7 +189,7 @@ func (g *Graph) linkWorkload(r *Resource) {
 		if pvc := v.Node.Get("persistentVolumeClaim"); pvc != nil {
 			cn := pvc.Get("claimName")
 			if name, ok := cn.Str(); ok && name != "" {
-				g.AddEdge(&Edge{Kind: UsesClaim, From: r, To: g.kubeFor(r, "PersistentVolumeClaim", r.Namespace, name), At: cn, Via: v.Node, Name: name})
+				g.AddEdge(&Edge{Kind: UsesClaim, From: r, To: g.Resolve(r, "PersistentVolumeClaim", r.Namespace, name), At: cn, Via: v.Node, Name: name})
 			}
 		}
 		if tmpl := v.Node.Path("ephemeral", "volumeClaimTemplate"); tmpl != nil {
@@ -210,7 +210,7 @@ func (g *Graph) linkWorkload(r *Resource) {
 			sa, at = s, n
 		}
 	}
-	g.AddEdge(&Edge{Kind: RunsAs, From: r, To: g.kubeFor(r, "ServiceAccount", r.Namespace, sa), At: at, Name: sa})
+	g.AddEdge(&Edge{Kind: RunsAs, From: r, To: g.Resolve(r, "ServiceAccount", r.Namespace, sa), At: at, Name: sa})
 }
 
 func (g *Graph) linkBinding(r *Resource) {
@@ -221,9 +221,9 @@ func (g *Graph) linkBinding(r *Resource) {
 		var to *Resource
 		switch kind {
 		case "ClusterRole":
-			to = g.kubeFor(r, "ClusterRole", "", name)
+			to = g.Resolve(r, "ClusterRole", "", name)
 		case "Role":
-			to = g.kubeFor(r, "Role", r.Namespace, name)
+			to = g.Resolve(r, "Role", r.Namespace, name)
 		}
 		g.AddEdge(&Edge{Kind: GrantsRole, From: r, To: to, At: ref, Name: name})
 	}
@@ -237,21 +237,14 @@ func (g *Graph) linkBinding(r *Resource) {
 			ns = r.Namespace // kubectl defaults a ServiceAccount subject to the binding's namespace
 		}
 		if name != "" {
-			g.AddEdge(&Edge{Kind: BindsSubject, From: r, To: g.kubeFor(r, "ServiceAccount", ns, name), At: s, Name: ns + "/" + name})
+			g.AddEdge(&Edge{Kind: BindsSubject, From: r, To: g.Resolve(r, "ServiceAccount", ns, name), At: s, Name: ns + "/" + name})
 		}
 	}
 }
 
 // defaultClassFor picks the default StorageClass for a claim: with several
 // classes annotated as default in the scan (one per environment folder),
-// the one nearest the claim.
+// the one the resolver picks among them.
 func (g *Graph) defaultClassFor(from *Resource) *Resource {
-	var best *Resource
-	bestLen := -1
-	for _, c := range g.defaults {
-		if n := commonDirs(from.File, c.File); n > bestLen {
-			best, bestLen = c, n
-		}
-	}
-	return best
+	return g.Nearest(from, g.defaults)
 }

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const envRBAC = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: reader
+  namespace: shop
+rules:
+  - apiGroups: [""]
+    resources: [secrets]
+    verbs: [get, list]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: reader
+  namespace: shop
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: reader
+subjects:
+  - kind: ServiceAccount
+    name: app
+`
+
+// The same Role and RoleBinding in dev/ and prod/: each binding grants its
+// own folder's role, so neither role is reported as ungranted.
+func TestDevProdRBAC(t *testing.T) {
+	root := tree(t, map[string]string{"dev/rbac.yaml": envRBAC, "prod/rbac.yaml": envRBAC})
+	code, out, stderr := pvlint(t, root, "", "--format", "json", ".")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1; stderr:\n%s", code, stderr)
+	}
+	var rep struct {
+		Findings []struct {
+			Rule     string `json:"rule_id"`
+			File     string `json:"file"`
+			Message  string `json:"message"`
+			Severity string `json:"severity"`
+			Related  []struct {
+				File string `json:"file"`
+			} `json:"related"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, f := range rep.Findings {
+		if f.Rule != "PVL303" {
+			continue
+		}
+		seen[f.File] = true
+		if strings.Contains(f.Message, "No scanned binding") || strings.Count(f.Message, "RoleBinding") != 1 {
+			t.Errorf("%s: %s", f.File, f.Message)
+		}
+		for _, r := range f.Related {
+			if filepath.Dir(r.File) != filepath.Dir(f.File) {
+				t.Errorf("%s: related binding in %s", f.File, r.File)
+			}
+		}
+	}
+	if !seen["dev/rbac.yaml"] || !seen["prod/rbac.yaml"] {
+		t.Errorf("PVL303 on %v, want dev and prod", seen)
+	}
+	// Negative: with prod's binding removed, prod's role is ungranted and
+	// dev's binding does not reach across the environments.
+	if err := os.WriteFile(filepath.Join(root, "prod", "rbac.yaml"), []byte(strings.SplitN(envRBAC, "---\n", 2)[0]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ = pvlint(t, root, "", "--no-color", ".")
+	if !strings.Contains(out, "No scanned binding grants it") {
+		t.Errorf("prod role without a binding:\n%s", out)
+	}
+}
