@@ -202,8 +202,8 @@ type rbacModel struct {
 	g        *graph.Graph
 	byRes    map[*graph.Resource]*rbacRole // scanned roles
 	builtins map[string]*rbacRole          // built-in ClusterRoles by name
-	grants   map[string][]*rbacGrant      // by subject key
-	boundBy  map[*rbacRole][]*rbacBinding // bindings that grant a role, directly or through an aggregate
+	grants   map[string][]*rbacGrant       // by subject key
+	boundBy  map[*rbacRole][]*rbacBinding  // bindings that grant a role, directly or through an aggregate
 }
 
 // rbacOf returns the graph's RBAC model, computing it once.
