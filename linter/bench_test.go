@@ -15,6 +15,7 @@ import (
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/parsers/helm"
+	"github.com/pvlint/pvlint/parsers/limits"
 	"github.com/pvlint/pvlint/parsers/terraform"
 	"github.com/pvlint/pvlint/rules"
 )
@@ -180,10 +181,15 @@ func BenchmarkKubernetesParseOnly(b *testing.B) {
 			s := memstat.Start(time.Millisecond)
 			cpu := cpuTime()
 			for i := 0; i < b.N; i++ {
-				opt := Options{Root: dir, Workers: runtime.GOMAXPROCS(0), MaxFileBytes: parsers.MaxFileBytes}
-				d := newDiscoverer(dir, false, nil)
+				opt := Options{Root: dir, Workers: runtime.GOMAXPROCS(0), MaxFileBytes: limits.FileBytes}
+				ts, err := openTrees(dir, opt.MaxFileBytes)
+				if err != nil {
+					b.Fatal(err)
+				}
+				d := newDiscoverer(dir, ts, false, nil)
 				d.add(".")
-				res := parseManifests(dir, d.finish().manifests, opt)
+				res := parseManifests(ts, d.finish().manifests, opt)
+				ts.close()
 				if len(res.Errors) > 0 || len(res.Resources) != st.Documents {
 					b.Fatalf("%d resources, want %d (%d errors)", len(res.Resources), st.Documents, len(res.Errors))
 				}
@@ -235,9 +241,14 @@ func benchRun(b *testing.B, dir string, st corpus.Stats, what string, direct fun
 	var in inputs
 	if !wired {
 		b.Logf("%s is not wired into linter.Run yet: measuring the parser, graph.Build and the rules directly", what)
-		d := newDiscoverer(dir, false, nil)
+		ts, err := openTrees(dir, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d := newDiscoverer(dir, ts, false, nil)
 		d.add(".")
 		in = d.finish()
+		ts.close()
 	}
 	b.ResetTimer()
 	s := memstat.Start(time.Millisecond)

@@ -4,18 +4,21 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/parsers/fsgate"
 )
 
 // DefaultSkipDirs are directories that hold no source of the user's own.
 // --all-dirs brings them back.
 var DefaultSkipDirs = []string{".git", "node_modules", ".terraform", "vendor"}
 
-// inputs is what discovery found, each path relative to the root.
+// inputs is what discovery found, each path as reported (relative to the
+// root, or absolute for a path named outside it; see trees.locate).
 type inputs struct {
 	manifests []string // YAML/JSON files
 	charts    []string // chart directories and packaged .tgz charts
@@ -25,17 +28,21 @@ type inputs struct {
 	files     int
 }
 
+// discoverer walks the named paths through the file gates: every entry is
+// seen with Lstat, a link is followed only to a regular file inside its
+// tree, and only regular files are taken.
 type discoverer struct {
 	root    string // absolute
+	trees   *trees
 	skip    map[string]bool
 	in      inputs
-	seen    map[string]bool // absolute real paths of files already taken
+	seen    map[any]bool // files already taken (fsgate.ID, or the shown path)
 	modules map[string]bool
 	exclude func(rel string) bool
 }
 
-func newDiscoverer(root string, allDirs bool, exclude func(string) bool) *discoverer {
-	d := &discoverer{root: root, skip: map[string]bool{}, seen: map[string]bool{}, modules: map[string]bool{}, exclude: exclude}
+func newDiscoverer(root string, ts *trees, allDirs bool, exclude func(string) bool) *discoverer {
+	d := &discoverer{root: root, trees: ts, skip: map[string]bool{}, seen: map[any]bool{}, modules: map[string]bool{}, exclude: exclude}
 	if !allDirs {
 		for _, s := range DefaultSkipDirs {
 			d.skip[s] = true
@@ -44,84 +51,121 @@ func newDiscoverer(root string, allDirs bool, exclude func(string) bool) *discov
 	return d
 }
 
-// rel makes p relative to the root, with forward slashes. A path outside
-// the root is kept as given (cleaned).
-func (d *discoverer) rel(abs string) string {
-	r, err := filepath.Rel(d.root, abs)
+func (d *discoverer) errorf(shown, msg string) {
+	d.in.errors = append(d.in.errors, parsers.Error{File: shown, Msg: msg})
+}
+
+// insideRoot is abs relative to the root, when it is inside it.
+func insideRoot(root, abs string) (string, bool) {
+	r, err := filepath.Rel(root, abs)
 	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
-		return filepath.ToSlash(filepath.Clean(abs))
+		return "", false
 	}
-	return filepath.ToSlash(r)
+	return filepath.ToSlash(r), true
 }
 
-func (d *discoverer) errorf(abs, msg string) {
-	d.in.errors = append(d.in.errors, parsers.Error{File: d.rel(abs), Msg: msg})
-}
-
-// add takes one PATH argument.
+// add takes one PATH argument. Inside the root, the tree's policy applies
+// to the named path too (a pull request can turn a named directory into a
+// link). Outside it, the named path is the user's own and is followed; what
+// lies below it is read through a gate at that directory (for a file, at
+// its parent), under the same policy.
 func (d *discoverer) add(arg string) {
-	// Relative paths are taken from the root (the working directory unless
-	// Options.Root says otherwise).
 	abs := arg
 	if !filepath.IsAbs(abs) {
 		abs = filepath.Join(d.root, arg)
 	}
+	abs = filepath.Clean(abs)
+	if rel, ok := insideRoot(d.root, abs); ok {
+		d.named(d.trees.root, rel)
+		return
+	}
+	shown := filepath.ToSlash(abs)
 	st, err := os.Stat(abs)
 	if err != nil {
-		d.errorf(abs, "cannot read: "+cause(err))
+		d.errorf(shown, fsgate.Describe(err))
 		return
 	}
+	dir, rel := abs, "."
 	if !st.IsDir() {
-		d.file(abs, true)
+		dir, rel = filepath.Dir(abs), filepath.Base(abs)
+	}
+	t, err := d.trees.at(dir)
+	if err != nil {
+		d.errorf(shown, fsgate.Describe(err))
 		return
 	}
-	d.walk(abs)
+	d.named(t, rel)
 }
 
-func cause(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error()
-	}
-	return err.Error()
-}
-
-func (d *discoverer) walk(top string) {
-	if isChartDir(top) {
-		d.in.charts = append(d.in.charts, d.rel(top))
+func (d *discoverer) named(t *tree, rel string) {
+	fi, err := t.gate.Stat(rel)
+	if err != nil {
+		d.errorf(t.show(rel), d.linkError(t, rel, err))
 		return
 	}
-	_ = filepath.WalkDir(top, func(p string, e fs.DirEntry, err error) error {
+	switch {
+	case fi.IsDir():
+		d.walk(t, rel)
+	case fi.Mode().IsRegular():
+		d.file(t, rel, fi, true)
+	default:
+		d.errorf(t.show(rel), (&fsgate.NotRegularError{Mode: fi.Mode()}).Error())
+	}
+}
+
+// linkError words a failed Stat of a link (or a path through one).
+func (d *discoverer) linkError(t *tree, rel string, err error) string {
+	if errors.Is(err, fs.ErrNotExist) {
+		if _, e := t.gate.Lstat(rel); e == nil {
+			return "symbolic link to a missing file; not followed"
+		}
+	}
+	return fsgate.Describe(err)
+}
+
+func (d *discoverer) walk(t *tree, top string) {
+	if d.isChartDir(t, top) {
+		d.in.charts = append(d.in.charts, t.show(top))
+		return
+	}
+	_ = fs.WalkDir(t.gate.FS(), top, func(p string, e fs.DirEntry, err error) error {
+		shown := t.show(p)
 		if err != nil {
-			d.errorf(p, "cannot read: "+cause(err))
+			d.errorf(shown, fsgate.Describe(err))
 			if e != nil && e.IsDir() {
-				return filepath.SkipDir
+				return fs.SkipDir
 			}
 			return nil
 		}
-		rel := d.rel(p)
-		if p != top && d.exclude != nil && d.exclude(rel) {
+		if p != top && d.exclude != nil && d.exclude(shown) {
 			if e.IsDir() {
-				return filepath.SkipDir
+				return fs.SkipDir
 			}
 			return nil
 		}
-		if e.Type()&fs.ModeSymlink != 0 {
-			d.symlink(top, p)
-			return nil
-		}
-		if e.IsDir() {
+		typ := e.Type()
+		switch {
+		case typ&fs.ModeSymlink != 0:
+			d.symlink(t, p)
+		case e.IsDir():
 			if p != top && d.skip[e.Name()] {
-				return filepath.SkipDir
+				return fs.SkipDir
 			}
-			if p != top && isChartDir(p) {
-				d.in.charts = append(d.in.charts, rel)
-				return filepath.SkipDir
+			if p != top && d.isChartDir(t, p) {
+				d.in.charts = append(d.in.charts, shown)
+				return fs.SkipDir
 			}
-			return nil
-		}
-		if e.Type().IsRegular() {
-			d.file(p, false)
+		case typ.IsRegular():
+			fi, err := t.gate.Stat(p)
+			if err != nil {
+				d.errorf(shown, fsgate.Describe(err))
+				return nil
+			}
+			d.file(t, p, fi, false)
+		case interesting(p):
+			// A named pipe, device or socket with a source file's name:
+			// never opened (it would block or never end), always reported.
+			d.errorf(shown, (&fsgate.NotRegularError{Mode: typ}).Error())
 		}
 		return nil
 	})
@@ -130,78 +174,75 @@ func (d *discoverer) walk(top string) {
 // symlink follows a link only when its target is a regular file inside the
 // scanned tree; directories are never followed (they would be scanned twice
 // or loop), and links that leave the tree or loop are errors.
-func (d *discoverer) symlink(top, p string) {
+func (d *discoverer) symlink(t *tree, p string) {
 	if !interesting(p) {
 		return
 	}
-	target, err := filepath.EvalSymlinks(p)
+	fi, err := t.gate.Stat(p)
 	if err != nil {
-		d.errorf(p, "symbolic link cannot be resolved (a loop or a missing target); not followed")
+		d.errorf(t.show(p), d.linkError(t, p, err))
 		return
 	}
-	realTop, err := filepath.EvalSymlinks(top)
-	if err != nil {
-		realTop = top
-	}
-	if r, err := filepath.Rel(realTop, target); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
-		d.errorf(p, "symbolic link points outside the scanned tree; not followed")
+	if fi.IsDir() {
 		return
 	}
-	st, err := os.Stat(target)
-	if err != nil || !st.Mode().IsRegular() {
+	if !fi.Mode().IsRegular() {
+		d.errorf(t.show(p), (&fsgate.NotRegularError{Mode: fi.Mode()}).Error())
 		return
 	}
-	d.file(p, false)
+	d.file(t, p, fi, false)
 }
 
 func interesting(p string) bool {
-	switch strings.ToLower(filepath.Ext(p)) {
+	switch strings.ToLower(path.Ext(p)) {
 	case ".yaml", ".yml", ".json", ".tf":
 		return true
 	}
 	return false
 }
 
-func isChartDir(dir string) bool {
-	st, err := os.Stat(filepath.Join(dir, "Chart.yaml"))
-	return err == nil && st.Mode().IsRegular()
+func (d *discoverer) isChartDir(t *tree, dir string) bool {
+	fi, err := t.gate.Stat(path.Join(dir, "Chart.yaml"))
+	return err == nil && fi.Mode().IsRegular()
 }
 
-// file classifies one file. explicit is true when the user named it.
-func (d *discoverer) file(abs string, explicit bool) {
-	name := strings.ToLower(filepath.Base(abs))
-	real, err := filepath.EvalSymlinks(abs)
-	if err != nil {
-		real = abs
+// file classifies one regular file (fi: its Stat, links followed).
+// explicit is true when the user named it.
+func (d *discoverer) file(t *tree, rel string, fi fs.FileInfo, explicit bool) {
+	name := strings.ToLower(path.Base(rel))
+	shown := t.show(rel)
+	var key any = shown
+	if id, ok := fsgate.IDOf(fi); ok {
+		key = id
 	}
-	if d.seen[real] {
+	if d.seen[key] {
 		return
 	}
 	switch {
 	case strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json"):
-		d.seen[real] = true
+		d.seen[key] = true
 		d.in.files++
-		dir := d.rel(filepath.Dir(abs))
+		dir := t.show(path.Dir(rel))
 		if !d.modules[dir] {
 			d.modules[dir] = true
 			d.in.modules = append(d.in.modules, dir)
 		}
 	case explicit && (strings.HasSuffix(name, ".tgz") || strings.HasSuffix(name, ".tar.gz")):
-		d.seen[real] = true
+		d.seen[key] = true
 		d.in.files++
-		d.in.charts = append(d.in.charts, d.rel(abs))
+		d.in.charts = append(d.in.charts, shown)
 	case explicit && name == "chart.yaml":
-		d.seen[real] = true
-		d.in.charts = append(d.in.charts, d.rel(filepath.Dir(abs)))
+		d.seen[key] = true
+		d.in.charts = append(d.in.charts, t.show(path.Dir(rel)))
 	case strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".json"):
 		if strings.HasSuffix(name, ".tfvars.json") || strings.HasSuffix(name, ".tfstate.json") {
 			return
 		}
-		d.seen[real] = true
+		d.seen[key] = true
 		d.in.files++
-		d.in.manifests = append(d.in.manifests, d.rel(abs))
+		d.in.manifests = append(d.in.manifests, shown)
 	case explicit:
-		d.errorf(abs, "not a Kubernetes manifest, Helm chart or Terraform file (want .yaml, .yml, .json, .tf, .tf.json or a chart .tgz)")
+		d.errorf(shown, "not a Kubernetes manifest, Helm chart or Terraform file (want .yaml, .yml, .json, .tf, .tf.json or a chart .tgz)")
 	}
 }
 

@@ -16,7 +16,9 @@ import (
 
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/parsers/fsgate"
 	"github.com/pvlint/pvlint/parsers/k8s"
+	"github.com/pvlint/pvlint/parsers/limits"
 	"github.com/pvlint/pvlint/rules"
 )
 
@@ -31,7 +33,7 @@ type Options struct {
 	AllDirs   bool // also walk .git, node_modules, .terraform, vendor
 	// Exclude reports whether a path (relative to Root) is left out.
 	Exclude      func(rel string) bool
-	MaxFileBytes int64 // default parsers.MaxFileBytes
+	MaxFileBytes int64 // default limits.FileBytes
 	// ChartTimeout bounds the rendering of one chart (default DefaultChartTimeout).
 	ChartTimeout time.Duration
 
@@ -94,13 +96,18 @@ func Run(opt Options) (*Result, error) {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
 	if opt.MaxFileBytes <= 0 {
-		opt.MaxFileBytes = parsers.MaxFileBytes
+		opt.MaxFileBytes = limits.FileBytes
 	}
 	if opt.Namespace == "" {
 		opt.Namespace = "default"
 	}
 
-	d := newDiscoverer(root, opt.AllDirs, opt.Exclude)
+	ts, err := openTrees(root, opt.MaxFileBytes)
+	if err != nil {
+		return nil, err
+	}
+	defer ts.close()
+	d := newDiscoverer(root, ts, opt.AllDirs, opt.Exclude)
 	var parsed parsers.Result
 	stdin := false
 	for _, p := range opt.Paths {
@@ -119,7 +126,7 @@ func Run(opt Options) (*Result, error) {
 		res.Files++
 		parsed.Merge(parseStdin(opt))
 	}
-	parsed.Merge(parseManifests(root, in.manifests, opt))
+	parsed.Merge(parseManifests(ts, in.manifests, opt))
 	parsed.Merge(parseCharts(root, in.charts, opt))
 	parsed.Merge(parseModules(root, in.modules, opt))
 
@@ -133,7 +140,7 @@ func Run(opt Options) (*Result, error) {
 	findings, notices := applySuppressions(g, findings, opt)
 	parsed.Notices = append(parsed.Notices, notices...)
 	res.Findings = findings
-	res.Errors = sortErrors(parsed.Errors)
+	res.Errors = sortErrors(dedupeErrors(parsed.Errors))
 	res.Notices = parsed.Notices
 	sort.SliceStable(res.Notices, func(i, j int) bool { return res.Notices[i].String() < res.Notices[j].String() })
 	return res, nil
@@ -172,7 +179,7 @@ const streamAbove = 8 << 20
 
 // parseManifests reads and parses the YAML/JSON files with a worker pool;
 // results are gathered by index so the order never depends on scheduling.
-func parseManifests(root string, files []string, opt Options) parsers.Result {
+func parseManifests(ts *trees, files []string, opt Options) parsers.Result {
 	results := make([]parsers.Result, len(files))
 	var next int
 	var mu sync.Mutex
@@ -190,7 +197,7 @@ func parseManifests(root string, files []string, opt Options) parsers.Result {
 				if i >= len(files) {
 					return
 				}
-				results[i] = parseManifest(root, files[i], opt)
+				results[i] = parseManifest(ts, files[i], opt)
 				if opt.Progress != nil {
 					mu.Lock()
 					done++
@@ -208,36 +215,34 @@ func parseManifests(root string, files []string, opt Options) parsers.Result {
 	return out
 }
 
-func parseManifest(root, rel string, opt Options) (out parsers.Result) {
+func parseManifest(ts *trees, rel string, opt Options) (out parsers.Result) {
 	defer func() {
 		if p := recover(); p != nil {
 			out = parsers.Result{Errors: []parsers.Error{{File: rel, Msg: fmt.Sprintf("internal error while parsing: %v", p)}}}
 		}
 	}()
-	abs := filepath.Join(root, filepath.FromSlash(rel))
-	if filepath.IsAbs(rel) {
-		abs = rel
+	t, in := ts.locate(rel)
+	if t == nil {
+		out.Errors = append(out.Errors, parsers.Error{File: rel, Msg: "cannot read: not inside a scanned tree"})
+		return out
 	}
-	st, err := os.Stat(abs)
+	f, err := t.gate.Open(in)
 	if err != nil {
-		out.Errors = append(out.Errors, parsers.Error{File: rel, Msg: "cannot read: " + cause(err)})
+		out.Errors = append(out.Errors, parsers.Error{File: rel, Msg: fsgate.Describe(err)})
 		return out
 	}
-	if st.Size() > opt.MaxFileBytes {
-		out.Errors = append(out.Errors, parsers.Error{File: rel, Msg: fmt.Sprintf("file is %d bytes, over the %d-byte limit (--max-file-size)", st.Size(), opt.MaxFileBytes)})
-		return out
-	}
+	defer f.Close()
 	var rs []*graph.Resource
 	var cs []graph.Comment
 	var perr error
-	if st.Size() > streamAbove {
-		// Streamed: a large file's bytes are never held whole (see k8s.ParseFile).
-		rs, cs, perr = k8s.ParseFile(rel, abs, k8s.Options{})
+	if f.Size() > streamAbove {
+		// Streamed: a large file's bytes are never held whole (see k8s.ParseStream).
+		rs, cs, perr = k8s.ParseStream(rel, f, k8s.Options{})
 	} else {
 		// One read: cheaper than streaming's two passes for ordinary files.
-		data, err := os.ReadFile(abs)
+		data, err := f.ReadAll()
 		if err != nil {
-			out.Errors = append(out.Errors, parsers.Error{File: rel, Msg: "cannot read: " + cause(err)})
+			out.Errors = append(out.Errors, parsers.Error{File: rel, Msg: fsgate.Describe(err)})
 			return out
 		}
 		rs, cs, perr = k8s.ParseBytes(rel, data, k8s.Options{})
@@ -317,6 +322,20 @@ func SortFindings(fs []*rules.Finding) []*rules.Finding {
 			}
 		}
 		out = append(out, f)
+	}
+	return out
+}
+
+// dedupeErrors drops repeated errors: discovery and a parser may both refuse
+// the same file (a named pipe called main.tf) with the same words.
+func dedupeErrors(es []parsers.Error) []parsers.Error {
+	seen := map[parsers.Error]bool{}
+	out := es[:0]
+	for _, e := range es {
+		if !seen[e] {
+			seen[e] = true
+			out = append(out, e)
+		}
 	}
 	return out
 }

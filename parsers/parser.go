@@ -6,6 +6,7 @@ package parsers
 import (
 	"github.com/pvlint/pvlint/linter/diag"
 	"github.com/pvlint/pvlint/linter/graph"
+	"github.com/pvlint/pvlint/parsers/limits"
 )
 
 // Error and Notice live in the leaf package diag so that the reports need
@@ -31,9 +32,13 @@ func (r *Result) Merge(o Result) {
 	r.Notices = append(r.Notices, o.Notices...)
 }
 
-// Limits bound what one input may cost.
+// The limits live in package limits (the one table); these names remain
+// for code written against them.
 const (
-	MaxFileBytes = 256 << 20 // files above this are refused with an error
-	MaxDepth     = 256       // nesting deeper than this is refused
-	MaxNodes     = 5_000_000 // nodes one document may expand to (alias bombs)
+	// Deprecated: use limits.FileBytes.
+	MaxFileBytes = limits.FileBytes
+	// Deprecated: use limits.Depth.
+	MaxDepth = limits.Depth
+	// Deprecated: use limits.DocumentNodes.
+	MaxNodes = limits.DocumentNodes
 )

@@ -72,7 +72,7 @@ func parseChunked(file string, r io.Reader, comments []graph.Comment, opt Option
 		docBase += res.docs
 	}
 	if readErr != nil {
-		return out, comments, &parsers.Error{File: file, Msg: "cannot read: " + readErr.Error()}
+		return out, comments, readError(file, readErr)
 	}
 	return out, comments, nil
 }

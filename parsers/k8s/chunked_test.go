@@ -51,7 +51,7 @@ func TestChunkedParseMatchesSequential(t *testing.T) {
 			t.Fatal(err)
 		}
 		r1, _, e1 := ParseBytes("f.yaml", []byte(src), Options{})
-		r2, _, e2 := ParseFile("f.yaml", p, Options{})
+		r2, _, e2 := ParseStream("f.yaml", strings.NewReader(src), Options{})
 		if fmt.Sprint(e1) != fmt.Sprint(e2) {
 			t.Errorf("%s: error %v, sequential %v", name, e2, e1)
 		}

@@ -9,8 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -20,12 +18,14 @@ import (
 
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/parsers/fsgate"
+	"github.com/pvlint/pvlint/parsers/limits"
 )
 
 // Options tune parsing. The zero value uses the limits in package parsers.
 type Options struct {
-	MaxNodes int // nodes one document may expand to (alias bombs); 0 = parsers.MaxNodes
-	MaxDepth int // nesting depth; 0 = parsers.MaxDepth
+	MaxNodes int // nodes one document may expand to (alias bombs); 0 = limits.DocumentNodes
+	MaxDepth int // nesting depth; 0 = limits.Depth
 	Source   graph.Source
 }
 
@@ -35,10 +35,10 @@ type Options struct {
 // fault and a parsers.Error naming the line when known.
 func ParseBytes(file string, data []byte, opt Options) ([]*graph.Resource, []graph.Comment, error) {
 	if opt.MaxNodes == 0 {
-		opt.MaxNodes = parsers.MaxNodes
+		opt.MaxNodes = limits.DocumentNodes
 	}
 	if opt.MaxDepth == 0 {
-		opt.MaxDepth = parsers.MaxDepth
+		opt.MaxDepth = limits.Depth
 	}
 	if err := checkText(data); err != nil {
 		return nil, nil, &parsers.Error{File: file, Msg: err.Error()}
@@ -46,37 +46,37 @@ func ParseBytes(file string, data []byte, opt Options) ([]*graph.Resource, []gra
 	return parse(file, bytes.NewReader(data), scanComments(file, data), opt)
 }
 
-// ParseFile parses the file at path (named file in reports) as ParseBytes
-// does, without holding its contents: one streaming pass checks that it is
-// text and collects the directive comments, a second decodes the documents
-// one at a time from a buffered reader. A 100 MB manifest costs its
-// resources, not its bytes.
-func ParseFile(file, path string, opt Options) ([]*graph.Resource, []graph.Comment, error) {
+// ParseStream parses r (named file in reports) as ParseBytes does, without
+// holding its contents: one streaming pass checks that it is text and
+// collects the directive comments, a second decodes the documents one at a
+// time from a buffered reader. A 100 MB manifest costs its resources, not
+// its bytes. The caller opens r (through the file gate) and closes it.
+func ParseStream(file string, r io.ReadSeeker, opt Options) ([]*graph.Resource, []graph.Comment, error) {
 	if opt.MaxNodes == 0 {
-		opt.MaxNodes = parsers.MaxNodes
+		opt.MaxNodes = limits.DocumentNodes
 	}
 	if opt.MaxDepth == 0 {
-		opt.MaxDepth = parsers.MaxDepth
+		opt.MaxDepth = limits.Depth
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, nil, &parsers.Error{File: file, Msg: "cannot read: " + err.Error()}
-	}
-	defer f.Close()
-	br := bufio.NewReaderSize(f, 64<<10)
+	br := bufio.NewReaderSize(r, 64<<10)
 	comments, err := scanText(file, br)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, readError(file, err)
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, nil, err
+	if _, err := r.Seek(0, io.SeekStart); err != nil {
+		return nil, nil, readError(file, err)
 	}
-	br.Reset(f)
+	br.Reset(r)
 	return parseChunked(file, br, comments, opt)
+}
+
+// readError is a failed read as a parsers.Error naming the file.
+func readError(file string, err error) error {
+	var pe *parsers.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	return &parsers.Error{File: file, Msg: fsgate.Describe(err)}
 }
 
 // scanText is checkText and scanComments over a reader, a line at a time:

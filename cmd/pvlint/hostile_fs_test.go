@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// watchdog fails the test process fast instead of letting a read that
+// blocks (a named pipe, a device) hang the suite: a test that would hang
+// fails, with its name.
+func watchdog(t *testing.T, d time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	name := t.Name()
+	go func() {
+		<-ctx.Done()
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			panic("hung for " + d.String() + ": " + name)
+		}
+	}()
+}
+
+func symlink(t *testing.T, target, name string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, name); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mkfifo(t *testing.T, name string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(name, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHostileFilesInTheTree: links out of the tree, links to devices and
+// named pipes with a source file's name are each an error naming the file,
+// the good manifest is still reported, exit 3, and nothing hangs.
+func TestHostileFilesInTheTree(t *testing.T) {
+	watchdog(t, 60*time.Second)
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "secret.yaml"), []byte(hostPathPod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root := tree(t, map[string]string{"good/pod.yaml": hostPathPod})
+	symlink(t, "/etc/passwd", filepath.Join(root, "leak.yaml"))
+	symlink(t, filepath.Join(outside, "secret.yaml"), filepath.Join(root, "outside.yaml"))
+	symlink(t, "/dev/zero", filepath.Join(root, "zero/zero.tf"))
+	symlink(t, "/dev/zero", filepath.Join(root, "zero.yaml"))
+	symlink(t, "..", filepath.Join(root, "good/up"))
+	mkfifo(t, filepath.Join(root, "fifo/main.tf"))
+	mkfifo(t, filepath.Join(root, "pipe.yaml"))
+
+	code, out, errb := pvlint(t, root, "", "--format", "text", ".")
+	if code != 3 {
+		t.Errorf("exit %d, want 3\n%s\n%s", code, out, errb)
+	}
+	if !strings.Contains(out, "good/pod.yaml\n") || !strings.Contains(out, "PVL201") {
+		t.Errorf("the good manifest is not reported:\n%s", out)
+	}
+	if strings.Contains(out+errb, "root:x:0") || strings.Contains(out, "secret.yaml") {
+		t.Errorf("content from outside the tree reached the report:\n%s\n%s", out, errb)
+	}
+	for _, want := range []string{
+		"leak.yaml: symbolic link points outside the scanned tree; not followed",
+		"outside.yaml: symbolic link points outside the scanned tree; not followed",
+		"zero/zero.tf: symbolic link points outside the scanned tree; not followed",
+		"zero.yaml: symbolic link points outside the scanned tree; not followed",
+		"fifo/main.tf: not a regular file (a named pipe); not read",
+		"pipe.yaml: not a regular file (a named pipe); not read",
+	} {
+		if !strings.Contains(errb, want) {
+			t.Errorf("standard error lacks %q:\n%s", want, errb)
+		}
+	}
+}
+
+// TestHostilePathsNamed: a named pipe or a device named on the command line
+// is an error for that input (exit 3, no hang); the other inputs are still
+// scanned.
+func TestHostilePathsNamed(t *testing.T) {
+	watchdog(t, 60*time.Second)
+	root := tree(t, map[string]string{"pod.yaml": hostPathPod})
+	mkfifo(t, filepath.Join(root, "named.yaml"))
+	outside := t.TempDir()
+	mkfifo(t, filepath.Join(outside, "fifo.yaml"))
+	symlink(t, "/dev/zero", filepath.Join(root, "dev.yaml"))
+
+	code, out, errb := pvlint(t, root, "", "--format", "text",
+		"/dev/zero", filepath.Join(outside, "fifo.yaml"), "named.yaml", "dev.yaml", "pod.yaml")
+	if code != 3 {
+		t.Errorf("exit %d, want 3\n%s\n%s", code, out, errb)
+	}
+	if !strings.Contains(out, "\npod.yaml\n") && !strings.HasPrefix(out, "pod.yaml\n") {
+		t.Errorf("the good manifest is not reported:\n%s", out)
+	}
+	for _, want := range []string{
+		"/dev/zero: not a regular file (a character device); not read",
+		filepath.ToSlash(filepath.Join(outside, "fifo.yaml")) + ": not a regular file (a named pipe); not read",
+		"named.yaml: not a regular file (a named pipe); not read",
+		"dev.yaml: symbolic link points outside the scanned tree; not followed",
+	} {
+		if !strings.Contains(errb, want) {
+			t.Errorf("standard error lacks %q:\n%s", want, errb)
+		}
+	}
+}

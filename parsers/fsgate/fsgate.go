@@ -1,0 +1,389 @@
+// Package fsgate is the one gate through which pvlint opens input files.
+// A Gate is rooted at a scanned tree (Go's os.Root, so no path or symbolic
+// link can lead outside it) and opens regular files only: links that leave
+// the tree or loop, devices, named pipes and sockets are refused with an
+// error naming the cause, and a file over the byte limit is refused before
+// it is read. Files are opened without blocking (a named pipe never hangs
+// the scan) and read through a bounded reader (a file that grows while it
+// is read, or reports no size, still stops at the limit).
+//
+// Discovery, the manifest reader, Terraform's loader (files, variables
+// files, file(), local modules), Helm's chart loading and Kustomize all read
+// through a Gate; FS gives the same policy as an fs.FS.
+package fsgate
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/pvlint/pvlint/parsers/limits"
+)
+
+// Errors a Gate gives (wrapped in *fs.PathError naming the path relative to
+// the gate's root). Test them with errors.Is.
+var (
+	// ErrOutside: a symbolic link (or ..) leads outside the scanned tree.
+	ErrOutside = errors.New("symbolic link points outside the scanned tree; not followed")
+	// ErrLoop: a symbolic link loop or a chain too long to resolve.
+	ErrLoop = errors.New("symbolic link loop (or too many levels of links); not followed")
+	// ErrNotRegular is matched by every *NotRegularError.
+	ErrNotRegular = errors.New("not a regular file")
+	// ErrTooLarge is matched by every *TooLargeError.
+	ErrTooLarge = errors.New("file over the byte limit")
+)
+
+// NotRegularError is a path that is a device, named pipe, socket or
+// directory where a regular file was expected.
+type NotRegularError struct{ Mode fs.FileMode }
+
+func (e *NotRegularError) Error() string {
+	return "not a regular file (" + kind(e.Mode) + "); not read"
+}
+
+// Is makes errors.Is(err, ErrNotRegular) true.
+func (e *NotRegularError) Is(target error) bool { return target == ErrNotRegular }
+
+func kind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	}
+	return "an irregular file"
+}
+
+// TooLargeError is a file over the gate's byte limit.
+type TooLargeError struct{ Size, Limit int64 }
+
+func (e *TooLargeError) Error() string { return limits.TooLarge(e.Size, e.Limit) }
+
+// Is makes errors.Is(err, ErrTooLarge) true.
+func (e *TooLargeError) Is(target error) bool { return target == ErrTooLarge }
+
+// Cause is err without the path: the text to put after the file name in a
+// report ("cannot read: " + Cause(err)).
+func Cause(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// Describe is the message for a read that failed, to put after the file
+// name: the gate's own causes say what happened and that the file was not
+// read; other failures are "cannot read: " and the system's cause.
+func Describe(err error) string {
+	if errors.Is(err, ErrOutside) || errors.Is(err, ErrLoop) || errors.Is(err, ErrNotRegular) || errors.Is(err, ErrTooLarge) {
+		return Cause(err)
+	}
+	return "cannot read: " + Cause(err)
+}
+
+// Gate opens files inside one directory tree.
+type Gate struct {
+	root *os.Root
+	dir  string
+	real string // dir with its own links resolved
+	max  int64
+}
+
+// New opens a gate at dir (symbolic links in dir itself are followed: it is
+// the tree the user chose) with a per-file byte limit (<= 0: the default).
+func New(dir string, maxBytes int64) (*Gate, error) {
+	if maxBytes <= 0 {
+		maxBytes = limits.FileBytes
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	r, err := os.OpenRoot(abs)
+	if err != nil {
+		return nil, err
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		real = abs
+	}
+	return &Gate{root: r, dir: abs, real: real, max: maxBytes}, nil
+}
+
+// Dir is the absolute directory of the tree.
+func (g *Gate) Dir() string { return g.dir }
+
+// MaxBytes is the per-file byte limit.
+func (g *Gate) MaxBytes() int64 { return g.max }
+
+// Close releases the tree's directory.
+func (g *Gate) Close() error { return g.root.Close() }
+
+// native turns a slash path relative to the root into the platform's form.
+func native(rel string) string {
+	if rel == "" {
+		return "."
+	}
+	return filepath.FromSlash(path.Clean(rel))
+}
+
+// wrap gives os.Root's errors the gate's causes, naming rel.
+func wrap(op, rel string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *fs.PathError
+	inner := err
+	if errors.As(err, &pe) {
+		inner = pe.Err
+	}
+	switch {
+	case inner.Error() == "path escapes from parent": // os.Root's unexported errPathEscapes
+		inner = ErrOutside
+	case errors.Is(inner, syscall.ELOOP):
+		inner = ErrLoop
+	}
+	return &fs.PathError{Op: op, Path: rel, Err: inner}
+}
+
+// Lstat describes rel without following a final symbolic link.
+func (g *Gate) Lstat(rel string) (fs.FileInfo, error) {
+	fi, err := g.root.Lstat(native(rel))
+	return fi, wrap("lstat", rel, err)
+}
+
+// Stat describes rel, following symbolic links that stay inside the tree.
+func (g *Gate) Stat(rel string) (fs.FileInfo, error) {
+	_, fi, err := g.resolve(rel)
+	return fi, err
+}
+
+// maxHops bounds the absolute links followed for one path (as the kernel's
+// 40 for symbolic links).
+const maxHops = 40
+
+// resolve stats rel and returns the path to open it by. os.Root refuses
+// every absolute link; a final absolute link whose target lies inside the
+// tree (tools write such links) is followed by its path relative to the
+// root, which os.Root then checks again like any other.
+func (g *Gate) resolve(rel string) (string, fs.FileInfo, error) {
+	orig := rel
+	for hop := 0; ; hop++ {
+		fi, err := g.root.Stat(native(rel))
+		if err == nil {
+			return rel, fi, nil
+		}
+		err = wrap("stat", orig, err)
+		if !errors.Is(err, ErrOutside) {
+			return "", nil, err
+		}
+		target, lerr := g.root.Readlink(native(rel))
+		if lerr != nil || !filepath.IsAbs(target) {
+			return "", nil, err
+		}
+		next, ok := g.within(target)
+		if !ok {
+			return "", nil, err
+		}
+		if hop == maxHops {
+			return "", nil, &fs.PathError{Op: "stat", Path: orig, Err: ErrLoop}
+		}
+		rel = next
+	}
+}
+
+// within is the absolute path p relative to the tree, when it is inside.
+func (g *Gate) within(p string) (string, bool) {
+	p = filepath.Clean(p)
+	for _, base := range []string{g.dir, g.real} {
+		r, err := filepath.Rel(base, p)
+		if err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+			return filepath.ToSlash(r), true
+		}
+	}
+	return "", false
+}
+
+// IsDir reports whether rel is a directory inside the tree (links followed).
+func (g *Gate) IsDir(rel string) bool {
+	fi, err := g.Stat(rel)
+	return err == nil && fi.IsDir()
+}
+
+// File is an open regular file of a gate, read through a bounded reader.
+type File struct {
+	f    *os.File
+	info fs.FileInfo
+	lr   io.LimitedReader
+	rel  string
+	max  int64
+}
+
+func (f *File) Read(p []byte) (int, error) {
+	n, err := f.lr.Read(p)
+	if err == io.EOF && f.lr.N <= 0 {
+		// The limit was reached: more bytes may follow (a file that grew
+		// or reported no size). One more byte decides.
+		var b [1]byte
+		if m, _ := f.f.Read(b[:]); m > 0 {
+			return n, &fs.PathError{Op: "read", Path: f.rel, Err: &TooLargeError{Size: f.max + 1, Limit: f.max}}
+		}
+	}
+	return n, err
+}
+
+// Seek repositions the file; the byte budget restarts from the new offset.
+func (f *File) Seek(offset int64, whence int) (int64, error) {
+	off, err := f.f.Seek(offset, whence)
+	if err == nil {
+		f.lr.N = f.max - off
+	}
+	return off, err
+}
+
+// Stat describes the open file (fstat).
+func (f *File) Stat() (fs.FileInfo, error) { return f.info, nil }
+
+// Size is the file's size when it was opened.
+func (f *File) Size() int64 { return f.info.Size() }
+
+// Close closes the file.
+func (f *File) Close() error { return f.f.Close() }
+
+// checkRegular refuses anything but a regular file within the limit.
+func (g *Gate) checkRegular(rel string, fi fs.FileInfo) error {
+	if !fi.Mode().IsRegular() {
+		return &fs.PathError{Op: "open", Path: rel, Err: &NotRegularError{Mode: fi.Mode()}}
+	}
+	if fi.Size() > g.max {
+		return &fs.PathError{Op: "open", Path: rel, Err: &TooLargeError{Size: fi.Size(), Limit: g.max}}
+	}
+	return nil
+}
+
+// Open opens the regular file rel for reading. The type is checked before
+// opening (so no device is ever opened) and again on the open file (so a
+// file swapped in between is caught); the open never blocks.
+func (g *Gate) Open(rel string) (*File, error) {
+	at, fi, err := g.resolve(rel)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.checkRegular(rel, fi); err != nil {
+		return nil, err
+	}
+	f, err := g.root.OpenFile(native(at), os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		return nil, wrap("open", rel, err)
+	}
+	fi, err = f.Stat()
+	if err == nil {
+		err = g.checkRegular(rel, fi)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	file := &File{f: f, info: fi, rel: rel, max: g.max}
+	file.lr = io.LimitedReader{R: f, N: g.max}
+	return file, nil
+}
+
+// ReadFile reads the regular file rel whole.
+func (g *Gate) ReadFile(rel string) ([]byte, error) {
+	f, err := g.Open(rel)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.ReadAll()
+}
+
+// ReadAll reads the rest of the file, within the limit.
+func (f *File) ReadAll() ([]byte, error) {
+	buf := make([]byte, 0, f.Size()+1)
+	for {
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+	}
+}
+
+// ReadDir lists the directory rel, sorted by name. Entries are not
+// followed: a symbolic link is listed as one (fs.ModeSymlink).
+func (g *Gate) ReadDir(rel string) ([]fs.DirEntry, error) {
+	d, err := g.openDir(rel)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	es, err := d.ReadDir(-1)
+	sort.Slice(es, func(i, j int) bool { return es[i].Name() < es[j].Name() })
+	return es, wrap("readdir", rel, err)
+}
+
+func (g *Gate) openDir(rel string) (*os.File, error) {
+	at, fi, err := g.resolve(rel)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.IsDir() {
+		return nil, &fs.PathError{Op: "open", Path: rel, Err: syscall.ENOTDIR}
+	}
+	d, err := g.root.OpenFile(native(at), os.O_RDONLY|openFlags|dirFlag, 0)
+	return d, wrap("open", rel, err)
+}
+
+// Readlink returns the target of the symbolic link rel.
+func (g *Gate) Readlink(rel string) (string, error) {
+	t, err := g.root.Readlink(native(rel))
+	return t, wrap("readlink", rel, err)
+}
+
+// Sub is a gate for the directory rel inside this one, with the same limit
+// (the subtree is all it can reach).
+func (g *Gate) Sub(rel string) (*Gate, error) {
+	if !g.IsDir(rel) {
+		if _, err := g.Stat(rel); err != nil {
+			return nil, err
+		}
+		return nil, &fs.PathError{Op: "open", Path: rel, Err: syscall.ENOTDIR}
+	}
+	r, err := g.root.OpenRoot(native(rel))
+	if err != nil {
+		return nil, wrap("open", rel, err)
+	}
+	dir := filepath.Join(g.dir, native(rel))
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		real = dir
+	}
+	return &Gate{root: r, dir: dir, real: real, max: g.max}, nil
+}
+
+// String names the gate for debugging.
+func (g *Gate) String() string { return fmt.Sprintf("fsgate(%s, %d bytes)", g.dir, g.max) }

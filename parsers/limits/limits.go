@@ -1,0 +1,116 @@
+// Package limits is the one table of what a single input may cost pvlint:
+// bytes, nodes, nesting, instances, output, time. Every parser reads its
+// bounds here and words the error with the entry's message, so a limit is
+// changed, documented and tested in one place. It imports nothing.
+package limits
+
+import (
+	"fmt"
+	"time"
+)
+
+// The limits. Each has an entry in Table with the error it gives.
+const (
+	// FileBytes is the default per-file byte limit (--max-file-size), for
+	// every file any parser opens: manifests, Terraform files, variables
+	// files, file(), chart files and archives.
+	FileBytes int64 = 256 << 20
+	// DocumentNodes bounds the nodes one YAML document may expand to
+	// (alias bombs, huge flow sequences).
+	DocumentNodes = 5_000_000
+	// Depth bounds nesting: YAML documents, HCL expressions and .tf.json
+	// arrays (checked by a byte scan before parsing), converted values.
+	Depth = 256
+	// ValueElements bounds the elements of one Terraform value (a nested
+	// for expression, range(), a list built by a function).
+	ValueElements = 1_000_000
+	// SetElements bounds the elements given to functions that unify element
+	// types (toset, distinct, setunion...): go-cty's unification is costly.
+	SetElements = 10_000
+	// Instances bounds the resource instances of one scan across every
+	// module and nested module (count, for_each).
+	Instances = 100_000
+	// ModuleEval bounds the evaluation of one Terraform root module with its
+	// nested modules.
+	ModuleEval = 60 * time.Second
+	// ChartOutputBytes bounds what one chart may render in total.
+	ChartOutputBytes int64 = 64 << 20
+	// ChartListElements bounds the lists a chart's template functions may
+	// build (until, untilStep, seq, list ops).
+	ChartListElements = 1_000_000
+	// FindingsPerRule bounds the findings one rule may report for one
+	// resource shape before a notice replaces the rest.
+	FindingsPerRule = 1_000
+)
+
+// Entry is one row of the table: a limit, its value as text and the error
+// an input over it gives (the file name is put in front by the caller).
+type Entry struct {
+	Name  string
+	Value string
+	Error string
+}
+
+// Table lists every limit, for the documentation and for the test that
+// exercises each one.
+var Table = []Entry{
+	{"FileBytes", fmt.Sprint(FileBytes), TooLarge(FileBytes+1, FileBytes)},
+	{"DocumentNodes", fmt.Sprint(DocumentNodes), TooManyNodes(DocumentNodes)},
+	{"Depth", fmt.Sprint(Depth), TooDeep(Depth)},
+	{"ValueElements", fmt.Sprint(ValueElements), TooManyElements(ValueElements)},
+	{"SetElements", fmt.Sprint(SetElements), TooManySetElements("toset", SetElements)},
+	{"Instances", fmt.Sprint(Instances), TooManyInstances(Instances)},
+	{"ModuleEval", ModuleEval.String(), TimedOut(ModuleEval)},
+	{"ChartOutputBytes", fmt.Sprint(ChartOutputBytes), ChartOutputTooLarge(ChartOutputBytes)},
+	{"ChartListElements", fmt.Sprint(ChartListElements), ChartListTooLong(ChartListElements)},
+	{"FindingsPerRule", fmt.Sprint(FindingsPerRule), FindingsCapped(FindingsPerRule)},
+}
+
+// TooLarge is the error of a file over the byte limit.
+func TooLarge(size, limit int64) string {
+	return fmt.Sprintf("file is %d bytes, over the %d-byte limit (--max-file-size)", size, limit)
+}
+
+// TooManyNodes is the error of a document that expands past DocumentNodes.
+func TooManyNodes(limit int) string {
+	return fmt.Sprintf("document expands to more than %d nodes (an alias bomb or a huge collection)", limit)
+}
+
+// TooDeep is the error of input nested past Depth.
+func TooDeep(limit int) string { return fmt.Sprintf("nesting deeper than %d", limit) }
+
+// TooManyElements is the error of a value with more than ValueElements.
+func TooManyElements(limit int) string {
+	return fmt.Sprintf("value has more than %d elements", limit)
+}
+
+// TooManySetElements is the error of fn called with more than SetElements.
+func TooManySetElements(fn string, limit int) string {
+	return fmt.Sprintf("%s over more than %d elements", fn, limit)
+}
+
+// TooManyInstances is the error of a scan whose modules declare more than
+// Instances resource instances.
+func TooManyInstances(limit int) string {
+	return fmt.Sprintf("more than %d resource instances across the modules (count and for_each); the rest were not evaluated", limit)
+}
+
+// TimedOut is the error of an evaluation past its deadline.
+func TimedOut(d time.Duration) string {
+	return fmt.Sprintf("evaluation did not finish within %s; not scanned", d)
+}
+
+// ChartOutputTooLarge is the error of a chart that renders past ChartOutputBytes.
+func ChartOutputTooLarge(limit int64) string {
+	return fmt.Sprintf("chart renders more than %d bytes; not scanned", limit)
+}
+
+// ChartListTooLong is the error of a template function asked for a list past ChartListElements.
+func ChartListTooLong(limit int) string {
+	return fmt.Sprintf("a template function was asked for more than %d elements", limit)
+}
+
+// FindingsCapped is the notice given once when a rule reaches FindingsPerRule.
+func FindingsCapped(limit int) string {
+	return fmt.Sprintf("more than %d findings of one rule for one resource shape; the rest are not listed", limit)
+}
