@@ -137,6 +137,8 @@ func Run(opt Options) (*Result, error) {
 	parsed.Errors = append(parsed.Errors, internal...)
 	addRenderedDetail(findings, opt.Helm)
 	addModuleCallSites(findings)
+	locateInModule(findings)
+	findings = mergeInstances(g, findings)
 	findings, notices := applySuppressions(g, findings, opt)
 	parsed.Notices = append(parsed.Notices, notices...)
 	res.Findings = findings

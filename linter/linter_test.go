@@ -292,8 +292,9 @@ func TestInputsOutsideTheRoot(t *testing.T) {
 	}
 }
 
-// A finding inside a local module carries the module call as a related
-// location: the argument to change is usually there.
+// A finding on a value a module caller passed is located at the caller's
+// argument, where the user edits; the module call and the resource inside
+// the module are related locations.
 func TestModuleCallSitesAreRelated(t *testing.T) {
 	root := t.TempDir()
 	write(t, root, map[string]string{
@@ -308,8 +309,11 @@ func TestModuleCallSitesAreRelated(t *testing.T) {
 		t.Fatalf("findings %v", files(res))
 	}
 	f := res.Findings[0]
-	if f.Loc.File != "disk/main.tf" || f.Loc.Line != 6 || len(f.RelatedLocs) == 0 ||
-		f.RelatedLocs[len(f.RelatedLocs)-1].Loc.File != "main.tf" || f.RelatedLocs[len(f.RelatedLocs)-1].Loc.Line != 1 {
+	var related []string
+	for _, r := range f.RelatedLocs {
+		related = append(related, fmt.Sprintf("%s:%d", r.Loc.File, r.Loc.Line))
+	}
+	if f.Loc.File != "main.tf" || f.Loc.Line != 3 || !reflect.DeepEqual(related, []string{"main.tf:1", "disk/main.tf:4"}) {
 		t.Errorf("finding %+v related %+v", f.Loc, f.RelatedLocs)
 	}
 }
@@ -329,5 +333,35 @@ func TestChartRenderTimeout(t *testing.T) {
 	}
 	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Error(), "did not render within") || len(res.Findings) != 1 {
 		t.Errorf("errors %v findings %v", errorsOf(res), files(res))
+	}
+}
+
+// A module is linted as its own root and as each caller's instance; a rule
+// that fires on the same line for several instances is reported once,
+// naming them, and a finding that only the module's defaults produce says
+// what the callers pass instead.
+func TestModuleInstancesReportedOnce(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"main.tf":                 "variable \"rotate\" {\n  default = false\n}\nresource \"aws_kms_key\" \"k\" {\n  enable_key_rotation = var.rotate\n}\n",
+		"examples/plain/main.tf":  "module \"a\" {\n  source = \"../..\"\n}\nmodule \"b\" {\n  source = \"../..\"\n}\n",
+		"examples/secure/main.tf": "module \"k\" {\n  source = \"../..\"\n  rotate = true\n}\n",
+	})
+	res, err := Run(Options{Root: root, Paths: []string{"."}, Rules: []*rules.Rule{rules.ByID("PVL406")}})
+	if err != nil || len(res.Errors) > 0 {
+		t.Fatal(err, errorsOf(res))
+	}
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings %v", files(res))
+	}
+	f := res.Findings[0]
+	for _, want := range []string{"Found in 3 instances: aws_kms_key.k (. as its own root, with its defaults), module.a.aws_kms_key.k (root module examples/plain), module.b.aws_kms_key.k (root module examples/plain).",
+		"This holds only with the module's defaults (`enable_key_rotation = false`); it does not hold for the instances created by examples/secure (passing `true`)."} {
+		if !strings.Contains(f.Message, want) {
+			t.Errorf("message %q\nwant %q", f.Message, want)
+		}
+	}
+	if f.Loc.File != "main.tf" || f.Loc.Line != 5 {
+		t.Errorf("at %+v", f.Loc)
 	}
 }

@@ -71,6 +71,10 @@ type Node struct {
 	Pos       Pos // where the value starts
 	KeyPos    Pos // where its key is written, when the node is a map value
 	Precision Precision
+	// File is the file of Pos and KeyPos when it is not the resource's own:
+	// a Terraform value that a module caller passed is written in the
+	// caller's file, where the user edits it.
+	File string
 }
 
 // Get returns the value under key in a map, or nil.
@@ -309,6 +313,9 @@ func NewList(pos Pos) *Node { return &Node{Kind: List, Pos: pos} }
 
 // Set appends key with v to a map node, recording keyPos on v.
 func (n *Node) Set(key string, keyPos Pos, v *Node) {
+	if v.File != "" && !v.KeyPos.IsZero() {
+		keyPos = v.KeyPos // the key is written with the value, in the other file
+	}
 	v.KeyPos = keyPos
 	n.Keys = append(n.Keys, key)
 	n.Items = append(n.Items, v)

@@ -205,6 +205,9 @@ func (l Loc) Resolve() Location {
 	prec := Exact
 	if l.Node != nil {
 		prec = l.Node.Precision
+		if l.Node.File != "" {
+			out.File = l.Node.File
+		}
 		switch {
 		case !l.Node.KeyPos.IsZero():
 			pos = l.Node.KeyPos

@@ -126,7 +126,7 @@ func (in *instance) expandDynamic(b *hclsyntax.Block, scope map[string]cty.Value
 		return nil
 	}
 	v, refs := in.eval(forEach, scope)
-	v, _ = v.UnmarkDeep()
+	v, _ = v.Unmark() // the elements keep their callers' positions (origin.go)
 	if !v.IsKnown() || v.IsNull() || !v.CanIterateElements() || v.Type().IsSetType() && !v.IsWhollyKnown() || v.LengthInt() > maxInstances {
 		return []*blockVal{{unknown: forEach, typeRng: b.TypeRange, refs: refs}}
 	}
@@ -134,7 +134,7 @@ func (in *instance) expandDynamic(b *hclsyntax.Block, scope map[string]cty.Value
 	for it := v.ElementIterator(); it.Next(); {
 		k, e := it.Element()
 		if v.Type().IsSetType() {
-			k = e
+			k, _ = e.Unmark()
 		}
 		s := make(map[string]cty.Value, len(scope)+1)
 		for n, x := range scope {

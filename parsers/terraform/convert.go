@@ -49,7 +49,7 @@ func (nb *nodeBuilder) body(bv *bodyVal, pos graph.Pos) *graph.Node {
 			if e.val.IsNull() {
 				continue // Terraform treats null as unset
 			}
-			v := nb.value(e.val, e.expr, 0)
+			v := nb.value(e.val, e.expr, 0, nil)
 			nb.addRefs(v, e.refs)
 			n.Set(key, keyPos, v)
 			continue
@@ -122,10 +122,21 @@ func (nb *nodeBuilder) resolveRefs(root *graph.Node, module string) []graph.Ref 
 
 // value converts a cty value to a node, placing each nested value at its own
 // item in an object or tuple constructor when the expression is one, else at
-// the expression (a value from a variable stays where it is used).
-func (nb *nodeBuilder) value(v cty.Value, expr hcl.Expression, depth int) *graph.Node {
-	pos := gpos(expr.Range().Start)
-	v, _ = v.UnmarkDeep()
+// the expression (a value from a variable stays where it is used), unless
+// the value carries a module caller's position (origin.go): then it is
+// placed there, in the caller's file.
+func (nb *nodeBuilder) value(v cty.Value, expr hcl.Expression, depth int, parent *placed) *graph.Node {
+	at := placeValue(v, expr, parent)
+	n := nb.valueAt(v, expr, depth, &at)
+	if at.file != "" {
+		n.File, n.KeyPos = at.file, at.keyPos
+	}
+	return n
+}
+
+func (nb *nodeBuilder) valueAt(v cty.Value, expr hcl.Expression, depth int, at *placed) *graph.Node {
+	pos := at.pos
+	v, _ = v.Unmark()
 	if depth > parsers.MaxDepth || !v.IsKnown() {
 		return &graph.Node{Kind: graph.Unknown, Value: nb.text(expr), Pos: pos}
 	}
@@ -151,27 +162,30 @@ func (nb *nodeBuilder) value(v cty.Value, expr hcl.Expression, depth int) *graph
 		n := graph.NewMap(pos)
 		order, items := objectItems(expr)
 		seen := map[string]bool{}
-		for _, k := range order {
-			child, ok := elementByKey(v, k)
-			if !ok || seen[k] {
-				continue
+		if at.file == "" {
+			for _, k := range order {
+				child, ok := elementByKey(v, k)
+				if !ok || seen[k] {
+					continue
+				}
+				seen[k] = true
+				it := items[k]
+				n.Set(k, gpos(it.key.Start), nb.value(child, it.val, depth+1, nil))
 			}
-			seen[k] = true
-			it := items[k]
-			n.Set(k, gpos(it.key.Start), nb.value(child, it.val, depth+1))
 		}
 		for it := v.ElementIterator(); it.Next(); {
 			k, child := it.Element()
+			k, _ = k.Unmark()
 			if seen[k.AsString()] {
 				continue
 			}
-			n.Set(k.AsString(), pos, nb.value(child, expr, depth+1))
+			n.Set(k.AsString(), pos, nb.value(child, expr, depth+1, at))
 		}
 		return n
 	case ty.IsListType() || ty.IsTupleType() || ty.IsSetType():
 		n := graph.NewList(pos)
 		var exprs []hclsyntax.Expression
-		if tc, ok := expr.(*hclsyntax.TupleConsExpr); ok && !ty.IsSetType() && len(tc.Exprs) == v.LengthInt() {
+		if tc, ok := expr.(*hclsyntax.TupleConsExpr); ok && at.file == "" && !ty.IsSetType() && len(tc.Exprs) == v.LengthInt() {
 			exprs = tc.Exprs
 		}
 		i := 0
@@ -181,7 +195,7 @@ func (nb *nodeBuilder) value(v cty.Value, expr hcl.Expression, depth int) *graph
 			if exprs != nil {
 				e = exprs[i]
 			}
-			n.Items = append(n.Items, nb.value(child, e, depth+1))
+			n.Items = append(n.Items, nb.value(child, e, depth+1, at))
 		}
 		return n
 	}

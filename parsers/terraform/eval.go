@@ -282,6 +282,7 @@ func (in *instance) expand(count, forEach hcl.Expression) ([]instKey, bool) {
 	switch {
 	case count != nil:
 		v, _ := in.eval(count, nil)
+		v, _ = v.UnmarkDeep()
 		v, err := convertTo(v, cty.Number)
 		if err != nil || !v.IsKnown() || v.IsNull() {
 			return unknownCount, true
@@ -300,7 +301,9 @@ func (in *instance) expand(count, forEach hcl.Expression) ([]instKey, bool) {
 		return out, true
 	case forEach != nil:
 		v, _ := in.eval(forEach, nil)
-		v, _ = v.UnmarkDeep()
+		// Only the collection is unmarked: each.value keeps the positions
+		// of the values a module caller passed (origin.go).
+		v, _ = v.Unmark()
 		ty := v.Type()
 		if !v.IsKnown() || v.IsNull() || !(ty.IsMapType() || ty.IsObjectType() || ty.IsSetType()) ||
 			ty.IsSetType() && !v.IsWhollyKnown() {
@@ -314,10 +317,10 @@ func (in *instance) expand(count, forEach hcl.Expression) ([]instKey, bool) {
 		for it := v.ElementIterator(); it.Next(); {
 			k, e := it.Element()
 			if ty.IsSetType() {
-				if e.IsNull() || e.Type() != cty.String {
+				k, _ = e.Unmark()
+				if k.IsNull() || k.Type() != cty.String {
 					return unknownEach, true
 				}
-				k = e
 			}
 			out = append(out, instKey{suffix: keySuffix(k), key: k, known: true,
 				scope: map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": k, "value": e})}})
@@ -427,7 +430,7 @@ func (in *instance) call(name string) *callSlot {
 		given := map[string]symbol{}
 		for _, a := range c.args {
 			v, refs := in.eval(a.Expr, k.scope)
-			given[a.Name] = symbol{val: v, refs: refs}
+			given[a.Name] = symbol{val: markArg(v, a.Expr, a.NameRange, 0), refs: refs}
 		}
 		ci := newInstance(in.r, child)
 		ci.prefix = in.prefix + "module." + name + k.suffix + "."
@@ -734,6 +737,10 @@ func (in *instance) pathModule() string {
 func augment(v cty.Value, steps hcl.Traversal, depth int) cty.Value {
 	if len(steps) == 0 || depth > 64 || !v.IsKnown() || v.IsNull() {
 		return v
+	}
+	if v.IsMarked() {
+		inner, marks := v.Unmark()
+		return augment(inner, steps, depth).WithMarks(marks)
 	}
 	ty := v.Type()
 	switch s := steps[0].(type) {

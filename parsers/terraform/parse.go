@@ -123,46 +123,18 @@ func parallel(n int, fn func(int)) {
 	wg.Wait()
 }
 
-// rootModules returns the scanned directories that no other scanned directory
-// calls as a local module: those are evaluated through their callers, with
-// their arguments. A directory reachable from no root (modules that only call
-// each other) is a root itself, so its resources and errors are not lost.
+// rootModules returns every scanned directory: each module is linted as its
+// own root with its variables' defaults (what a consumer who passes nothing
+// gets), and the modules it calls are linted again as each instance a
+// scanned caller creates, with the caller's arguments. The linter reports a
+// finding that several instances share once (see linter/instances.go).
 func rootModules(l *loader, scanned []string) []string {
-	called := map[string]bool{}
-	for _, d := range scanned {
-		for _, c := range l.load(d).calls {
-			if c.localDir != "" && c.localDir != d {
-				called[c.localDir] = true
-			}
-		}
-	}
 	var roots []string
-	reached := map[string]bool{}
-	var reach func(d string, depth int)
-	reach = func(d string, depth int) {
-		if reached[d] || depth > maxModuleDepth {
-			return
-		}
-		reached[d] = true
-		for _, c := range l.load(d).calls {
-			if c.localDir != "" {
-				reach(c.localDir, depth+1)
-			}
-		}
-	}
 	for _, d := range scanned {
-		if !called[d] {
+		if l.load(d).exists {
 			roots = append(roots, d)
-			reach(d, 0)
 		}
 	}
-	for _, d := range scanned {
-		if !reached[d] {
-			roots = append(roots, d)
-			reach(d, 0)
-		}
-	}
-	sort.Strings(roots)
 	return roots
 }
 

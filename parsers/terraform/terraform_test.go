@@ -228,8 +228,10 @@ func TestModules(t *testing.T) {
 	if got := str(t, db, "encrypted"); got != "false" {
 		t.Errorf("encrypted = %q, want the caller's false", got)
 	}
-	if n := db.Root.Get("encrypted"); n.KeyPos.Line != 16 {
-		t.Errorf("encrypted located at %+v, want the module file line 16", n.KeyPos)
+	// The value the caller passed is located at the caller's argument,
+	// where the user edits it.
+	if n := db.Root.Get("encrypted"); n.File != "calls/root/main.tf" || n.KeyPos.Line != 3 {
+		t.Errorf("encrypted located at %s %+v, want the caller's argument calls/root/main.tf:3", n.File, n.KeyPos)
 	}
 	if !reflect.DeepEqual(db.Origin.CallChain, []string{"module.db (calls/root/main.tf:1)"}) {
 		t.Errorf("call chain = %q", db.Origin.CallChain)
@@ -256,11 +258,11 @@ func TestModules(t *testing.T) {
 	if len(use.Refs) != 2 || use.Refs[1].To != graph.TerraformKey("calls/root", "module.db.aws_kms_key.k") {
 		t.Errorf("refs through outputs = %+v", use.Refs)
 	}
-	// calls/modules/ebs is called by a scanned directory: not a root of its own.
-	for addr := range m {
-		if strings.HasPrefix(addr, "aws_ebs_volume.data") {
-			t.Errorf("called module evaluated as a root: %s", addr)
-		}
+	// calls/modules/ebs is called by a scanned directory and is also a root
+	// of its own, with its defaults.
+	own := mustGet(t, m, "aws_ebs_volume.data")
+	if own.Origin.Module != "calls/modules/ebs" || len(own.Origin.CallChain) != 0 {
+		t.Errorf("called module as its own root: %+v", own.Origin)
 	}
 	if len(res.Notices) != 1 || !strings.Contains(res.Notices[0].Msg, `module "vpc": remote source "terraform-aws-modules/vpc/aws"`) {
 		t.Errorf("notices = %+v", res.Notices)
@@ -270,6 +272,7 @@ func TestModules(t *testing.T) {
 		errs = append(errs, e.Error())
 	}
 	want := []string{
+		`calls/modules/loop_a/main.tf:1:1: module "b" calls itself: module.a → module.b (calls/modules/loop_b)`,
 		`calls/modules/loop_b/main.tf:1:1: module "a" calls itself: module.b → module.a (calls/modules/loop_a)`,
 		`calls/root/main.tf:25:12: module "missing": local module directory "calls/root/nope" does not exist`,
 	}

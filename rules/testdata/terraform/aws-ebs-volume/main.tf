@@ -68,7 +68,7 @@ resource "aws_ebs_volume" "logs" {
   count             = 2
   availability_zone = "eu-west-1a"
   size              = 10
-  encrypted         = var.encrypt_logs # want: PVL401 PVL401
+  encrypted         = var.encrypt_logs # want: PVL401
   kms_key_id        = local.key_arn
 }
 

@@ -10,7 +10,7 @@ variable "encrypted" {
 resource "aws_ebs_volume" "this" {
   availability_zone = "eu-west-1a"
   size              = 10
-  encrypted         = var.encrypted # want: PVL401
+  encrypted         = var.encrypted
   kms_key_id        = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
   tags = {
     Name = var.name

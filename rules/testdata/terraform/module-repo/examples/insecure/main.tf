@@ -1,0 +1,7 @@
+module "volumes" {
+  source = "../.."
+
+  enable_key_rotation = true
+  encrypted           = false # want: PVL401
+  scratch_encrypted   = false # want: PVL401
+}

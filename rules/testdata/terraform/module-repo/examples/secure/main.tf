@@ -1,0 +1,6 @@
+module "volumes" {
+  source = "../.."
+
+  enable_key_rotation = true
+  scratch_encrypted   = true
+}
