@@ -21,11 +21,11 @@ import (
 // the item sits in the argument's constructors: when several marks meet
 // (an element read from a marked collection), the deepest is the most exact.
 type argOrigin struct {
-	file       string
-	keyLine    int
-	keyCol     int
-	line, col  int
-	depth      int
+	file      string
+	keyLine   int
+	keyCol    int
+	line, col int
+	depth     int
 }
 
 func originOf(v cty.Value) (argOrigin, bool) {
