@@ -38,7 +38,7 @@ demo:
 	$(GO) run ./cmd/pvlint testdata/demo
 
 docs:
-	$(GO) test ./rules -run '^TestDocs$$' -count=1 -update-docs
+	$(GO) test ./rules -run '^(TestDocs|TestReadmeRulesTable)$$' -count=1 -update-docs
 
 integration:
 	bash scripts/precommit-integration.sh

@@ -5,13 +5,15 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/pvlint/pvlint/rules"
 )
 
-// `make docs` runs: go test ./rules -run '^TestDocs$' -count=1 -update-docs
+// `make docs` runs: go test ./rules -run '^(TestDocs|TestReadmeRulesTable)$' -count=1 -update-docs
 var updateDocs = flag.Bool("update-docs", false, "rewrite docs/rules from the rules' Meta")
 
 // docsDir holds the generated pages, relative to this package.
@@ -96,5 +98,49 @@ func TestDocs(t *testing.T) {
 	}
 	if len(stale) > 0 {
 		t.Log("docs/rules is generated from the rules' Meta: run `make docs` and commit the result")
+	}
+}
+
+// TestReadmeRulesTable keeps the rules table of the top-level README.md
+// (the rows between its header and the first line that is not a table row)
+// equal to the index's, with links into docs/rules; `make docs` rewrites it.
+func TestReadmeRulesTable(t *testing.T) {
+	const readme = "../README.md"
+	const header = "| ID | Title | Severity | Category |"
+	var metas []rules.Meta
+	for _, r := range rules.All() {
+		metas = append(metas, r.Meta)
+	}
+	var rows []string
+	for _, l := range strings.Split(rules.IndexMarkdown(metas), "\n") {
+		if strings.HasPrefix(l, "| [PVL") {
+			rows = append(rows, strings.Replace(l, "](PVL", "](docs/rules/PVL", 1))
+		}
+	}
+	data, err := os.ReadFile(readme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	start := slices.Index(lines, header)
+	if start < 0 || start+1 >= len(lines) {
+		t.Fatalf("README.md has no rules table (%q)", header)
+	}
+	end := start + 2 // past the header and its |---| line
+	for end < len(lines) && strings.HasPrefix(lines[end], "|") {
+		end++
+	}
+	got := strings.Join(lines[start+2:end], "\n")
+	want := strings.Join(rows, "\n")
+	if got == want {
+		return
+	}
+	if !*updateDocs {
+		t.Error("README.md's rules table is out of date: run `make docs` and commit the result")
+		return
+	}
+	out := append(append(slices.Clone(lines[:start+2]), rows...), lines[end:]...)
+	if err := os.WriteFile(readme, []byte(strings.Join(out, "\n")), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -22,44 +22,47 @@ func paramFold(params *graph.Node, key string) (string, *graph.Node) {
 	return k, v
 }
 
-// podWorkload is a workload with its pod spec and the volumes it can mount,
-// by name.
+// podWorkload is one pod spec of a workload with the volumes it can mount,
+// by name. An object with several pod templates (an ECK Elasticsearch with
+// node sets, a Beat) gives one podWorkload per template.
 type podWorkload struct {
 	Res     *graph.Resource
 	Spec    *graph.Node
 	Volumes map[string]*graph.Node // spec.volumes[] by name
-	// ClaimTemplates are a StatefulSet's volumeClaimTemplates by name; the
-	// controller gives each pod a claim that containers mount by that name.
+	// ClaimTemplates are the claim templates that go with this pod spec
+	// (StatefulSet and ECK volumeClaimTemplates) by name; the controller
+	// gives each pod a claim that containers mount by that name.
 	ClaimTemplates map[string]*graph.Node
+	// VM: a KubeVirt VirtualMachineInstance spec; hostDisk volumes are
+	// files of the node and count as hostPath.
+	VM bool
 }
 
-// podWorkloads returns every Kubernetes workload with a pod spec, computed
-// once per graph and shared by the rules that walk pod specs.
+// podWorkloads returns every pod spec of every workload (built-in and
+// operator kinds, see graph.PodTemplates), computed once per graph and
+// shared by the rules that walk pod specs.
 func podWorkloads(g *graph.Graph) []*podWorkload {
 	return g.Memo("rules/podWorkloads", func() any {
 		var out []*podWorkload
-		for _, r := range g.OfKind(graph.WorkloadKinds...) {
-			if !r.IsWorkload() {
-				continue
-			}
-			spec := r.PodSpec()
-			if spec == nil || spec.Kind != graph.Map {
-				continue
-			}
-			w := &podWorkload{Res: r, Spec: spec, Volumes: map[string]*graph.Node{}, ClaimTemplates: map[string]*graph.Node{}}
-			for _, v := range graph.Volumes(spec) {
-				if v.Name != "" {
-					w.Volumes[v.Name] = v.Node
+		for _, r := range g.Workloads() {
+			for _, t := range r.PodTemplates() {
+				spec := t.Spec
+				if spec == nil || spec.Kind != graph.Map {
+					continue
 				}
-			}
-			if r.Kind == "StatefulSet" {
-				for _, t := range r.Root.Path("spec", "volumeClaimTemplates").List() {
-					if name, ok := t.Path("metadata", "name").Str(); ok && name != "" {
-						w.ClaimTemplates[name] = t
+				w := &podWorkload{Res: r, Spec: spec, Volumes: map[string]*graph.Node{}, ClaimTemplates: map[string]*graph.Node{}, VM: t.VM}
+				for _, v := range graph.Volumes(spec) {
+					if v.Name != "" {
+						w.Volumes[v.Name] = v.Node
 					}
 				}
+				for _, ct := range t.Claims.List() {
+					if name, ok := ct.Path("metadata", "name").Str(); ok && name != "" {
+						w.ClaimTemplates[name] = ct
+					}
+				}
+				out = append(out, w)
 			}
-			out = append(out, w)
 		}
 		return out
 	}).([]*podWorkload)
@@ -73,7 +76,7 @@ func (w *podWorkload) persistentVolume(name string) bool {
 		return true
 	}
 	v := w.Volumes[name]
-	return v.Has("persistentVolumeClaim") || v.Has("ephemeral")
+	return v.Has("persistentVolumeClaim") || v.Has("ephemeral") || (w.VM && v.Has("dataVolume"))
 }
 
 // mountsPersistent reports whether the pod mounts any persistent volume or
@@ -95,7 +98,11 @@ func (w *podWorkload) hostPath(name string) *graph.Node {
 	if w.ClaimTemplates[name] != nil {
 		return nil
 	}
-	hp := w.Volumes[name].Get("hostPath")
+	key := "hostPath"
+	if w.VM {
+		key = "hostDisk" // KubeVirt: a disk image file on the node
+	}
+	hp := w.Volumes[name].Get(key)
 	if hp == nil || hp.Kind == graph.Null {
 		return nil
 	}

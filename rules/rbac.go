@@ -919,8 +919,8 @@ subjects:
 // run as ServiceAccount sa and mount a persistent volume or a hostPath.
 func rbacVolumeWorkloads(g *graph.Graph, ns, sa string) []*graph.Resource {
 	var out []*graph.Resource
-	for _, w := range g.OfKind(graph.WorkloadKinds...) {
-		if !w.IsWorkload() || w.Namespace != ns {
+	for _, w := range g.Workloads() {
+		if w.Namespace != ns {
 			continue
 		}
 		for _, e := range w.OutOf(graph.RunsAs) {
@@ -1161,10 +1161,7 @@ func rbacAutomountOff(spec *graph.Node, sa *graph.Resource) (off bool, unknown *
 
 func checkWorkloadToken(p *Pass) {
 	m := rbacOf(p.Graph)
-	for _, w := range p.Graph.OfKind(graph.WorkloadKinds...) {
-		if !w.IsWorkload() {
-			continue
-		}
+	for _, w := range p.Graph.Workloads() {
 		spec := w.PodSpec()
 		mounts := rbacMounts(p.Graph, w)
 		if spec == nil || len(mounts) == 0 {

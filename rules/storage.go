@@ -555,10 +555,7 @@ func checkClaimUnencryptedClass(p *Pass) {
 			}
 		}
 	}
-	for _, r := range p.Graph.OfKind(graph.WorkloadKinds...) {
-		if !r.IsWorkload() {
-			continue
-		}
+	for _, r := range p.Graph.Workloads() {
 		for _, e := range r.OutOf(graph.ClaimTemplateClass) {
 			if e.To == nil {
 				continue
@@ -596,14 +593,15 @@ func reportClaimClass(p *Pass, encs map[*graph.Resource]classEncryption, loc gra
 // claimTemplateTitle names a claim template of a workload: the StatefulSet
 // template's name, or the pod volume that holds an ephemeral template.
 func claimTemplateTitle(r *graph.Resource, tmpl *graph.Node) string {
-	if r.Kind == "StatefulSet" {
-		name, _ := tmpl.Path("metadata", "name").Str()
-		return "volume claim template \"" + name + "\""
-	}
-	for _, v := range graph.Volumes(r.PodSpec()) {
-		if v.Node.Path("ephemeral", "volumeClaimTemplate") == tmpl {
-			return "ephemeral volume \"" + v.Name + "\""
+	for _, t := range r.PodTemplates() {
+		for _, v := range graph.Volumes(t.Spec) {
+			if v.Node.Path("ephemeral", "volumeClaimTemplate") == tmpl {
+				return "ephemeral volume \"" + v.Name + "\""
+			}
 		}
+	}
+	if name, ok := tmpl.Path("metadata", "name").Str(); ok {
+		return "volume claim template \"" + name + "\""
 	}
 	return "ephemeral volume"
 }

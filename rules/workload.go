@@ -17,7 +17,32 @@ func workloadRules() []*Rule {
 		workloadPrivileged,
 		workloadRootWritesVolume,
 		workloadSharedSubPath,
+		workloadGitRepo,
 	}
+}
+
+// userNamespace reports whether the pod runs in a user namespace
+// (spec.hostUsers: false): its UID 0 maps to an unprivileged user of the
+// node, and capabilities apply inside the namespace only.
+func (w *podWorkload) userNamespace() bool {
+	return w.Spec.Get("hostUsers").Bool() == graph.False
+}
+
+// userNamespaceNote is appended to PVL201-PVL203 messages lowered for
+// hostUsers: false.
+const userNamespaceNote = " The pod runs in a user namespace (hostUsers: false), so its root is not the node's root: one step lower."
+
+// lowerForUserNamespace lowers f by one step (never below low) when the pod
+// runs in a user namespace, and says so in the message.
+func lowerForUserNamespace(w *podWorkload, f *Finding) *Finding {
+	if f == nil || !w.userNamespace() {
+		return f
+	}
+	if f.Severity > Low {
+		f.Severity--
+	}
+	f.Message += userNamespaceNote
+	return f
 }
 
 // criticalHostPaths are node paths whose exposure gives the node away: the
@@ -82,6 +107,36 @@ func criticalHostPath(p string) bool {
 	return false
 }
 
+// mountHolders are node directories that hold other mounts: the root, the
+// kubelet's pod volumes, the container runtimes' layers and /run. A
+// read-only bind of one of them (or of a directory above one) is read-only
+// only at its top unless it is recursive.
+var mountHolders = []string{"/", "/var/lib/kubelet", "/var/lib/docker", "/var/lib/containerd", "/run"}
+
+// mountHolderTrees are directories every part of which may hold mounts:
+// pod volumes and container root filesystems.
+var mountHolderTrees = []string{"/var/lib/kubelet/pods", "/var/lib/docker", "/var/lib/containerd"}
+
+// holdsMounts reports whether the host path p is one of mountHolders, a
+// directory above one (/var, /var/lib) or below a mountHolderTrees entry.
+func holdsMounts(p string) bool {
+	c := normalHostPath(p)
+	if !strings.HasPrefix(c, "/") {
+		return false
+	}
+	for _, h := range mountHolders {
+		if c == h || c == "/" || strings.HasPrefix(h, c+"/") {
+			return true
+		}
+	}
+	for _, t := range mountHolderTrees {
+		if c == t || strings.HasPrefix(c, t+"/") {
+			return true
+		}
+	}
+	return false
+}
+
 // upperFirst capitalises a message subject.
 func upperFirst(s string) string {
 	if s == "" {
@@ -111,7 +166,11 @@ kubelet credentials), the container runtime's state (` + "`/var/lib/docker`" + `
 (` + "`/var/lib/kubelet/plugins/<driver>`" + `, ` + "`plugins_registry`" + `, ` + "`device-plugins`" + `, ` + "`pod-resources`" + `) hold sockets,
 not node state, and stay high. Paths are compared after cleaning (` + "`/etc/`" + `, ` + "`//etc`" + `, ` + "`/tmp/../etc`" + ` are ` + "`/etc`" + `). Every
 workload kind is checked: Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job and
-CronJob. The Baseline Pod Security Standard forbids hostPath volumes.`,
+CronJob, and the pod templates of operators' kinds (Argo Rollouts ` + "`Rollout`" + `, OpenShift ` + "`DeploymentConfig`" + `, the ECK
+kinds, Knative ` + "`Service`" + `, and any object with ` + "`spec.template.spec.containers`" + ` or a ` + "`podTemplate.spec.containers`" + `).
+A KubeVirt ` + "`VirtualMachine`" + `'s ` + "`hostDisk`" + ` volume is a disk image file on the node and is checked like a hostPath. A
+pod with ` + "`hostUsers: false`" + ` runs in a user namespace, where its root is not the node's root: the finding is one
+step lower (PVL201 to PVL203 alike). The Baseline Pod Security Standard forbids hostPath volumes.`,
 		Remediation: `Use a PersistentVolumeClaim, an ` + "`emptyDir`" + `, a ` + "`configMap`" + `/` + "`secret`" + ` or a projected volume instead. When a
 node agent really needs the host (log shippers, CSI node plugins, monitoring), mount the narrowest path, read-only,
 in a dedicated namespace:
@@ -206,12 +265,16 @@ spec:
 				if c := path.Clean(hpath); c != hpath {
 					shown += " (" + c + ")"
 				}
+				what := "hostPath volume"
+				if w.VM {
+					what = "hostDisk volume"
+				}
 				if criticalHostPath(hpath) {
-					p.Report(loc, "%s mounts the node's %s through hostPath volume %q. That path exposes the node's system files, credentials or container runtime: enough to take the node over.", w.Res.Title(), shown, v.Name).
-						Raise(Critical)
+					lowerForUserNamespace(w, p.Report(loc, "%s mounts the node's %s through %s %q. That path exposes the node's system files, credentials or container runtime: enough to take the node over.", w.Res.Title(), shown, what, v.Name).
+						Raise(Critical))
 					continue
 				}
-				p.Report(loc, "%s mounts the node's %s through hostPath volume %q. The pod reaches the node's filesystem outside any storage control.", w.Res.Title(), shown, v.Name)
+				lowerForUserNamespace(w, p.Report(loc, "%s mounts the node's %s through %s %q. The pod reaches the node's filesystem outside any storage control.", w.Res.Title(), shown, what, v.Name))
 			}
 		}
 	},
@@ -227,7 +290,13 @@ var workloadHostPathWritable = &Rule{
 		Description: `A container that mounts a ` + "`hostPath`" + ` volume without ` + "`readOnly: true`" + ` can change files on the node:
 drop a binary or a static pod manifest, rewrite configuration the kubelet or other pods read, fill the node's disk,
 or plant a symlink that a privileged process later follows. Most agents that need the host only read it (logs,
-metrics, ` + "`/proc`" + `). Each writable mount is reported once, naming the container and the node path.`,
+metrics, ` + "`/proc`" + `). Each writable mount is reported once, naming the container and the node path.
+
+A ` + "`readOnly: true`" + ` mount is read-only only at its top: mounts below it stay writable. A read-only hostPath of a
+directory that holds other mounts (` + "`/`" + `, ` + "`/run`" + `, ` + "`/var/lib/kubelet`" + ` and its pod volumes, ` + "`/var/lib/docker`" + `,
+` + "`/var/lib/containerd`" + `, or a directory above one such as ` + "`/var`" + `) is reported unless the mount sets
+` + "`recursiveReadOnly: Enabled`" + ` (Kubernetes 1.33+; ` + "`IfPossible`" + ` falls back to a plain read-only mount on runtimes
+without support, so it is reported too).`,
 		Remediation: `Mount the host path read-only:
 
 ` + "```yaml" + `
@@ -235,6 +304,16 @@ volumeMounts:
   - name: pod-logs
     mountPath: /host/var/log/pods
     readOnly: true
+` + "```" + `
+
+For a directory that holds other mounts, make the mount recursive:
+
+` + "```yaml" + `
+volumeMounts:
+  - name: kubelet
+    mountPath: /host/var/lib/kubelet
+    readOnly: true
+    recursiveReadOnly: Enabled
 ` + "```" + `
 
 Where the agent must write (a CSI node plugin, a device plugin socket), confine it to its own directory, e.g.
@@ -275,6 +354,8 @@ spec:
 `}},
 		References: []string{
 			"https://kubernetes.io/docs/concepts/storage/volumes/#hostpath",
+			"https://kubernetes.io/docs/concepts/storage/volumes/#read-only-mounts",
+			"https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/",
 			"https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
 		},
 	},
@@ -296,7 +377,24 @@ spec:
 						if m.Node.Get("readOnly").Bool() == graph.False {
 							loc = w.Res.AtFrom(m.Node, "readOnly")
 						}
-						p.Report(loc, "%s of %s mounts hostPath %q writable at %q.", upperFirst(containerTitle(c)), w.Res.Title(), hpath, mountPath)
+						lowerForUserNamespace(w, p.Report(loc, "%s of %s mounts hostPath %q writable at %q.", upperFirst(containerTitle(c)), w.Res.Title(), hpath, mountPath))
+					case graph.False:
+						if m.Node.Get("readOnly").Bool() != graph.True || !holdsMounts(hpath) {
+							continue // read-only through the claim, or nothing mounted below
+						}
+						rro := m.Node.Get("recursiveReadOnly")
+						if rro.HasUnknown() {
+							p.Undecided(w.Res.AtFrom(m.Node, "recursiveReadOnly"), "%s of %s mounts hostPath %q read-only; whether recursively depends on a value pvlint cannot evaluate.", upperFirst(containerTitle(c)), w.Res.Title(), hpath)
+							continue
+						}
+						if v, _ := rro.Str(); v == "Enabled" {
+							continue
+						}
+						how := "without recursiveReadOnly"
+						if v, ok := rro.Str(); ok && v != "" {
+							how = "with recursiveReadOnly: " + v
+						}
+						lowerForUserNamespace(w, p.Report(w.Res.AtFrom(m.Node, "readOnly"), "%s of %s mounts hostPath %q read-only at %q %s: the mounts below that path (pod volumes, container layers, runtime state) stay writable. Set recursiveReadOnly: Enabled.", upperFirst(containerTitle(c)), w.Res.Title(), hpath, mountPath, how))
 					}
 				}
 			}
@@ -324,7 +422,9 @@ read or change every volume attached to that node, whichever pod or namespace th
 rest does not help, since the node holds the volumes decrypted. Init and ephemeral containers are checked too.
 
 The finding is critical when the pod also mounts storage (a PersistentVolumeClaim, an ephemeral claim, StatefulSet
-` + "`volumeClaimTemplates`" + ` or a hostPath): it sits on the data path and the node at the same time.`,
+` + "`volumeClaimTemplates`" + ` or a hostPath): it sits on the data path and the node at the same time. With
+` + "`hostUsers: false`" + ` (a user namespace) the finding is one step lower: the container's capabilities hold inside its
+user namespace, not over the node.`,
 		Remediation: `Drop the privilege, and add only the narrow capabilities the process needs:
 
 ` + "```yaml" + `
@@ -410,6 +510,7 @@ spec:
 				if f != nil && storage {
 					f.Raise(Critical)
 				}
+				lowerForUserNamespace(w, f)
 			}
 		}
 	},
@@ -713,6 +814,108 @@ spec:
 						break
 					}
 				}
+			}
+		}
+	},
+}
+
+var workloadGitRepo = &Rule{
+	Meta: Meta{
+		ID:       "PVL206",
+		Name:     "workload-gitrepo-volume",
+		Title:    "Workload uses a gitRepo volume",
+		Severity: High,
+		Category: CatWorkload,
+		Description: `A ` + "`gitRepo`" + ` volume makes the kubelet run ` + "`git clone`" + ` on the node, as root, into the pod's volume directory.
+The volume type has been deprecated since Kubernetes 1.11, and a repository can carry hooks and configuration that
+git executes during the clone: CVE-2024-10220
+(kubelet up to 1.28.11, 1.29.0-1.29.6, 1.30.0-1.30.2) runs arbitrary commands on the node, outside any container,
+through the hooks folder of the cloned repository, and CVE-2025-1767 (every release; the deprecated driver gets no
+fix) lets a pod clone the local repositories of other pods on the same node. Every workload kind is checked,
+operator kinds included.`,
+		Remediation: `Clone in an init container into an ` + "`emptyDir`" + `, as an unprivileged user, and mount the result read-only:
+
+` + "```yaml" + `
+spec:
+  initContainers:
+    - name: clone
+      image: alpine/git:2.45.2
+      args: [clone, --depth=1, --single-branch, https://github.com/example/site.git, /repo]
+      securityContext:
+        runAsUser: 10001
+        allowPrivilegeEscalation: false
+      volumeMounts:
+        - {name: site, mountPath: /repo}
+  containers:
+    - name: web
+      volumeMounts:
+        - {name: site, mountPath: /usr/share/nginx/html, readOnly: true}
+  volumes:
+    - name: site
+      emptyDir: {}
+` + "```" + `
+
+Or ship the content in the image, or sync it with a git-sync sidecar. Forbid the volume type cluster-wide with a
+ValidatingAdmissionPolicy and keep the kubelet patched.`,
+		Bad: []Example{{Lang: "yaml", Code: `apiVersion: v1
+kind: Pod
+metadata:
+  name: site
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+      volumeMounts:
+        - {name: site, mountPath: /usr/share/nginx/html}
+  volumes:
+    - name: site
+      gitRepo:
+        repository: https://github.com/example/site.git
+        revision: main
+`}},
+		Good: []Example{{Lang: "yaml", Code: `apiVersion: v1
+kind: Pod
+metadata:
+  name: site
+spec:
+  initContainers:
+    - name: clone
+      image: alpine/git:2.45.2
+      args: [clone, --depth=1, https://github.com/example/site.git, /repo]
+      volumeMounts:
+        - {name: site, mountPath: /repo}
+  containers:
+    - name: web
+      image: nginx:1.27
+      volumeMounts:
+        - {name: site, mountPath: /usr/share/nginx/html, readOnly: true}
+  volumes:
+    - name: site
+      emptyDir: {}
+`}},
+		References: []string{
+			"https://kubernetes.io/docs/concepts/storage/volumes/#gitrepo",
+			"https://github.com/kubernetes/kubernetes/issues/128885",
+			"https://nvd.nist.gov/vuln/detail/CVE-2024-10220",
+			"https://github.com/kubernetes/kubernetes/issues/130786",
+		},
+	},
+	Check: func(p *Pass) {
+		for _, w := range podWorkloads(p.Graph) {
+			if w.VM {
+				continue
+			}
+			for _, v := range graph.Volumes(w.Spec) {
+				gr := v.Node.Get("gitRepo")
+				if gr == nil || gr.Kind == graph.Null {
+					continue
+				}
+				repo, _ := gr.Get("repository").Str()
+				what := ""
+				if repo != "" {
+					what = " of " + strconv.Quote(repo)
+				}
+				p.Report(w.Res.AtFrom(v.Node, "gitRepo"), "%s clones%s into gitRepo volume %q: the kubelet runs git as root on the node, and the repository's hooks can run commands there (CVE-2024-10220). The volume type is deprecated.", w.Res.Title(), what, v.Name)
 			}
 		}
 	},

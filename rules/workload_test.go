@@ -12,7 +12,7 @@ import (
 
 func TestWorkloadRules(t *testing.T) {
 	var rs []*rules.Rule
-	for _, id := range []string{"PVL201", "PVL202", "PVL203", "PVL204", "PVL205"} {
+	for _, id := range []string{"PVL201", "PVL202", "PVL203", "PVL204", "PVL205", "PVL206"} {
 		r := rules.ByID(id)
 		if r == nil {
 			t.Fatalf("rule %s is not registered", id)

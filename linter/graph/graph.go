@@ -112,6 +112,7 @@ func Build(resources []*Resource, comments []Comment, opt Options) *Graph {
 			g.dups[k] = append(g.dups[k], r)
 		}
 		g.byKind[r.Kind] = append(g.byKind[r.Kind], r)
+		r.templates, r.templatesSet = findPodTemplates(r), true
 	}
 	sort.SliceStable(g.Comments, func(i, j int) bool {
 		a, b := g.Comments[i], g.Comments[j]

@@ -15,45 +15,6 @@ var clusterScoped = map[string]bool{
 // ClusterScoped reports whether a Kubernetes kind has no namespace.
 func ClusterScoped(kind string) bool { return clusterScoped[kind] }
 
-// WorkloadKinds are the kinds that run pods.
-var WorkloadKinds = []string{"CronJob", "DaemonSet", "Deployment", "Job", "Pod", "ReplicaSet", "ReplicationController", "StatefulSet"}
-
-// PodSpecPath returns the path from the object root to the pod spec of a
-// workload kind, or nil for other kinds.
-func PodSpecPath(kind string) []string {
-	switch kind {
-	case "Pod":
-		return []string{"spec"}
-	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job":
-		return []string{"spec", "template", "spec"}
-	case "CronJob":
-		return []string{"spec", "jobTemplate", "spec", "template", "spec"}
-	}
-	return nil
-}
-
-// PodTemplatePath returns the path to the pod template's metadata owner (the
-// object for a Pod, spec.template for controllers), or nil.
-func PodTemplatePath(kind string) []string {
-	p := PodSpecPath(kind)
-	if p == nil {
-		return nil
-	}
-	return p[:len(p)-1]
-}
-
-// IsWorkload reports whether r is a Kubernetes object that runs pods.
-func (r *Resource) IsWorkload() bool { return r.IsKubernetes() && PodSpecPath(r.Kind) != nil }
-
-// PodSpec returns the pod spec node of a workload, or nil.
-func (r *Resource) PodSpec() *Node {
-	p := PodSpecPath(r.Kind)
-	if p == nil {
-		return nil
-	}
-	return r.Root.Path(p...)
-}
-
 // Container is one container of a pod spec with its list.
 type Container struct {
 	Node *Node
@@ -181,10 +142,15 @@ func (g *Graph) linkClaimClass(owner *Resource, via *Resource, spec *Node, templ
 }
 
 func (g *Graph) linkWorkload(r *Resource) {
-	spec := r.PodSpec()
-	if spec == nil {
-		return
+	for _, t := range r.PodTemplates() {
+		g.linkPodTemplate(r, t)
 	}
+}
+
+// linkPodTemplate links one pod spec of r: its claims, claim templates and
+// ServiceAccount.
+func (g *Graph) linkPodTemplate(r *Resource, t PodTemplate) {
+	spec := t.Spec
 	for _, v := range Volumes(spec) {
 		if pvc := v.Node.Get("persistentVolumeClaim"); pvc != nil {
 			cn := pvc.Get("claimName")
@@ -196,10 +162,11 @@ func (g *Graph) linkWorkload(r *Resource) {
 			g.linkClaimClass(r, r, tmpl.Get("spec"), tmpl)
 		}
 	}
-	if r.Kind == "StatefulSet" {
-		for _, t := range r.Root.Path("spec", "volumeClaimTemplates").List() {
-			g.linkClaimClass(r, r, t.Get("spec"), t)
-		}
+	for _, ct := range t.Claims.List() {
+		g.linkClaimClass(r, r, ct.Get("spec"), ct)
+	}
+	if t.VM {
+		return // a VirtualMachineInstance names no ServiceAccount of its own
 	}
 	sa := "default"
 	at := spec.Get("serviceAccountName")

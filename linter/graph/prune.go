@@ -33,13 +33,14 @@ func Prune(r *Resource) {
 	if meta := r.Root.Get("metadata"); meta != nil {
 		meta.remove("managedFields")
 	}
-	if !keptKinds[r.Kind] {
+	templates := findPodTemplates(r)
+	if !keptKinds[r.Kind] && len(templates) == 0 {
 		r.Root.keep("apiVersion", "kind", "metadata")
 		return
 	}
 	r.Root.remove("status")
-	if spec := r.PodSpec(); spec != nil {
-		for _, c := range Containers(spec) {
+	for _, t := range templates {
+		for _, c := range Containers(t.Spec) {
 			c.Node.removeIf(func(k string) bool { return droppedContainerFields[k] })
 		}
 	}

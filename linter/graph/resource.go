@@ -63,6 +63,9 @@ type Resource struct {
 	// Set by Build.
 	Out []*Edge
 	In  []*Edge
+
+	templates    []PodTemplate // pod specs (see PodTemplates), found once by Build
+	templatesSet bool
 }
 
 // Ref is an unresolved reference from a field to another resource's Key.
