@@ -1,7 +1,6 @@
 package linter
 
 import (
-	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -20,6 +19,10 @@ func parseCharts(root string, charts []string, opt Options) parsers.Result {
 		Values: opt.Helm.Values, Set: opt.Helm.Set, SetString: opt.Helm.SetString, SetFile: opt.Helm.SetFile,
 		ReleaseName: opt.Helm.ReleaseName, Namespace: opt.Namespace,
 		KubeVersion: opt.Helm.KubeVersion, APIVersions: opt.Helm.APIVersions,
+		Timeout: opt.ChartTimeout,
+	}
+	if ho.Timeout <= 0 {
+		ho.Timeout = DefaultChartTimeout
 	}
 	results := make([]parsers.Result, len(charts))
 	sem := make(chan struct{}, opt.Workers)
@@ -30,7 +33,7 @@ func parseCharts(root string, charts []string, opt Options) parsers.Result {
 		go func(i int, c string) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i] = renderWithin(root, c, ho, opt.ChartTimeout)
+			results[i] = helm.Render(root, c, ho)
 			for _, r := range results[i].Resources {
 				graph.Prune(r)
 			}
@@ -97,23 +100,7 @@ func absolutize(r *parsers.Result) {
 }
 
 // DefaultChartTimeout bounds one chart's rendering: Helm's engine has no
-// limit of its own, and a template can loop (range until 1000000000).
+// limit of its own, and a template can loop (range until 1000000000). It
+// covers the template engine only (helm.Options.Timeout), not pvlint's own
+// mapping of the output.
 const DefaultChartTimeout = 2 * time.Minute
-
-// renderWithin renders a chart, giving up after timeout with an error for
-// that chart. The abandoned render goes on in the background until the
-// process exits; the scan does not wait for it.
-func renderWithin(root, chart string, ho helm.Options, timeout time.Duration) parsers.Result {
-	if timeout <= 0 {
-		timeout = DefaultChartTimeout
-	}
-	done := make(chan parsers.Result, 1)
-	go func() { done <- helm.Render(root, chart, ho) }()
-	select {
-	case r := <-done:
-		return r
-	case <-time.After(timeout):
-		return parsers.Result{Errors: []parsers.Error{{File: chart, Msg: fmt.Sprintf(
-			"chart %s did not render within %s (a template that loops or builds a huge output?); it was not scanned", chart, timeout)}}}
-	}
-}

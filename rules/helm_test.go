@@ -1,6 +1,9 @@
 package rules_test
 
 import (
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/pvlint/pvlint/linter"
@@ -30,4 +33,27 @@ func TestHelmChartFindings(t *testing.T) {
 func runWith(t *testing.T, dir string, rs []*rules.Rule, values []string) (*linter.Result, error) {
 	t.Helper()
 	return linter.Run(linter.Options{Paths: []string{dir}, Rules: rs, Helm: linter.HelmOptions{Values: values}})
+}
+
+// Issue 12: every rendered object keeps its own template lines, and an
+// inline ignore applies only to the object it sits above.
+func TestHelmMappingFixtures(t *testing.T) {
+	res := rulestest.Run(t, "testdata/helm-mapping", rules.All(), rulestest.Options{})
+	const rbac = "testdata/helm-mapping/charts/operator/templates/rbac.yaml"
+	var silenced []string
+	for _, f := range res.Findings {
+		if f.Suppression != nil {
+			silenced = append(silenced, fmt.Sprintf("%s:%d %s %s", f.Loc.File, f.Loc.Line, f.RuleID, f.Resource.Kind))
+		}
+	}
+	// The ignore above the ClusterRole (2nd document) silences its PVL303
+	// and nothing of the ClusterRoleBinding (3rd), whose PVL303 stays.
+	if want := []string{rbac + ":20 PVL303 ClusterRole"}; !slices.Equal(silenced, want) {
+		t.Errorf("suppressed %v, want %v", silenced, want)
+	}
+	for _, n := range res.Notices {
+		if strings.Contains(n.Msg, "unused") || strings.Contains(n.Msg, "matched no") {
+			t.Errorf("notice: %s: %s", n.File, n.Msg)
+		}
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"helm.sh/helm/v4/pkg/chart/common"
 	commonutil "helm.sh/helm/v4/pkg/chart/common/util"
@@ -52,6 +53,9 @@ type Options struct {
 	Namespace               string   // default "default"; also given to rendered namespaced objects that set none
 	KubeVersion             string   // default DefaultKubeVersion
 	APIVersions             []string // extra .Capabilities.APIVersions
+	// Timeout bounds the template engine's run for this chart (0: none).
+	// It covers rendering only, never pvlint's own work on the output.
+	Timeout time.Duration
 }
 
 // Render renders the chart at chartPath (a directory holding Chart.yaml or
@@ -177,13 +181,50 @@ func (r *renderer) run() {
 	}
 	r.scopeValues(ch, values)
 
-	var e engine.Engine // no client: lookup returns an empty map, as in helm template
-	files, err := e.Render(ch, top)
+	files, err, timedOut := r.renderTemplates(ch, top)
+	if timedOut {
+		r.errorf(r.chartPath, 0, "chart %s did not render within %s (a template that loops or builds a huge output?); it was not scanned", r.chartPath, r.opt.Timeout)
+		return
+	}
 	if err != nil {
 		r.templateError(err)
 		return
 	}
 	r.collect(files)
+}
+
+// renderTemplates runs Helm's engine, within Options.Timeout when set. Only
+// the engine is timed: loading, values and pvlint's own mapping afterwards
+// are not the chart's fault. (Helm's engine cannot be stopped; an abandoned
+// render goes on in the background.)
+func (r *renderer) renderTemplates(ch *chart.Chart, top common.Values) (files map[string]string, err error, timedOut bool) {
+	var e engine.Engine // no client: lookup returns an empty map, as in helm template
+	if r.opt.Timeout <= 0 {
+		files, err = e.Render(ch, top)
+		return files, err, false
+	}
+	type result struct {
+		files map[string]string
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- result{err: fmt.Errorf("rendering failed: internal error: %v", p)}
+			}
+		}()
+		f, err := e.Render(ch, top)
+		done <- result{f, err}
+	}()
+	timer := time.NewTimer(r.opt.Timeout)
+	defer timer.Stop()
+	select {
+	case res := <-done:
+		return res.files, res.err, false
+	case <-timer.C:
+		return nil, nil, true
+	}
 }
 
 // chartFile is the repo-relative path of a file of the root chart.

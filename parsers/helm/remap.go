@@ -20,15 +20,18 @@ func (t target) pos() graph.Pos { return graph.Pos{Line: t.line, Col: t.col} }
 type remapper struct {
 	sk      *skeleton
 	values  map[string]any // the template's .Values, nil when unknown
-	lastDoc int
-	start   target // the current object's start
+	lastDoc int            // the document of the previous object, -1 before the first
+	used    []bool         // documents that explained an object
+	start   target         // the current object's start
 	// rendered line → template target of the first node written on it, to
 	// map rendered comments.
-	lines map[int]target
+	lines  map[int]target
+	sorted []int // the keys of lines, sorted (renderedComment)
 }
 
 func newRemapper(src string, values map[string]any) *remapper {
-	return &remapper{sk: parseSkeleton(src), values: values, lines: map[int]target{}}
+	sk := parseSkeleton(src)
+	return &remapper{sk: sk, values: values, lastDoc: -1, used: make([]bool, len(sk.docs)), lines: map[int]target{}}
 }
 
 // remap rewrites every position of r (rendered lines) to template lines.
@@ -64,53 +67,135 @@ func (m *remapper) remap(r *graph.Resource, objectOnly bool) {
 }
 
 // pickDoc chooses the template document that best explains a rendered
-// object: the kind written in it, then the key paths both share; ties go to
-// the next document in order (documents render in template order).
+// object. Documents render in template order, so the search starts after
+// the previous object's document (at it, when that document can render
+// more than once: inside a range, or writing a helper's text) and looks at
+// a few candidates of the object's kind (or of a templated kind): the
+// literal kind, then a literal metadata.name, then the key paths both
+// share decide; a document already used that cannot repeat is a last
+// resort; ties go to the earliest. Only when nothing ahead fits does it
+// look back (a range body holding several documents loops back to its
+// first). The work per object is bounded, so remapping stays linear in the
+// number of objects and documents.
 func (m *remapper) pickDoc(root *graph.Node) *entry {
-	docs := m.sk.docs
+	sk := m.sk
 	kind, _ := root.Get("kind").Str()
-	rendered := map[string]bool{}
-	nodePaths(root, "", rendered)
-	best, bestScore := -1, -1<<31
-	for pass := 0; pass < 2 && best < 0; pass++ {
-		for i, d := range docs {
-			if pass == 0 && i < m.lastDoc {
-				continue
-			}
-			if d.first == 0 {
-				continue
-			}
-			score := 0
-			if d.kindEnt != nil && !d.kindEnt.valIns && d.kindEnt.value != "" {
-				if d.kindEnt.value == kind {
-					score += 1000
-				} else {
-					score -= 1000
-				}
-			}
-			for p := range rendered {
-				if d.paths[p] {
-					score++
-				}
-			}
-			if score > bestScore {
-				best, bestScore = i, score
+	name, _ := root.Get("metadata").Get("name").Str()
+	start := m.lastDoc + 1
+	if m.lastDoc >= 0 && sk.docs[m.lastDoc].repeatable {
+		start = m.lastDoc
+	}
+	var rendered map[string]bool // computed only when candidates compete
+	score := func(i int) int {
+		d := sk.docs[i]
+		s := 0
+		if d.kindLit != "" {
+			if d.kindLit == kind {
+				s += 1000
+			} else {
+				s -= 1000
 			}
 		}
-		if best >= 0 && bestScore < 0 && pass == 0 {
-			best, bestScore = -1, -1<<31 // a kind mismatch: look at the documents before too
+		if d.nameLit != "" && name != "" {
+			if d.nameLit == name {
+				s += 200
+			} else {
+				s -= 200
+			}
+		}
+		if m.used[i] && !d.repeatable {
+			s -= 5000
+		}
+		if rendered == nil {
+			rendered = map[string]bool{}
+			nodePaths(root, "", rendered)
+		}
+		for p := range rendered {
+			if d.paths[p] {
+				s++
+			}
+		}
+		return s
+	}
+	best, bestScore := -1, 0
+	ahead := sk.candidates(kind, start, pickWindow, true)
+	if len(ahead) == 1 && !m.used[ahead[0]] {
+		best = ahead[0] // the common case: the next document of the kind
+	} else {
+		for _, i := range ahead {
+			if s := score(i); best < 0 || s > bestScore {
+				best, bestScore = i, s
+			}
+		}
+	}
+	if best < 0 || bestScore < -1000 {
+		for _, i := range sk.candidates(kind, start, pickWindow, false) {
+			if s := score(i) + 5000; best < 0 || s > bestScore { // looking back means repeating
+				best, bestScore = i, s
+			}
 		}
 	}
 	if best < 0 {
-		for i, d := range docs {
+		for i, d := range sk.docs {
 			if d.first != 0 {
-				return docs[i]
+				return sk.docs[i]
 			}
 		}
-		return docs[0]
+		return sk.docs[0]
 	}
 	m.lastDoc = best
-	return docs[best]
+	m.used[best] = true
+	return sk.docs[best]
+}
+
+// pickWindow is how many candidate documents pickDoc compares.
+const pickWindow = 8
+
+// candidates returns up to n documents that can hold an object of kind:
+// those writing it literally and those whose kind is templated or not
+// written, in order from index from (forward) or before it (backward,
+// nearest first).
+func (sk *skeleton) candidates(kind string, from, n int, forward bool) []int {
+	a, b := sk.byKind[kind], sk.openKind
+	var i, j int
+	if forward {
+		i, j = sort.SearchInts(a, from), sort.SearchInts(b, from)
+	} else {
+		i, j = sort.SearchInts(a, from)-1, sort.SearchInts(b, from)-1
+	}
+	var out []int
+	for len(out) < n {
+		var next int
+		okA := i >= 0 && i < len(a)
+		okB := j >= 0 && j < len(b)
+		switch {
+		case okA && okB:
+			if (a[i] < b[j]) == forward {
+				next = a[i]
+				okB = false
+			} else {
+				next = b[j]
+				okA = false
+			}
+		case okA:
+			next = a[i]
+		case okB:
+			next = b[j]
+		default:
+			return out
+		}
+		step := 1
+		if !forward {
+			step = -1
+		}
+		if okA {
+			i += step
+		} else {
+			j += step
+		}
+		out = append(out, next)
+	}
+	return out
 }
 
 func nodePaths(n *graph.Node, prefix string, out map[string]bool) {
@@ -428,17 +513,18 @@ func (m *remapper) renderedComment(line int) (target, bool) {
 	if t, ok := m.lines[line]; ok {
 		return t, true
 	}
-	var ls []int
-	for l := range m.lines {
-		if l > line {
-			ls = append(ls, l)
+	if len(m.sorted) != len(m.lines) {
+		m.sorted = m.sorted[:0]
+		for l := range m.lines {
+			m.sorted = append(m.sorted, l)
 		}
+		sort.Ints(m.sorted)
 	}
-	if len(ls) == 0 {
+	i := sort.SearchInts(m.sorted, line+1)
+	if i == len(m.sorted) {
 		return target{}, false
 	}
-	sort.Ints(ls)
-	return m.lines[ls[0]], true
+	return m.lines[m.sorted[i]], true
 }
 
 // templateComments returns the pvlint comments written in a template: YAML

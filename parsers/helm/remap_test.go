@@ -1,6 +1,7 @@
 package helm
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -253,4 +254,48 @@ func FuzzSkeleton(f *testing.F) {
 		r.Root.Set("kind", graph.Pos{Line: 1, Col: 1}, graph.NewScalar("Pod", graph.TagString, graph.Pos{Line: 1, Col: 7}))
 		m.remap(r, false)
 	})
+}
+
+// manyDocsChart writes a chart whose one template holds n documents of the
+// same kind and shape (issue 13: remapping was O(objects × documents)).
+func manyDocsChart(t testing.TB, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString("---\n")
+		}
+		fmt.Fprintf(&b, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ printf \"cm-%%d\" %d }}\ndata:\n  k: v\n", i)
+	}
+	root := t.TempDir()
+	writeFiles(t, filepath.Join(root, "many"), map[string]string{
+		"Chart.yaml":        "apiVersion: v2\nname: many\nversion: 0.1.0\n",
+		"templates/cm.yaml": b.String(),
+	})
+	return root
+}
+
+// Every object of a template of 30,000 documents maps to its own document,
+// in a time linear in their number (the benchmark below measures it).
+func TestManyDocumentsMapToTheirOwn(t *testing.T) {
+	const n = 30000
+	root := manyDocsChart(t, n)
+	res := Render(root, "many", Options{})
+	if len(res.Errors) > 0 || len(res.Resources) != n {
+		t.Fatalf("%d resources, errors %v", len(res.Resources), res.Errors)
+	}
+	for i, r := range res.Resources {
+		if want := 1 + i*7 + 1; r.KindPos.Line != want || r.Root.Path("data", "k").KeyPos.Line != want+4 {
+			t.Fatalf("object %d (%s): kind at %d, want %d", i, r.Name, r.KindPos.Line, want)
+		}
+	}
+}
+
+func BenchmarkManyDocuments(b *testing.B) {
+	root := manyDocsChart(b, 30000)
+	b.ResetTimer()
+	for b.Loop() {
+		if res := Render(root, "many", Options{}); len(res.Resources) != 30000 {
+			b.Fatal(len(res.Resources), res.Errors)
+		}
+	}
 }

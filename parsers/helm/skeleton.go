@@ -164,6 +164,9 @@ type entry struct {
 	first, last int    // first and last content line
 	kindEnt     *entry // the kind: key of the document, if written
 	paths       map[string]bool
+	kindLit     string // the literal kind, "" when templated or absent
+	nameLit     string // the literal metadata.name, "" when templated or absent
+	repeatable  bool   // may render several objects: inside a range, or inserting text at the top
 }
 
 // frame is a control block (if, with, range, block) open around an entry.
@@ -177,9 +180,11 @@ type frame struct {
 
 // skeleton is a parsed template.
 type skeleton struct {
-	docs    []*entry
-	actions []action
-	lines   []string // the template's lines with actions blanked out (see mask)
+	docs     []*entry
+	byKind   map[string][]int // documents by their literal kind, in order
+	openKind []int            // documents whose kind is templated or not written
+	actions  []action
+	lines    []string // the template's lines with actions blanked out (see mask)
 }
 
 var indentRe = regexp.MustCompile(`\bn?indent\s+(\d+)`)
@@ -370,11 +375,44 @@ func parseSkeleton(src string) *skeleton {
 			break
 		}
 	}
-	for _, d := range sk.docs {
+	sk.index()
+	return sk
+}
+
+// index records what pickDoc compares: each document's literal kind and
+// name, whether it can repeat, and the documents by kind.
+func (sk *skeleton) index() {
+	sk.byKind = map[string][]int{}
+	for i, d := range sk.docs {
 		d.paths = map[string]bool{}
 		collectPaths(d, "", d.paths)
+		if d.first == 0 {
+			continue
+		}
+		if k := d.kindEnt; k != nil && !k.valIns && k.value != "" {
+			d.kindLit = k.value
+			sk.byKind[k.value] = append(sk.byKind[k.value], i)
+		} else {
+			sk.openKind = append(sk.openKind, i)
+		}
+		for _, c := range d.children {
+			if c.kind == entInsert {
+				d.repeatable = true
+			}
+			for _, f := range c.ctl {
+				if f.word == "range" {
+					d.repeatable = true
+				}
+			}
+			if c.kind == entKey && c.key == "metadata" && !c.wild {
+				for _, n := range c.children {
+					if n.kind == entKey && n.key == "name" && !n.wild && !n.valIns && n.value != "" && len(n.ctl) == len(c.ctl) {
+						d.nameLit = n.value
+					}
+				}
+			}
+		}
 	}
-	return sk
 }
 
 // pushFrame opens the block of action a (the i-th of the template).

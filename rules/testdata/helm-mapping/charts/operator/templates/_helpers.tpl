@@ -1,0 +1,3 @@
+{{- define "operator.fullname" -}}
+{{ .Release.Name }}-operator
+{{- end }}
