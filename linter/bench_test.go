@@ -14,6 +14,7 @@ import (
 	"github.com/pvlint/pvlint/internal/corpus/memstat"
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/parsers/fsgate"
 	"github.com/pvlint/pvlint/parsers/helm"
 	"github.com/pvlint/pvlint/parsers/limits"
 	"github.com/pvlint/pvlint/parsers/terraform"
@@ -291,7 +292,12 @@ func benchRun(b *testing.B, dir string, st corpus.Stats, what string, direct fun
 }
 
 func terraformDirect(root string, in inputs, workers int) parsers.Result {
-	return terraform.Parse(root, in.modules, terraform.Options{})
+	g, err := fsgate.New(root, 0)
+	if err != nil {
+		panic(err)
+	}
+	defer g.Close()
+	return terraform.Parse(g, in.modules, terraform.Options{})
 }
 
 func helmDirect(root string, in inputs, workers int) parsers.Result {

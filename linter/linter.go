@@ -128,7 +128,7 @@ func Run(opt Options) (*Result, error) {
 	}
 	parsed.Merge(parseManifests(ts, in.manifests, opt))
 	parsed.Merge(parseCharts(root, in.charts, opt))
-	parsed.Merge(parseModules(root, in.modules, opt))
+	parsed.Merge(parseModules(ts, in.modules, opt))
 
 	g := graph.Build(parsed.Resources, parsed.Comments, graph.Options{DefaultNamespace: opt.Namespace})
 	res.Graph = g

@@ -1,7 +1,7 @@
 package linter
 
 import (
-	"path/filepath"
+	"path"
 	"strings"
 	"sync"
 	"time"
@@ -48,44 +48,51 @@ func parseCharts(root string, charts []string, opt Options) parsers.Result {
 }
 
 // parseModules evaluates the Terraform modules (the evaluator runs root
-// modules in parallel itself).
-func parseModules(root string, dirs []string, opt Options) parsers.Result {
+// modules in parallel itself), each tree through its own gate: the root,
+// and every directory named outside it (reported by absolute path).
+func parseModules(ts *trees, dirs []string, opt Options) parsers.Result {
 	to := terraform.Options{VarFiles: opt.Terraform.VarFiles, Vars: opt.Terraform.Vars, ModuleVarFiles: opt.Terraform.ModuleVarFiles}
-	var inside, outside []string
-	for _, d := range dirs {
-		if filepath.IsAbs(d) {
-			outside = append(outside, strings.TrimPrefix(filepath.ToSlash(d), "/"))
-		} else {
-			inside = append(inside, d)
-		}
-	}
+	byTree := map[*tree][]string{}
 	var out parsers.Result
-	if len(inside) > 0 {
-		out.Merge(terraform.Parse(root, inside, to))
+	for _, d := range dirs {
+		t, rel := ts.locate(d)
+		if t == nil {
+			out.Errors = append(out.Errors, parsers.Error{File: d, Msg: "cannot read: not inside a scanned tree"})
+			continue
+		}
+		byTree[t] = append(byTree[t], rel)
 	}
-	if len(outside) > 0 {
-		// Modules outside the root are reported by absolute path, like
-		// manifests outside it: evaluate them from the filesystem root and
-		// put the leading slash back.
-		r := terraform.Parse(string(filepath.Separator), outside, to)
-		absolutize(&r)
-		out.Merge(r)
+	if in := byTree[ts.root]; len(in) > 0 {
+		out.Merge(terraform.Parse(ts.root.gate, in, to))
+	}
+	for _, t := range ts.list() {
+		if in := byTree[t]; len(in) > 0 {
+			r := terraform.Parse(t.gate, in, to)
+			rebase(&r, t.display)
+			out.Merge(r)
+		}
 	}
 	return out
 }
 
-func absolutize(r *parsers.Result) {
+// rebase puts the tree's absolute directory in front of the paths of a
+// result that a parser reported relative to that tree.
+func rebase(r *parsers.Result, dir string) {
 	abs := func(p string) string {
-		if p == "" || strings.HasPrefix(p, "/") {
+		if p == "" || strings.HasPrefix(p, "/") || strings.HasPrefix(p, "--") {
 			return p
 		}
-		return "/" + p
+		return path.Join(dir, p)
 	}
 	for _, res := range r.Resources {
 		res.File = abs(res.File)
 		res.Origin.Module = abs(res.Origin.Module)
 		for i := range res.Refs {
-			res.Refs[i].To = strings.Replace(res.Refs[i].To, "tf:", "tf:/", 1)
+			if rest, ok := strings.CutPrefix(res.Refs[i].To, "tf:"); ok {
+				if module, addr, ok := strings.Cut(rest, ":"); ok {
+					res.Refs[i].To = graph.TerraformKey(abs(module), addr)
+				}
+			}
 		}
 	}
 	for i := range r.Errors {

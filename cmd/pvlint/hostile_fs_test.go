@@ -119,3 +119,67 @@ func TestHostilePathsNamed(t *testing.T) {
 		}
 	}
 }
+
+const plainVolume = `resource "aws_ebs_volume" "data" {
+  availability_zone = "eu-west-1a"
+  size              = 10
+  encrypted         = false
+}
+`
+
+// TestHostileTerraform: every file the Terraform loader opens goes through
+// the gate. A .tf linked out of the tree or to a device, a variables file
+// linked out of it, a local module directory linked out of it, a named
+// pipe called .tf and file() of a named pipe are each an error naming the
+// file; the good volume is still reported; exit 3; nothing hangs.
+func TestHostileTerraform(t *testing.T) {
+	watchdog(t, 60*time.Second)
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "terraform.tfvars"), []byte("size = 99\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(outside, "main.tf"), []byte(plainVolume), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root := tree(t, map[string]string{
+		"good/main.tf": plainVolume,
+		"infra/main.tf": plainVolume + `
+module "m" {
+  source = "./link"
+}
+locals {
+  piped = file("fifo.txt")
+}
+`,
+		"vars/main.tf": plainVolume,
+	})
+	symlink(t, "/etc/passwd", filepath.Join(root, "infra/leak.tf"))
+	symlink(t, "/dev/zero", filepath.Join(root, "infra/zero.tf"))
+	symlink(t, outside, filepath.Join(root, "infra/link"))
+	mkfifo(t, filepath.Join(root, "infra/pipe.tf"))
+	mkfifo(t, filepath.Join(root, "infra/fifo.txt"))
+	symlink(t, filepath.Join(outside, "terraform.tfvars"), filepath.Join(root, "vars/terraform.tfvars"))
+
+	code, out, errb := pvlint(t, root, "", "--format", "text", ".")
+	if code != 3 {
+		t.Errorf("exit %d, want 3\n%s\n%s", code, out, errb)
+	}
+	if !strings.Contains(out, "good/main.tf\n") || !strings.Contains(out, "PVL401") {
+		t.Errorf("the good module is not reported:\n%s", out)
+	}
+	if strings.Contains(out+errb, "root:x:0") {
+		t.Errorf("/etc/passwd reached the report:\n%s\n%s", out, errb)
+	}
+	for _, want := range []string{
+		"infra/leak.tf: symbolic link points outside the scanned tree; not followed",
+		"infra/zero.tf: symbolic link points outside the scanned tree; not followed",
+		"infra/pipe.tf: not a regular file (a named pipe); not read",
+		`infra/main.tf:8:12: module "m": local module directory "infra/link": symbolic link points outside the scanned tree; not followed`,
+		"infra/main.tf:11:11: file(): infra/fifo.txt: not a regular file (a named pipe); not read",
+		"vars/terraform.tfvars: variables file: symbolic link points outside the scanned tree; not followed",
+	} {
+		if !strings.Contains(errb, want) {
+			t.Errorf("standard error lacks %q:\n%s", want, errb)
+		}
+	}
+}

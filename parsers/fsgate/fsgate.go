@@ -208,6 +208,10 @@ func (g *Gate) resolve(rel string) (string, fs.FileInfo, error) {
 	}
 }
 
+// Rel is the absolute path p relative to the tree (a slash path), when p
+// is inside it; the tree's directory is matched as given and resolved.
+func (g *Gate) Rel(p string) (string, bool) { return g.within(p) }
+
 // within is the absolute path p relative to the tree, when it is inside.
 func (g *Gate) within(p string) (string, bool) {
 	p = filepath.Clean(p)
@@ -387,3 +391,41 @@ func (g *Gate) Sub(rel string) (*Gate, error) {
 
 // String names the gate for debugging.
 func (g *Gate) String() string { return fmt.Sprintf("fsgate(%s, %d bytes)", g.dir, g.max) }
+
+// ReadNamed reads a file the user named on the command line (--var-file,
+// --values), a path from the working directory or absolute. Inside g's
+// tree it is read through g (the tree's policy holds: a pull request can
+// turn a named file into a link); elsewhere through a gate at its own
+// directory. Either way it must be a regular file within the limit.
+func ReadNamed(g *Gate, name string) ([]byte, error) {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return nil, err
+	}
+	if g != nil {
+		if rel, ok := g.Rel(abs); ok {
+			b, err := g.ReadFile(rel)
+			return b, renamed(err, name)
+		}
+	}
+	max := limits.FileBytes
+	if g != nil {
+		max = g.max
+	}
+	dir, err := New(filepath.Dir(abs), max)
+	if err != nil {
+		return nil, err
+	}
+	defer dir.Close()
+	b, err := dir.ReadFile(filepath.Base(abs))
+	return b, renamed(err, name)
+}
+
+// renamed makes a gate error name the path as the user gave it.
+func renamed(err error, name string) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return &fs.PathError{Op: pe.Op, Path: name, Err: pe.Err}
+	}
+	return err
+}

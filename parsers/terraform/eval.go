@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 	"sort"
@@ -492,6 +493,17 @@ func (in *instance) eval(expr hcl.Expression, scope map[string]cty.Value) (cty.V
 
 func (in *instance) reportFunctionErrors(diags hcl.Diagnostics) {
 	for _, d := range diags {
+		if fc, ok := d.Extra.(hclsyntax.FunctionCallDiagExtra); ok && d.Severity == hcl.DiagError {
+			var ie *inputError
+			if errors.As(fc.FunctionCallError(), &ie) {
+				e := parsers.Error{File: in.mod.dir, Msg: fc.CalledFunctionName() + "(): " + ie.msg}
+				if d.Subject != nil {
+					e.File, e.Line, e.Col = d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column
+				}
+				in.r.out.Errors = append(in.r.out.Errors, e)
+				continue
+			}
+		}
 		x, ok := d.Extra.(hclsyntax.FunctionCallUnknownDiagExtra)
 		if !ok || d.Severity != hcl.DiagError || x.CalledFunctionNamespace() != "" {
 			continue // provider-defined functions (provider::x::f) are unknown, not errors

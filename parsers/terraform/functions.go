@@ -7,9 +7,10 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -24,7 +25,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 
-	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/parsers/fsgate"
 )
 
 // unknownFunc stands for a function whose result cannot be known statically
@@ -294,37 +295,41 @@ func try(args []cty.Value) (cty.Value, error) {
 	return cty.NilVal, fmt.Errorf("%s", b.String())
 }
 
-// fileFunc reads a file below the scanned root, relative to the root module
-// directory as Terraform does; anything else (outside the root, missing, too
-// large, not UTF-8) is unknown rather than an error, since Terraform would
-// read it on the user's machine.
-func fileFunc(root, base string) function.Function {
+// fileFunc reads a file of the scanned tree through its gate, relative to
+// the root module directory base as Terraform does. A file that is absent,
+// outside the tree (an absolute or ../ path: the user's machine, not the
+// repository) or not UTF-8 is unknown rather than an error, since Terraform
+// would read it where it runs. A file the gate refuses inside the tree (a
+// link leading out of it, a named pipe, a device, a file over the limit) is
+// an error naming it: the value would be a lie, and reading it could hang or
+// leak.
+func fileFunc(g *fsgate.Gate, base string) function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{{Name: "path", Type: cty.String}},
 		Type:   function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			p := args[0].AsString()
-			if !filepath.IsAbs(p) {
-				p = filepath.Join(base, filepath.FromSlash(p))
+			var rel string
+			if filepath.IsAbs(p) {
+				r, ok := g.Rel(p)
+				if !ok {
+					return cty.UnknownVal(cty.String), nil
+				}
+				rel = r
+			} else {
+				rel = path.Join(base, filepath.ToSlash(p))
+				if rel == ".." || strings.HasPrefix(rel, "../") {
+					return cty.UnknownVal(cty.String), nil
+				}
 			}
-			real, err := filepath.EvalSymlinks(p)
+			b, err := g.ReadFile(rel)
+			if errors.Is(err, fs.ErrNotExist) {
+				return cty.UnknownVal(cty.String), nil
+			}
 			if err != nil {
-				return cty.UnknownVal(cty.String), nil
+				return cty.UnknownVal(cty.String), &inputError{rel + ": " + fsgate.Describe(err)}
 			}
-			rootReal, err := filepath.EvalSymlinks(root)
-			if err != nil {
-				return cty.UnknownVal(cty.String), nil
-			}
-			rel, err := filepath.Rel(rootReal, real)
-			if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-				return cty.UnknownVal(cty.String), nil
-			}
-			info, err := os.Stat(real)
-			if err != nil || info.IsDir() || info.Size() > parsers.MaxFileBytes {
-				return cty.UnknownVal(cty.String), nil
-			}
-			b, err := os.ReadFile(real)
-			if err != nil || !utf8.Valid(b) {
+			if !utf8.Valid(b) {
 				return cty.UnknownVal(cty.String), nil
 			}
 			return cty.StringVal(string(b)), nil
@@ -332,9 +337,15 @@ func fileFunc(root, base string) function.Function {
 	})
 }
 
+// inputError is a function error that is the input's fault, reported like
+// Terraform would (an error at the call), not turned into an unknown value.
+type inputError struct{ msg string }
+
+func (e *inputError) Error() string { return e.msg }
+
 // functions returns Terraform's built-ins as far as they can be evaluated
 // statically, for a root module whose directory is base.
-func functions(root, base string) map[string]function.Function {
+func functions(g *fsgate.Gate, base string) map[string]function.Function {
 	fs := map[string]function.Function{
 		"abs": stdlib.AbsoluteFunc, "ceil": stdlib.CeilFunc, "floor": stdlib.FloorFunc, "log": stdlib.LogFunc,
 		"max": stdlib.MaxFunc, "min": stdlib.MinFunc, "pow": stdlib.PowFunc, "signum": stdlib.SignumFunc,
@@ -385,7 +396,7 @@ func functions(root, base string) map[string]function.Function {
 		// through customdecode.
 		"try": tryFunc, "can": tryfunc.CanFunc,
 
-		"file": fileFunc(root, base),
+		"file": fileFunc(g, base),
 	}
 	for _, name := range []string{"templatefile", "templatestring", "timestamp", "plantimestamp", "uuid", "uuidv5",
 		"bcrypt", "cidrhost", "cidrnetmask", "cidrsubnet", "cidrsubnets", "fileexists", "fileset", "filebase64",

@@ -3,9 +3,7 @@ package terraform
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -18,6 +16,7 @@ import (
 
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/parsers/fsgate"
 )
 
 // module is one directory of .tf / .tf.json files, parsed once and shared by
@@ -104,7 +103,7 @@ var variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "d
 // loader parses each module directory once, even when many root modules and
 // workers call it.
 type loader struct {
-	root string // absolute
+	gate *fsgate.Gate // the scanned tree: every file is read through it
 	mu   sync.Mutex
 	mods map[string]*loadEntry
 }
@@ -156,11 +155,11 @@ func (l *loader) read(dir string) *module {
 	m := &module{dir: dir, files: map[string][]byte{}, localByName: map[string]*localDecl{},
 		varByName: map[string]*variableDecl{}, outByName: map[string]bool{},
 		resByAddr: map[string]*resourceDecl{}, resTypes: map[string]bool{}, callByName: map[string]*callDecl{}}
-	entries, err := os.ReadDir(filepath.Join(l.root, filepath.FromSlash(dir)))
+	entries, err := l.gate.ReadDir(dir)
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			m.exists = true
-			m.errs = append(m.errs, parsers.Error{File: dir, Msg: "cannot read module directory: " + cause(err)})
+			m.errs = append(m.errs, parsers.Error{File: dir, Msg: "cannot read module directory: " + fsgate.Cause(err)})
 		}
 		return m
 	}
@@ -177,19 +176,11 @@ func (l *loader) read(dir string) *module {
 			m.partial = true
 			continue
 		}
-		full := filepath.Join(l.root, filepath.FromSlash(rel))
-		if info, err := os.Stat(full); err != nil {
-			m.errs = append(m.errs, parsers.Error{File: rel, Msg: "cannot read: " + cause(err)})
-			m.partial = true
-			continue
-		} else if info.Size() > parsers.MaxFileBytes {
-			m.errs = append(m.errs, parsers.Error{File: rel, Msg: "file is larger than the limit; skipped"})
-			m.partial = true
-			continue
-		}
-		src, err := os.ReadFile(full)
+		// Through the gate: a link out of the tree, a device or a named pipe
+		// called main.tf is an error for that file, never read.
+		src, err := l.gate.ReadFile(rel)
 		if err != nil {
-			m.errs = append(m.errs, parsers.Error{File: rel, Msg: "cannot read: " + cause(err)})
+			m.errs = append(m.errs, parsers.Error{File: rel, Msg: fsgate.Describe(err)})
 			m.partial = true
 			continue
 		}
@@ -211,7 +202,7 @@ func (l *loader) read(dir string) *module {
 		}
 		m.readFile(rel, f.Body)
 	}
-	m.resolveCalls(l.root)
+	m.resolveCalls(l.gate)
 	return m
 }
 
@@ -320,7 +311,7 @@ func isLocalSource(s string) bool {
 
 // resolveCalls classifies each call: a local directory inside the root, or a
 // remote source that is not fetched (reported once, as a notice).
-func (m *module) resolveCalls(root string) {
+func (m *module) resolveCalls(g *fsgate.Gate) {
 	for _, c := range m.calls {
 		if c.unusable {
 			continue
@@ -337,8 +328,12 @@ func (m *module) resolveCalls(root string) {
 			c.unusable = true
 			continue
 		}
-		if info, err := os.Stat(filepath.Join(root, filepath.FromSlash(dir))); err != nil || !info.IsDir() {
-			m.errs = append(m.errs, rangeError(c.srcRange, "module "+quote(c.name)+": local module directory "+quote(dir)+" does not exist"))
+		if info, err := g.Stat(dir); err != nil || !info.IsDir() {
+			msg := "local module directory " + quote(dir) + " does not exist"
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				msg = "local module directory " + quote(dir) + ": " + fsgate.Describe(err)
+			}
+			m.errs = append(m.errs, rangeError(c.srcRange, "module "+quote(c.name)+": "+msg))
 			c.unusable = true
 			continue
 		}

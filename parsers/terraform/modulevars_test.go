@@ -23,7 +23,7 @@ func TestModuleVarFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res := Parse(root, []string{"dev", "prod"}, Options{ModuleVarFiles: map[string][]string{"prod": {"prod/prod.tfvars"}}})
+	res := Parse(gateAt(t, root), []string{"dev", "prod"}, Options{ModuleVarFiles: map[string][]string{"prod": {"prod/prod.tfvars"}}})
 	if len(res.Errors) > 0 {
 		t.Fatal(res.Errors)
 	}

@@ -6,7 +6,6 @@ package terraform
 
 import (
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"runtime"
@@ -21,6 +20,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/parsers/fsgate"
 )
 
 // Options are the variable inputs of the command line.
@@ -33,11 +33,12 @@ type Options struct {
 	ModuleVarFiles map[string][]string
 }
 
-// Parse evaluates the Terraform modules in dirs. root is the absolute directory that every reported path is
-// made relative to (forward slashes); dirs are module directories relative to root (each holds .tf or .tf.json files).
-func Parse(root string, dirs []string, opt Options) parsers.Result {
+// Parse evaluates the Terraform modules in dirs. g is the scanned tree: every reported path is relative to its
+// root (forward slashes), and every file (.tf, .tf.json, variables files, file(), local modules) is read through
+// it; dirs are module directories relative to the root (each holds .tf or .tf.json files).
+func Parse(g *fsgate.Gate, dirs []string, opt Options) parsers.Result {
 	var out parsers.Result
-	l := &loader{root: root, mods: map[string]*loadEntry{}}
+	l := &loader{gate: g, mods: map[string]*loadEntry{}}
 	scanned := cleanDirs(dirs)
 	parallel(len(scanned), func(i int) { l.load(scanned[i]) })
 	for _, d := range scanned {
@@ -47,7 +48,7 @@ func Parse(root string, dirs []string, opt Options) parsers.Result {
 	}
 	roots := rootModules(l, scanned)
 
-	cli, cliErrs := readCLIVarFiles(opt.VarFiles)
+	cli, cliErrs := readCLIVarFiles(g, opt.VarFiles)
 	out.Errors = append(out.Errors, cliErrs...)
 	results := make([]parsers.Result, len(roots))
 	perRoot := make([][]varFile, len(roots))
@@ -56,7 +57,7 @@ func Parse(root string, dirs []string, opt Options) parsers.Result {
 		if files := opt.ModuleVarFiles[dir]; len(files) > 0 {
 			var own []varFile
 			for _, f := range files {
-				vals, e := readVarFile(filepath.Join(root, filepath.FromSlash(f)), f)
+				vals, e := readVarFile(func() ([]byte, error) { return g.ReadFile(f) }, f)
 				out.Errors = append(out.Errors, e...)
 				own = append(own, varFile{name: f, vals: vals})
 			}
@@ -157,8 +158,7 @@ func evalRoot(l *loader, dir string, cli []varFile, cliVars []string) (res parse
 	if !m.exists {
 		return res
 	}
-	rootAbs := filepath.Join(l.root, filepath.FromSlash(dir))
-	r := &rootEval{l: l, rootDir: dir, funcs: functions(l.root, rootAbs)}
+	r := &rootEval{l: l, rootDir: dir, funcs: functions(l.gate, dir)}
 	defer func() {
 		if p := recover(); p != nil {
 			res = parsers.Result{Errors: append(r.out.Errors, parsers.Error{File: dir,
@@ -167,7 +167,7 @@ func evalRoot(l *loader, dir string, cli []varFile, cliVars []string) (res parse
 	}()
 	in := newInstance(r, m)
 	in.dirs = []string{dir}
-	in.setInputs(rootInputs(r, m, l.root, cli, cliVars))
+	in.setInputs(rootInputs(r, m, l.gate, cli, cliVars))
 	in.run()
 	return r.out
 }
@@ -179,16 +179,15 @@ type varFile struct {
 
 // rootInputs applies Terraform's precedence: terraform.tfvars, its JSON
 // form, *.auto.tfvars(.json) in lexical order, then --var-file, then --var.
-func rootInputs(r *rootEval, m *module, root string, cli []varFile, cliVars []string) map[string]symbol {
+func rootInputs(r *rootEval, m *module, g *fsgate.Gate, cli []varFile, cliVars []string) map[string]symbol {
 	given := map[string]symbol{}
 	apply := func(vals map[string]cty.Value) {
 		for k, v := range vals {
 			given[k] = symbol{val: v}
 		}
 	}
-	abs := filepath.Join(root, filepath.FromSlash(m.dir))
 	var names []string
-	if entries, err := os.ReadDir(abs); err == nil {
+	if entries, err := g.ReadDir(m.dir); err == nil {
 		for _, e := range entries {
 			n := e.Name()
 			if !e.IsDir() && (strings.HasSuffix(n, ".auto.tfvars") || strings.HasSuffix(n, ".auto.tfvars.json")) {
@@ -199,11 +198,11 @@ func rootInputs(r *rootEval, m *module, root string, cli []varFile, cliVars []st
 	sort.Strings(names)
 	names = append([]string{"terraform.tfvars", "terraform.tfvars.json"}, names...)
 	for _, n := range names {
-		full := filepath.Join(abs, n)
-		if _, err := os.Stat(full); err != nil {
-			continue
+		rel := path.Join(m.dir, n)
+		if _, err := g.Lstat(rel); err != nil {
+			continue // absent (a link that leads nowhere is present, and refused below)
 		}
-		vals, errs := readVarFile(full, path.Join(m.dir, n))
+		vals, errs := readVarFile(func() ([]byte, error) { return g.ReadFile(rel) }, rel)
 		r.out.Errors = append(r.out.Errors, errs...)
 		apply(vals)
 	}
@@ -245,34 +244,31 @@ func rootInputs(r *rootEval, m *module, root string, cli []varFile, cliVars []st
 	return given
 }
 
-func readCLIVarFiles(files []string) ([]varFile, []parsers.Error) {
+// readCLIVarFiles reads the --var-file files (paths from the working
+// directory): one inside the tree through its gate, one elsewhere through a
+// gate at its own directory (fsgate.ReadNamed).
+func readCLIVarFiles(g *fsgate.Gate, files []string) ([]varFile, []parsers.Error) {
 	var out []varFile
 	var errs []parsers.Error
 	for _, f := range files {
-		vals, e := readVarFile(f, filepath.ToSlash(f))
+		vals, e := readVarFile(func() ([]byte, error) { return fsgate.ReadNamed(g, f) }, filepath.ToSlash(f))
 		errs = append(errs, e...)
 		out = append(out, varFile{name: f, vals: vals})
 	}
 	return out, errs
 }
 
-// readVarFile reads a .tfvars (HCL) or .tfvars.json file of literal values.
-func readVarFile(full, name string) (map[string]cty.Value, []parsers.Error) {
-	info, err := os.Stat(full)
+// readVarFile reads a .tfvars (HCL) or .tfvars.json file of literal values
+// (read gives its bytes, through the file gate).
+func readVarFile(read func() ([]byte, error), name string) (map[string]cty.Value, []parsers.Error) {
+	src, err := read()
 	if err != nil {
-		return nil, []parsers.Error{{File: name, Msg: "cannot read variables file: " + cause(err)}}
-	}
-	if info.Size() > parsers.MaxFileBytes {
-		return nil, []parsers.Error{{File: name, Msg: "file is larger than the limit; skipped"}}
-	}
-	src, err := os.ReadFile(full)
-	if err != nil {
-		return nil, []parsers.Error{{File: name, Msg: "cannot read variables file: " + cause(err)}}
+		return nil, []parsers.Error{{File: name, Msg: "variables file: " + fsgate.Describe(err)}}
 	}
 	p := hclparse.NewParser()
 	var f *hcl.File
 	var diags hcl.Diagnostics
-	if strings.HasSuffix(full, ".json") {
+	if strings.HasSuffix(name, ".json") {
 		f, diags = p.ParseJSON(src, name)
 	} else {
 		f, diags = p.ParseHCL(src, name)

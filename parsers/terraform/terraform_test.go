@@ -61,7 +61,7 @@ func noErrors(t *testing.T, res parsers.Result) {
 }
 
 func TestVariables(t *testing.T) {
-	res := Parse(testRoot(t), []string{"vars"}, Options{
+	res := Parse(gateAt(t, testRoot(t)), []string{"vars"}, Options{
 		VarFiles: []string{filepath.Join("testdata", "vars", "cli.tfvars")},
 		Vars:     []string{"from_cli=first", "from_cli=cli", "undeclared=x"},
 	})
@@ -94,7 +94,7 @@ func TestVariables(t *testing.T) {
 }
 
 func TestBasic(t *testing.T) {
-	res := Parse(testRoot(t), []string{"basic"}, Options{})
+	res := Parse(gateAt(t, testRoot(t)), []string{"basic"}, Options{})
 	noErrors(t, res)
 	m := byAddress(res)
 
@@ -195,7 +195,7 @@ func TestErrors(t *testing.T) {
 		{"nowhere", []string{"nowhere: module directory does not exist"}},
 	} {
 		t.Run(tc.dir, func(t *testing.T) {
-			res := Parse(testRoot(t), []string{tc.dir}, Options{})
+			res := Parse(gateAt(t, testRoot(t)), []string{tc.dir}, Options{})
 			var got []string
 			for _, e := range res.Errors {
 				got = append(got, e.Error())
@@ -211,7 +211,7 @@ func TestErrors(t *testing.T) {
 		})
 	}
 	// The cycle leaves the rest evaluated.
-	res := Parse(testRoot(t), []string{"cycle"}, Options{})
+	res := Parse(gateAt(t, testRoot(t)), []string{"cycle"}, Options{})
 	v := mustGet(t, byAddress(res), "aws_ebs_volume.v")
 	if str(t, v, "availability_zone") != "fine" || v.Root.Get("size").Kind != graph.Unknown {
 		t.Errorf("cycle: %+v", v.Root)
@@ -219,7 +219,7 @@ func TestErrors(t *testing.T) {
 }
 
 func TestModules(t *testing.T) {
-	res := Parse(testRoot(t), []string{"calls/root", "calls/modules/ebs", "calls/modules/loop_a", "calls/modules/loop_b"}, Options{})
+	res := Parse(gateAt(t, testRoot(t)), []string{"calls/root", "calls/modules/ebs", "calls/modules/loop_a", "calls/modules/loop_b"}, Options{})
 	m := byAddress(res)
 	db := mustGet(t, m, "module.db.aws_ebs_volume.data")
 	if db.File != "calls/modules/ebs/main.tf" || db.Name != "aws_ebs_volume.data" || db.Origin.Module != "calls/root" {
@@ -287,7 +287,7 @@ func TestModules(t *testing.T) {
 }
 
 func TestJSON(t *testing.T) {
-	res := Parse(testRoot(t), []string{"jsonmod"}, Options{})
+	res := Parse(gateAt(t, testRoot(t)), []string{"jsonmod"}, Options{})
 	noErrors(t, res)
 	j := mustGet(t, byAddress(res), "aws_ebs_volume.j[0]")
 	if str(t, j, "encrypted") != "true" || j.Root.Has("count") {
@@ -296,7 +296,7 @@ func TestJSON(t *testing.T) {
 }
 
 func TestKubernetes(t *testing.T) {
-	res := Parse(testRoot(t), []string{"kube"}, Options{})
+	res := Parse(gateAt(t, testRoot(t)), []string{"kube"}, Options{})
 	noErrors(t, res)
 	m := byAddress(res)
 	type check struct {
@@ -423,9 +423,9 @@ func TestCamel(t *testing.T) {
 // result in the same order every time.
 func TestParallelDeterministic(t *testing.T) {
 	dirs := []string{"basic", "kube", "vars", "calls/root", "cycle", "badfunc"}
-	first := Parse(testRoot(t), dirs, Options{})
+	first := Parse(gateAt(t, testRoot(t)), dirs, Options{})
 	for range 3 {
-		again := Parse(testRoot(t), dirs, Options{})
+		again := Parse(gateAt(t, testRoot(t)), dirs, Options{})
 		if !reflect.DeepEqual(first, again) {
 			t.Fatal("results differ between runs")
 		}
@@ -450,7 +450,7 @@ module "m" { source = "./" }`))
 		if err := os.WriteFile(filepath.Join(dir, "main.tf"), src, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		Parse(dir, []string{"."}, Options{})
+		Parse(gateAt(t, dir), []string{"."}, Options{})
 	})
 }
 
@@ -510,9 +510,10 @@ resource "aws_launch_template" "t%d" {
 
 func BenchmarkParse(b *testing.B) {
 	root, dirs := genModules(b, 40)
+	g := gateAt(b, root)
 	b.ResetTimer()
 	for b.Loop() {
-		res := Parse(root, dirs, Options{})
+		res := Parse(g, dirs, Options{})
 		if len(res.Errors) > 0 {
 			b.Fatal(res.Errors[0])
 		}

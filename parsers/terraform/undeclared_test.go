@@ -28,7 +28,7 @@ func parseFiles(t *testing.T, files map[string]string, dirs ...string) parsers.R
 	if len(dirs) == 0 {
 		dirs = []string{"."}
 	}
-	return Parse(root, dirs, Options{})
+	return Parse(gateAt(t, root), dirs, Options{})
 }
 
 // References to names a module does not declare are errors, as Terraform
