@@ -176,3 +176,33 @@ func TestParseStreamMatchesParseBytes(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkWideMap decodes one map of 100,000 distinct keys: linear (a
+// duplicate check that compared every key with every earlier one took 22 s).
+func BenchmarkWideMap(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: wide}\ndata:\n")
+	for i := 0; i < 100_000; i++ {
+		fmt.Fprintf(&sb, "  k%d: v\n", i)
+	}
+	src := []byte(sb.String())
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, _, err := ParseBytes("w.yaml", src, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMergedAnchor merges one 20,000-key anchor into 20 maps (the
+// issue's reproducer has 200, which is over the node budget): linear in
+// the merged keys.
+func BenchmarkMergedAnchor(b *testing.B) {
+	src := []byte(mergedAnchor(20000, 20))
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, _, err := ParseBytes("m.yaml", src, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -24,9 +24,10 @@ import (
 
 // Options tune parsing. The zero value uses the limits in package parsers.
 type Options struct {
-	MaxNodes int // nodes one document may expand to (alias bombs); 0 = limits.DocumentNodes
-	MaxDepth int // nesting depth; 0 = limits.Depth
-	Source   graph.Source
+	MaxNodes         int // nodes one document may expand to (alias bombs); 0 = limits.DocumentNodes
+	MaxDepth         int // nesting depth; 0 = limits.Depth
+	MaxDocumentBytes int // bytes of one document; 0 = limits.DocumentBytes
+	Source           graph.Source
 }
 
 // ParseBytes parses every document of data, a file named file (relative to
@@ -34,30 +35,44 @@ type Options struct {
 // On invalid input it returns the resources of the documents before the
 // fault and a parsers.Error naming the line when known.
 func ParseBytes(file string, data []byte, opt Options) ([]*graph.Resource, []graph.Comment, error) {
-	if opt.MaxNodes == 0 {
-		opt.MaxNodes = limits.DocumentNodes
-	}
-	if opt.MaxDepth == 0 {
-		opt.MaxDepth = limits.Depth
-	}
+	opt = opt.withDefaults()
 	if err := checkText(data); err != nil {
 		return nil, nil, &parsers.Error{File: file, Msg: err.Error()}
 	}
-	return parse(file, bytes.NewReader(data), scanComments(file, data), opt)
+	comments := scanComments(file, data)
+	var out []*graph.Resource
+	al := newAlloc()
+	index := 0
+	err := splitDocuments(file, bufio.NewReaderSize(bytes.NewReader(data), 16<<10), opt.MaxDocumentBytes, func(d document) error {
+		var n int
+		var err error
+		out, n, err = decodeDocument(file, d, opt, al, out, index)
+		index += n
+		return err
+	})
+	return out, comments, err
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxNodes == 0 {
+		o.MaxNodes = limits.DocumentNodes
+	}
+	if o.MaxDepth == 0 {
+		o.MaxDepth = limits.Depth
+	}
+	if o.MaxDocumentBytes == 0 {
+		o.MaxDocumentBytes = limits.DocumentBytes
+	}
+	return o
 }
 
 // ParseStream parses r (named file in reports) as ParseBytes does, without
 // holding its contents: one streaming pass checks that it is text and
-// collects the directive comments, a second decodes the documents one at a
-// time from a buffered reader. A 100 MB manifest costs its resources, not
+// collects the directive comments, a second cuts the documents and decodes
+// them in chunks on every core. A 100 MB manifest costs its resources, not
 // its bytes. The caller opens r (through the file gate) and closes it.
 func ParseStream(file string, r io.ReadSeeker, opt Options) ([]*graph.Resource, []graph.Comment, error) {
-	if opt.MaxNodes == 0 {
-		opt.MaxNodes = limits.DocumentNodes
-	}
-	if opt.MaxDepth == 0 {
-		opt.MaxDepth = limits.Depth
-	}
+	opt = opt.withDefaults()
 	br := bufio.NewReaderSize(r, 64<<10)
 	comments, err := scanText(file, br)
 	if err != nil {
@@ -79,9 +94,10 @@ func readError(file string, err error) error {
 	return &parsers.Error{File: file, Msg: fsgate.Describe(err)}
 }
 
-// scanText is checkText and scanComments over a reader, a line at a time:
-// the same errors (a NUL in the first 8 KiB wins over invalid UTF-8) and
-// the same comments. Only a line longer than the buffer is held whole.
+// scanText is checkText and scanComments over a reader, a fragment of at
+// most the reader's buffer at a time: the same errors (a NUL in the first
+// 8 KiB wins over invalid UTF-8) and the same comments, and never more than
+// the buffer held, however long a line (a 100 MB flow sequence is one).
 func scanText(file string, r *bufio.Reader) ([]graph.Comment, error) {
 	head, err := r.Peek(8192)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
@@ -91,72 +107,60 @@ func scanText(file string, r *bufio.Reader) ([]graph.Comment, error) {
 		return nil, &parsers.Error{File: file, Msg: "binary content (NUL byte); not a YAML or JSON file"}
 	}
 	var out []graph.Comment
-	var long []byte
-	for line := 1; ; line++ {
-		l, err := r.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			long = append(long[:0], l...)
-			for errors.Is(err, bufio.ErrBufferFull) {
-				l, err = r.ReadSlice('\n')
-				long = append(long, l...)
-			}
-			l = long
-		}
-		if err != nil && !errors.Is(err, io.EOF) {
+	var cs commentScan
+	var carry []byte // the start of a rune cut at a fragment's end
+	line := 1
+	for {
+		frag, err := r.ReadSlice('\n')
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 			return nil, err
 		}
-		if !utf8.Valid(l) {
-			return nil, &parsers.Error{File: file, Msg: fmt.Sprintf("line %d: invalid UTF-8", line+bytes.Count(l[:invalidUTF8Offset(l)], []byte("\n")))}
+		chunk := frag
+		if len(carry) > 0 {
+			chunk = append(carry, frag...)
+			carry = nil
 		}
-		if bytes.Contains(l, directive) {
-			t := bytes.TrimSuffix(l, []byte("\n"))
-			if h := commentStart(t); h >= 0 {
-				out = append(out, graph.Comment{File: file, Line: line, Col: h + 1, Text: strings.TrimSpace(string(t[h+1:]))})
+		if errors.Is(err, bufio.ErrBufferFull) {
+			if cut := incompleteRuneTail(chunk); cut < len(chunk) {
+				carry = append([]byte(nil), chunk[cut:]...)
+				chunk = chunk[:cut]
 			}
 		}
-		if err != nil { // io.EOF
+		if !utf8.Valid(chunk) {
+			return nil, &parsers.Error{File: file, Msg: fmt.Sprintf("line %d: invalid UTF-8", line+bytes.Count(chunk[:invalidUTF8Offset(chunk)], []byte("\n")))}
+		}
+		cs.feed(chunk)
+		if n := len(chunk); n > 0 && chunk[n-1] == '\n' || errors.Is(err, io.EOF) {
+			if c, ok := cs.end(); ok {
+				out = append(out, graph.Comment{File: file, Line: line, Col: c.col, Text: c.text})
+			}
+			line++
+		}
+		if errors.Is(err, io.EOF) {
+			if len(carry) > 0 {
+				return nil, &parsers.Error{File: file, Msg: fmt.Sprintf("line %d: invalid UTF-8", line-1)}
+			}
 			return out, nil
 		}
 	}
 }
 
-// parse decodes the documents of r one at a time.
-func parse(file string, r io.Reader, comments []graph.Comment, opt Options) ([]*graph.Resource, []graph.Comment, error) {
-	out, _, err := decode(file, r, opt)
-	return out, comments, err
-}
-
-// decode decodes every document of r and returns the resources and how many
-// documents it read.
-func decode(file string, r io.Reader, opt Options) ([]*graph.Resource, int, error) {
-	var out []*graph.Resource
-	dec := yaml.NewDecoder(r)
-	al := &alloc{strs: map[string]string{}}
-	doc := 0
-	for ; ; doc++ {
-		var n yaml.Node
-		err := dec.Decode(&n)
-		if errors.Is(err, io.EOF) {
+// incompleteRuneTail returns where a rune cut at the end of b starts, or
+// len(b) when b ends on a rune boundary.
+func incompleteRuneTail(b []byte) int {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				return i
+			}
 			break
 		}
-		if err != nil {
-			return out, doc, yamlError(file, err)
-		}
-		c := converter{max: opt.MaxNodes, maxDepth: opt.MaxDepth, alloc: al}
-		root, err := c.convert(&n, 0)
-		if err != nil {
-			return out, doc, &parsers.Error{File: file, Line: n.Line, Msg: err.Error()}
-		}
-		if root == nil || root.Kind != graph.Map {
-			continue
-		}
-		out = appendObjects(out, file, doc, root, &n, opt.Source)
 	}
-	return out, doc, nil
+	return len(b)
 }
 
 // appendObjects adds root as a resource, or its items when it is a List kind.
-func appendObjects(out []*graph.Resource, file string, doc int, root *graph.Node, yn *yaml.Node, src graph.Source) []*graph.Resource {
+func appendObjects(out []*graph.Resource, file string, doc int, root *graph.Node, src graph.Source) []*graph.Resource {
 	apiVersion, _ := root.Get("apiVersion").Str()
 	kind, _ := root.Get("kind").Str()
 	if apiVersion == "" || kind == "" {
@@ -165,7 +169,7 @@ func appendObjects(out []*graph.Resource, file string, doc int, root *graph.Node
 	if strings.HasSuffix(kind, "List") && root.Get("items") != nil {
 		for _, it := range root.Get("items").List() {
 			if it.Kind == graph.Map {
-				out = appendObjects(out, file, doc, it, nil, src)
+				out = appendObjects(out, file, doc, it, src)
 			}
 		}
 		return out
@@ -239,38 +243,85 @@ func invalidUTF8Offset(b []byte) int {
 	return len(b)
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+)`)
+var (
+	yamlLine      = regexp.MustCompile(`line (\d+)`)
+	unknownAnchor = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
+)
 
-func yamlError(file string, err error) error {
+// yamlError turns a yaml.v3 error in document d into a parsers.Error on the
+// file's line.
+func yamlError(file string, err error, d document) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	e := &parsers.Error{File: file, Msg: "invalid YAML: " + msg}
+	if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
+		// yaml.v3 gives no line here; find the alias.
+		e.Msg = fmt.Sprintf("alias *%s refers to no anchor defined before it in the same document (each document is decoded on its own, as kubectl does: an alias cannot reach into another document)", m[1])
+		if l := aliasLine(d.data, m[1]); l > 0 {
+			e.Line = l + d.line - 1
+		}
+		return e
+	}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		e.Line, _ = strconv.Atoi(m[1])
+		l, _ := strconv.Atoi(m[1])
+		e.Line = l + d.line - 1
 		e.Msg = "invalid YAML: " + strings.TrimSpace(yamlLine.ReplaceAllString(strings.TrimPrefix(msg, m[0]+":"), ""))
 		e.Msg = strings.TrimSuffix(e.Msg, ": ")
 	}
 	return e
 }
 
+// aliasLine returns the line (1-based, within data) of the first alias
+// *name, or 0.
+func aliasLine(data []byte, name string) int {
+	tok := []byte("*" + name)
+	for off := 0; ; {
+		i := bytes.Index(data[off:], tok)
+		if i < 0 {
+			return 0
+		}
+		i += off
+		end := i + len(tok)
+		before := i == 0 || strings.IndexByte(" \t\n[{,:-?", data[i-1]) >= 0
+		after := end == len(data) || strings.IndexByte(" \t\r\n]},", data[end]) >= 0
+		if before && after {
+			return 1 + bytes.Count(data[:i], []byte("\n"))
+		}
+		off = i + 1
+	}
+}
+
 // converter turns a yaml.Node into a graph.Node, expanding aliases within a
 // node budget so that an alias bomb ends in an error, not in memory blow-up.
 type converter struct {
 	n, max, maxDepth int
+	shift            int  // lines before the cut document in the file
+	docLine          int  // first line of the YAML document, within the cut one
+	expanded         bool // an alias or merge key was expanded
 	*alloc
 }
 
 // alloc hands out the key and item slices of one file's maps and lists
 // from shared blocks, and interns repeated keys and short values, so the
 // yaml.v3 strings become garbage with the yaml.v3 tree and a resource keeps
-// fewer, larger allocations. (Nodes are allocated one by one: a Node is
-// exactly a size class, and blocks of them would waste their tails.)
+// fewer, larger allocations. Blocks start small and double, so a file of
+// one small object keeps a few hundred bytes of blocks, not kilobytes.
+// (Nodes are allocated one by one: a Node is exactly a size class, and
+// blocks of them would waste their tails.)
 type alloc struct {
-	keys  []string
-	items []*graph.Node
-	strs  map[string]string
+	keys           []string
+	items          []*graph.Node
+	keyNext, itemN int // size of the next block
+	strs           map[string]string
 }
 
-const allocBlock = 512
+const (
+	allocFirst = 16
+	allocBlock = 512
+)
+
+func newAlloc() *alloc {
+	return &alloc{keyNext: allocFirst, itemN: allocFirst, strs: map[string]string{}}
+}
 
 func (a *alloc) node(n graph.Node) *graph.Node {
 	p := new(graph.Node)
@@ -285,7 +336,8 @@ func (a *alloc) keySlice(n int) []string {
 		return make([]string, 0, n)
 	}
 	if len(a.keys) < n {
-		a.keys = make([]string, allocBlock)
+		a.keys = make([]string, max(a.keyNext, n))
+		a.keyNext = min(2*a.keyNext, allocBlock)
 	}
 	s := a.keys[:0:n]
 	a.keys = a.keys[n:]
@@ -297,7 +349,8 @@ func (a *alloc) itemSlice(n int) []*graph.Node {
 		return make([]*graph.Node, 0, n)
 	}
 	if len(a.items) < n {
-		a.items = make([]*graph.Node, allocBlock)
+		a.items = make([]*graph.Node, max(a.itemN, n))
+		a.itemN = min(2*a.itemN, allocBlock)
 	}
 	s := a.items[:0:n]
 	a.items = a.items[n:]
@@ -317,38 +370,44 @@ func (a *alloc) intern(s string) string {
 	return s
 }
 
-var errBudget = errors.New("document expands to too many nodes (YAML alias bomb?)")
+func (c *converter) budgetError() error {
+	return errors.New(limits.TooManyNodes(c.max, c.expanded))
+}
 
-func (c *converter) convert(y *yaml.Node, depth int) (*graph.Node, error) {
+// convert converts y, the value under key (the key of the map that holds
+// it, or of the list whose item it is; "" at the top).
+func (c *converter) convert(y *yaml.Node, depth int, key string) (*graph.Node, error) {
 	if depth > c.maxDepth {
-		return nil, fmt.Errorf("line %d: nesting deeper than %d levels", y.Line, c.maxDepth)
+		return nil, fmt.Errorf("line %d: nesting deeper than %d levels", y.Line+c.shift, c.maxDepth)
 	}
 	c.n++
 	if c.n > c.max {
-		return nil, errBudget
+		return nil, c.budgetError()
 	}
-	pos := graph.Pos{Line: y.Line, Col: y.Column}
+	pos := graph.Pos{Line: y.Line + c.shift, Col: y.Column}
 	switch y.Kind {
 	case yaml.DocumentNode:
 		if len(y.Content) == 0 {
 			return nil, nil
 		}
-		return c.convert(y.Content[0], depth)
+		return c.convert(y.Content[0], depth, "")
 	case yaml.AliasNode:
 		if y.Alias == nil {
 			return c.node(graph.Node{Kind: graph.Null, Pos: pos}), nil
 		}
-		n, err := c.convert(y.Alias, depth+1)
-		if err != nil {
-			return nil, err
+		if y.Alias.Line < c.docLine {
+			// yaml.v3 keeps anchors across the documents of one stream;
+			// kubectl decodes each on its own.
+			return nil, fmt.Errorf("line %d: alias *%s refers to an anchor of an earlier document (each document is decoded on its own, as kubectl does: an alias cannot reach into another document)", y.Line+c.shift, y.Value)
 		}
-		return n, nil
+		c.expanded = true
+		return c.convert(y.Alias, depth+1, key)
 	case yaml.ScalarNode:
 		return c.scalar(y, pos), nil
 	case yaml.SequenceNode:
 		out := c.node(graph.Node{Kind: graph.List, Pos: pos, Items: c.itemSlice(len(y.Content))})
 		for _, it := range y.Content {
-			v, err := c.convert(it, depth+1)
+			v, err := c.convert(it, depth+1, key)
 			if err != nil {
 				return nil, err
 			}
@@ -357,46 +416,89 @@ func (c *converter) convert(y *yaml.Node, depth int) (*graph.Node, error) {
 		return out, nil
 	case yaml.MappingNode:
 		out := c.node(graph.Node{Kind: graph.Map, Pos: pos, Keys: c.keySlice(len(y.Content) / 2), Items: c.itemSlice(len(y.Content) / 2)})
+		m := entries{m: out}
 		for i := 0; i+1 < len(y.Content); i += 2 {
 			k, v := y.Content[i], y.Content[i+1]
 			if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag == "!!merge" {
-				if err := c.merge(out, v, depth); err != nil {
+				if err := c.merge(&m, v, depth, key); err != nil {
 					return nil, err
 				}
 				continue
 			}
-			val, err := c.convert(v, depth+1)
+			name := k.Value
+			if k.Kind == yaml.AliasNode && k.Alias != nil {
+				name = k.Alias.Value
+			}
+			val, err := c.convert(v, depth+1, name)
 			if err != nil {
 				return nil, err
 			}
-			key := k.Value
-			if k.Kind == yaml.AliasNode && k.Alias != nil {
-				key = k.Alias.Value
+			if val.Kind == graph.Scalar && booleanField(name, key) {
+				if b, ok := yaml11Bool(v); ok {
+					val.Value, val.Tag = b, graph.TagBool
+				}
 			}
-			setKey(out, c.intern(key), graph.Pos{Line: k.Line, Col: k.Column}, val)
+			m.set(c.intern(name), graph.Pos{Line: k.Line + c.shift, Col: k.Column}, val)
 		}
 		return out, nil
 	}
 	return c.node(graph.Node{Kind: graph.Null, Pos: pos}), nil
 }
 
-// setKey sets key, replacing an earlier value (the last duplicate wins, as
-// the API server's decoder does).
-func setKey(m *graph.Node, key string, keyPos graph.Pos, v *graph.Node) {
-	v.KeyPos = keyPos
-	for i, k := range m.Keys {
+// entries adds the keys of one map node in linear time: a small map is
+// searched, a large one indexed (a map of 100,000 keys, or an anchor of
+// 20,000 keys merged into many maps, would otherwise be quadratic).
+type entries struct {
+	m   *graph.Node
+	idx map[string]int
+}
+
+const indexAbove = 16
+
+func (e *entries) find(key string) int {
+	if e.idx != nil {
+		if i, ok := e.idx[key]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, k := range e.m.Keys {
 		if k == key {
-			m.Items[i] = v
-			return
+			return i
 		}
 	}
-	m.Keys = append(m.Keys, key)
-	m.Items = append(m.Items, v)
+	return -1
+}
+
+func (e *entries) add(key string, v *graph.Node) {
+	e.m.Keys = append(e.m.Keys, key)
+	e.m.Items = append(e.m.Items, v)
+	switch {
+	case e.idx != nil:
+		e.idx[key] = len(e.m.Keys) - 1
+	case len(e.m.Keys) > indexAbove:
+		e.idx = make(map[string]int, 2*len(e.m.Keys))
+		for i, k := range e.m.Keys {
+			e.idx[k] = i
+		}
+	}
+}
+
+// set sets key, replacing an earlier value (the last duplicate wins, as
+// the API server's decoder does).
+func (e *entries) set(key string, keyPos graph.Pos, v *graph.Node) {
+	v.KeyPos = keyPos
+	if i := e.find(key); i >= 0 {
+		e.m.Items[i] = v
+		return
+	}
+	e.add(key, v)
 }
 
 // merge applies a YAML merge key (<<: *anchor or a list of them); keys
-// already present win.
-func (c *converter) merge(out *graph.Node, v *yaml.Node, depth int) error {
+// already present win, and so do earlier sources.
+func (c *converter) merge(out *entries, v *yaml.Node, depth int, key string) error {
+	c.expanded = true
 	var srcs []*yaml.Node
 	if v.Kind == yaml.SequenceNode {
 		srcs = v.Content
@@ -404,7 +506,7 @@ func (c *converter) merge(out *graph.Node, v *yaml.Node, depth int) error {
 		srcs = []*yaml.Node{v}
 	}
 	for _, s := range srcs {
-		m, err := c.convert(s, depth+1)
+		m, err := c.convert(s, depth+1, key)
 		if err != nil {
 			return err
 		}
@@ -412,9 +514,8 @@ func (c *converter) merge(out *graph.Node, v *yaml.Node, depth int) error {
 			continue
 		}
 		for i, k := range m.Keys {
-			if out.Get(k) == nil {
-				out.Keys = append(out.Keys, k)
-				out.Items = append(out.Items, m.Items[i])
+			if out.find(k) < 0 {
+				out.add(k, m.Items[i])
 			}
 		}
 	}
@@ -458,12 +559,11 @@ func scanComments(file string, data []byte) []graph.Comment {
 		if !bytes.Contains(l, directive) {
 			continue
 		}
-		h := commentStart(l)
-		if h < 0 {
-			continue
+		var cs commentScan
+		cs.feed(l)
+		if c, ok := cs.end(); ok {
+			out = append(out, graph.Comment{File: file, Line: line, Col: c.col, Text: c.text})
 		}
-		text := strings.TrimSpace(string(l[h+1:]))
-		out = append(out, graph.Comment{File: file, Line: line, Col: h + 1, Text: text})
 	}
 	return out
 }
@@ -471,19 +571,60 @@ func scanComments(file string, data []byte) []graph.Comment {
 // commentStart returns the index of the '#' that starts a comment on the
 // line, skipping '#' inside quotes, or -1.
 func commentStart(l []byte) int {
-	var quote byte
-	for i := 0; i < len(l); i++ {
-		ch := l[i]
+	var cs commentScan
+	cs.feed(l)
+	return cs.hash
+}
+
+// commentScan finds the comment of one line fed in fragments: the '#'
+// that starts it (outside quotes, at the line start or after a blank) and
+// its text, kept up to maxCommentText bytes.
+type commentScan struct {
+	quote, prev byte
+	col, hash   int // bytes fed so far; index of the '#', or -1 once reset
+	text        []byte
+	started     bool
+}
+
+const maxCommentText = 4096
+
+func (s *commentScan) feed(b []byte) {
+	if !s.started {
+		*s = commentScan{hash: -1, started: true, text: s.text[:0]}
+	}
+	for i, ch := range b {
+		if s.hash >= 0 {
+			if len(s.text) < maxCommentText && ch != '\n' {
+				s.text = append(s.text, ch)
+			}
+			continue
+		}
 		switch {
-		case quote != 0:
-			if ch == quote {
-				quote = 0
+		case s.quote != 0:
+			if ch == s.quote {
+				s.quote = 0
 			}
 		case ch == '"' || ch == '\'':
-			quote = ch
-		case ch == '#' && (i == 0 || l[i-1] == ' ' || l[i-1] == '\t'):
-			return i
+			s.quote = ch
+		case ch == '#' && (s.col+i == 0 || s.prev == ' ' || s.prev == '\t'):
+			s.hash = s.col + i
 		}
+		s.prev = ch
 	}
-	return -1
+	s.col += len(b)
+}
+
+type lineComment struct {
+	col  int
+	text string
+}
+
+// end finishes the line and returns its comment when it holds a pvlint
+// directive.
+func (s *commentScan) end() (lineComment, bool) {
+	s.started = false
+	if s.hash < 0 || !bytes.Contains(s.text, directive) {
+		return lineComment{}, false
+	}
+	return lineComment{col: s.hash + 1, text: strings.TrimSpace(string(s.text))}, true
 }

@@ -15,9 +15,17 @@ const (
 	// every file any parser opens: manifests, Terraform files, variables
 	// files, file(), chart files and archives.
 	FileBytes int64 = 256 << 20
-	// DocumentNodes bounds the nodes one YAML document may expand to
-	// (alias bombs, huge flow sequences).
-	DocumentNodes = 5_000_000
+	// DocumentBytes bounds one YAML document before it is decoded: yaml.v3
+	// builds a document's whole node tree first, at up to 120 bytes of
+	// memory per byte of input (a flow sequence of one-digit numbers). The
+	// API server refuses objects a fraction of this size (etcd stores at
+	// most 1.5 MiB), so only a hostile or generated file reaches it.
+	DocumentBytes = 4 << 20
+	// DocumentNodes bounds the nodes one YAML document may have once its
+	// aliases and merge keys are expanded (alias bombs). The API server's
+	// 3 MiB request limit, at 3 bytes a node at the least, keeps real
+	// objects below it.
+	DocumentNodes = 1_000_000
 	// Depth bounds nesting: YAML documents, HCL expressions and .tf.json
 	// arrays (checked by a byte scan before parsing), converted values.
 	Depth = 256
@@ -55,7 +63,9 @@ type Entry struct {
 // exercises each one.
 var Table = []Entry{
 	{"FileBytes", fmt.Sprint(FileBytes), TooLarge(FileBytes+1, FileBytes)},
-	{"DocumentNodes", fmt.Sprint(DocumentNodes), TooManyNodes(DocumentNodes)},
+	{"DocumentBytes", fmt.Sprint(DocumentBytes), DocumentTooLarge(DocumentBytes)},
+	{"DocumentNodes", fmt.Sprint(DocumentNodes), TooManyNodes(DocumentNodes, false)},
+	{"DocumentNodes (aliases)", fmt.Sprint(DocumentNodes), TooManyNodes(DocumentNodes, true)},
 	{"Depth", fmt.Sprint(Depth), TooDeep(Depth)},
 	{"ValueElements", fmt.Sprint(ValueElements), TooManyElements(ValueElements)},
 	{"SetElements", fmt.Sprint(SetElements), TooManySetElements("toset", SetElements)},
@@ -71,9 +81,29 @@ func TooLarge(size, limit int64) string {
 	return fmt.Sprintf("file is %d bytes, over the %d-byte limit (--max-file-size)", size, limit)
 }
 
-// TooManyNodes is the error of a document that expands past DocumentNodes.
-func TooManyNodes(limit int) string {
-	return fmt.Sprintf("document expands to more than %d nodes (an alias bomb or a huge collection)", limit)
+// DocumentTooLarge is the error of a YAML document over DocumentBytes.
+func DocumentTooLarge(limit int) string {
+	return fmt.Sprintf("YAML document is larger than %s, the most one document may have; it was not decoded (the API server accepts objects of at most a few MiB)", byteSize(limit))
+}
+
+// TooManyNodes is the error of a document with more than DocumentNodes
+// nodes, through its aliases and merge keys or without any.
+func TooManyNodes(limit int, throughAliases bool) string {
+	if throughAliases {
+		return fmt.Sprintf("document expands to more than %d nodes through its aliases and merge keys (a YAML alias bomb?)", limit)
+	}
+	return fmt.Sprintf("document has more than %d nodes (keys, values and items), the most one document may have", limit)
+}
+
+// byteSize formats a limit for messages: "4 MiB", "512 KiB", "100 bytes".
+func byteSize(n int) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // TooDeep is the error of input nested past Depth.
