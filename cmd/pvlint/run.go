@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -228,7 +229,7 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 		}
 	}
 	if f.output != "" {
-		if err := writeFileAtomic(f.output, func(out io.Writer) error { return w.Write(out, rep) }); err != nil {
+		if err := writeReport(f.output, func(out io.Writer) error { return w.Write(out, rep) }); err != nil {
 			return linter.ExitUsage, usageError{fmt.Errorf("--output: %w", err)}
 		}
 	} else {
@@ -253,9 +254,69 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 	return f.supp.exitCode(code), nil
 }
 
-// writeFileAtomic streams a report into a temporary file beside path and
-// renames it into place, so a failed write never leaves half a report.
-func writeFileAtomic(path string, write func(io.Writer) error) error {
+// writeReport writes the report to --output. A regular file (or a path
+// that does not exist yet) is written through a temporary file beside it
+// and renamed into place, so a failed write never leaves half a report. A
+// symbolic link is followed to its target, which is replaced, never the
+// link. Anything else (/dev/null, /dev/stdout, a named pipe, a terminal) is
+// written in place and never deleted or replaced: pvlint runs as root in
+// many CI containers, where renaming over /dev/null would break the job.
+func writeReport(path string, write func(io.Writer) error) error {
+	target, err := linkTarget(path)
+	if err != nil {
+		return err
+	}
+	fi, err := os.Stat(target)
+	switch {
+	case err == nil && fi.IsDir():
+		return fmt.Errorf("%s is a directory", path)
+	case err == nil && !fi.Mode().IsRegular():
+		return writeInPlace(target, write)
+	case err == nil:
+		return writeAtomic(target, fi.Mode().Perm(), write)
+	case errors.Is(err, fs.ErrNotExist):
+		return writeAtomic(target, 0o644, write)
+	}
+	return err
+}
+
+// linkTarget follows path's symbolic links, also to a target that does not
+// exist yet (a dangling link is written through, as a shell redirect does).
+func linkTarget(path string) (string, error) {
+	for range 40 {
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			return path, nil
+		}
+		t, err := os.Readlink(path)
+		if err != nil {
+			return "", err
+		}
+		if !filepath.IsAbs(t) {
+			t = filepath.Join(filepath.Dir(path), t)
+		}
+		path = t
+	}
+	return "", fmt.Errorf("%s: too many levels of symbolic links", path)
+}
+
+func writeInPlace(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 64<<10)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func writeAtomic(path string, perm fs.FileMode, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err
@@ -270,7 +331,7 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		tmp.Close()
 		return err
 	}
-	if err := tmp.Chmod(0o644); err != nil {
+	if err := tmp.Chmod(perm); err != nil {
 		tmp.Close()
 		return err
 	}
