@@ -126,13 +126,34 @@ type Suppression struct {
 	Source string // where the ignore is written, e.g. "db.yaml:12" or ".pvlint.yaml"
 }
 
-// Fingerprint is stable across line moves: rule, resource identity and field path.
+// Fingerprint is the finding's identity, stable across line moves: rule,
+// source unit (graph.Resource.Unit: the file, chart and template, module
+// and address, or kustomization and file), resource identity and field
+// path, joined by "|".
 func (f *Finding) Fingerprint() string {
-	id := ""
+	return Fingerprint(f.RuleID, f.Unit(), f.ResourceIdentity(), f.Loc.FieldPath)
+}
+
+// Fingerprint joins the parts of a fingerprint.
+func Fingerprint(rule, unit, identity, field string) string {
+	return rule + "|" + unit + "|" + identity + "|" + field
+}
+
+// Unit is the source unit of the finding's resource, or its file when it is
+// about no single resource.
+func (f *Finding) Unit() string {
 	if f.Resource != nil {
-		id = f.Resource.Identity()
+		return f.Resource.Unit()
 	}
-	return f.RuleID + "|" + id + "|" + f.Loc.FieldPath
+	return f.Loc.File
+}
+
+// ResourceIdentity is the finding's resource identity, "" when none.
+func (f *Finding) ResourceIdentity() string {
+	if f.Resource != nil {
+		return f.Resource.Identity()
+	}
+	return ""
 }
 
 // Raise lifts the finding's severity to s (never lowers it).

@@ -82,3 +82,38 @@ func TestDevProdRBAC(t *testing.T) {
 		t.Errorf("prod role without a binding:\n%s", out)
 	}
 }
+
+// Copy envs/dev/pod.yaml to envs/prod/pod.yaml after writing a baseline:
+// the copy fails the gate, the original stays accepted.
+func TestBaselineCopiedFileFails(t *testing.T) {
+	root := tree(t, map[string]string{"envs/dev/pod.yaml": hostPathPod})
+	if code, _, stderr := pvlint(t, root, "", "--write-baseline", "b.json", "."); code != 0 {
+		t.Fatalf("--write-baseline: exit %d\n%s", code, stderr)
+	}
+	if code, out, stderr := pvlint(t, root, "", "--baseline", "b.json", "."); code != 0 {
+		t.Fatalf("with the baseline: exit %d\n%s%s", code, out, stderr)
+	}
+	if err := os.MkdirAll(filepath.Join(root, "envs", "prod"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "envs", "prod", "pod.yaml"), []byte(hostPathPod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := pvlint(t, root, "", "--baseline", "b.json", "--no-color", ".")
+	if code != 1 {
+		t.Fatalf("prod copy: exit %d, want 1\n%s", code, out)
+	}
+	if !strings.Contains(out, "envs/prod/pod.yaml") || strings.Contains(out, "envs/dev/pod.yaml\n") {
+		t.Errorf("only the prod copy should be reported:\n%s", out)
+	}
+	// Moving the original's lines keeps it accepted.
+	if err := os.WriteFile(filepath.Join(root, "envs", "dev", "pod.yaml"), []byte("# moved\n\n"+hostPathPod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(root, "envs", "prod", "pod.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := pvlint(t, root, "", "--baseline", "b.json", "."); code != 0 {
+		t.Errorf("moved lines: exit %d\n%s", code, out)
+	}
+}

@@ -60,6 +60,12 @@ type Resource struct {
 
 	Origin Origin
 
+	// SourceUnit names the unit of source the object was written in, when
+	// the parser knows better than Unit's default. The Kustomize parser sets
+	// it with KustomizeUnit (root kustomization + source file); other
+	// parsers leave it empty. It is part of every finding's fingerprint.
+	SourceUnit string
+
 	// Set by Build.
 	Out []*Edge
 	In  []*Edge
@@ -119,6 +125,39 @@ func (r *Resource) Identity() string {
 	}
 	return r.Kind + "/" + r.Namespace + "/" + r.Name
 }
+
+// Unit is the source unit of the resource, the part of a finding's
+// fingerprint that tells copies of one object apart (envs/dev/pod.yaml and
+// envs/prod/pod.yaml define the same Pod): SourceUnit when the parser set
+// it, else the file for raw YAML or JSON, the chart directory and template
+// for Helm ("charts/app:app/templates/pvc.yaml"), and the module directory
+// and address for Terraform ("infra:module.db.aws_ebs_volume.data"). It
+// never holds a line, so it is stable when code moves within its unit.
+func (r *Resource) Unit() string {
+	if r.SourceUnit != "" {
+		return r.SourceUnit
+	}
+	switch r.Source {
+	case SourceHelm:
+		if t := r.Origin.Template; t != "" || r.Origin.Chart != "" {
+			if t == "" {
+				t = r.File
+			}
+			return r.Origin.Chart + ":" + t
+		}
+	case SourceTerraform:
+		if r.Origin.Address != "" {
+			return r.Origin.Module + ":" + r.Origin.Address
+		}
+	}
+	return r.File
+}
+
+// KustomizeUnit builds the SourceUnit of an object rendered by Kustomize:
+// the root kustomization's directory and the file the object was written in
+// (both relative to the repository root), so an overlay's copy of a base
+// object is told apart from another overlay's.
+func KustomizeUnit(root, file string) string { return "kustomize:" + root + ":" + file }
 
 // Annotation returns metadata.annotations[key] of a Kubernetes object.
 func (r *Resource) Annotation(key string) (string, bool) {

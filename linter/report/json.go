@@ -73,6 +73,7 @@ type jsonResource struct {
 	Name      string `json:"name"`
 	Source    string `json:"source"`
 	Address   string `json:"address"`
+	Unit      string `json:"unit"`
 }
 
 type jsonRelated struct {
@@ -167,6 +168,7 @@ func toJSONFinding(f *rules.Finding, ms []rules.Meta, idx map[string]int) jsonFi
 			Name:      res.Name,
 			Source:    res.Source.String(),
 			Address:   res.Origin.Address,
+			Unit:      res.Unit(),
 		}
 	}
 	for _, rel := range f.RelatedLocs {

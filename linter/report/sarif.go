@@ -33,7 +33,7 @@ const (
 	sarifSchema     = "https://json.schemastore.org/sarif-2.1.0.json"
 	informationURI  = "https://github.com/pvlint/pvlint"
 	srcRoot         = "%SRCROOT%"
-	fingerprintKey  = "pvlint/v1"
+	fingerprintKey  = "pvlint/v2"
 	maxMessageBytes = 4000 // GitHub accepts more; beyond this a message is noise
 	maxRelated      = 50
 )
@@ -211,6 +211,7 @@ func sarifResult(f *rules.Finding, ruleIdx int) *sarif.Result {
 		Add("pvlint-precision", f.Loc.Precision.String())
 	if f.Resource != nil {
 		props.Add("resource", f.Resource.Identity())
+		props.Add("pvlint-unit", f.Resource.Unit())
 	}
 	if f.Undecided {
 		props.Add("pvlint-undecided", true)

@@ -72,7 +72,7 @@ func TestSARIFResults(t *testing.T) {
 		if rulesByIndex[idx].ID != res["ruleId"] {
 			t.Errorf("result %d: ruleIndex %d is %s, not %s", i, idx, rulesByIndex[idx].ID, res["ruleId"])
 		}
-		fp := res["partialFingerprints"].(map[string]any)["pvlint/v1"].(string)
+		fp := res["partialFingerprints"].(map[string]any)["pvlint/v2"].(string)
 		if len(fp) != 64 {
 			t.Errorf("result %d: fingerprint %q is not a SHA-256", i, fp)
 		}

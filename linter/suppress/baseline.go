@@ -12,11 +12,14 @@ import (
 )
 
 // BaselineVersion is the format version written to baseline files.
-const BaselineVersion = 1
+// Version 2 added the source unit to every entry; version 1 files are still
+// read (see matchBaseline for how their entries are matched).
+const BaselineVersion = 2
 
 // Baseline is the set of findings accepted when it was written. Entries
-// are keyed by rule, resource identity and field path — never by line, so
-// moving code around does not break it.
+// are keyed by rule, source unit, resource identity and field path — never
+// by line, so moving code around does not break it, and a copy of a file
+// (envs/dev → envs/prod) is not covered by the original's entries.
 type Baseline struct {
 	File     string          `json:"-"` // where it was read from, for reasons and notices
 	Version  int             `json:"version"`
@@ -25,10 +28,12 @@ type Baseline struct {
 	index map[string]bool
 }
 
-// BaselineEntry is one accepted finding. File and Message are there for
-// the reader of the file; only Rule, Resource and Field are matched.
+// BaselineEntry is one accepted finding. Rule, Unit, Resource and Field are
+// matched; Message is there for the reader of the file, and File helps to
+// migrate version 1 entries, which have no Unit.
 type BaselineEntry struct {
 	Rule     string `json:"rule"`
+	Unit     string `json:"unit,omitempty"`
 	Resource string `json:"resource"`
 	Field    string `json:"field"`
 	File     string `json:"file,omitempty"`
@@ -36,7 +41,16 @@ type BaselineEntry struct {
 }
 
 // Fingerprint is the entry's key, as rules.Finding.Fingerprint builds it.
-func (e BaselineEntry) Fingerprint() string { return e.Rule + "|" + e.Resource + "|" + e.Field }
+func (e BaselineEntry) Fingerprint() string {
+	return rules.Fingerprint(e.Rule, e.Unit, e.Resource, e.Field)
+}
+
+// legacyKey is what a version 1 entry matched: rule, identity and field.
+func (e BaselineEntry) legacyKey() string { return e.Rule + "|" + e.Resource + "|" + e.Field }
+
+func legacyKey(f *rules.Finding) string {
+	return f.RuleID + "|" + f.ResourceIdentity() + "|" + f.Loc.FieldPath
+}
 
 // NewBaseline records the findings that are neither suppressed nor
 // undecided, one entry per fingerprint, sorted.
@@ -52,16 +66,17 @@ func NewBaseline(findings []*rules.Finding) *Baseline {
 			continue
 		}
 		seen[fp] = true
-		e := BaselineEntry{Rule: f.RuleID, Field: f.Loc.FieldPath, File: f.Loc.File, Message: firstLine(f.Message)}
-		if f.Resource != nil {
-			e.Resource = f.Resource.Identity()
-		}
+		e := BaselineEntry{Rule: f.RuleID, Unit: f.Unit(), Resource: f.ResourceIdentity(), Field: f.Loc.FieldPath,
+			File: f.Loc.File, Message: firstLine(f.Message)}
 		b.Findings = append(b.Findings, e)
 	}
 	sort.Slice(b.Findings, func(i, j int) bool {
 		a, c := b.Findings[i], b.Findings[j]
 		if a.Rule != c.Rule {
 			return a.Rule < c.Rule
+		}
+		if a.Unit != c.Unit {
+			return a.Unit < c.Unit
 		}
 		if a.Resource != c.Resource {
 			return a.Resource < c.Resource
@@ -109,19 +124,24 @@ func ReadBaseline(path string) (*Baseline, error) {
 	if err := dec.Decode(&b); err != nil {
 		return nil, fmt.Errorf("%s: not a pvlint baseline: %v", path, err)
 	}
-	if b.Version != BaselineVersion {
-		return nil, fmt.Errorf("%s: baseline version %d is not supported (want %d)", path, b.Version, BaselineVersion)
+	if b.Version != BaselineVersion && b.Version != 1 {
+		return nil, fmt.Errorf("%s: baseline version %d is not supported (this pvlint reads versions 1 and %d); rewrite it with --write-baseline",
+			path, b.Version, BaselineVersion)
 	}
 	for i, e := range b.Findings {
 		if e.Rule == "" {
 			return nil, fmt.Errorf("%s: findings[%d]: no rule", path, i)
+		}
+		if b.Version == 1 && e.Unit != "" {
+			return nil, fmt.Errorf("%s: findings[%d]: a version 1 baseline has no unit; set \"version\": %d or rewrite it with --write-baseline",
+				path, i, BaselineVersion)
 		}
 	}
 	b.File = path
 	return &b, nil
 }
 
-// Has reports whether a finding fingerprint is in the baseline.
+// Has reports whether a finding fingerprint is in the baseline (version 2).
 func (b *Baseline) Has(fingerprint string) bool {
 	if b.index == nil {
 		b.index = make(map[string]bool, len(b.Findings))

@@ -12,8 +12,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pvlint/pvlint/linter/diag"
 	"github.com/pvlint/pvlint/linter/graph"
-	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/rules"
 )
 
@@ -100,7 +100,7 @@ type fileLine struct {
 // set is every ignore of a scan, indexed by what it covers.
 type set struct {
 	opt      Options
-	notices  []parsers.Notice
+	notices  []diag.Notice
 	stats    Stats
 	all      []*ignore
 	byLine   map[fileLine][]*ignore         // a comment covers its line and the next
@@ -113,7 +113,7 @@ type set struct {
 
 // Apply marks the findings that an ignore covers and returns notices about
 // the ignores themselves. Findings are changed in place.
-func Apply(g *graph.Graph, findings []*rules.Finding, opt Options) ([]parsers.Notice, Stats) {
+func Apply(g *graph.Graph, findings []*rules.Finding, opt Options) ([]diag.Notice, Stats) {
 	s := &set{
 		opt:      opt,
 		byLine:   map[fileLine][]*ignore{},
@@ -144,13 +144,13 @@ func Apply(g *graph.Graph, findings []*rules.Finding, opt Options) ([]parsers.No
 }
 
 // notice reports a problem with an ignore at file:line.
-// (parsers.Notice has no line of its own, so the line leads the message.)
+// (diag.Notice has no line of its own, so the line leads the message.)
 func (s *set) notice(file string, line int, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if line > 0 {
 		msg = fmt.Sprintf("line %d: %s", line, msg)
 	}
-	s.notices = append(s.notices, parsers.Notice{File: file, Msg: msg})
+	s.notices = append(s.notices, diag.Notice{File: file, Msg: msg})
 }
 
 // add validates a parsed ignore against the options and today's date and
@@ -351,6 +351,10 @@ func (s *set) matchBaseline(findings []*rules.Finding) {
 	if b == nil {
 		return
 	}
+	if b.Version == 1 {
+		s.matchLegacyBaseline(b, findings)
+		return
+	}
 	used := map[string]bool{}
 	for _, f := range findings {
 		fp := f.Fingerprint()
@@ -358,20 +362,94 @@ func (s *set) matchBaseline(findings []*rules.Finding) {
 			continue
 		}
 		used[fp] = true
-		if f.Suppression == nil {
-			f.Suppression = &rules.Suppression{Kind: External, Reason: "in baseline " + b.File, Source: b.File}
-			s.stats.Suppressed++
-		}
+		s.suppressByBaseline(b, f)
 	}
 	for _, e := range b.Findings {
 		if !used[e.Fingerprint()] && s.ran(e.Rule) {
 			s.stats.Stale++
 		}
 	}
+	s.staleNotice(b)
+}
+
+func (s *set) suppressByBaseline(b *Baseline, f *rules.Finding) {
+	if f.Suppression == nil {
+		f.Suppression = &rules.Suppression{Kind: External, Reason: "in baseline " + b.File, Source: b.File}
+		s.stats.Suppressed++
+	}
+}
+
+func (s *set) staleNotice(b *Baseline) {
 	if s.stats.Stale > 0 {
 		s.notice(b.File, 0, "%d baseline %s no longer %s a finding (fixed, or moved to another resource or field); rewrite it with --write-baseline",
 			s.stats.Stale, plural(s.stats.Stale, "entry", "entries"), plural(s.stats.Stale, "matches", "match"))
 	}
+}
+
+// matchLegacyBaseline matches a version 1 baseline, whose entries have no
+// source unit. An entry is migrated when it is unambiguous: the findings
+// with its rule, resource and field, narrowed to its recorded file when
+// that file still has one, all come from one source unit. An entry that
+// matches findings in several units (a file copied to another environment
+// since) suppresses none of them: the copy must not pass as accepted, and
+// pvlint cannot tell which one was. Either way a notice says to rewrite
+// the baseline.
+func (s *set) matchLegacyBaseline(b *Baseline, findings []*rules.Finding) {
+	byKey := map[string][]*rules.Finding{}
+	for _, f := range findings {
+		k := legacyKey(f)
+		byKey[k] = append(byKey[k], f)
+	}
+	migrated := 0
+	var ambiguous []string
+	for _, e := range b.Findings {
+		cands := byKey[e.legacyKey()]
+		if e.File != "" {
+			var inFile []*rules.Finding
+			for _, f := range cands {
+				if f.Loc.File == e.File {
+					inFile = append(inFile, f)
+				}
+			}
+			if len(inFile) > 0 {
+				cands = inFile
+			}
+		}
+		var units []string
+		for _, f := range cands {
+			if u := f.Unit(); !slices.Contains(units, u) {
+				units = append(units, u)
+			}
+		}
+		switch {
+		case len(units) == 0:
+			if s.ran(e.Rule) {
+				s.stats.Stale++
+			}
+		case len(units) == 1:
+			migrated++
+			for _, f := range cands {
+				s.suppressByBaseline(b, f)
+			}
+		default:
+			slices.Sort(units)
+			ambiguous = append(ambiguous, fmt.Sprintf("%s %s in %s", e.Rule, e.Resource, strings.Join(units, ", ")))
+		}
+	}
+	if migrated > 0 {
+		s.notice(b.File, 0, "baseline version 1 has no source units; %d %s matched by rule, resource and field and migrated in memory; rewrite it with --write-baseline to record them",
+			migrated, plural(migrated, "entry", "entries"))
+	}
+	if len(ambiguous) > 0 {
+		more := ""
+		if len(ambiguous) > 3 {
+			more = fmt.Sprintf(" and %d more", len(ambiguous)-3)
+			ambiguous = ambiguous[:3]
+		}
+		s.notice(b.File, 0, "%d version 1 baseline %s %s findings in several source units and suppress none of them (%s%s); review them and rewrite the baseline with --write-baseline",
+			len(ambiguous), plural(len(ambiguous), "entry", "entries"), plural(len(ambiguous), "matches", "match"), strings.Join(ambiguous, "; "), more)
+	}
+	s.staleNotice(b)
 }
 
 func (s *set) ran(id string) bool { return s.opt.Ran == nil || s.opt.Ran(id) }

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pvlint/pvlint/linter/diag"
 	"github.com/pvlint/pvlint/linter/graph"
-	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/parsers/k8s"
 	"github.com/pvlint/pvlint/rules"
 )
@@ -48,7 +48,7 @@ func testOptions() Options {
 	return Options{Known: knownIDs, Today: "2026-06-15"}
 }
 
-func noticeStrings(ns []parsers.Notice) []string {
+func noticeStrings(ns []diag.Notice) []string {
 	var out []string
 	for _, n := range ns {
 		out = append(out, n.String())
