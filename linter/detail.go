@@ -1,6 +1,7 @@
 package linter
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -122,6 +123,24 @@ func addModuleCallSites(fs []*rules.Finding) {
 			f.RelatedLocs = append(f.RelatedLocs, rules.Related{
 				Loc:     graph.Location{File: m[2], Line: line, Col: 1},
 				Message: "instantiated by " + m[1],
+			})
+		}
+	}
+}
+
+// addIncludeSites gives findings on objects built whole in a Helm helper
+// (located in its define block) the include lines that inserted them as
+// related locations, outermost first: the template a reader opens first.
+func addIncludeSites(fs []*rules.Finding) {
+	for _, f := range fs {
+		r := f.Resource
+		if r == nil || r.Source != graph.SourceHelm {
+			continue
+		}
+		for _, in := range r.Origin.IncludedAt {
+			f.RelatedLocs = append(f.RelatedLocs, rules.Related{
+				Loc:     in.At,
+				Message: fmt.Sprintf("object built by include %q", in.Name),
 			})
 		}
 	}

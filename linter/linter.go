@@ -137,6 +137,7 @@ func Run(opt Options) (*Result, error) {
 	parsed.Errors = append(parsed.Errors, internal...)
 	addRenderedDetail(findings, opt.Helm)
 	addModuleCallSites(findings)
+	addIncludeSites(findings)
 	locateInModule(findings)
 	findings = mergeInstances(g, findings)
 	findings, notices := applySuppressions(g, findings, opt)

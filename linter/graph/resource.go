@@ -30,11 +30,21 @@ type Origin struct {
 	Template string   // template path as Helm names it (chart/templates/x.yaml)
 	Values   []string // values files used, in order
 	Rendered string   // the rendered document, for message details
+	// IncludedAt lists the include actions that inserted an object built
+	// whole in a helper's define block (File is then the helper's file),
+	// outermost first.
+	IncludedAt []Include
 
 	// Terraform
 	Module    string   // root module directory, relative to the repository root
 	Address   string   // full address, e.g. module.db.aws_ebs_volume.data["a"]
 	CallChain []string // module calls from the root, e.g. ["module.db (main.tf:12)"]
+}
+
+// Include is a Helm include (or template) action that inserted a helper.
+type Include struct {
+	Name string   // the helper's name
+	At   Location // the action in the including template
 }
 
 // Resource is one object in the graph: a Kubernetes object (from YAML, Helm or

@@ -99,6 +99,7 @@ type renderer struct {
 	valuesFiles     []string
 	templates       map[string]*tmpl // by Helm's template name (chart/templates/x.yaml)
 	archives        map[*common.File][]byte
+	defines         map[string][]*define // by name, built on first use
 }
 
 // tmpl is a template with where it lives on disk.
@@ -413,6 +414,7 @@ func (r *renderer) collectTemplate(t *tmpl, out string) {
 		t.rm = newRemapper(t.src, t.values)
 	}
 	lines := strings.Split(out, "\n")
+	var inHelpers [][2]int // rendered lines of objects mapped into helpers
 	for _, res := range rs {
 		res.Source = graph.SourceHelm
 		res.File = t.file
@@ -423,7 +425,10 @@ func (r *renderer) collectTemplate(t *tmpl, out string) {
 		if res.Namespace == "" && !graph.ClusterScoped(res.Kind) {
 			res.Namespace = r.opt.Namespace
 		}
-		t.rm.remap(res, t.virtual)
+		from, to := res.Start.Line, res.End.Line
+		if r.remapFollowingHelpers(t, res) {
+			inHelpers = append(inHelpers, [2]int{from, to})
+		}
 		r.res.Resources = append(r.res.Resources, res)
 	}
 	if len(comments) > 0 {
@@ -432,14 +437,23 @@ func (r *renderer) collectTemplate(t *tmpl, out string) {
 			own[c.Text] = true
 		}
 		for _, c := range comments {
-			if own[c.Text] {
-				continue
+			if own[c.Text] || within(inHelpers, c.Line) {
+				continue // a helper's comments are its file's own
 			}
 			if tg, ok := t.rm.renderedComment(c.Line); ok {
 				r.res.Comments = append(r.res.Comments, graph.Comment{File: t.file, Line: tg.line, Col: tg.col, Text: c.Text})
 			}
 		}
 	}
+}
+
+func within(ranges [][2]int, line int) bool {
+	for _, rg := range ranges {
+		if line >= rg[0] && line <= rg[1] {
+			return true
+		}
+	}
+	return false
 }
 
 // renderedText returns lines [from, to] (1-based) capped at maxRendered.

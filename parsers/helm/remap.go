@@ -38,7 +38,11 @@ func newRemapper(src string, values map[string]any) *remapper {
 // objectOnly forces every node to the object's start (packaged subcharts,
 // whose template has no file on disk).
 func (m *remapper) remap(r *graph.Resource, objectOnly bool) {
-	doc := m.pickDoc(r.Root)
+	m.remapDoc(r, m.pickDoc(r.Root), objectOnly)
+}
+
+// remapDoc maps r as written by template document doc.
+func (m *remapper) remapDoc(r *graph.Resource, doc *entry, objectOnly bool) {
 	start := m.objectStart(doc)
 	m.start = start
 	if objectOnly {

@@ -95,7 +95,8 @@ data:
 		name:    "whole document from a helper",
 		helpers: "{{- define \"cm\" }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n{{- end }}\n",
 		tpl:     "# generated\n{{ include \"cm\" . }}\n",
-		want:    []want{{"metadata.name", 2, graph.Insertion}, {"kind", 2, graph.Insertion}},
+		// Mapped into the define block (issue 12); the include is IncludedAt.
+		want: []want{{"metadata.name", 5, graph.Exact}, {"kind", 3, graph.Exact}},
 	}, {
 		name:   "documents from a range",
 		values: "names: [a, b]\n",

@@ -159,6 +159,7 @@ type entry struct {
 	flow     bool   // the value is a flow collection written on the line
 	text     bool   // the value is a block scalar (| or >) on the following lines
 	children []*entry
+	action   string // entInsert: the inserting action's text
 
 	// entDoc
 	first, last int    // first and last content line
@@ -287,6 +288,12 @@ func parseSkeleton(src string) *skeleton {
 		if onlyIns {
 			e := &entry{kind: entInsert, line: lineNo, col: indent + strings.IndexByte(rest, '\x01') + 1, indent: effIndent}
 			e.ctl = frameStack(stack, acts, ai, lineNo, e.col)
+			for k := ai; k < len(acts) && acts[k].line == lineNo; k++ {
+				if acts[k].col == e.col {
+					e.action = acts[k].text
+					break
+				}
+			}
 			// Without an explicit indent, text inserted right after an open
 			// key belongs to it.
 			attach := prev != nil && prev.kind == entKey && prev.block && effIndent <= prev.indent && lineIndentArg(acts, ai, lineNo) < 0

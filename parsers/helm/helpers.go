@@ -1,0 +1,149 @@
+package helm
+
+import (
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/pvlint/pvlint/linter/graph"
+)
+
+// Objects built whole in a helper ({{ include "x.daemonset" . }} in the
+// template, the object in a define block of _helpers.tpl) are mapped into
+// the define block, where their keys are written; the include line becomes
+// a related location (graph.Origin.IncludedAt).
+
+// define is a named template: where its body is written.
+type define struct {
+	name       string
+	t          *tmpl // the template file holding it
+	start, end int   // byte offsets of the body
+	rm         *remapper
+}
+
+// maxIncludeDepth bounds how many include-only helpers are followed.
+const maxIncludeDepth = 8
+
+var defineRe = regexp.MustCompile(`^define\s+"((?:[^"\\]|\\.)*)"`)
+
+// includeRe reads the helper an insertion names literally.
+var includeRe = regexp.MustCompile(`^(?:include|template)\s+"((?:[^"\\]|\\.)*)"`)
+
+// indexDefines records every define block of the chart tree by name, the
+// chart's own first (Helm resolves names globally; a chart's own helper is
+// the usual meaning).
+func (r *renderer) indexDefines() {
+	r.defines = map[string][]*define{}
+	for _, t := range r.sortedTemplates() {
+		if !strings.Contains(t.src, "define") {
+			continue
+		}
+		acts := scanActions(t.src)
+		for i := 0; i < len(acts); i++ {
+			a := acts[i]
+			if a.kind != actOpen || firstWord(a.text) != "define" {
+				continue
+			}
+			m := defineRe.FindStringSubmatch(a.text)
+			depth := 1
+			j := i + 1
+			for ; j < len(acts) && depth > 0; j++ {
+				switch acts[j].kind {
+				case actOpen:
+					depth++
+				case actEnd:
+					depth--
+				}
+			}
+			if depth != 0 || m == nil {
+				continue
+			}
+			end := acts[j-1]
+			r.defines[m[1]] = append(r.defines[m[1]], &define{name: m[1], t: t, start: a.end, end: end.start})
+			i = j - 1
+		}
+	}
+}
+
+// helperFor returns the define that built the object rendered from doc when
+// the document does nothing but include one helper by a literal name, and
+// that helper writes an object (a kind: key of its own).
+func (r *renderer) helperFor(from *tmpl, doc *entry) (*define, *entry) {
+	if len(doc.children) != 1 || doc.kindEnt != nil {
+		return nil, nil
+	}
+	ins := doc.children[0]
+	if ins.kind != entInsert {
+		return nil, nil
+	}
+	m := includeRe.FindStringSubmatch(ins.action)
+	if m == nil {
+		return nil, nil
+	}
+	if r.defines == nil {
+		r.indexDefines()
+	}
+	cands := r.defines[m[1]]
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	d := cands[0]
+	chartDir := path.Dir(path.Dir(from.name)) // chart/templates/x.yaml → chart
+	for _, c := range cands {
+		if path.Dir(path.Dir(c.t.name)) == chartDir {
+			d = c
+			break
+		}
+	}
+	if d.rm == nil {
+		body := make([]byte, len(d.t.src))
+		for i := range body {
+			body[i] = ' '
+			if d.t.src[i] == '\n' {
+				body[i] = '\n'
+			}
+		}
+		copy(body[d.start:d.end], d.t.src[d.start:d.end])
+		d.rm = newRemapper(string(body), nil)
+		for _, dd := range d.rm.sk.docs {
+			dd.repeatable = true // a helper renders wherever it is included
+		}
+	}
+	hasObject := false
+	for _, dd := range d.rm.sk.docs {
+		hasObject = hasObject || dd.kindEnt != nil || len(dd.children) == 1 && dd.children[0].kind == entInsert
+	}
+	if !hasObject {
+		return nil, nil
+	}
+	return d, ins
+}
+
+// remapFollowingHelpers maps res, rendered from template t, into the
+// helper that built it when there is one, following include-only helpers.
+func (r *renderer) remapFollowingHelpers(t *tmpl, res *graph.Resource) (inHelper bool) {
+	doc := t.rm.pickDoc(res.Root)
+	rm, file, virtual := t.rm, t.file, t.virtual
+	var sites []graph.Include
+	vals := t.values
+	for depth := 0; depth < maxIncludeDepth; depth++ {
+		d, ins := r.helperFor(t, doc)
+		if d == nil {
+			break
+		}
+		sites = append(sites, graph.Include{Name: d.name, At: graph.Location{File: file, Line: ins.line, Col: ins.col}})
+		d.rm.values = vals
+		hdoc := d.rm.pickDoc(res.Root)
+		if hdoc.first == 0 {
+			break
+		}
+		rm, doc, file, virtual = d.rm, hdoc, d.t.file, d.t.virtual
+		t = d.t
+	}
+	rm.remapDoc(res, doc, virtual)
+	if len(sites) > 0 {
+		res.File = file
+		res.Origin.IncludedAt = sites
+	}
+	return len(sites) > 0
+}

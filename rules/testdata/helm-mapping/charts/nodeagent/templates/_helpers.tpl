@@ -1,0 +1,50 @@
+{{- define "nodeagent.name" -}}
+{{ .Release.Name }}-nodeagent
+{{- end }}
+
+{{- define "nodeagent.daemonset" }}
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: {{ include "nodeagent.name" . }}
+spec:
+  selector:
+    matchLabels:
+      app: nodeagent
+  template:
+    metadata:
+      labels:
+        app: nodeagent
+    spec:
+      containers:
+        - name: agent
+          image: nodeagent:2.1.0
+          securityContext:
+            privileged: {{ .Values.privileged }} # want: PVL203@critical
+          volumeMounts:
+            - name: host
+              mountPath: /host
+              readOnly: true # want: PVL202
+      volumes:
+        - name: host
+          hostPath:
+            path: {{ .Values.hostRoot }} # want: PVL201@critical
+{{- end }}
+
+{{- define "nodeagent.cache" }}
+{{- include "nodeagent.cacheVolume" . }}
+{{- end }}
+
+{{- define "nodeagent.cacheVolume" }}
+# pvlint:ignore PVL106 bound by the agent's own claim at install time
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: {{ include "nodeagent.name" . }}-cache
+spec:
+  capacity:
+    storage: 5Gi
+  accessModes: ["ReadWriteOnce"]
+  hostPath: # want: PVL104
+    path: /var/cache/nodeagent
+{{- end }}
