@@ -11,6 +11,7 @@ import (
 
 	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/parsers/fsgate"
+	"github.com/pvlint/pvlint/parsers/terraform"
 )
 
 // DefaultSkipDirs are directories that hold no source of the user's own.
@@ -195,7 +196,7 @@ func (d *discoverer) symlink(t *tree, p string) {
 
 func interesting(p string) bool {
 	switch strings.ToLower(path.Ext(p)) {
-	case ".yaml", ".yml", ".json", ".tf":
+	case ".yaml", ".yml", ".json", ".tf", ".tofu":
 		return true
 	}
 	return false
@@ -219,7 +220,12 @@ func (d *discoverer) file(t *tree, rel string, fi fs.FileInfo, explicit bool) {
 		return
 	}
 	switch {
-	case strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json"):
+	case terraform.IsTestFile(name):
+		// Terraform/OpenTofu test and query files describe runs against a
+		// real provider; pvlint lints the configuration they exercise.
+		d.seen[key] = true
+		d.in.notices = append(d.in.notices, parsers.Notice{File: shown, Msg: "Terraform test or query file; not linted (the module it exercises is)"})
+	case terraform.IsConfigFile(name):
 		d.seen[key] = true
 		d.in.files++
 		dir := t.show(path.Dir(rel))

@@ -35,6 +35,17 @@ func locateInModule(fs []*rules.Finding) {
 	}
 }
 
+// statesConditions says on each finding whose Terraform resource exists
+// only under a condition pvlint cannot evaluate (OpenTofu's
+// lifecycle.enabled) what that condition is; it stays a finding.
+func statesConditions(fs []*rules.Finding) {
+	for _, f := range fs {
+		if r := f.Resource; r != nil && r.Source == graph.SourceTerraform && r.Origin.Condition != "" {
+			f.Message = strings.TrimRight(f.Message, " ") + " This holds only when " + r.Origin.Condition + "."
+		}
+	}
+}
+
 // ownRoot reports whether r is the instance of a module evaluated as its
 // own root, with its defaults.
 func ownRoot(r *graph.Resource) bool {

@@ -139,6 +139,7 @@ func Run(opt Options) (*Result, error) {
 	addModuleCallSites(findings)
 	addIncludeSites(findings)
 	locateInModule(findings)
+	statesConditions(findings)
 	findings = mergeInstances(g, findings)
 	findings, notices := applySuppressions(g, findings, opt)
 	parsed.Notices = append(parsed.Notices, notices...)

@@ -87,7 +87,9 @@ resource "google_compute_disk" "data" {
 
 // diskKeyAttrs are the attributes of a disk_encryption_key block that set a
 // customer key (managed or supplied).
-var diskKeyAttrs = []string{"kms_key_self_link", "kms_key_name", "raw_key", "rsa_encrypted_key"}
+// The write-only forms (raw_key_wo, rsa_encrypted_key_wo: kept out of the
+// state, still written in the configuration) stand for the same key.
+var diskKeyAttrs = []string{"kms_key_self_link", "kms_key_name", "raw_key", "rsa_encrypted_key", "raw_key_wo", "rsa_encrypted_key_wo"}
 
 func gcpDiskIssues(r *graph.Resource) []issue {
 	switch r.Kind {
@@ -269,7 +271,9 @@ resource "google_compute_disk" "data" {
 				continue
 			}
 			r.Root.Walk(func(path []string, v *graph.Node) bool {
-				if len(path) == 0 || !csekAttrs[path[len(path)-1]] {
+				// A write-only attribute (raw_key_wo) keeps the key out of the
+				// state, not out of the repository.
+				if len(path) == 0 || !csekAttrs[strings.TrimSuffix(path[len(path)-1], "_wo")] {
 					return true
 				}
 				if _, ok := str(v); ok {

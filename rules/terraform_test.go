@@ -337,3 +337,17 @@ func TestWeakCloudBackingUnit(t *testing.T) {
 		`StorageClass "off":parameters.kmsKeyId`,
 		`PersistentVolume "pv":spec.csi.volumeHandle`)
 }
+
+// A module with an error (here a duplicate resource) is still linted: the
+// error names the file and line, and every other resource is reported.
+func TestTerraformErrorsDegrade(t *testing.T) {
+	res := rulestest.Run(t, "testdata/terraform-errors", terraformRules(t), rulestest.Options{AllowErrors: true})
+	var errs []string
+	for _, e := range res.Errors {
+		errs = append(errs, e.Error())
+	}
+	want := []string{"testdata/terraform-errors/duplicate/main.tf:8:1: duplicate resource aws_kms_key.k"}
+	if !slices.Equal(errs, want) {
+		t.Errorf("errors = %q, want %q", errs, want)
+	}
+}

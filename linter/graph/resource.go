@@ -39,6 +39,9 @@ type Origin struct {
 	Module    string   // root module directory, relative to the repository root
 	Address   string   // full address, e.g. module.db.aws_ebs_volume.data["a"]
 	CallChain []string // module calls from the root, e.g. ["module.db (main.tf:12)"]
+	// Condition, when set, is what the resource exists only under (OpenTofu's
+	// lifecycle { enabled } with a value unknown statically), for messages.
+	Condition string
 }
 
 // Include is a Helm include (or template) action that inserted a helper.

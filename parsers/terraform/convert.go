@@ -24,6 +24,7 @@ func plainNamer(name string, _ bool) (string, bool) { return name, false }
 // Kubernetes conversion renames and moves keys).
 type nodeBuilder struct {
 	src   map[string][]byte
+	file  string // the resource's file; an argument from an override file is placed in its own
 	names namer
 	refs  []nodeRef
 }
@@ -50,6 +51,9 @@ func (nb *nodeBuilder) body(bv *bodyVal, pos graph.Pos) *graph.Node {
 				continue // Terraform treats null as unset
 			}
 			v := nb.value(e.val, e.expr, 0, nil)
+			if v.File == "" && nb.file != "" && e.keyRng.Filename != nb.file {
+				v.File, v.KeyPos = e.keyRng.Filename, keyPos
+			}
 			nb.addRefs(v, e.refs)
 			n.Set(key, keyPos, v)
 			continue
@@ -80,10 +84,26 @@ func (nb *nodeBuilder) body(bv *bodyVal, pos graph.Pos) *graph.Node {
 				v.Items = append(v.Items, nb.body(b.body, gpos(b.typeRng.Start)))
 			}
 		}
+		if v.File == "" && nb.file != "" && e.keyRng.Filename != nb.file {
+			inFile(v, e.keyRng.Filename)
+			v.KeyPos = keyPos
+		}
 		nb.addRefs(v, blockRefs)
 		n.Set(key, keyPos, v)
 	}
 	return n
+}
+
+// inFile places n and every node below it that has no file of its own in
+// file (a block written in an override file).
+func inFile(n *graph.Node, file string) {
+	n.Walk(func(_ []string, v *graph.Node) bool {
+		if v.File != "" && v != n {
+			return false
+		}
+		v.File = file
+		return true
+	})
 }
 
 func (nb *nodeBuilder) addRefs(n *graph.Node, to []string) {

@@ -64,11 +64,12 @@ type symSlot struct {
 }
 
 type resSlot struct {
-	st    state
-	decl  *resourceDecl
-	multi bool // count or for_each
-	insts []*resInst
-	val   cty.Value
+	st        state
+	decl      *resourceDecl
+	multi     bool // count or for_each
+	insts     []*resInst
+	val       cty.Value
+	condition string // an unknown lifecycle.enabled, as text
 }
 
 type resInst struct {
@@ -94,6 +95,9 @@ type instance struct {
 	names  []string // module call names from the root, for recursion messages
 	dirs   []string // module directories on the call path
 	depth  int
+	// condition is what the instance exists only under (an unknown
+	// lifecycle.enabled of a module call on the path), or "".
+	condition string
 
 	vars    map[string]symbol
 	varObj  cty.Value
@@ -377,6 +381,12 @@ func (in *instance) resource(addr string) *resSlot {
 		return rs
 	}
 	defer in.leave()
+	on, cond := in.enabled(d.enabled)
+	if !on {
+		rs.val = cty.NullVal(cty.DynamicPseudoType)
+		return rs
+	}
+	rs.condition = joinConditions(in.condition, cond)
 	keys, multi := in.expand(d.count, d.forEach)
 	rs.multi = multi
 	for _, k := range keys {
@@ -424,6 +434,11 @@ func (in *instance) call(name string) *callSlot {
 		return cs
 	}
 	defer in.leave()
+	on, cond := in.enabled(c.enabled)
+	if !on {
+		cs.val = cty.NullVal(cty.DynamicPseudoType)
+		return cs
+	}
 	child := in.r.l.load(c.localDir)
 	keys, multi := in.expand(c.count, c.forEach)
 	vals := make([]cty.Value, len(keys))
@@ -440,6 +455,7 @@ func (in *instance) call(name string) *callSlot {
 		ci.names = names
 		ci.dirs = append(append([]string(nil), in.dirs...), child.dir)
 		ci.depth = in.depth + 1
+		ci.condition = joinConditions(in.condition, cond)
 		ci.setInputs(given)
 		ci.run()
 		vals[i] = ci.outputObject()
@@ -449,6 +465,32 @@ func (in *instance) call(name string) *callSlot {
 	}
 	cs.val = collect(keys, multi, vals)
 	return cs
+}
+
+// enabled evaluates OpenTofu's lifecycle { enabled }: false means the block
+// creates nothing; an unknown value keeps it, with the condition as text
+// so findings say they hold only then.
+func (in *instance) enabled(expr hcl.Expression) (bool, string) {
+	if expr == nil {
+		return true, ""
+	}
+	v, _ := in.eval(expr, nil)
+	v, _ = v.UnmarkDeep()
+	if v, err := convertTo(v, cty.Bool); err == nil && v.IsKnown() && !v.IsNull() {
+		return v.True(), ""
+	}
+	nb := nodeBuilder{src: in.mod.files}
+	return true, "`" + nb.text(expr) + "` is true (lifecycle.enabled)"
+}
+
+func joinConditions(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + " and " + b
 }
 
 func appendUnique(dst []string, add ...string) []string {
@@ -877,9 +919,9 @@ func (in *instance) emit(rs *resSlot) {
 			Start:   gpos(b.DefRange.Start),
 			End:     gpos(blockEnd(b)),
 			Origin: graph.Origin{Module: in.r.rootDir, Address: in.prefix + inst.addr,
-				CallChain: append([]string(nil), in.chain...)},
+				CallChain: append([]string(nil), in.chain...), Condition: rs.condition},
 		}
-		nb := &nodeBuilder{src: in.mod.files}
+		nb := &nodeBuilder{src: in.mod.files, file: b.DefRange.Filename}
 		conv := kubeKinds[rs.decl.typ]
 		if conv.kind != "" {
 			nb.names = kubeNamer

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"sort"
@@ -73,6 +74,7 @@ type resourceDecl struct {
 	block     *hcl.Block
 	count     hcl.Expression
 	forEach   hcl.Expression
+	enabled   hcl.Expression // OpenTofu's lifecycle { enabled = ... }
 }
 
 type callDecl struct {
@@ -83,7 +85,8 @@ type callDecl struct {
 	args      []*hcl.Attribute // the inputs, in source order
 	count     hcl.Expression
 	forEach   hcl.Expression
-	localDir  string // resolved directory of a usable local module; "" otherwise
+	enabled   hcl.Expression // OpenTofu's lifecycle { enabled = ... }
+	localDir  string         // resolved directory of a usable local module; "" otherwise
 	remote    bool
 	unusable  bool // a local source that is missing or escapes the root (already reported)
 	callerDir string
@@ -97,6 +100,34 @@ var fileSchema = &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{
 	{Type: "ephemeral", LabelNames: []string{"type", "name"}}, {Type: "check", LabelNames: []string{"name"}},
 	{Type: "moved"}, {Type: "import"}, {Type: "removed"},
 }}
+
+// lifecycleEnabled is the expression of OpenTofu's lifecycle { enabled }
+// in a resource or module block, or nil.
+func lifecycleEnabled(body hcl.Body) hcl.Expression {
+	sb, ok := body.(*hclsyntax.Body)
+	if !ok {
+		return nil
+	}
+	for _, b := range sb.Blocks {
+		if b.Type == "lifecycle" {
+			if a := b.Body.Attributes["enabled"]; a != nil {
+				return a.Expr
+			}
+		}
+	}
+	return nil
+}
+
+// knownBlocks are the top-level block types of Terraform and OpenTofu that
+// pvlint reads or knowingly leaves alone; any other is a notice, never a
+// failed file.
+var knownBlocks = func() map[string]bool {
+	out := map[string]bool{}
+	for _, b := range fileSchema.Blocks {
+		out[b.Type] = true
+	}
+	return out
+}()
 
 var variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "default"}, {Name: "type"}}}
 
@@ -139,16 +170,64 @@ func (l *loader) all() []*module {
 	return out
 }
 
-func isConfigFile(name string) bool {
-	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json")
+// IsConfigFile reports the files of a module: Terraform's .tf and .tf.json
+// and OpenTofu's .tofu and .tofu.json.
+func IsConfigFile(name string) bool {
+	return strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tf.json") ||
+		strings.HasSuffix(name, ".tofu") || strings.HasSuffix(name, ".tofu.json")
 }
 
-// isOverride reports Terraform override files: they merge into other blocks,
-// which pvlint does not model, so they are skipped with a notice rather than
-// read as duplicate resources.
+func isConfigFile(name string) bool { return IsConfigFile(name) }
+
+// IsTestFile reports Terraform and OpenTofu test and query files: they
+// describe runs against real providers and are not part of the module.
+func IsTestFile(name string) bool {
+	for _, suf := range []string{".tftest.hcl", ".tftest.json", ".tofutest.hcl", ".tofutest.json", ".tfquery.hcl", ".tfquery.json"} {
+		if strings.HasSuffix(name, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// configBase is a config file's name without its extension.
+func configBase(name string) string {
+	for _, ext := range []string{".tofu.json", ".tf.json", ".tofu", ".tf"} {
+		if strings.HasSuffix(name, ext) {
+			return strings.TrimSuffix(name, ext)
+		}
+	}
+	return name
+}
+
+// isOverride reports Terraform override files (override.tf, *_override.tf
+// and their JSON and OpenTofu forms): they are merged into the blocks they
+// override, after every other file (overrides.go).
 func isOverride(name string) bool {
-	base := strings.TrimSuffix(strings.TrimSuffix(name, ".json"), ".tf")
+	base := configBase(name)
 	return base == "override" || strings.HasSuffix(base, "_override")
+}
+
+// shadowedBy is the OpenTofu file that hides name in the same directory
+// ("" when none does): OpenTofu reads NAME.tofu instead of NAME.tf, and
+// NAME.tofu.json instead of NAME.tf.json.
+func shadowedBy(name string, present map[string]bool) string {
+	var twin string
+	switch {
+	case strings.HasSuffix(name, ".tf"):
+		twin = strings.TrimSuffix(name, ".tf") + ".tofu"
+	case strings.HasSuffix(name, ".tf.json"):
+		twin = strings.TrimSuffix(name, ".tf.json") + ".tofu.json"
+	}
+	if twin != "" && present[twin] {
+		return twin
+	}
+	return ""
+}
+
+type parsedFile struct {
+	rel  string
+	file *hcl.File
 }
 
 func (l *loader) read(dir string) *module {
@@ -164,46 +243,69 @@ func (l *loader) read(dir string) *module {
 		return m
 	}
 	m.exists = true
-	p := hclparse.NewParser()
+	present := map[string]bool{}
 	for _, de := range entries {
+		if !de.IsDir() && isConfigFile(de.Name()) {
+			present[de.Name()] = true
+		}
+	}
+	p := hclparse.NewParser()
+	var primary, overrides []parsedFile
+	for _, de := range entries { // sorted by name, as os.ReadDir returns them
 		name := de.Name()
 		if de.IsDir() || !isConfigFile(name) {
 			continue
 		}
 		rel := path.Join(dir, name)
-		if isOverride(name) {
-			m.notices = append(m.notices, parsers.Notice{File: rel, Msg: "override files are not merged; skipped"})
-			m.partial = true
+		if twin := shadowedBy(name, present); twin != "" {
+			m.notices = append(m.notices, parsers.Notice{File: rel, Msg: "hidden by " + twin + ", which OpenTofu reads instead; not linted"})
 			continue
 		}
-		// Through the gate: a link out of the tree, a device or a named pipe
-		// called main.tf is an error for that file, never read.
-		src, err := l.gate.ReadFile(rel)
-		if err != nil {
-			m.errs = append(m.errs, parsers.Error{File: rel, Msg: fsgate.Describe(err)})
-			m.partial = true
-			continue
-		}
-		m.files[rel] = src
-		var f *hcl.File
-		var diags hcl.Diagnostics
-		if strings.HasSuffix(name, ".json") {
-			f, diags = p.ParseJSON(src, rel)
-		} else {
-			f, diags = p.ParseHCL(src, rel)
-			m.comments = append(m.comments, scanComments(rel, src)...)
-		}
-		m.errs = append(m.errs, diagErrors(rel, diags)...)
-		if diags.HasErrors() {
-			m.partial = true
-		}
+		f := m.parseFile(p, l.gate, rel)
 		if f == nil || f.Body == nil {
 			continue
 		}
-		m.readFile(rel, f.Body)
+		if isOverride(name) {
+			overrides = append(overrides, parsedFile{rel, f})
+		} else {
+			primary = append(primary, parsedFile{rel, f})
+		}
+	}
+	for _, o := range overrides {
+		m.applyOverride(o, primary)
+	}
+	for _, f := range primary {
+		m.readFile(f.rel, f.file.Body)
 	}
 	m.resolveCalls(l.gate)
 	return m
+}
+
+// parseFile reads and parses one file of the module; nil when it cannot be
+// read (the error is recorded and the module is partial).
+func (m *module) parseFile(p *hclparse.Parser, g *fsgate.Gate, rel string) *hcl.File {
+	// Through the gate: a link out of the tree, a device or a named pipe
+	// called main.tf is an error for that file, never read.
+	src, err := g.ReadFile(rel)
+	if err != nil {
+		m.errs = append(m.errs, parsers.Error{File: rel, Msg: fsgate.Describe(err)})
+		m.partial = true
+		return nil
+	}
+	m.files[rel] = src
+	var f *hcl.File
+	var diags hcl.Diagnostics
+	if strings.HasSuffix(rel, ".json") {
+		f, diags = p.ParseJSON(src, rel)
+	} else {
+		f, diags = p.ParseHCL(src, rel)
+		m.comments = append(m.comments, scanComments(rel, src)...)
+	}
+	m.errs = append(m.errs, diagErrors(rel, diags)...)
+	if diags.HasErrors() {
+		m.partial = true
+	}
+	return f
 }
 
 func (m *module) readFile(rel string, body hcl.Body) {
@@ -214,6 +316,14 @@ func (m *module) readFile(rel string, body hcl.Body) {
 	}
 	if content == nil {
 		return
+	}
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		for _, b := range sb.Blocks {
+			if !knownBlocks[b.Type] {
+				m.notices = append(m.notices, parsers.Notice{File: rel,
+					Msg: fmt.Sprintf("block type %q (line %d) is not known to pvlint; not evaluated", b.Type, b.TypeRange.Start.Line)})
+			}
+		}
 	}
 	for _, b := range content.Blocks {
 		switch b.Type {
@@ -230,6 +340,10 @@ func (m *module) readFile(rel string, body hcl.Body) {
 				m.localByName[a.Name] = d
 			}
 		case "output":
+			if m.outByName[b.Labels[0]] {
+				m.errs = append(m.errs, rangeError(b.DefRange, "duplicate output "+quote(b.Labels[0])))
+				continue
+			}
 			m.outByName[b.Labels[0]] = true
 			if a := attributeNamed(b.Body, "value"); a != nil {
 				m.outputs = append(m.outputs, &outputDecl{name: b.Labels[0], expr: a.Expr})
@@ -238,6 +352,7 @@ func (m *module) readFile(rel string, body hcl.Body) {
 			d := &resourceDecl{typ: b.Labels[0], name: b.Labels[1], block: b}
 			d.count = exprNamed(b.Body, "count")
 			d.forEach = exprNamed(b.Body, "for_each")
+			d.enabled = lifecycleEnabled(b.Body)
 			key := d.typ + "." + d.name
 			if _, dup := m.resByAddr[key]; dup {
 				m.errs = append(m.errs, rangeError(b.DefRange, "duplicate resource "+key))
@@ -253,6 +368,10 @@ func (m *module) readFile(rel string, body hcl.Body) {
 }
 
 func (m *module) readVariable(rel string, b *hcl.Block) {
+	if m.varByName[b.Labels[0]] != nil {
+		m.errs = append(m.errs, rangeError(b.DefRange, "duplicate variable "+quote(b.Labels[0])))
+		return
+	}
 	d := &variableDecl{name: b.Labels[0], typ: cty.DynamicPseudoType, rng: b.DefRange}
 	content, _, diags := b.Body.PartialContent(variableSchema)
 	m.errs = append(m.errs, diagErrors(rel, diags)...)
@@ -272,7 +391,7 @@ func (m *module) readVariable(rel string, b *hcl.Block) {
 }
 
 func (m *module) readCall(rel string, b *hcl.Block) {
-	c := &callDecl{name: b.Labels[0], block: b, callerDir: m.dir}
+	c := &callDecl{name: b.Labels[0], block: b, callerDir: m.dir, enabled: lifecycleEnabled(b.Body)}
 	for _, a := range attributes(b.Body) {
 		switch a.Name {
 		case "source":
