@@ -11,6 +11,7 @@ func All() []*Rule {
 	for _, family := range [][]*Rule{
 		storageRules(),
 		cloudStorageRules(),
+		storageAccessRules(),
 		workloadRules(),
 		rbacRules(),
 		awsRules(),

@@ -22,10 +22,11 @@ const (
 	AliasOf                            // aws_kms_alias → aws_kms_key
 	BackedBy                           // PersistentVolume → cloud disk
 	Refers                             // any other Terraform reference
+	UsesSecret                         // StorageClass, PV, workload volume, Velero location → Secret (Name: the role)
 )
 
 var edgeNames = [...]string{"uses-claim", "claim-template-class", "uses-class", "binds-volume",
-	"claimed-by", "runs-as", "grants-role", "binds-subject", "uses-key", "alias-of", "backed-by", "refers"}
+	"claimed-by", "runs-as", "grants-role", "binds-subject", "uses-key", "alias-of", "backed-by", "refers", "uses-secret"}
 
 func (k EdgeKind) String() string {
 	if int(k) < len(edgeNames) {
@@ -123,6 +124,7 @@ func Build(resources []*Resource, comments []Comment, opt Options) *Graph {
 	})
 	g.prepareScopes()
 	g.linkKubernetes()
+	g.linkStorageSecrets()
 	g.linkRefs()
 	linkCrossSource(g)
 	return g

@@ -14,7 +14,18 @@ var keptKinds = map[string]bool{
 	"PersistentVolumeClaim": true, "PersistentVolume": true, "StorageClass": true,
 	"Role": true, "ClusterRole": true, "RoleBinding": true, "ClusterRoleBinding": true,
 	"ServiceAccount": true,
+	// Storage access (PVL110, PVL111) and backups (PVL5xx, PVL109).
+	"CSIDriver": true, "ReferenceGrant": true,
+	"BackupStorageLocation": true, "VolumeSnapshotLocation": true, "Schedule": true, "Backup": true,
 }
+
+// secretValueKept is how much of a Secret's value is kept: enough to tell a
+// placeholder ("changeme", "") from a credential. Longer values are cut to
+// PrunedSecretValue: no rule reads or echoes a secret's value.
+const secretValueKept = 64
+
+// PrunedSecretValue replaces a Secret value longer than secretValueKept.
+const PrunedSecretValue = "\x00pvlint:long-value"
 
 // droppedContainerFields are the container fields no rule reads.
 var droppedContainerFields = map[string]bool{
@@ -32,6 +43,10 @@ func Prune(r *Resource) {
 	}
 	if meta := r.Root.Get("metadata"); meta != nil {
 		meta.remove("managedFields")
+	}
+	if r.Kind == "Secret" {
+		pruneSecret(r.Root)
+		return
 	}
 	templates := findPodTemplates(r)
 	if !keptKinds[r.Kind] && len(templates) == 0 {
@@ -79,4 +94,17 @@ func (n *Node) removeIf(drop func(string) bool) {
 		n.Keys[i], n.Items[i] = "", nil
 	}
 	n.Keys, n.Items = n.Keys[:j], n.Items[:j]
+}
+
+// pruneSecret keeps a Secret's identity, type and data keys (PVL109 reports
+// storage credentials written in the repository), with values cut short.
+func pruneSecret(root *Node) {
+	root.keep("apiVersion", "kind", "metadata", "type", "data", "stringData")
+	for _, key := range []string{"data", "stringData"} {
+		root.Get(key).Each(func(_ string, v *Node) {
+			if v.Kind == Scalar && len(v.Value) > secretValueKept {
+				v.Value = PrunedSecretValue
+			}
+		})
+	}
 }

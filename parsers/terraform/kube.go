@@ -30,6 +30,8 @@ func init() {
 		"job":                     {"batch/v1", "Job"},
 		"cron_job":                {"batch/v1", "CronJob"},
 		"service_account":         {"v1", "ServiceAccount"},
+		"secret":                  {"v1", "Secret"},
+		"csi_driver":              {"storage.k8s.io/v1", "CSIDriver"},
 		"role":                    {"rbac.authorization.k8s.io/v1", "Role"},
 		"cluster_role":            {"rbac.authorization.k8s.io/v1", "ClusterRole"},
 		"role_binding":            {"rbac.authorization.k8s.io/v1", "RoleBinding"},

@@ -1,0 +1,137 @@
+package graph
+
+import "strings"
+
+// Storage secrets: the Secrets that unlock volumes (CSI driver credentials,
+// LUKS passphrases, Ceph keys) and backups (Velero's cloud credentials).
+// linkStorageSecrets adds a UsesSecret edge from every object that names
+// one to the Secret, when the Secret is in the scan; Edge.Name holds the
+// role in which it is named ("node-stage secret", "backup credentials").
+
+// csiSecretParams are the StorageClass parameters through which the
+// external provisioner, attacher and resizer and the kubelet pass Secrets
+// to a CSI driver, each with its namespace parameter.
+var csiSecretParams = []struct{ name, namespace, role string }{
+	{"csi.storage.k8s.io/provisioner-secret-name", "csi.storage.k8s.io/provisioner-secret-namespace", "provisioner secret"},
+	{"csi.storage.k8s.io/controller-publish-secret-name", "csi.storage.k8s.io/controller-publish-secret-namespace", "controller-publish secret"},
+	{"csi.storage.k8s.io/node-stage-secret-name", "csi.storage.k8s.io/node-stage-secret-namespace", "node-stage secret"},
+	{"csi.storage.k8s.io/node-publish-secret-name", "csi.storage.k8s.io/node-publish-secret-namespace", "node-publish secret"},
+	{"csi.storage.k8s.io/controller-expand-secret-name", "csi.storage.k8s.io/controller-expand-secret-namespace", "controller-expand secret"},
+	{"csi.storage.k8s.io/node-expand-secret-name", "csi.storage.k8s.io/node-expand-secret-namespace", "node-expand secret"},
+	{"csi.storage.k8s.io/snapshotter-secret-name", "csi.storage.k8s.io/snapshotter-secret-namespace", "snapshotter secret"},
+	// The in-tree Ceph RBD provisioner (kubernetes.io/rbd).
+	{"adminSecretName", "adminSecretNamespace", "Ceph admin secret"},
+	{"userSecretName", "userSecretNamespace", "Ceph user secret"},
+	// The in-tree and CSI Azure File drivers: the storage account key.
+	{"secretName", "secretNamespace", "storage account secret"},
+}
+
+// pvSecretRefs are the SecretReference fields of a CSI PersistentVolume
+// source.
+var pvSecretRefs = []struct{ field, role string }{
+	{"nodePublishSecretRef", "node-publish secret"},
+	{"nodeStageSecretRef", "node-stage secret"},
+	{"controllerPublishSecretRef", "controller-publish secret"},
+	{"controllerExpandSecretRef", "controller-expand secret"},
+	{"nodeExpandSecretRef", "node-expand secret"},
+}
+
+// templatedName reports whether a secret name or namespace is a
+// provisioner template (${pvc.namespace}), resolved per claim: not a name
+// pvlint can look up.
+func templatedName(s string) bool { return strings.Contains(s, "${") }
+
+func (g *Graph) linkStorageSecrets() {
+	for _, r := range g.Resources {
+		if !r.IsKubernetes() {
+			continue
+		}
+		switch r.Kind {
+		case "StorageClass":
+			params := r.Root.Get("parameters")
+			for _, p := range csiSecretParams {
+				n := params.Get(p.name)
+				name, ok := n.Str()
+				if !ok || name == "" || templatedName(name) {
+					continue
+				}
+				ns, _ := params.Get(p.namespace).Str()
+				if templatedName(ns) {
+					continue
+				}
+				if ns == "" {
+					ns = "default"
+				}
+				g.addSecretEdge(r, n, ns, name, p.role+" ("+p.name+")")
+			}
+		case "PersistentVolume":
+			spec := r.Root.Get("spec")
+			if csi := spec.Get("csi"); csi != nil {
+				for _, ref := range pvSecretRefs {
+					g.linkSecretRef(r, csi.Get(ref.field), "default", ref.role+" (spec.csi."+ref.field+")")
+				}
+			}
+			for _, src := range []string{"rbd", "cephfs", "iscsi", "flexVolume"} {
+				g.linkSecretRef(r, spec.Path(src, "secretRef"), "default", "secret of its "+src+" source")
+			}
+			if af := spec.Get("azureFile"); af != nil {
+				n := af.Get("secretName")
+				if name, ok := n.Str(); ok && name != "" {
+					ns, _ := af.Get("secretNamespace").Str()
+					if ns == "" {
+						ns = "default"
+					}
+					g.addSecretEdge(r, n, ns, name, "storage account secret (spec.azureFile.secretName)")
+				}
+			}
+		case "BackupStorageLocation", "VolumeSnapshotLocation":
+			if !strings.HasPrefix(r.APIVersion, "velero.io/") {
+				continue
+			}
+			n := r.Root.Path("spec", "credential", "name")
+			if name, ok := n.Str(); ok && name != "" {
+				g.addSecretEdge(r, n, r.Namespace, name, "backup credentials (spec.credential)")
+			}
+		}
+		for _, t := range r.PodTemplates() {
+			for _, v := range Volumes(t.Spec) {
+				if csi := v.Node.Get("csi"); csi != nil {
+					g.linkSecretRef(r, csi.Get("nodePublishSecretRef"), r.Namespace, "node-publish secret of inline CSI volume \""+v.Name+"\"")
+				}
+				for _, src := range []string{"rbd", "cephfs", "iscsi", "flexVolume"} {
+					g.linkSecretRef(r, v.Node.Path(src, "secretRef"), r.Namespace, "secret of "+src+" volume \""+v.Name+"\"")
+				}
+				if n := v.Node.Path("azureFile", "secretName"); n != nil {
+					if name, ok := n.Str(); ok && name != "" {
+						g.addSecretEdge(r, n, r.Namespace, name, "storage account secret of azureFile volume \""+v.Name+"\"")
+					}
+				}
+			}
+		}
+	}
+}
+
+// linkSecretRef links a SecretReference ({name, namespace}) or a
+// LocalObjectReference ({name}, namespace ns).
+func (g *Graph) linkSecretRef(r *Resource, ref *Node, ns, role string) {
+	if ref == nil || ref.Kind != Map {
+		return
+	}
+	n := ref.Get("name")
+	name, ok := n.Str()
+	if !ok || name == "" {
+		return
+	}
+	if s, ok := ref.Get("namespace").Str(); ok && s != "" {
+		ns = s
+	}
+	g.addSecretEdge(r, n, ns, name, role)
+}
+
+func (g *Graph) addSecretEdge(r *Resource, at *Node, ns, name, role string) {
+	to := g.Resolve(r, "Secret", ns, name)
+	if to == nil {
+		return
+	}
+	g.AddEdge(&Edge{Kind: UsesSecret, From: r, To: to, At: at, Name: role})
+}
