@@ -99,7 +99,8 @@ type renderer struct {
 	valuesFiles     []string
 	templates       map[string]*tmpl // by Helm's template name (chart/templates/x.yaml)
 	archives        map[*common.File][]byte
-	defines         map[string][]*define // by name, built on first use
+	defines         map[string][]*define    // by name, built on first use
+	fileDeps        map[*common.File]string // Chart.yaml of a file:// dependency → its directory
 }
 
 // tmpl is a template with where it lives on disk.
@@ -134,10 +135,20 @@ func (r *renderer) run() {
 		return
 	}
 
+	if !archive {
+		r.resolveFileDeps(ch, r.chartPath, 0, map[string]bool{r.chartPath: true})
+		if r.fatal {
+			return
+		}
+	}
 	// Missing dependencies stop helm template before anything renders.
 	if missing := missingDeps(ch); len(missing) > 0 {
-		for _, name := range missing {
-			r.errorf(r.chartFile("Chart.yaml", archive), 0, "chart %s: dependency %q is missing from charts/; run helm dependency build", r.chartPath, name)
+		for _, req := range missing {
+			msg := fmt.Sprintf("chart %s: dependency %q is missing from charts/; run helm dependency build", r.chartPath, req.Name)
+			if strings.HasPrefix(req.Repository, "file://") {
+				msg = fmt.Sprintf("chart %s: dependency %q is neither vendored in charts/ nor a chart at %s inside the scanned tree", r.chartPath, req.Name, req.Repository)
+			}
+			r.errorf(r.chartFile("Chart.yaml", archive), 0, "%s", msg)
 		}
 		return
 	}
@@ -281,19 +292,12 @@ func unsupportedAPIVersion(ch *chart.Chart) (name, version string) {
 
 // missingDeps lists the dependencies of Chart.yaml that have no chart in
 // charts/, as action.CheckDependencies does for helm template.
-func missingDeps(ch *chart.Chart) []string {
-	var missing []string
-outer:
+func missingDeps(ch *chart.Chart) []*chart.Dependency {
+	var missing []*chart.Dependency
 	for _, req := range ch.Metadata.Dependencies {
-		if req == nil {
-			continue
+		if req != nil && !hasDep(ch, req.Name) {
+			missing = append(missing, req)
 		}
-		for _, d := range ch.Dependencies() {
-			if d.Name() == req.Name {
-				continue outer
-			}
-		}
-		missing = append(missing, req.Name)
 	}
 	return missing
 }

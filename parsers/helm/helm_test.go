@@ -478,3 +478,54 @@ func TestUnsupportedChartAPIVersion(t *testing.T) {
 		t.Fatalf("errors %v, %d resources", res.Errors, len(res.Resources))
 	}
 }
+
+func TestFileDependency(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"app/Chart.yaml":               "apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: db\n    version: ~1.0.0\n    repository: file://../shared/db\n  - name: gone\n    version: 1.0.0\n    repository: file://../nowhere\n    condition: gone.enabled\n",
+		"app/values.yaml":              "gone:\n  enabled: false\ndb:\n  size: 5Gi\n",
+		"shared/db/Chart.yaml":         "apiVersion: v2\nname: db\nversion: 1.0.3\n",
+		"shared/db/templates/pvc.yaml": "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: db\nspec:\n  resources:\n    requests:\n      storage: {{ .Values.size }}\n",
+	})
+	// A dependency neither vendored nor reachable is an error naming it,
+	// even when disabled (helm template fails the same way).
+	res := Render(root, "app", Options{})
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Msg, `dependency "gone" is neither vendored in charts/ nor a chart at file://../nowhere`) || res.Errors[0].File != "app/Chart.yaml" {
+		t.Fatalf("errors %v", res.Errors)
+	}
+	writeFiles(t, root, map[string]string{"nowhere/Chart.yaml": "apiVersion: v2\nname: gone\nversion: 1.0.0\n"})
+	res = Render(root, "app", Options{})
+	if len(res.Errors) > 0 {
+		t.Fatal(res.Errors)
+	}
+	pvc := find(t, res, "PersistentVolumeClaim", "db")
+	if pvc.File != "shared/db/templates/pvc.yaml" {
+		t.Errorf("file %q", pvc.File)
+	}
+	at(t, pvc, "spec.resources.requests.storage", 8, 7, graph.Exact)
+	if v, _ := pvc.Root.Path("spec", "resources", "requests", "storage").Str(); v != "5Gi" {
+		t.Errorf("parent values not passed: %q", v)
+	}
+	var notes []string
+	for _, n := range res.Notices {
+		notes = append(notes, n.File+": "+n.Msg)
+	}
+	if len(notes) != 2 || !strings.Contains(notes[0], `app/Chart.yaml: dependency "db" is not vendored in charts/; rendered from shared/db (file://../shared/db)`) {
+		t.Errorf("notices %q", notes)
+	}
+
+	// Outside the scanned root: not read.
+	outside := t.TempDir()
+	writeFiles(t, outside, map[string]string{"db/Chart.yaml": "apiVersion: v2\nname: db\nversion: 1.0.3\n"})
+	writeFiles(t, root, map[string]string{"far/Chart.yaml": "apiVersion: v2\nname: far\nversion: 0.1.0\ndependencies:\n  - name: db\n    repository: file://" + filepath.ToSlash(filepath.Join(outside, "db")) + "\n"})
+	res = Render(root, "far", Options{})
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Msg, `dependency "db" is neither vendored`) || len(res.Notices) != 1 || !strings.Contains(res.Notices[0].Msg, "outside the scanned tree") {
+		t.Errorf("outside: errors %v notices %v", res.Errors, res.Notices)
+	}
+	// A version that does not meet the constraint is an error.
+	writeFiles(t, root, map[string]string{"old/Chart.yaml": "apiVersion: v2\nname: old\nversion: 0.1.0\ndependencies:\n  - name: db\n    version: ^2.0.0\n    repository: file://../shared/db\n"})
+	res = Render(root, "old", Options{})
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Msg, `is version 1.0.3, which does not meet "^2.0.0"`) {
+		t.Errorf("version: %v", res.Errors)
+	}
+}

@@ -64,6 +64,9 @@ func (r *renderer) scopeValues(ch *chart.Chart, values map[string]any) {
 // from. The loader does not keep it, and aliases rename charts, so the
 // entry is found by its Chart.yaml, byte for byte.
 func (r *renderer) subchartLoc(parent, sub *chart.Chart, loc chartLoc) chartLoc {
+	if dir, ok := r.fileDeps[rawChartFile(sub)]; ok {
+		return chartLoc{dir: dir}
+	}
 	want := rawFile(sub, "Chart.yaml")
 	var byName string
 	for _, f := range parent.Raw {
