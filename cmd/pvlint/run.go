@@ -38,6 +38,7 @@ const docsBaseURL = "https://github.com/pvlint/pvlint/blob/main/docs/rules/"
 
 type flags struct {
 	format, output, failOn, namespace string
+	reports                           []string // --report FORMAT=FILE
 	quiet, verbose, noColor           bool
 	allDirs                           bool
 	maxFileSize                       int64
@@ -103,6 +104,7 @@ parsed or rendered; 3 wins over 1).`,
 	fl.SortFlags = false
 	fl.StringVar(&f.format, "format", "text", "report format: text, json, sarif or github")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` (default standard output)")
+	fl.StringArrayVar(&f.reports, "report", nil, "also write the same scan's report in `FORMAT=FILE` (repeatable), e.g. --report sarif=pvlint.sarif")
 	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 on unsuppressed findings at or above this severity: critical, high, medium, low or none")
 	fl.StringVarP(&f.namespace, "namespace", "n", "", "namespace of objects that name none, and of rendered Helm releases (default \"default\")")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress or notices on standard error")
@@ -151,6 +153,10 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 	if err != nil {
 		return linter.ExitUsage, usageError{fmt.Errorf("--format: %w", err)}
 	}
+	extra, err := parseReports(f.reports, f.output)
+	if err != nil {
+		return linter.ExitUsage, usageError{fmt.Errorf("--report: %w", err)}
+	}
 	for _, v := range f.vars {
 		if !strings.Contains(v, "=") {
 			return linter.ExitUsage, usageError{fmt.Errorf("--var %q: want NAME=VALUE", v)}
@@ -189,6 +195,9 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 	res, err := linter.Run(opt)
 	if err != nil {
 		return linter.ExitUsage, usageError{err}
+	}
+	if f.supp.failOnUnknown && !cmd.Flags().Changed("fail-on-unknown") {
+		f.failOnUnknown = true
 	}
 	if done, code, err := f.supp.after(res, stderr); done {
 		return code, err
@@ -242,6 +251,11 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 			return linter.ExitIncomplete, err
 		}
 	}
+	for _, x := range extra {
+		if err := writeReport(x.file, func(out io.Writer) error { return x.w.Write(out, rep) }); err != nil {
+			return linter.ExitUsage, usageError{fmt.Errorf("--report %s=%s: %w", x.format, x.file, err)}
+		}
+	}
 	code := res.ExitCode(threshold)
 	if f.failOnUnknown && code == linter.ExitClean {
 		for _, x := range res.Findings {
@@ -252,6 +266,38 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 		}
 	}
 	return f.supp.exitCode(code), nil
+}
+
+// extraReport is one --report FORMAT=FILE: a second (third...) format
+// written from the same scan, so a CI job scans once and gets SARIF for code
+// scanning, annotations and a summary from one run.
+type extraReport struct {
+	format, file string
+	w            report.Writer
+}
+
+func parseReports(specs []string, output string) ([]extraReport, error) {
+	var out []extraReport
+	seen := map[string]bool{}
+	if output != "" {
+		seen[filepath.Clean(output)] = true
+	}
+	for _, spec := range specs {
+		format, file, ok := strings.Cut(spec, "=")
+		if !ok || format == "" || file == "" {
+			return nil, fmt.Errorf("%q: want FORMAT=FILE", spec)
+		}
+		w, err := report.New(format, false)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", spec, err)
+		}
+		if seen[filepath.Clean(file)] {
+			return nil, fmt.Errorf("%q: %s is written twice", spec, file)
+		}
+		seen[filepath.Clean(file)] = true
+		out = append(out, extraReport{format: format, file: file, w: w})
+	}
+	return out, nil
 }
 
 // writeReport writes the report to --output. A regular file (or a path

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -23,6 +24,7 @@ type suppressFlags struct {
 	writeBaseline string
 	noInline      bool
 	failOnUnused  bool
+	failOnUnknown bool // from the configuration file; scan() ORs it with the flag
 	quiet         bool
 	stats         suppress.Stats
 }
@@ -72,6 +74,9 @@ func (s *suppressFlags) apply(cmd *cobra.Command, opt *linter.Options, threshold
 		}
 		opt.Terraform.VarFiles = concatStrings(cfg.Terraform.VarFiles, opt.Terraform.VarFiles)
 		opt.Terraform.ModuleVarFiles = cfg.Terraform.ModuleVarFiles
+		if err := s.applyScan(fl, &cfg.Scan, opt); err != nil {
+			return err
+		}
 	}
 	opt.Suppress.NoInline = s.noInline
 	// Writing a baseline records every finding the old one hid, too.
@@ -86,6 +91,37 @@ func (s *suppressFlags) apply(cmd *cobra.Command, opt *linter.Options, threshold
 		opt.Suppress.Baseline = b
 	}
 	opt.Suppress.Stats = &s.stats
+	return nil
+}
+
+// applyScan takes the flag-like settings of the configuration file; a flag
+// given on the command line wins.
+func (s *suppressFlags) applyScan(fl *pflag.FlagSet, sc *config.Scan, opt *linter.Options) error {
+	if sc.Baseline != "" && !fl.Changed("baseline") {
+		s.baseline = sc.Baseline
+	}
+	if sc.Namespace != "" && !fl.Changed("namespace") {
+		opt.Namespace = sc.Namespace
+	}
+	setBool := func(name string, v *bool, dst *bool) {
+		if v != nil && !fl.Changed(name) {
+			*dst = *v
+		}
+	}
+	setBool("no-inline-ignores", sc.NoInlineIgnores, &s.noInline)
+	setBool("fail-on-unused-ignores", sc.FailOnUnusedIgnores, &s.failOnUnused)
+	setBool("all-dirs", sc.AllDirs, &opt.AllDirs)
+	setBool("fail-on-unknown", sc.FailOnUnknown, &s.failOnUnknown)
+	if sc.MaxFileSize != nil && !fl.Changed("max-file-size") {
+		opt.MaxFileBytes = *sc.MaxFileSize
+	}
+	if sc.ChartTimeout != "" && !fl.Changed("chart-timeout") {
+		d, err := time.ParseDuration(sc.ChartTimeout)
+		if err != nil {
+			return err // the loader checked it already
+		}
+		opt.ChartTimeout = d
+	}
 	return nil
 }
 

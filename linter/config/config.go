@@ -15,6 +15,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -39,6 +40,22 @@ type Config struct {
 	NoInlineIgnore []string
 	Helm           Helm
 	Terraform      Terraform
+	Scan           Scan
+}
+
+// Scan holds the settings that mirror command-line flags, for a CI job that
+// keeps its whole setup in the repository. A flag given on the command line
+// wins over the file. Paths are as the flags take them: relative to the
+// working directory.
+type Scan struct {
+	Baseline            string // --baseline
+	Namespace           string // --namespace
+	FailOnUnknown       *bool  // --fail-on-unknown
+	NoInlineIgnores     *bool  // --no-inline-ignores
+	FailOnUnusedIgnores *bool  // --fail-on-unused-ignores
+	AllDirs             *bool  // --all-dirs
+	MaxFileSize         *int64 // --max-file-size
+	ChartTimeout        string // --chart-timeout, a Go duration ("90s")
 }
 
 // RuleConfig is one entry of rules:.
@@ -201,8 +218,40 @@ func Parse(file string, data []byte, opt Options) (*Config, error) {
 			return d.helm(&c.Helm, v, key)
 		case "terraform":
 			return d.terraform(&c.Terraform, v, key)
+		case "baseline":
+			var err error
+			c.Scan.Baseline, err = d.str(v, key)
+			return err
+		case "namespace":
+			var err error
+			c.Scan.Namespace, err = d.str(v, key)
+			return err
+		case "fail-on-unknown", "no-inline-ignores", "fail-on-unused-ignores", "all-dirs":
+			b, err := d.boolean(v, key)
+			dst := map[string]**bool{"fail-on-unknown": &c.Scan.FailOnUnknown, "no-inline-ignores": &c.Scan.NoInlineIgnores,
+				"fail-on-unused-ignores": &c.Scan.FailOnUnusedIgnores, "all-dirs": &c.Scan.AllDirs}[key]
+			*dst = &b
+			return err
+		case "max-file-size":
+			var n int64
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || v.Decode(&n) != nil || n <= 0 {
+				return d.errorf(v, key, "expected a positive number of bytes, found %s", describe(v))
+			}
+			c.Scan.MaxFileSize = &n
+			return nil
+		case "chart-timeout":
+			s, err := d.str(v, key)
+			if err != nil {
+				return err
+			}
+			if dur, perr := time.ParseDuration(s); perr != nil || dur <= 0 {
+				return d.errorf(v, key, "expected a positive duration such as 90s or 2m, found %q", s)
+			}
+			c.Scan.ChartTimeout = s
+			return nil
 		}
-		return d.unknownKey(k, "", key, "fail-on", "rules", "disable", "enable-only", "exclude", "ignores", "no-inline-ignore", "helm", "terraform")
+		return d.unknownKey(k, "", key, "fail-on", "rules", "disable", "enable-only", "exclude", "ignores", "no-inline-ignore", "helm", "terraform",
+			"baseline", "namespace", "fail-on-unknown", "no-inline-ignores", "fail-on-unused-ignores", "all-dirs", "max-file-size", "chart-timeout")
 	})
 	if err != nil {
 		return nil, err

@@ -99,7 +99,10 @@ func TestParseErrors(t *testing.T) {
 		{"rules:\n  PVL201:\n    sevrity: high\n", `.pvlint.yaml:3: rules.PVL201.sevrity: unknown key (want enabled or severity)`},
 		{"rules:\n  PVL999: {enabled: false}\n", `.pvlint.yaml:2: rules: unknown rule "PVL999"`},
 		{"rules:\n  PVL201: {enabled: nope}\n", `.pvlint.yaml:2: rules.PVL201.enabled: expected true or false, found "nope"`},
-		{"fail_on: high\n", `.pvlint.yaml:1: fail_on: unknown key (want fail-on, rules, disable, enable-only, exclude, ignores, no-inline-ignore, helm or terraform)`},
+		{"fail_on: high\n", `.pvlint.yaml:1: fail_on: unknown key (want fail-on, rules, disable, enable-only, exclude, ignores, no-inline-ignore, helm, terraform, baseline, namespace, fail-on-unknown, no-inline-ignores, fail-on-unused-ignores, all-dirs, max-file-size or chart-timeout)`},
+		{"max-file-size: 10MB\n", `.pvlint.yaml:1: max-file-size: expected a positive number of bytes, found "10MB"`},
+		{"chart-timeout: soon\n", `.pvlint.yaml:1: chart-timeout: expected a positive duration such as 90s or 2m, found "soon"`},
+		{"fail-on-unknown: maybe\n", `.pvlint.yaml:1: fail-on-unknown: expected true or false, found "maybe"`},
 		{"fail-on: [high]\n", `.pvlint.yaml:1: fail-on: expected a string, found a list`},
 		{"disable: PVL201\n", `.pvlint.yaml:1: disable: expected a list, found "PVL201"`},
 		{"disable: [PVL201, all]\n", `.pvlint.yaml:1: disable[1]: "all" is not allowed: name the rule IDs`},
@@ -122,6 +125,22 @@ func TestParseErrors(t *testing.T) {
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("Parse(%q):\n got %v\nwant %s", tt.src, err, tt.want)
 		}
+	}
+}
+
+func TestScanSettings(t *testing.T) {
+	src := "baseline: .pvlint-baseline.json\nnamespace: prod\nfail-on-unknown: true\nno-inline-ignores: false\n" +
+		"fail-on-unused-ignores: true\nall-dirs: true\nmax-file-size: 1048576\nchart-timeout: 90s\n"
+	c, err := Parse(".pvlint.yaml", []byte(src), Options{Known: known})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.Scan
+	if s.Baseline != ".pvlint-baseline.json" || s.Namespace != "prod" || s.ChartTimeout != "90s" ||
+		s.FailOnUnknown == nil || !*s.FailOnUnknown || s.NoInlineIgnores == nil || *s.NoInlineIgnores ||
+		s.FailOnUnusedIgnores == nil || !*s.FailOnUnusedIgnores || s.AllDirs == nil || !*s.AllDirs ||
+		s.MaxFileSize == nil || *s.MaxFileSize != 1<<20 {
+		t.Errorf("Scan = %+v", s)
 	}
 }
 

@@ -147,6 +147,11 @@ func TestSchemaAgreesWithLoader(t *testing.T) {
 		"helm: {values: prod.yaml}\n",
 		"helm: {release: x}\n",
 		"terraform: {vars: {a: b}}\n",
+		"max-file-size: 10MB\n",
+		"max-file-size: 0\n",
+		"chart-timeout: soon\n",
+		"fail-on-unknown: maybe\n",
+		"baseline: [a]\n",
 	} {
 		if err := s.Validate(asJSON(t, []byte(src))); err == nil {
 			t.Errorf("the schema accepts %q", src)
