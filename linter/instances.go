@@ -35,6 +35,29 @@ func locateInModule(fs []*rules.Finding) {
 	}
 }
 
+// underDotTerraform reports a path inside a .terraform directory.
+func underDotTerraform(p string) bool {
+	return strings.HasPrefix(p, ".terraform/") || strings.Contains(p, "/.terraform/")
+}
+
+// placeInstalled moves a finding inside an installed module (under
+// .terraform/modules, which code scanning cannot show) onto the module
+// block in the repository that leads to it, naming the module's own file
+// and line in the message and as a related location.
+func placeInstalled(fs []*rules.Finding) {
+	for _, f := range fs {
+		r := f.Resource
+		if r == nil || r.Source != graph.SourceTerraform || r.Origin.Installed == nil || !underDotTerraform(f.Loc.File) {
+			continue
+		}
+		inner := f.Loc
+		at := *r.Origin.Installed
+		f.Loc = graph.Location{File: at.File, Line: at.Line, Col: at.Col, FieldPath: inner.FieldPath, Precision: inner.Precision}
+		f.Message = strings.TrimRight(f.Message, " ") + fmt.Sprintf(" It is inside the installed module, at %s:%d.", inner.File, inner.Line)
+		f.RelatedLocs = append([]rules.Related{{Loc: inner, Message: "inside the installed module (" + path.Dir(inner.File) + ")"}}, f.RelatedLocs...)
+	}
+}
+
 // statesConditions says on each finding whose Terraform resource exists
 // only under a condition pvlint cannot evaluate (OpenTofu's
 // lifecycle.enabled) what that condition is; it stays a finding.

@@ -139,8 +139,9 @@ func Run(opt Options) (*Result, error) {
 	addModuleCallSites(findings)
 	addIncludeSites(findings)
 	locateInModule(findings)
+	placeInstalled(findings)
 	statesConditions(findings)
-	findings = mergeInstances(g, findings)
+	findings = SortFindings(mergeInstances(g, findings))
 	findings, notices := applySuppressions(g, findings, opt)
 	parsed.Notices = append(parsed.Notices, notices...)
 	res.Findings = findings

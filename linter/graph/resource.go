@@ -42,6 +42,10 @@ type Origin struct {
 	// Condition, when set, is what the resource exists only under (OpenTofu's
 	// lifecycle { enabled } with a value unknown statically), for messages.
 	Condition string
+	// Installed, for a resource of a module that `terraform init` installed
+	// under .terraform/modules, is the module block in the repository that
+	// leads to it: findings are placed there, never under .terraform/.
+	Installed *Location
 }
 
 // Include is a Helm include (or template) action that inserted a helper.

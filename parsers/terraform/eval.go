@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,8 +35,9 @@ const (
 // rootEval is the evaluation of one root module and every module it calls. It
 // runs on one goroutine.
 type rootEval struct {
-	l       *loader
-	rootDir string
+	l         *loader
+	rootDir   string
+	installed map[string]string // modules.json: call key → directory; nil without one
 	funcs   map[string]function.Function
 	out     parsers.Result
 	depth   int // current nesting of demands
@@ -98,6 +100,9 @@ type instance struct {
 	// condition is what the instance exists only under (an unknown
 	// lifecycle.enabled of a module call on the path), or "".
 	condition string
+	// installed is the repository's module block that leads into an
+	// installed module (installed.go); nil in the repository's own code.
+	installed *graph.Location
 
 	vars    map[string]symbol
 	varObj  cty.Value
@@ -416,13 +421,24 @@ func (in *instance) call(name string) *callSlot {
 	cs.st = busy
 	defer func() { cs.st = done }()
 	c := in.mod.callByName[name]
-	if c == nil || c.remote || c.unusable {
+	if c == nil || c.unusable {
 		return cs
+	}
+	childDir, installed := c.localDir, in.installed
+	if c.remote {
+		childDir = in.r.installed[in.callKey(name)]
+		if childDir == "" {
+			in.notFetched(c)
+			return cs
+		}
+		if installed == nil {
+			installed = installedEntry(c)
+		}
 	}
 	names := append(append([]string(nil), in.names...), "module."+name)
 	for _, d := range in.dirs {
-		if d == c.localDir {
-			in.errorf(c.block.DefRange, "module %q calls itself: %s (%s)", name, strings.Join(names, " → "), c.localDir)
+		if d == childDir {
+			in.errorf(c.block.DefRange, "module %q calls itself: %s (%s)", name, strings.Join(names, " → "), childDir)
 			return cs
 		}
 	}
@@ -439,7 +455,7 @@ func (in *instance) call(name string) *callSlot {
 		cs.val = cty.NullVal(cty.DynamicPseudoType)
 		return cs
 	}
-	child := in.r.l.load(c.localDir)
+	child := in.r.l.load(childDir)
 	keys, multi := in.expand(c.count, c.forEach)
 	vals := make([]cty.Value, len(keys))
 	for i, k := range keys {
@@ -456,6 +472,7 @@ func (in *instance) call(name string) *callSlot {
 		ci.dirs = append(append([]string(nil), in.dirs...), child.dir)
 		ci.depth = in.depth + 1
 		ci.condition = joinConditions(in.condition, cond)
+		ci.installed = installed
 		ci.setInputs(given)
 		ci.run()
 		vals[i] = ci.outputObject()
@@ -465,6 +482,16 @@ func (in *instance) call(name string) *callSlot {
 	}
 	cs.val = collect(keys, multi, vals)
 	return cs
+}
+
+// notFetched tells the user once per call that a remote module was not
+// read, and how to let pvlint read it.
+func (in *instance) notFetched(c *callDecl) {
+	msg := "module " + quote(c.name) + ": remote source " + quote(c.source) + " is not installed; its resources are not linted and its outputs are unknown (run `terraform init` or `tofu init` in " + in.r.rootDir + " so pvlint can read it from .terraform/modules)"
+	if in.r.installed != nil {
+		msg = "module " + quote(c.name) + ": remote source " + quote(c.source) + " is not in " + path.Join(in.r.rootDir, modulesManifest) + "; its resources are not linted and its outputs are unknown (run `terraform init` again)"
+	}
+	in.r.out.Notices = append(in.r.out.Notices, parsers.Notice{File: c.srcRange.Filename, Msg: msg})
 }
 
 // enabled evaluates OpenTofu's lifecycle { enabled }: false means the block
@@ -919,7 +946,7 @@ func (in *instance) emit(rs *resSlot) {
 			Start:   gpos(b.DefRange.Start),
 			End:     gpos(blockEnd(b)),
 			Origin: graph.Origin{Module: in.r.rootDir, Address: in.prefix + inst.addr,
-				CallChain: append([]string(nil), in.chain...), Condition: rs.condition},
+				CallChain: append([]string(nil), in.chain...), Condition: rs.condition, Installed: in.installed},
 		}
 		nb := &nodeBuilder{src: in.mod.files, file: b.DefRange.Filename}
 		conv := kubeKinds[rs.decl.typ]

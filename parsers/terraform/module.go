@@ -429,16 +429,14 @@ func isLocalSource(s string) bool {
 }
 
 // resolveCalls classifies each call: a local directory inside the root, or a
-// remote source that is not fetched (reported once, as a notice).
+// remote source (read when `terraform init` installed it).
 func (m *module) resolveCalls(g *fsgate.Gate) {
 	for _, c := range m.calls {
 		if c.unusable {
 			continue
 		}
 		if !isLocalSource(c.source) {
-			c.remote = true
-			m.notices = append(m.notices, parsers.Notice{File: c.srcRange.Filename,
-				Msg: "module " + quote(c.name) + ": remote source " + quote(c.source) + " is not fetched; its outputs are unknown"})
+			c.remote = true // read from .terraform/modules when installed (installed.go)
 			continue
 		}
 		dir := path.Clean(path.Join(m.dir, c.source))

@@ -159,6 +159,9 @@ func evalRoot(l *loader, dir string, cli []varFile, cliVars []string) (res parse
 		return res
 	}
 	r := &rootEval{l: l, rootDir: dir, funcs: functions(l.gate, dir)}
+	var errs []parsers.Error
+	r.installed, errs = installedModules(l.gate, dir)
+	r.out.Errors = append(r.out.Errors, errs...)
 	defer func() {
 		if p := recover(); p != nil {
 			res = parsers.Result{Errors: append(r.out.Errors, parsers.Error{File: dir,
