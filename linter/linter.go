@@ -118,6 +118,9 @@ func Run(opt Options) (*Result, error) {
 		d.add(p)
 	}
 	in := d.finish()
+	if err := checkScopedValues(root, in.charts, opt.Helm.Values); err != nil {
+		return nil, err
+	}
 	parsed.Errors = append(parsed.Errors, in.errors...)
 	parsed.Notices = append(parsed.Notices, in.notices...)
 	res := &Result{Files: in.files, Charts: len(in.charts), Modules: len(in.modules)}

@@ -1,7 +1,10 @@
 package linter
 
 import (
+	"fmt"
 	"path"
+	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -111,3 +114,29 @@ func rebase(r *parsers.Result, dir string) {
 // covers the template engine only (helm.Options.Timeout), not pvlint's own
 // mapping of the output.
 const DefaultChartTimeout = 2 * time.Minute
+
+// checkScopedValues makes a "CHART_DIR=FILE" values entry that names no
+// chart of the scan a usage error: scanning that chart with its default
+// values instead would pass silently.
+func checkScopedValues(root string, charts []string, values []string) error {
+	for _, v := range values {
+		dir, _, scoped := helm.ScopedValues(root, v)
+		if !scoped {
+			continue
+		}
+		if filepath.IsAbs(filepath.FromSlash(dir)) {
+			if rel, err := filepath.Rel(root, filepath.FromSlash(dir)); err == nil {
+				dir = filepath.ToSlash(rel)
+			}
+		}
+		if slices.Contains(charts, dir) {
+			continue
+		}
+		shown := strings.Join(charts, ", ")
+		if shown == "" {
+			shown = "none"
+		}
+		return fmt.Errorf("values %q: %s is not a chart directory of this scan (charts scanned: %s)", v, dir, shown)
+	}
+	return nil
+}

@@ -201,3 +201,29 @@ func TestDemoCoversEveryFamily(t *testing.T) {
 		}
 	}
 }
+
+// A values file scoped to a chart directory that is no chart of the scan
+// is a usage error, not a scan with default values (issue 12).
+func TestScopedValuesForNoChart(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"charts/app/Chart.yaml":        "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+		"charts/app/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+		"prod.yaml":                    "x: 1\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _, stderr := pvlint(t, dir, "", "--values", "charts/ap=prod.yaml", ".")
+	if code != 2 || !strings.Contains(stderr, `values "charts/ap=prod.yaml": charts/ap is not a chart directory of this scan (charts scanned: charts/app)`) {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := pvlint(t, dir, "", "--values", "./charts/app/=prod.yaml", "."); code != 0 {
+		t.Errorf("matching chart: exit %d, stderr %q", code, stderr)
+	}
+}

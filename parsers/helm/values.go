@@ -81,14 +81,30 @@ func (r *renderer) userValues(archive bool) (map[string]any, bool) {
 // valuesFor reads a --values entry: "CHARTDIR=FILE" applies to one chart,
 // FILE to all. A file whose name holds "=" is taken whole when it exists.
 func (r *renderer) valuesFor(entry string) (file string, applies bool) {
-	dir, f, scoped := strings.Cut(entry, "=")
-	if !scoped || dir == "" {
+	dir, f, scoped := ScopedValues(r.root, entry)
+	if !scoped {
 		return entry, true
 	}
-	if _, err := os.Stat(r.resolve(entry)); err == nil {
-		return entry, true
+	return f, dir == r.chartPath
+}
+
+// ScopedValues reads a --values entry: "CHARTDIR=FILE" applies to the chart
+// at CHARTDIR (returned cleaned, slash-separated, relative to root), a
+// plain FILE to every chart. A file whose name holds "=" and exists under
+// root is taken whole.
+func ScopedValues(root, entry string) (chartDir, file string, scoped bool) {
+	dir, f, ok := strings.Cut(entry, "=")
+	if !ok || dir == "" {
+		return "", entry, false
 	}
-	return f, path.Clean(filepath.ToSlash(dir)) == r.chartPath
+	whole := entry
+	if !filepath.IsAbs(whole) {
+		whole = filepath.Join(root, filepath.FromSlash(entry))
+	}
+	if _, err := os.Stat(whole); err == nil {
+		return "", entry, false
+	}
+	return path.Clean(filepath.ToSlash(dir)), f, true
 }
 
 func (r *renderer) resolve(file string) string {
