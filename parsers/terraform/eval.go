@@ -38,10 +38,10 @@ type rootEval struct {
 	l         *loader
 	rootDir   string
 	installed map[string]string // modules.json: call key → directory; nil without one
-	funcs   map[string]function.Function
-	out     parsers.Result
-	depth   int // current nesting of demands
-	evals   int // expressions evaluated so far
+	funcs     map[string]function.Function
+	out       parsers.Result
+	depth     int // current nesting of demands
+	evals     int // expressions evaluated so far
 }
 
 type state uint8
