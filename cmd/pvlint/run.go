@@ -128,7 +128,7 @@ parsed or rendered; 3 wins over 1).`,
 	f.docs.register(fl)
 
 	if err := cmd.Execute(); err != nil {
-		fmt.Fprintln(stderr, "pvlint:", err)
+		newLogger(stderr).print("pvlint:", err.Error())
 		var ue usageError
 		if errors.As(err, &ue) || code == 0 {
 			return linter.ExitUsage
@@ -184,8 +184,10 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 			ReleaseName: f.releaseName, KubeVersion: f.kubeVersion, APIVersions: f.apiVersions},
 		Terraform: linter.TerraformOptions{VarFiles: f.varFiles, Vars: f.vars},
 	}
+	log := newLogger(stderr)
+	routeHelmLogs(log, f.verbose && !f.quiet)
 	if !f.quiet && isTerminal(stderr) {
-		opt.Progress = progressLine(stderr)
+		opt.Progress = progressLine(log)
 	}
 	// Configuration file, suppressions and baseline adjust opt (and the
 	// threshold when the config sets fail-on and the flag was not given).
@@ -199,11 +201,11 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 	if f.supp.failOnUnknown && !cmd.Flags().Changed("fail-on-unknown") {
 		f.failOnUnknown = true
 	}
-	if done, code, err := f.supp.after(res, stderr); done {
+	if done, code, err := f.supp.after(res, log); done {
 		return code, err
 	}
 	if opt.Progress != nil {
-		fmt.Fprint(stderr, "\r\033[K")
+		log.raw("\r\033[K")
 	}
 	rep := &report.Report{
 		Version:        pvlintVersion(),
@@ -222,18 +224,18 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 	// itself is going to the same terminal (it lists them already).
 	if !(f.format == "text" && f.output == "" && isTerminal(stdout) && isTerminal(stderr)) {
 		for _, e := range res.Errors {
-			fmt.Fprintln(stderr, "error:", e.Error())
+			log.print("error:", e.Error())
 		}
 	}
 	if !f.quiet && (f.verbose || f.format != "text") {
 		for _, n := range res.Notices {
-			fmt.Fprintln(stderr, "notice:", n.String())
+			log.print("notice:", n.String())
 		}
 	}
 	if f.verbose {
 		for _, x := range res.Findings {
 			if x.Undecided {
-				fmt.Fprintf(stderr, "undecided: %s:%d:%d: %s %s\n", x.Loc.File, x.Loc.Line, x.Loc.Col, x.RuleID, x.Message)
+				log.printf("undecided:", "%s:%d:%d: %s %s", x.Loc.File, x.Loc.Line, x.Loc.Col, x.RuleID, x.Message)
 			}
 		}
 	}
@@ -392,7 +394,7 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-func progressLine(w io.Writer) func(done, total int) {
+func progressLine(log *logger) func(done, total int) {
 	last := -1
 	return func(done, total int) {
 		pct := done * 100 / max(total, 1)
@@ -400,6 +402,6 @@ func progressLine(w io.Writer) func(done, total int) {
 			return
 		}
 		last = pct
-		fmt.Fprintf(w, "\rpvlint: parsed %d/%d files", done, total)
+		log.raw(fmt.Sprintf("\rpvlint: parsed %d/%d files", done, total))
 	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"time"
 
@@ -170,28 +169,28 @@ func (s *suppressFlags) loadConfig(opt *linter.Options) (*config.Config, error) 
 // after runs once the scan is done. With --write-baseline it writes the
 // baseline and ends the command; otherwise it prints the suppression
 // summary on standard error.
-func (s *suppressFlags) after(res *linter.Result, stderr io.Writer) (done bool, code int, err error) {
+func (s *suppressFlags) after(res *linter.Result, log *logger) (done bool, code int, err error) {
 	if s.writeBaseline != "" {
 		b := suppress.NewBaseline(res.Findings)
 		if err := b.WriteFile(s.writeBaseline); err != nil {
 			return true, linter.ExitUsage, usageError{fmt.Errorf("--write-baseline: %w", err)}
 		}
 		for _, e := range res.Errors {
-			fmt.Fprintln(stderr, "error:", e.Error())
+			log.print("error:", e.Error())
 		}
-		fmt.Fprintf(stderr, "pvlint: wrote %s to baseline %s\n", countNoun(len(b.Findings), "finding", "findings"), s.writeBaseline)
+		log.printf("pvlint:", "wrote %s to baseline %s", countNoun(len(b.Findings), "finding", "findings"), s.writeBaseline)
 		if len(res.Errors) > 0 {
 			// An incomplete scan makes an incomplete baseline: say so.
-			fmt.Fprintln(stderr, "pvlint: the scan is incomplete; the baseline misses the findings of the inputs that failed")
+			log.print("pvlint:", "the scan is incomplete; the baseline misses the findings of the inputs that failed")
 			return true, linter.ExitIncomplete, nil
 		}
 		return true, linter.ExitClean, nil
 	}
 	if !s.quiet && s.stats.NoReason > 0 {
-		fmt.Fprintf(stderr, "pvlint: %s without a reason\n", countNoun(s.stats.NoReason, "ignore", "ignores"))
+		log.printf("pvlint:", "%s without a reason", countNoun(s.stats.NoReason, "ignore", "ignores"))
 	}
 	if s.failOnUnused && s.stats.Unused > 0 {
-		fmt.Fprintf(stderr, "pvlint: %s (--fail-on-unused-ignores)\n", countNoun(s.stats.Unused, "unused ignore", "unused ignores"))
+		log.printf("pvlint:", "%s (--fail-on-unused-ignores)", countNoun(s.stats.Unused, "unused ignore", "unused ignores"))
 	}
 	return false, 0, nil
 }

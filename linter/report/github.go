@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pvlint/pvlint/internal/escape"
 	"github.com/pvlint/pvlint/rules"
 )
 
@@ -104,17 +105,13 @@ func annotationCommand(s rules.Severity) string {
 	return "notice"
 }
 
-// escapeData and escapeProperty follow @actions/core: a newline in a message
-// would otherwise end the command (and could start another one), and : and
-// , end a property. Other control characters, which the log would act on,
-// are shown escaped.
+// Every text from the scan reaches the runner through escape.WorkflowData
+// or escape.WorkflowProperty; Markdown goes through escape.Markdown.
 var (
-	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
-	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+	escapeData     = escape.WorkflowData
+	escapeProperty = escape.WorkflowProperty
+	mdEscape       = escape.Markdown
 )
-
-func escapeData(s string) string     { return sanitize(dataEscaper.Replace(s)) }
-func escapeProperty(s string) string { return sanitize(propertyEscaper.Replace(s)) }
 
 func appendFile(path, text string) error {
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
@@ -205,14 +202,3 @@ func ruleLink(r *Report, id string) string {
 	}
 	return "[" + mdEscape(id) + "](" + r.DocsBaseURL + id + ".md)"
 }
-
-// mdEscape keeps text from scanned files literal in Markdown: no links,
-// emphasis, HTML or table breaks, and on one line.
-var mdEscaper = strings.NewReplacer(
-	`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
-	"<", `\<`, ">", `\>`, "|", `\|`, "~", `\~`, "&", `\&`,
-)
-
-var oneLine = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ")
-
-func mdEscape(s string) string { return mdEscaper.Replace(sanitize(oneLine.Replace(s))) }

@@ -114,7 +114,7 @@ func TestGitHubStepSummaryUnwritable(t *testing.T) {
 
 func TestMarkdownEscape(t *testing.T) {
 	in := "a | b [link](http://x) <img src=x> *bold* `code` _u_\nnext"
-	want := "a \\| b \\[link\\](http://x) \\<img src=x\\> \\*bold\\* \\`code\\` \\_u\\_ next"
+	want := "a \\| b \\[link\\](http\\[:\\]//x) \\<img src=x\\> \\*bold\\* \\`code\\` \\_u\\_ next"
 	if got := mdEscape(in); got != want {
 		t.Errorf("mdEscape:\n got %s\nwant %s", got, want)
 	}

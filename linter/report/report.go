@@ -211,35 +211,3 @@ func truncate(s string, n int) string {
 	}
 	return s[:cut] + mark
 }
-
-// sanitize makes text from scanned files safe to print on a terminal or in a
-// log: control characters (an ANSI escape in a resource name, a carriage
-// return that rewrites the line) are shown escaped instead of acted on.
-func sanitize(s string) string {
-	clean := true
-	for _, r := range s {
-		if isControl(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case isControl(r):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }

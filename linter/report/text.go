@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pvlint/pvlint/internal/escape"
 	"github.com/pvlint/pvlint/rules"
 )
 
@@ -59,7 +60,7 @@ func (t textWriter) Write(w io.Writer, r *Report) error {
 		if name == "" {
 			name = "(no file)"
 		}
-		fmt.Fprintln(bw, t.paint(ansiBold, sanitize(name)))
+		fmt.Fprintln(bw, t.paint(ansiBold, escape.Terminal(name)))
 		for _, f := range byFile[file] {
 			t.finding(bw, f, posWidth)
 		}
@@ -69,13 +70,13 @@ func (t textWriter) Write(w io.Writer, r *Report) error {
 	if len(r.Errors) > 0 {
 		fmt.Fprintln(bw, t.paint(ansiBold, "Inputs that failed (the scan is incomplete):"))
 		for _, e := range r.Errors {
-			fmt.Fprintf(bw, "  %s %s\n", t.paint(ansiRed, "error:"), sanitize(e.Error()))
+			fmt.Fprintf(bw, "  %s %s\n", t.paint(ansiRed, "error:"), escape.Terminal(e.Error()))
 		}
 		fmt.Fprintln(bw)
 	}
 	if len(r.Notices) > 0 {
 		for _, n := range r.Notices {
-			fmt.Fprintf(bw, "%s %s\n", t.paint(ansiDim, "notice:"), sanitize(n.String()))
+			fmt.Fprintf(bw, "%s %s\n", t.paint(ansiDim, "notice:"), escape.Terminal(n.String()))
 		}
 		fmt.Fprintln(bw)
 	}
@@ -89,10 +90,10 @@ func (t textWriter) finding(w io.Writer, f *rules.Finding, posWidth int) {
 		// Not a failure: the check could not be decided on an unknown value.
 		label, color = "unknown", ansiDim
 	}
-	msg := sanitize(f.Message)
+	msg := escape.Terminal(f.Message)
 	if s := f.Suppression; s != nil {
 		if s.Reason != "" {
-			msg += " (suppressed: " + sanitize(s.Reason) + ")"
+			msg += " (suppressed: " + escape.Terminal(s.Reason) + ")"
 		} else {
 			msg += " (suppressed)"
 		}
@@ -103,7 +104,7 @@ func (t textWriter) finding(w io.Writer, f *rules.Finding, posWidth int) {
 		t.paint(color, label), strings.Repeat(" ", max(0, sevWidth-len(label))),
 		f.RuleID, msg)
 	for _, rel := range f.RelatedLocs {
-		fmt.Fprintf(w, "      ↳ %s:%d:%d %s\n", sanitize(rel.Loc.File), rel.Loc.Line, rel.Loc.Col, sanitize(rel.Message))
+		fmt.Fprintf(w, "      ↳ %s:%d:%d %s\n", escape.Terminal(rel.Loc.File), rel.Loc.Line, rel.Loc.Col, escape.Terminal(rel.Message))
 	}
 }
 
