@@ -52,6 +52,11 @@ func newDiscoverer(root string, ts *trees, allDirs bool, exclude func(string) bo
 	return d
 }
 
+// found counts the inputs taken so far (for "nothing to scan in DIR").
+func (d *discoverer) found() int {
+	return len(d.in.manifests) + len(d.in.charts) + len(d.in.modules)
+}
+
 func (d *discoverer) errorf(shown, msg string) {
 	d.in.errors = append(d.in.errors, parsers.Error{File: shown, Msg: msg})
 }

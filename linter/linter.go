@@ -4,9 +4,13 @@
 package linter
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -72,6 +76,10 @@ type Result struct {
 	Files    int
 	Charts   int
 	Modules  int
+	// Empty lists the directories named on the command line that hold
+	// nothing pvlint reads (each also has a notice): a scan of them is not
+	// a clean result, and the report summary says so.
+	Empty []string
 }
 
 // Run scans opt.Paths. It returns an error only for a configuration problem
@@ -110,20 +118,39 @@ func Run(opt Options) (*Result, error) {
 	d := newDiscoverer(root, ts, opt.AllDirs, opt.Exclude)
 	var parsed parsers.Result
 	stdin := false
+	// A PATH that does not exist is a usage error (a typo such as
+	// ./manfests), never an input that failed: nothing could be scanned.
+	for _, p := range opt.Paths {
+		if p == "-" {
+			continue
+		}
+		if _, err := os.Lstat(absPath(root, p)); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: no such file or directory", p)
+		}
+	}
+	var empty []string
 	for _, p := range opt.Paths {
 		if p == "-" {
 			stdin = true
 			continue
 		}
+		before := d.found()
 		d.add(p)
+		if st, err := os.Stat(absPath(root, p)); err == nil && st.IsDir() && d.found() == before {
+			empty = append(empty, p)
+		}
 	}
 	in := d.finish()
 	if err := checkScopedValues(root, in.charts, opt.Helm.Values); err != nil {
 		return nil, err
 	}
+	for _, p := range empty {
+		parsed.Notices = append(parsed.Notices, parsers.Notice{File: p,
+			Msg: "nothing to scan in " + p + ": no Kubernetes YAML or JSON, Helm chart or Terraform module (see --all-dirs and the configuration's exclude)"})
+	}
 	parsed.Errors = append(parsed.Errors, in.errors...)
 	parsed.Notices = append(parsed.Notices, in.notices...)
-	res := &Result{Files: in.files, Charts: len(in.charts), Modules: len(in.modules)}
+	res := &Result{Files: in.files, Charts: len(in.charts), Modules: len(in.modules), Empty: empty}
 
 	if stdin {
 		res.Files++
@@ -132,6 +159,7 @@ func Run(opt Options) (*Result, error) {
 	parsed.Merge(parseManifests(ts, in.manifests, opt))
 	parsed.Merge(parseCharts(root, in.charts, opt))
 	parsed.Merge(parseModules(ts, in.modules, opt))
+	parsed.Notices = append(parsed.Notices, zeroRenderNotices(in, parsed)...)
 
 	g := graph.Build(parsed.Resources, parsed.Comments, graph.Options{DefaultNamespace: opt.Namespace})
 	res.Graph = g
@@ -167,10 +195,70 @@ func parseStdin(opt Options) parsers.Result {
 		out.Errors = append(out.Errors, parsers.Error{File: "stdin", Msg: "cannot read: " + err.Error()})
 		return out
 	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		// helm template … | pvlint - when helm failed: a clean result
+		// would be a lie.
+		out.Errors = append(out.Errors, parsers.Error{File: "stdin", Msg: "standard input is empty: nothing was scanned (did the command that feeds pvlint fail?)"})
+		return out
+	}
 	rs, cs, perr := k8s.ParseBytes("stdin", data, k8s.Options{})
 	out.Resources, out.Comments = rs, cs
 	if perr != nil {
 		out.Errors = append(out.Errors, asError("stdin", perr))
+	} else if len(rs) == 0 {
+		out.Notices = append(out.Notices, parsers.Notice{File: "stdin", Msg: "standard input holds no Kubernetes objects"})
+	}
+	return out
+}
+
+func absPath(root, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(root, p)
+}
+
+// zeroRenderNotices says when a chart or a Terraform module produced no
+// object at all: a chart whose templates are all switched off by the values
+// given, a module of remote calls only. Inputs that failed have an error
+// already. (A renderer added later — Kustomize — reports its own units the
+// same way: a notice naming the unit, "rendered no objects".)
+func zeroRenderNotices(in inputs, parsed parsers.Result) []parsers.Notice {
+	failed := func(dir string) bool {
+		for _, e := range parsed.Errors {
+			if e.File == dir || strings.HasPrefix(e.File, dir+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	var out []parsers.Notice
+	if len(in.charts) > 0 {
+		rendered := map[string]bool{}
+		for _, r := range parsed.Resources {
+			if r.Source == graph.SourceHelm {
+				rendered[r.Origin.Chart] = true
+			}
+		}
+		for _, c := range in.charts {
+			if !rendered[c] && !failed(c) {
+				out = append(out, parsers.Notice{File: c, Msg: "chart rendered no objects with the values given: nothing of it was checked"})
+			}
+		}
+	}
+	if len(in.modules) > 0 {
+		has := map[string]bool{}
+		for _, r := range parsed.Resources {
+			if r.Source == graph.SourceTerraform {
+				has[r.Origin.Module] = true
+				has[path.Dir(r.File)] = true
+			}
+		}
+		for _, m := range in.modules {
+			if !has[m] && !failed(m) {
+				out = append(out, parsers.Notice{File: m, Msg: "Terraform module produced no resources: nothing of it was checked"})
+			}
+		}
 	}
 	return out
 }
@@ -367,6 +455,23 @@ func (r *Result) Blocking(threshold rules.Severity) int {
 	n := 0
 	for _, f := range r.Findings {
 		if f.Suppression == nil && !f.Undecided && f.Severity >= threshold {
+			n++
+		}
+	}
+	return n
+}
+
+// BlockingUndecided counts the unsuppressed undecided checks that fail the
+// run under --fail-on-unknown: those whose severity (what the finding would
+// have been) the threshold admits, as for findings. An undecided medium
+// does not fail --fail-on critical.
+func (r *Result) BlockingUndecided(threshold rules.Severity) int {
+	if threshold == rules.None {
+		return 0
+	}
+	n := 0
+	for _, f := range r.Findings {
+		if f.Suppression == nil && f.Undecided && f.Severity >= threshold {
 			n++
 		}
 	}

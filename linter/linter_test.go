@@ -115,12 +115,19 @@ func TestExcludeAndExplicitFile(t *testing.T) {
 	if got := files(res); !reflect.DeepEqual(got, []string{"b/pod.yaml:4"}) {
 		t.Errorf("explicit file: %v", got)
 	}
-	res, _ = Run(Options{Root: root, Paths: []string{filepath.Join(root, "missing.yaml"), filepath.Join(root, "a")}, Rules: []*rules.Rule{everyPod}})
-	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Error(), "missing.yaml") || len(res.Findings) != 1 {
-		t.Errorf("a missing path is an error and the rest is scanned: %v %v", errorsOf(res), files(res))
+	// A PATH that does not exist is a usage problem (a typo), named in the
+	// error: nothing is scanned, and nothing looks clean.
+	res, err := Run(Options{Root: root, Paths: []string{filepath.Join(root, "missing.yaml"), filepath.Join(root, "a")}, Rules: []*rules.Rule{everyPod}})
+	if err == nil || res != nil || !strings.Contains(err.Error(), "missing.yaml: no such file or directory") {
+		t.Errorf("a missing path: %v, %v", res, err)
 	}
-	if res.ExitCode(rules.Low) != ExitIncomplete {
-		t.Errorf("exit %d, want 3: an incomplete scan never looks clean", res.ExitCode(rules.Low))
+	// A dangling link named as PATH exists: an input error as before.
+	if err := os.Symlink("nowhere.yaml", filepath.Join(root, "dangling.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	res, err = Run(Options{Root: root, Paths: []string{"dangling.yaml", "a"}, Rules: []*rules.Rule{everyPod}})
+	if err != nil || len(res.Errors) != 1 || len(res.Findings) != 1 || res.ExitCode(rules.Low) != ExitIncomplete {
+		t.Errorf("dangling link: %v %v", err, res)
 	}
 }
 

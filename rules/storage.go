@@ -530,6 +530,7 @@ func checkClaimUnencryptedClass(p *Pass) {
 		reported := map[*graph.Resource]bool{}
 		for _, e := range claim.OutOf(graph.UsesClass) {
 			if e.To == nil {
+				classNotScanned(p, claim.AtNode(e.At), claim.Title(), e)
 				continue
 			}
 			loc := claim.AtNode(e.At)
@@ -557,10 +558,11 @@ func checkClaimUnencryptedClass(p *Pass) {
 	}
 	for _, r := range p.Graph.Workloads() {
 		for _, e := range r.OutOf(graph.ClaimTemplateClass) {
+			subject := r.Title() + " " + claimTemplateTitle(r, e.Via)
 			if e.To == nil {
+				classNotScanned(p, r.AtNode(e.At), subject, e)
 				continue
 			}
-			subject := r.Title() + " " + claimTemplateTitle(r, e.Via)
 			loc := r.AtNode(e.At)
 			how := " uses"
 			if e.DefaultClass {
@@ -569,6 +571,20 @@ func checkClaimUnencryptedClass(p *Pass) {
 			reportClaimClass(p, encs, loc, subject+how, e.To)
 		}
 	}
+}
+
+// classNotScanned leaves the check undecided when a claim names a class
+// that is not in the scanned files (it may live in the cluster, or in
+// another repository): pvlint cannot tell whether it encrypts, and a scan
+// must not look clean because of that. Listed with --verbose, in SARIF
+// notifications, and a note under --fail-on-unknown. A claim that names no
+// class while no default class is scanned is left alone: nearly every
+// repository relies on the cluster's default.
+func classNotScanned(p *Pass, loc graph.Loc, subject string, e *graph.Edge) {
+	if e.DefaultClass || e.Name == "" || e.At.IsUnknown() {
+		return
+	}
+	p.Undecided(loc, "%s uses StorageClass %q, which is not in the scanned files: whether it encrypts at rest could not be checked.", subject, e.Name)
 }
 
 // reportClaimClass reports subject (which ends in its verb) when sc leaves

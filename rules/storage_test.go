@@ -11,7 +11,7 @@ import (
 )
 
 func TestStorageRules(t *testing.T) {
-	rulestest.Run(t, "testdata/storage", storageFamily(t), rulestest.Options{})
+	rulestest.Run(t, "testdata/storage", storageFamily(t), rulestest.Options{Undecided: true})
 }
 
 // storageFamily returns PVL101..PVL106 from the registry.

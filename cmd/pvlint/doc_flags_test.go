@@ -178,10 +178,10 @@ func TestPathNamedRulesIsScanned(t *testing.T) {
 			t.Errorf("pvlint %s scanned %d files, %d resources; want the folder's 1 and 1", name, rep.Summary.Files, rep.Summary.Resources)
 		}
 	}
-	// Without such a folder, "rules" is a missing input (incomplete scan),
-	// not a command.
+	// Without such a folder, "rules" is a missing path (a usage error that
+	// names it), not a command.
 	code, _, errOut := runDoc(t, "--format", "json", "no-such-dir/rules")
-	if code != linter.ExitIncomplete {
-		t.Errorf("missing path: exit %d, want %d (stderr %q)", code, linter.ExitIncomplete, errOut)
+	if code != linter.ExitUsage || !strings.Contains(errOut, "no-such-dir/rules: no such file or directory") {
+		t.Errorf("missing path: exit %d, want %d (stderr %q)", code, linter.ExitUsage, errOut)
 	}
 }

@@ -75,8 +75,9 @@ read manifests from standard input. Directories holding Chart.yaml are
 rendered as Helm charts; directories of .tf files are Terraform modules.
 
 Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or
-configuration error, 3 the scan is incomplete (an input could not be read,
-parsed or rendered; 3 wins over 1).`,
+configuration error (a PATH that does not exist too), 3 the scan is
+incomplete (an input could not be read, parsed or rendered, or standard
+input is empty; 3 wins over 1). A directory with nothing to scan says so.`,
 		Example: `  pvlint ./manifests
   pvlint --format sarif --output pvlint.sarif .
   pvlint --fail-on high charts/postgres --values prod-values.yaml
@@ -212,7 +213,7 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 		Findings:       res.Findings,
 		Errors:         res.Errors,
 		Notices:        res.Notices,
-		Stats:          report.Stats{Files: res.Files, Resources: len(res.Graph.Resources), Charts: res.Charts, Modules: res.Modules},
+		Stats:          report.Stats{Files: res.Files, Resources: len(res.Graph.Resources), Charts: res.Charts, Modules: res.Modules, Empty: res.Empty},
 		ShowSuppressed: f.showSuppressed,
 		ShowUndecided:  f.failOnUnknown,
 		DocsBaseURL:    docsBaseURL,
@@ -221,8 +222,10 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 		rep.Rules = append(rep.Rules, r.Meta)
 	}
 	// Input errors always reach standard error, except when the text report
-	// itself is going to the same terminal (it lists them already).
-	if !(f.format == "text" && f.output == "" && isTerminal(stdout) && isTerminal(stderr)) {
+	// itself is going to the same terminal (it lists them already). So does
+	// "nothing to scan in DIR" unless --quiet: an empty scan is not clean.
+	sameTerminal := f.format == "text" && f.output == "" && isTerminal(stdout) && isTerminal(stderr)
+	if !sameTerminal {
 		for _, e := range res.Errors {
 			log.print("error:", e.Error())
 		}
@@ -230,6 +233,10 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 	if !f.quiet && (f.verbose || f.format != "text") {
 		for _, n := range res.Notices {
 			log.print("notice:", n.String())
+		}
+	} else if !f.quiet && !sameTerminal {
+		for _, dir := range res.Empty {
+			fmt.Fprintln(stderr, "notice: nothing to scan in "+dir)
 		}
 	}
 	if f.verbose {
@@ -259,13 +266,8 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 		}
 	}
 	code := res.ExitCode(threshold)
-	if f.failOnUnknown && code == linter.ExitClean {
-		for _, x := range res.Findings {
-			if x.Undecided && x.Suppression == nil && threshold != rules.None {
-				code = linter.ExitFindings
-				break
-			}
-		}
+	if f.failOnUnknown && code == linter.ExitClean && res.BlockingUndecided(threshold) > 0 {
+		code = linter.ExitFindings
 	}
 	return f.supp.exitCode(code), nil
 }

@@ -96,7 +96,8 @@ func TestExitStatuses(t *testing.T) {
 		{"stdin twice", nil, []string{"-", "-"}, 2, "once"},
 		{"incomplete wins over findings", map[string]string{"pod.yaml": hostPathPod, "broken.yaml": "kind: [\n"}, nil, 3, "broken.yaml"},
 		{"incomplete without findings", map[string]string{"broken.yaml": "\x00\x01binary"}, []string{"--fail-on", "none"}, 3, "binary"},
-		{"missing path", nil, []string{"does-not-exist"}, 3, "does-not-exist"},
+		{"missing path", nil, []string{"does-not-exist"}, 2, "pvlint: does-not-exist: no such file or directory"},
+		{"missing path among others", map[string]string{"sc.yaml": cleanClass}, []string{"sc.yaml", "./manfests"}, 2, "./manfests: no such file or directory"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

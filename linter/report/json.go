@@ -40,6 +40,9 @@ type jsonSummary struct {
 	Resources  int            `json:"resources"`
 	Charts     int            `json:"charts"`
 	Modules    int            `json:"modules"`
+	// NothingToScan lists the directories named for the scan that hold
+	// nothing pvlint reads; [] when none.
+	NothingToScan []string `json:"nothing_to_scan"`
 }
 
 type jsonSeverities struct {
@@ -114,14 +117,15 @@ func (jsonWriter) Write(w io.Writer, r *Report) error {
 				Medium:   c.BySeverity[rules.Medium],
 				Low:      c.BySeverity[rules.Low],
 			},
-			Suppressed: c.Suppressed,
-			Undecided:  c.Undecided,
-			Errors:     len(r.Errors),
-			Complete:   len(r.Errors) == 0,
-			Files:      r.Stats.Files,
-			Resources:  r.Stats.Resources,
-			Charts:     r.Stats.Charts,
-			Modules:    r.Stats.Modules,
+			Suppressed:    c.Suppressed,
+			Undecided:     c.Undecided,
+			Errors:        len(r.Errors),
+			Complete:      len(r.Errors) == 0,
+			Files:         r.Stats.Files,
+			Resources:     r.Stats.Resources,
+			Charts:        r.Stats.Charts,
+			Modules:       r.Stats.Modules,
+			NothingToScan: append([]string{}, r.Stats.Empty...),
 		},
 		Findings: []jsonFinding{},
 		Errors:   []jsonError{},

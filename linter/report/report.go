@@ -14,7 +14,13 @@ import (
 )
 
 // Stats counts what a scan read.
-type Stats struct{ Files, Resources, Charts, Modules int }
+type Stats struct {
+	Files, Resources, Charts, Modules int
+	// Empty lists the directories named for the scan that hold nothing
+	// pvlint reads: the summary says so, so that no one mistakes the
+	// scan of an empty folder for a clean one.
+	Empty []string
+}
 
 // Report is everything a Writer needs: the enabled rules, the findings in
 // report order and the inputs that failed.
@@ -152,6 +158,9 @@ func summaryLine(r *Report) string {
 	}
 	scanned = append(scanned, plural(r.Stats.Resources, "resource"))
 	fmt.Fprintf(&b, "; %s scanned", strings.Join(scanned, ", "))
+	if len(r.Stats.Empty) > 0 {
+		fmt.Fprintf(&b, "; nothing to scan in %s", strings.Join(r.Stats.Empty, ", "))
+	}
 	if n := len(r.Errors); n > 0 {
 		fmt.Fprintf(&b, "; %s (the scan is incomplete)", plural(n, "input error"))
 	}
