@@ -45,6 +45,10 @@ type Options struct {
 	Terraform TerraformOptions
 	Suppress  SuppressOptions // ignores, configuration and baseline (suppress.go)
 
+	// Keep widens the pruning of parsed objects for the custom rules that
+	// run (custom.Set.Keep); the zero value prunes for the built-in rules.
+	Keep graph.Keep
+
 	// Progress, when set, is called as inputs are parsed (for a terminal line).
 	Progress func(done, total int)
 }
@@ -344,7 +348,7 @@ func parseManifest(ts *trees, rel string, opt Options) (out parsers.Result) {
 		rs, cs, perr = k8s.ParseBytes(rel, data, k8s.Options{})
 	}
 	for _, r := range rs {
-		graph.Prune(r)
+		graph.PruneKeeping(r, opt.Keep)
 	}
 	out.Resources, out.Comments = dropKustomizations(rs, &out.Notices), cs
 	if perr != nil {
@@ -358,6 +362,7 @@ func parseManifest(ts *trees, rel string, opt Options) (out parsers.Result) {
 func runRules(g *graph.Graph, rs []*rules.Rule, workers int) ([]*rules.Finding, []parsers.Error) {
 	per := make([][]*rules.Finding, len(rs))
 	errs := make([]*parsers.Error, len(rs))
+	ruleErrs := make([][]rules.RuleError, len(rs))
 	sem := make(chan struct{}, workers)
 	var wg sync.WaitGroup
 	for i, r := range rs {
@@ -374,6 +379,7 @@ func runRules(g *graph.Graph, rs []*rules.Rule, workers int) ([]*rules.Finding, 
 			}()
 			r.Check(p)
 			per[i] = p.Findings()
+			ruleErrs[i] = p.Errors()
 		}(i, r)
 	}
 	wg.Wait()
@@ -382,9 +388,17 @@ func runRules(g *graph.Graph, rs []*rules.Rule, workers int) ([]*rules.Finding, 
 		out = append(out, f...)
 	}
 	var internal []parsers.Error
-	for _, e := range errs {
+	for i, e := range errs {
 		if e != nil {
 			internal = append(internal, *e)
+		}
+		for _, re := range ruleErrs[i] {
+			pe := parsers.Error{File: "pvlint", Msg: fmt.Sprintf("rule %s: %s", rs[i].ID, re.Msg)}
+			if re.Resource != nil {
+				pe.File, pe.Line = re.Resource.File, re.Resource.Start.Line
+				pe.Msg = fmt.Sprintf("rule %s could not check %s: %s", rs[i].ID, re.Resource.Title(), re.Msg)
+			}
+			internal = append(internal, pe)
 		}
 	}
 	return SortFindings(out), internal

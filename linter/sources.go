@@ -38,7 +38,7 @@ func parseCharts(root string, charts []string, opt Options) parsers.Result {
 			defer func() { <-sem }()
 			results[i] = helm.Render(root, c, ho)
 			for _, r := range results[i].Resources {
-				graph.Prune(r)
+				graph.PruneKeeping(r, opt.Keep)
 			}
 		}(i, c)
 	}

@@ -33,7 +33,7 @@ func HelpMarkdown(m Meta, baseURL string) string {
 		Meta
 		DocURL string
 	}{Meta: m}
-	if baseURL != "" {
+	if baseURL != "" && m.Custom == "" {
 		data.DocURL = baseURL + m.ID + ".md"
 	}
 	return renderDoc("page", data)

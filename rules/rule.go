@@ -5,6 +5,7 @@ package rules
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/pvlint/pvlint/linter/graph"
@@ -56,6 +57,13 @@ func (s Severity) SecuritySeverity() string {
 	return "0.0"
 }
 
+// ValidID reports whether id can name a rule: PVL and three digits for a
+// built-in, letters then digits for a custom rule (ORG001), or VAP/ and a
+// ValidatingAdmissionPolicy's name.
+func ValidID(id string) bool { return idRE.MatchString(id) }
+
+var idRE = regexp.MustCompile(`^(PVL\d{3}|[A-Za-z]+\d+|VAP/[a-z0-9]([a-z0-9.-]*[a-z0-9])?)$`)
+
 // Category groups rules in docs and listings.
 type Category string
 
@@ -67,6 +75,7 @@ const (
 	CatAWS        Category = "aws"
 	CatGCP        Category = "gcp"
 	CatAzure      Category = "azure"
+	CatCustom     Category = "custom" // rules loaded with --rules
 )
 
 // Example is a bad or good snippet in one language ("yaml", "hcl", "helm").
@@ -88,6 +97,10 @@ type Meta struct {
 	Remediation string // how to fix (markdown)
 	Bad, Good   []Example
 	References  []string // URLs
+	// Custom is where a custom rule is defined ("rules/org.yaml:12"); it is
+	// empty for the built-in rules. Custom rules have no page under
+	// docs/rules, so their help carries no link there.
+	Custom string
 }
 
 // Rule is a check with its documentation.
@@ -193,7 +206,24 @@ type Pass struct {
 	Graph *graph.Graph
 	Rule  *Rule
 	found []*Finding
+	errs  []RuleError
 }
+
+// RuleError is a check that could not run on one resource (a custom rule
+// over its cost budget, say): the scan is incomplete, not clean.
+type RuleError struct {
+	Resource *graph.Resource // nil when the error is not about one resource
+	Msg      string
+}
+
+// Errorf records that the rule could not check res. The linter turns it
+// into an input error naming the rule and the resource (exit status 3).
+func (p *Pass) Errorf(res *graph.Resource, format string, args ...any) {
+	p.errs = append(p.errs, RuleError{Resource: res, Msg: fmt.Sprintf(format, args...)})
+}
+
+// Errors returns what Errorf recorded.
+func (p *Pass) Errors() []RuleError { return p.errs }
 
 // NewPass prepares a pass of rule over g.
 func NewPass(g *graph.Graph, r *Rule) *Pass { return &Pass{Graph: g, Rule: r} }

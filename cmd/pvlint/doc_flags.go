@@ -34,9 +34,9 @@ func (d *docFlags) register(fl *pflag.FlagSet) {
 }
 
 // handle answers documentation flags without scanning; handled=true ends the command.
-func (d *docFlags) handle(cmd *cobra.Command, stdout io.Writer) (handled bool, code int, err error) {
+func (d *docFlags) handle(cmd *cobra.Command, stdout io.Writer, all []*rules.Rule) (handled bool, code int, err error) {
 	if d.listRules || d.explain != "" {
-		if err := d.answer(cmd, stdout); err != nil {
+		if err := d.answer(cmd, stdout, all); err != nil {
 			return true, linter.ExitUsage, err
 		}
 		return true, linter.ExitClean, nil
@@ -52,7 +52,7 @@ func (d *docFlags) handle(cmd *cobra.Command, stdout io.Writer) (handled bool, c
 
 // answer runs --list-rules or --explain and returns the command's error
 // (nil for exit status 0; a usageError for 2).
-func (d *docFlags) answer(cmd *cobra.Command, stdout io.Writer) error {
+func (d *docFlags) answer(cmd *cobra.Command, stdout io.Writer, all []*rules.Rule) error {
 	if d.listRules && d.explain != "" {
 		return usageError{errors.New("--list-rules and --explain cannot be combined")}
 	}
@@ -71,9 +71,9 @@ func (d *docFlags) answer(cmd *cobra.Command, stdout io.Writer) error {
 		return usageError{fmt.Errorf("--format %q: %s writes text, json or markdown", format, flag)}
 	}
 	if d.listRules {
-		return writeRuleList(stdout, rules.All(), format)
+		return writeRuleList(stdout, all, format)
 	}
-	r := findRule(d.explain)
+	r := findRule(all, d.explain)
 	if r == nil {
 		return usageError{fmt.Errorf("--explain: unknown rule %q; `pvlint --list-rules` lists the rule IDs", d.explain)}
 	}
@@ -81,9 +81,9 @@ func (d *docFlags) answer(cmd *cobra.Command, stdout io.Writer) error {
 }
 
 // findRule looks a rule up by ID (any case) or by name.
-func findRule(key string) *rules.Rule {
+func findRule(all []*rules.Rule, key string) *rules.Rule {
 	key = strings.TrimSpace(key)
-	for _, r := range rules.All() {
+	for _, r := range all {
 		if strings.EqualFold(r.ID, key) || r.Name == key {
 			return r
 		}
@@ -110,7 +110,7 @@ func writeRuleList(w io.Writer, all []*rules.Rule, format string) error {
 			out = append(out, ruleListEntry{
 				ID: r.ID, Name: r.Name, Title: r.Title,
 				Severity: r.Severity.String(), Category: string(r.Category),
-				Graph: r.Graph, HelpURI: docsBaseURL + r.ID + ".md",
+				Graph: r.Graph, HelpURI: helpURI(r.Meta),
 			})
 		}
 		enc := json.NewEncoder(w)
@@ -144,7 +144,7 @@ func writeExplain(w io.Writer, m rules.Meta, format string) error {
 		}{ruleListEntry{
 			ID: m.ID, Name: m.Name, Title: m.Title,
 			Severity: m.Severity.String(), Category: string(m.Category),
-			Graph: m.Graph, HelpURI: docsBaseURL + m.ID + ".md",
+			Graph: m.Graph, HelpURI: helpURI(m),
 		}, rules.HelpMarkdown(m, docsBaseURL)})
 	case "markdown":
 		s = rules.HelpMarkdown(m, docsBaseURL)
@@ -162,4 +162,12 @@ func (d *docFlags) expandPaths(paths []string) []string {
 		return paths
 	}
 	return ownersOf(paths)
+}
+
+// helpURI is a built-in rule's page; custom rules have none.
+func helpURI(m rules.Meta) string {
+	if m.Custom != "" {
+		return ""
+	}
+	return docsBaseURL + m.ID + ".md"
 }

@@ -53,6 +53,7 @@ type flags struct {
 
 	supp suppressFlags // suppress_flags.go: config, baseline, ignores
 	docs docFlags      // doc_flags.go: --list-rules, --explain
+	cust customFlags   // custom_flags.go: --rules, --test-rules
 }
 
 // usageError is a usage or configuration problem: exit status 2.
@@ -127,6 +128,7 @@ input is empty; 3 wins over 1). A directory with nothing to scan says so.`,
 	fl.StringArrayVar(&f.vars, "var", nil, "Terraform variable NAME=VALUE (repeatable; wins over files)")
 	f.supp.register(fl)
 	f.docs.register(fl)
+	f.cust.register(fl)
 
 	if err := cmd.Execute(); err != nil {
 		newLogger(stderr).print("pvlint:", err.Error())
@@ -140,7 +142,14 @@ input is empty; 3 wins over 1). A directory with nothing to scan says so.`,
 }
 
 func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
-	if handled, code, err := f.docs.handle(cmd, stdout); handled {
+	if err := f.cust.load(f.supp.configFile); err != nil {
+		return linter.ExitUsage, usageError{err}
+	}
+	if len(f.cust.testPaths) > 0 {
+		return f.cust.runTests(stdout, stderr), nil
+	}
+	all := f.cust.rules()
+	if handled, code, err := f.docs.handle(cmd, stdout, all); handled {
 		return code, err
 	}
 	// --pre-commit: changed files → the charts, modules and manifests they belong to.
@@ -172,7 +181,6 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 	if stdinCount > 1 {
 		return linter.ExitUsage, usageError{errors.New(`"-" (standard input) may be given once`)}
 	}
-	all := rules.All()
 	opt := linter.Options{
 		Paths:        paths,
 		Stdin:        stdin,
@@ -184,6 +192,7 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 		Helm: linter.HelmOptions{Values: f.values, Set: f.set, SetString: f.setString, SetFile: f.setFile,
 			ReleaseName: f.releaseName, KubeVersion: f.kubeVersion, APIVersions: f.apiVersions},
 		Terraform: linter.TerraformOptions{VarFiles: f.varFiles, Vars: f.vars},
+		Keep:      f.cust.set.Keep(),
 	}
 	log := newLogger(stderr)
 	routeHelmLogs(log, f.verbose && !f.quiet)

@@ -41,6 +41,24 @@ type Config struct {
 	Helm           Helm
 	Terraform      Terraform
 	Scan           Scan
+	// RuleFiles are custom rule files or directories (rules: [PATH...] or
+	// rules.files), as written: relative to the working directory.
+	RuleFiles []string
+}
+
+// RuleFiles reads only the custom rule files a configuration names, for
+// loading the custom rules before the whole file is checked against the
+// rule IDs they define. Errors are left to Load.
+func RuleFiles(path string) []string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	c, err := Parse(path, data, Options{Known: func(string) bool { return true }})
+	if err != nil {
+		return nil
+	}
+	return c.RuleFiles
 }
 
 // Scan holds the settings that mirror command-line flags, for a CI job that
@@ -129,7 +147,6 @@ func Load(path, name string, opt Options) (*Config, error) {
 	return Parse(name, data, opt)
 }
 
-var ruleIDRE = regexp.MustCompile(`^PVL\d{3}$`)
 
 // Parse reads a configuration from data; file names it in messages.
 func Parse(file string, data []byte, opt Options) (*Config, error) {
@@ -165,8 +182,20 @@ func Parse(file string, data []byte, opt Options) (*Config, error) {
 			c.FailOn = &s
 			return err
 		case "rules":
+			// A list, or the key files: inside the mapping, names custom
+			// rule files (pvlint Rules and ValidatingAdmissionPolicies).
+			if v.Kind == yaml.SequenceNode {
+				var err error
+				c.RuleFiles, err = d.strings(v, key)
+				return err
+			}
 			return d.mapping(v, key, func(id string, k, v *yaml.Node) error {
 				path := key + "." + id
+				if id == "files" {
+					var err error
+					c.RuleFiles, err = d.strings(v, path)
+					return err
+				}
 				if err := d.ruleID(k, id, key); err != nil {
 					return err
 				}
@@ -401,7 +430,7 @@ func (d *decoder) strings(n *yaml.Node, path string) ([]string, error) {
 }
 
 func (d *decoder) ruleID(n *yaml.Node, id, path string) error {
-	if !ruleIDRE.MatchString(id) || (d.known != nil && !d.known(id)) {
+	if !rules.ValidID(id) || (d.known != nil && !d.known(id)) {
 		if strings.EqualFold(id, "all") || id == "*" {
 			return d.errorf(n, path, `"all" is not allowed: name the rule IDs`)
 		}

@@ -34,11 +34,41 @@ var droppedContainerFields = map[string]bool{
 	"lifecycle": true, "resizePolicy": true,
 }
 
+// Keep widens pruning for rules loaded at run time (custom rules in CEL):
+// what they match is kept whole, so a rule over ConfigMap data or container
+// env sees it, while a run of the built-in rules alone keeps its memory.
+// The zero Keep prunes as the built-in rules need.
+type Keep struct {
+	All   bool            // keep every object whole (a rule matches any kind)
+	Kinds map[string]bool // kinds kept whole, container env and status included
+	// Resources are API resource names (persistentvolumeclaims) kept whole,
+	// for rules that match by resource (admission policies); ResourceOf
+	// gives a kind's resource name.
+	Resources  map[string]bool
+	ResourceOf func(kind string) string
+}
+
+// IsZero reports whether k keeps nothing beyond the built-in needs.
+func (k Keep) IsZero() bool { return !k.All && len(k.Kinds) == 0 && len(k.Resources) == 0 }
+
+func (k Keep) keeps(kind string) bool {
+	if k.All || k.Kinds[kind] {
+		return true
+	}
+	return len(k.Resources) > 0 && k.ResourceOf != nil && k.Resources[k.ResourceOf(kind)]
+}
+
 // Prune trims a Kubernetes object to the fields the rules use. Other kinds
 // keep apiVersion, kind and metadata (names, labels and annotations are
 // needed for identity, aggregation and suppressions).
-func Prune(r *Resource) {
+func Prune(r *Resource) { PruneKeeping(r, Keep{}) }
+
+// PruneKeeping is Prune that leaves alone what keep asks for.
+func PruneKeeping(r *Resource, keep Keep) {
 	if r == nil || r.Root == nil || r.Root.Kind != Map || !r.IsKubernetes() {
+		return
+	}
+	if keep.keeps(r.Kind) {
 		return
 	}
 	if meta := r.Root.Get("metadata"); meta != nil {

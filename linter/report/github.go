@@ -197,7 +197,7 @@ func stepSummary(r *Report) string {
 }
 
 func ruleLink(r *Report, id string) string {
-	if r.DocsBaseURL == "" {
+	if r.DocsBaseURL == "" || !strings.HasPrefix(id, "PVL") { // custom rules have no page
 		return mdEscape(id)
 	}
 	return "[" + mdEscape(id) + "](" + r.DocsBaseURL + id + ".md)"

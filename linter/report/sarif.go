@@ -164,7 +164,7 @@ func sarifRule(m rules.Meta, docsBaseURL string) *sarif.ReportingDescriptor {
 			WithText(rules.HelpText(m)).
 			WithMarkdown(rules.HelpMarkdown(m, docsBaseURL))).
 		WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(level(m.Severity)))
-	if docsBaseURL != "" {
+	if docsBaseURL != "" && m.Custom == "" {
 		d.WithHelpURI(docsBaseURL + m.ID + ".md")
 	}
 	props := sarif.NewPropertyBag().

@@ -3,6 +3,7 @@ package suppress
 import (
 	"errors"
 	"fmt"
+	"github.com/pvlint/pvlint/rules"
 	"regexp"
 	"strings"
 	"time"
@@ -24,7 +25,6 @@ type Directive struct {
 var ErrNotDirective = errors.New("not a pvlint directive")
 
 var (
-	ruleIDRE   = regexp.MustCompile(`^PVL\d{3}$`)
 	ruleLikeRE = regexp.MustCompile(`(?i)^pvl\d*$`)
 	// Closers of a Helm template comment or an HCL block comment that a
 	// parser may leave at the end of the text.
@@ -117,7 +117,7 @@ func isAll(s string) bool {
 
 func checkRules(ids []string, known func(string) bool) error {
 	for _, id := range ids {
-		if !ruleIDRE.MatchString(id) || (known != nil && !known(id)) {
+		if !rules.ValidID(id) || (known != nil && !known(id)) {
 			return fmt.Errorf("unknown rule %s", id)
 		}
 	}
