@@ -147,7 +147,6 @@ func Load(path, name string, opt Options) (*Config, error) {
 	return Parse(name, data, opt)
 }
 
-
 // Parse reads a configuration from data; file names it in messages.
 func Parse(file string, data []byte, opt Options) (*Config, error) {
 	c := &Config{File: file, Rules: map[string]RuleConfig{}}

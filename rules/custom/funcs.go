@@ -43,8 +43,8 @@ func (g *graphVal) ConvertToType(t ref.Type) ref.Val {
 	return types.NewErr("the graph cannot be converted to %s", t.TypeName())
 }
 func (g *graphVal) Equal(o ref.Val) ref.Val { return types.Bool(o == g) }
-func (g *graphVal) Type() ref.Type           { return g.t }
-func (g *graphVal) Value() any               { return g }
+func (g *graphVal) Type() ref.Type          { return g.t }
+func (g *graphVal) Value() any              { return g }
 
 func (g *graphVal) val(r *graph.Resource) ref.Val {
 	return types.DefaultTypeAdapter.NativeToValue(g.ix.value(r))

@@ -63,12 +63,12 @@ type testDoc struct {
 // The keys each part of a Rule document may have: anything else is an
 // error (a misspelt `validation:` must not silently check nothing).
 var ruleKeys = map[string][]string{
-	"":                    {"apiVersion", "kind", "metadata", "spec"},
-	"metadata":            {"name", "labels", "annotations"},
-	"spec":                {"id", "title", "severity", "description", "remediation", "references", "match", "params", "validations", "tests"},
-	"spec.match":          {"kinds", "sources", "namespaces"},
-	"spec.validations[]":  {"expression", "message", "messageExpression", "path"},
-	"spec.tests[]":        {"name", "input", "format", "files", "values", "want"},
+	"":                   {"apiVersion", "kind", "metadata", "spec"},
+	"metadata":           {"name", "labels", "annotations"},
+	"spec":               {"id", "title", "severity", "description", "remediation", "references", "match", "params", "validations", "tests"},
+	"spec.match":         {"kinds", "sources", "namespaces"},
+	"spec.validations[]": {"expression", "message", "messageExpression", "path"},
+	"spec.tests[]":       {"name", "input", "format", "files", "values", "want"},
 }
 
 func (l *loader) checkKeys(src *source, n *yaml.Node, at string, schema map[string][]string) bool {
@@ -142,12 +142,12 @@ type pvlintRule struct {
 }
 
 type compiledValidation struct {
-	prog     cel.Program
-	msgProg  cel.Program
-	message  string
-	path     []string
-	chains   [][]string // selector chains on object, for the position
-	expr     string
+	prog    cel.Program
+	msgProg cel.Program
+	message string
+	path    []string
+	chains  [][]string // selector chains on object, for the position
+	expr    string
 }
 
 var (
