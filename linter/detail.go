@@ -145,3 +145,32 @@ func addIncludeSites(fs []*rules.Finding) {
 		}
 	}
 }
+
+// relocatePackaged moves findings on objects of packaged subcharts (.tgz),
+// located inside the archive's template text, to a file the user edits:
+// the parent's Chart.yaml dependency entry. The path inside the archive and
+// the template line go into the message.
+func relocatePackaged(fs []*rules.Finding) {
+	for _, f := range fs {
+		r := f.Resource
+		if r == nil || r.Origin.Packaged == nil {
+			continue
+		}
+		p := r.Origin.Packaged
+		if inArchive(f.Loc.File, p.Archive) {
+			f.Message = strings.TrimRight(f.Message, " ") + fmt.Sprintf(" Written at %s:%d inside the packaged chart; reported at its %s.", f.Loc.File, f.Loc.Line, p.Entry)
+			f.Loc = graph.Location{File: p.At.File, Line: p.At.Line, Col: p.At.Col, FieldPath: f.Loc.FieldPath, Precision: graph.ObjectStart}
+		}
+		for i := range f.RelatedLocs {
+			rl := &f.RelatedLocs[i]
+			if inArchive(rl.Loc.File, p.Archive) {
+				rl.Message += fmt.Sprintf(" (%s:%d inside the packaged chart)", rl.Loc.File, rl.Loc.Line)
+				rl.Loc = graph.Location{File: p.At.File, Line: p.At.Line, Col: p.At.Col, FieldPath: rl.Loc.FieldPath, Precision: graph.ObjectStart}
+			}
+		}
+	}
+}
+
+func inArchive(file, archive string) bool {
+	return file == archive || strings.HasPrefix(file, archive+"/")
+}

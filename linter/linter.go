@@ -173,6 +173,7 @@ func Run(opt Options) (*Result, error) {
 	addRenderedDetail(findings, opt.Helm)
 	addModuleCallSites(findings)
 	addIncludeSites(findings)
+	relocatePackaged(findings)
 	locateInModule(findings)
 	placeInstalled(findings)
 	statesConditions(findings)

@@ -1,7 +1,13 @@
 package rules_test
 
 import (
+	"archive/tar"
+	"compress/gzip"
 	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -60,5 +66,56 @@ func TestHelmMappingFixtures(t *testing.T) {
 		if strings.Contains(n.Msg, "unused") || strings.Contains(n.Msg, "matched no") {
 			t.Errorf("notice: %s: %s", n.File, n.Msg)
 		}
+	}
+}
+
+// The packaged subchart of the warehouse fixture is built from
+// testdata/packaged-src/db; the archive must hold exactly those files
+// (rebuild it with: cd rules/testdata/packaged-src && tar -czf
+// ../helm-mapping/charts/warehouse/charts/db-1.2.0.tgz db).
+func TestPackagedFixtureIsCurrent(t *testing.T) {
+	f, err := os.Open("testdata/helm-mapping/charts/warehouse/charts/db-1.2.0.tgz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(gz)
+	got := map[string]string{}
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Typeflag != tar.TypeReg {
+			continue
+		}
+		b, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[h.Name] = string(b)
+	}
+	want := map[string]string{}
+	err = filepath.WalkDir("testdata/packaged-src", func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel("testdata/packaged-src", p)
+		want[filepath.ToSlash(rel)] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("db-1.2.0.tgz is stale: it holds %v", slices.Sorted(maps.Keys(got)))
 	}
 }

@@ -34,6 +34,10 @@ type Origin struct {
 	// whole in a helper's define block (File is then the helper's file),
 	// outermost first.
 	IncludedAt []Include
+	// Packaged is set for an object of a packaged subchart (.tgz): File and
+	// positions are the template's inside the archive, which no editor or
+	// code scanning can open; findings are reported at Packaged.At.
+	Packaged *Packaged
 
 	// Terraform
 	Module    string   // root module directory, relative to the repository root
@@ -52,6 +56,13 @@ type Origin struct {
 type Include struct {
 	Name string   // the helper's name
 	At   Location // the action in the including template
+}
+
+// Packaged locates the objects of a packaged (.tgz) chart.
+type Packaged struct {
+	Archive string   // the .tgz, relative to the repository root
+	At      Location // where findings go: the parent's Chart.yaml dependency entry
+	Entry   string   // what At is, for messages: dependency "db" in Chart.yaml
 }
 
 // Resource is one object in the graph: a Kubernetes object (from YAML, Helm or

@@ -100,6 +100,7 @@ type renderer struct {
 	templates       map[string]*tmpl // by Helm's template name (chart/templates/x.yaml)
 	archives        map[*common.File][]byte
 	defines         map[string][]*define    // by name, built on first use
+	commentsOf      map[string]bool         // Chart.yaml files whose comments were kept
 	fileDeps        map[*common.File]string // Chart.yaml of a file:// dependency → its directory
 }
 
@@ -108,6 +109,7 @@ type tmpl struct {
 	name    string // Helm's name: chart/charts/sub/templates/x.yaml
 	file    string // repo-relative path; inside a .tgz: archive path + "/" + path inside
 	virtual bool   // inside a packaged chart: no file on disk
+	pkg     *graph.Packaged
 	src     string
 	values  map[string]any // the template's .Values, nil when unknown
 	rm      *remapper
@@ -327,7 +329,7 @@ func (r *renderer) missingEnabledDeps(ch *chart.Chart, archive bool) []missingDe
 			walk(d, sub)
 		}
 	}
-	walk(ch, chartLoc{dir: r.chartPath, virtual: archive})
+	walk(ch, r.rootLoc(r.chartPath, archive))
 	return out
 }
 
@@ -426,6 +428,7 @@ func (r *renderer) collectTemplate(t *tmpl, out string) {
 		res.Origin.Template = t.name
 		res.Origin.Values = r.valuesFiles
 		res.Origin.Rendered = renderedText(lines, res.Start.Line, res.End.Line)
+		res.Origin.Packaged = t.pkg
 		if res.Namespace == "" && !graph.ClusterScoped(res.Kind) {
 			res.Namespace = r.opt.Namespace
 		}

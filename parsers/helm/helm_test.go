@@ -329,7 +329,13 @@ func TestPackagedSubchart(t *testing.T) {
 	if sts.File != "pkgparent/charts/redis-1.0.0.tgz/templates/sts.yaml" {
 		t.Errorf("file %q", sts.File)
 	}
-	at(t, sts, "spec.template.spec.volumes.0.hostPath.path", 2, 1, graph.ObjectStart)
+	// Mapped inside the archive's template text; findings are relocated to
+	// the dependency entry of the parent's Chart.yaml.
+	at(t, sts, "spec.template.spec.volumes.0.hostPath.path", 11, 13, graph.Exact)
+	if p := sts.Origin.Packaged; p == nil || p.Archive != "pkgparent/charts/redis-1.0.0.tgz" ||
+		p.At != (graph.Location{File: "pkgparent/Chart.yaml", Line: 5, Col: 5}) || p.Entry != `dependency "redis" in Chart.yaml` {
+		t.Errorf("packaged %+v", p)
+	}
 	if v, _ := sts.Root.Path("spec", "template", "spec", "volumes", "0", "hostPath", "path").Str(); v != "/data/redis" {
 		t.Errorf("subchart values: %q", v)
 	}

@@ -123,7 +123,7 @@ func (r *renderer) helperFor(from *tmpl, doc *entry) (*define, *entry) {
 // helper that built it when there is one, following include-only helpers.
 func (r *renderer) remapFollowingHelpers(t *tmpl, res *graph.Resource) (inHelper bool) {
 	doc := t.rm.pickDoc(res.Root)
-	rm, file, virtual := t.rm, t.file, t.virtual
+	rm, file := t.rm, t.file
 	var sites []graph.Include
 	vals := t.values
 	for depth := 0; depth < maxIncludeDepth; depth++ {
@@ -137,12 +137,15 @@ func (r *renderer) remapFollowingHelpers(t *tmpl, res *graph.Resource) (inHelper
 		if hdoc.first == 0 {
 			break
 		}
-		rm, doc, file, virtual = d.rm, hdoc, d.t.file, d.t.virtual
+		rm, doc, file = d.rm, hdoc, d.t.file
 		t = d.t
 	}
-	rm.remapDoc(res, doc, virtual)
+	// Inside a packaged chart too: the lines are the archive's, and the
+	// linter relocates findings to res.Origin.Packaged.At.
+	rm.remapDoc(res, doc, false)
 	if len(sites) > 0 {
 		res.File = file
+		res.Origin.Packaged = t.pkg
 		res.Origin.IncludedAt = sites
 	}
 	return len(sites) > 0

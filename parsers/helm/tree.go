@@ -2,13 +2,19 @@ package helm
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 
 	"helm.sh/helm/v4/pkg/chart/common"
 	"helm.sh/helm/v4/pkg/chart/loader/archive"
 	chart "helm.sh/helm/v4/pkg/chart/v2"
+
+	"github.com/pvlint/pvlint/linter/graph"
 )
 
 // chartLoc is where a chart of the tree lives: a directory relative to the
@@ -16,6 +22,7 @@ import (
 type chartLoc struct {
 	dir     string
 	virtual bool
+	pkg     *graph.Packaged // inside a packaged chart: the archive and where findings go
 }
 
 // indexTemplates records, for every template of the (processed) chart
@@ -29,13 +36,79 @@ func (r *renderer) indexTemplates(ch *chart.Chart, chartPath string, archive boo
 				continue
 			}
 			name := path.Join(c.ChartFullPath(), t.Name)
-			r.templates[name] = &tmpl{name: name, file: path.Join(loc.dir, t.Name), virtual: loc.virtual, src: string(t.Data)}
+			r.templates[name] = &tmpl{name: name, file: path.Join(loc.dir, t.Name), virtual: loc.virtual, pkg: loc.pkg, src: string(t.Data)}
 		}
 		for _, d := range c.Dependencies() {
 			walk(d, r.subchartLoc(c, d, loc))
 		}
 	}
-	walk(ch, chartLoc{dir: chartPath, virtual: archive})
+	walk(ch, r.rootLoc(chartPath, archive))
+}
+
+// rootLoc is where the scanned chart lives. A packaged chart scanned on
+// its own has no file to point into but the archive itself.
+func (r *renderer) rootLoc(chartPath string, archive bool) chartLoc {
+	loc := chartLoc{dir: chartPath, virtual: archive}
+	if archive {
+		loc.pkg = &graph.Packaged{Archive: chartPath, At: graph.Location{File: chartPath, Line: 1, Col: 1}, Entry: "the packaged chart"}
+	}
+	return loc
+}
+
+// packagedLoc is the location of subchart sub, packaged at archivePath in
+// the charts/ folder of the chart at loc: findings go to its dependency
+// entry in the nearest Chart.yaml on disk.
+func (r *renderer) packagedLoc(loc chartLoc, archivePath string, sub *chart.Chart) chartLoc {
+	if loc.pkg != nil { // nested inside an archive already
+		return chartLoc{dir: archivePath, virtual: true, pkg: loc.pkg}
+	}
+	p := &graph.Packaged{Archive: archivePath}
+	file := path.Join(loc.dir, "Chart.yaml")
+	data, _ := os.ReadFile(filepath.Join(r.root, filepath.FromSlash(file)))
+	line, col, entry := dependencyEntry(data, sub.Name())
+	r.chartYAMLComments(file, data)
+	p.At = graph.Location{File: file, Line: line, Col: col}
+	p.Entry = entry
+	return chartLoc{dir: archivePath, virtual: true, pkg: p}
+}
+
+// dependencyEntry finds the item of Chart.yaml's dependencies that names
+// chart (by alias or name): its line, column and a description. Without
+// one (a chart vendored in charts/ but not listed), the dependencies: key
+// or the first line.
+func dependencyEntry(data []byte, name string) (line, col int, what string) {
+	line, col, what = 1, 1, "Chart.yaml (the packaged chart is not listed in dependencies)"
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return
+	}
+	m := doc.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value != "dependencies" || m.Content[i+1].Kind != yaml.SequenceNode {
+			continue
+		}
+		line, col = m.Content[i].Line, m.Content[i].Column
+		var byName *yaml.Node
+		for _, it := range m.Content[i+1].Content {
+			if it.Kind != yaml.MappingNode {
+				continue
+			}
+			fields := map[string]string{}
+			for k := 0; k+1 < len(it.Content); k += 2 {
+				fields[it.Content[k].Value] = it.Content[k+1].Value
+			}
+			if fields["alias"] == name {
+				return it.Line, it.Column, fmt.Sprintf("dependency %q (alias %q) in Chart.yaml", fields["name"], name)
+			}
+			if fields["name"] == name && fields["alias"] == "" && byName == nil {
+				byName = it
+			}
+		}
+		if byName != nil {
+			return byName.Line, byName.Column, fmt.Sprintf("dependency %q in Chart.yaml", name)
+		}
+	}
+	return
 }
 
 // scopeValues records the .Values each template renders with: a
@@ -78,21 +151,21 @@ func (r *renderer) subchartLoc(parent, sub *chart.Chart, loc chartLoc) chartLoc 
 		switch {
 		case isDir && inner == "Chart.yaml":
 			if want != nil && bytes.Equal(f.Data, want) {
-				return chartLoc{dir: path.Join(loc.dir, "charts", entry), virtual: loc.virtual}
+				return chartLoc{dir: path.Join(loc.dir, "charts", entry), virtual: loc.virtual, pkg: loc.pkg}
 			}
 			if entry == sub.Name() && byName == "" {
 				byName = entry
 			}
 		case !isDir && strings.HasSuffix(entry, ".tgz"):
 			if want != nil && bytes.Equal(r.archiveChartYAML(f), want) {
-				return chartLoc{dir: path.Join(loc.dir, "charts", entry), virtual: true}
+				return r.packagedLoc(loc, path.Join(loc.dir, "charts", entry), sub)
 			}
 		}
 	}
 	if byName != "" {
-		return chartLoc{dir: path.Join(loc.dir, "charts", byName), virtual: loc.virtual}
+		return chartLoc{dir: path.Join(loc.dir, "charts", byName), virtual: loc.virtual, pkg: loc.pkg}
 	}
-	return chartLoc{dir: path.Join(loc.dir, "charts", sub.Name()), virtual: true}
+	return r.packagedLoc(loc, path.Join(loc.dir, "charts", sub.Name()), sub)
 }
 
 func rawFile(c *chart.Chart, name string) []byte {
@@ -128,4 +201,22 @@ func (r *renderer) archiveChartYAML(f *common.File) []byte {
 func isDir(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.IsDir()
+}
+
+// chartYAMLComments keeps the pvlint comments of a Chart.yaml that findings
+// of packaged subcharts are reported in, so that an ignore written above a
+// dependency entry applies to them.
+func (r *renderer) chartYAMLComments(file string, data []byte) {
+	if r.commentsOf == nil {
+		r.commentsOf = map[string]bool{}
+	}
+	if r.commentsOf[file] || !bytes.Contains(data, []byte("pvlint:")) {
+		return
+	}
+	r.commentsOf[file] = true
+	for i, l := range strings.Split(string(data), "\n") {
+		if h := commentIndex(l); h >= 0 && strings.Contains(l[h:], "pvlint:") {
+			r.res.Comments = append(r.res.Comments, graph.Comment{File: file, Line: i + 1, Col: h + 1, Text: strings.TrimSpace(l[h+1:])})
+		}
+	}
 }
