@@ -11,6 +11,7 @@ import (
 
 	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/parsers/fsgate"
+	"github.com/pvlint/pvlint/parsers/kustomize"
 	"github.com/pvlint/pvlint/parsers/terraform"
 )
 
@@ -24,9 +25,11 @@ type inputs struct {
 	manifests []string // YAML/JSON files
 	charts    []string // chart directories and packaged .tgz charts
 	modules   []string // Terraform module directories
-	errors    []parsers.Error
-	notices   []parsers.Notice
-	files     int
+	// kustomizations are the directories holding a kustomization file.
+	kustomizations []string
+	errors         []parsers.Error
+	notices        []parsers.Notice
+	files          int
 }
 
 // discoverer walks the named paths through the file gates: every entry is
@@ -54,7 +57,7 @@ func newDiscoverer(root string, ts *trees, allDirs bool, exclude func(string) bo
 
 // found counts the inputs taken so far (for "nothing to scan in DIR").
 func (d *discoverer) found() int {
-	return len(d.in.manifests) + len(d.in.charts) + len(d.in.modules)
+	return len(d.in.manifests) + len(d.in.charts) + len(d.in.modules) + len(d.in.kustomizations)
 }
 
 func (d *discoverer) errorf(shown, msg string) {
@@ -245,6 +248,10 @@ func (d *discoverer) file(t *tree, rel string, fi fs.FileInfo, explicit bool) {
 	case explicit && name == "chart.yaml":
 		d.seen[key] = true
 		d.in.charts = append(d.in.charts, t.show(path.Dir(rel)))
+	case kustomize.IsKustomizationFile(path.Base(rel)):
+		d.seen[key] = true
+		d.in.files++
+		d.in.kustomizations = append(d.in.kustomizations, t.show(path.Dir(rel)))
 	case strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".json"):
 		if strings.HasSuffix(name, ".tfvars.json") || strings.HasSuffix(name, ".tfstate.json") {
 			return
@@ -261,6 +268,8 @@ func (d *discoverer) finish() inputs {
 	sort.Strings(d.in.manifests)
 	sort.Strings(d.in.charts)
 	sort.Strings(d.in.modules)
+	sort.Strings(d.in.kustomizations)
+	d.in.kustomizations = dedupe(d.in.kustomizations)
 	d.in.charts = dedupe(d.in.charts)
 	return d.in
 }

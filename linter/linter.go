@@ -84,6 +84,8 @@ type Result struct {
 	// nothing pvlint reads (each also has a notice): a scan of them is not
 	// a clean result, and the report summary says so.
 	Empty []string
+	// Kustomizations is the number of root kustomizations rendered or tried.
+	Kustomizations int
 }
 
 // Run scans opt.Paths. It returns an error only for a configuration problem
@@ -160,6 +162,12 @@ func Run(opt Options) (*Result, error) {
 		res.Files++
 		parsed.Merge(parseStdin(opt))
 	}
+	// Kustomize first: the files a rendered kustomization read are not
+	// linted again as written, nor the charts it rendered through helmCharts.
+	kz := parseKustomizations(ts, in.kustomizations, opt)
+	parsed.Merge(kz.Result)
+	res.Kustomizations = kz.roots
+	in.manifests, in.charts = without(in.manifests, kz.owned), without(in.charts, kz.charts)
 	parsed.Merge(parseManifests(ts, in.manifests, opt))
 	parsed.Merge(parseCharts(root, in.charts, opt))
 	parsed.Merge(parseModules(ts, in.modules, opt))
@@ -180,6 +188,7 @@ func Run(opt Options) (*Result, error) {
 	findings = SortFindings(mergeInstances(g, findings))
 	findings, notices := applySuppressions(g, findings, opt)
 	parsed.Notices = append(parsed.Notices, notices...)
+	findings = mergeOverlays(g, findings)
 	res.Findings = findings
 	res.Errors = sortErrors(dedupeErrors(parsed.Errors))
 	res.Notices = parsed.Notices
@@ -516,7 +525,12 @@ func (r *Result) ExitCode(threshold rules.Severity) int {
 // (references resolve to the nearest definition), at most ten of them.
 func duplicateNotices(g *graph.Graph) []parsers.Notice {
 	var out []parsers.Notice
-	dups := g.Duplicates()
+	var dups [][]*graph.Resource
+	for _, group := range g.Duplicates() {
+		if !overlayCopies(group) {
+			dups = append(dups, group)
+		}
+	}
 	for i, group := range dups {
 		if i == 10 {
 			out = append(out, parsers.Notice{File: group[0].File, Msg: fmt.Sprintf("and %d more objects are defined more than once", len(dups)-10)})
@@ -532,6 +546,21 @@ func duplicateNotices(g *graph.Graph) []parsers.Notice {
 	return out
 }
 
+// overlayCopies reports whether a group of definitions of one object are
+// each from a different root kustomization (the same base rendered by
+// several overlays): that is how overlays work, not a duplicate.
+func overlayCopies(group []*graph.Resource) bool {
+	roots := map[string]bool{}
+	for _, r := range group {
+		k := r.Origin.Kustomization
+		if k == "" || roots[k] {
+			return false
+		}
+		roots[k] = true
+	}
+	return true
+}
+
 // dropKustomizations takes Kustomize's own files out of the resources: they
 // configure a build pvlint does not run, so the user hears that the files
 // they list are scanned as written.
@@ -540,7 +569,7 @@ func dropKustomizations(rs []*graph.Resource, notices *[]parsers.Notice) []*grap
 	for _, r := range rs {
 		if strings.HasPrefix(r.APIVersion, "kustomize.config.k8s.io/") {
 			*notices = append(*notices, parsers.Notice{File: r.File, Msg: "Kustomize " + r.Kind +
-				" is not built: the manifests it lists are scanned as written (its namespace, patches and name prefixes are not applied)"})
+				" in a file Kustomize does not read (it reads kustomization.yaml, kustomization.yml or Kustomization): not rendered"})
 			continue
 		}
 		out = append(out, r)

@@ -47,6 +47,7 @@ const (
 	Exact       Precision = iota // the key is written at Pos/KeyPos in the file
 	Insertion                    // the line that inserted the value (toYaml, include, {{ .Values.x }})
 	ObjectStart                  // only the object is known; Pos is its kind: line
+	Transformer                  // a Kustomize transformer wrote the value; Pos is its kustomization entry
 )
 
 func (p Precision) String() string {
@@ -55,6 +56,8 @@ func (p Precision) String() string {
 		return "insertion"
 	case ObjectStart:
 		return "object"
+	case Transformer:
+		return "transformer"
 	}
 	return "exact"
 }
@@ -73,7 +76,7 @@ type Node struct {
 	Precision Precision
 	// File is the file of Pos and KeyPos when it is not the resource's own:
 	// a Terraform value that a module caller passed is written in the
-	// caller's file, where the user edits it.
+	// caller's file; a Kustomize patch or kustomization wrote the value.
 	File string
 }
 

@@ -31,7 +31,9 @@ import (
 //     directory below the scan base or the definition's directory contains
 //     the referring file. Otherwise the reference is to the built-in (no
 //     edge target).
-//  5. No candidate left: the target is not in the scan (Edge.To is nil).
+//  5. Objects two different root kustomizations rendered are out of each
+//     other's reach (each overlay is its own build), whatever their files.
+//  6. No candidate left: the target is not in the scan (Edge.To is nil).
 
 // dirParts splits a file's directory into components; "" for the root.
 func dirParts(file string) []string {
@@ -97,6 +99,11 @@ func lessParts(a, b []string) bool {
 func (g *Graph) InReach(from, c *Resource) bool {
 	if from == nil || c == nil {
 		return true
+	}
+	if a, b := from.Origin.Kustomization, c.Origin.Kustomization; a != "" && b != "" && a != b {
+		// Two root kustomizations are two builds (an overlay per
+		// environment): neither reaches the other's objects.
+		return false
 	}
 	f, d := dirParts(from.File), dirParts(c.File)
 	n := sharedParts(f, d)

@@ -11,6 +11,7 @@ const (
 	SourceYAML      Source = iota // raw Kubernetes YAML or JSON
 	SourceHelm                    // an object rendered from a Helm chart
 	SourceTerraform               // a Terraform resource (cloud, or the Kubernetes provider's)
+	SourceKustomize               // an object rendered by Kustomize (fields may sit in patches)
 )
 
 func (s Source) String() string {
@@ -19,6 +20,8 @@ func (s Source) String() string {
 		return "helm"
 	case SourceTerraform:
 		return "terraform"
+	case SourceKustomize:
+		return "kustomize"
 	}
 	return "yaml"
 }
@@ -50,6 +53,10 @@ type Origin struct {
 	// under .terraform/modules, is the module block in the repository that
 	// leads to it: findings are placed there, never under .terraform/.
 	Installed *Location
+
+	// Kustomize
+	Kustomization string   // the root kustomization file that rendered the object
+	Patches       []string // patch files (or kustomization files, for inline patches) that changed it, in order
 }
 
 // Include is a Helm include (or template) action that inserted a helper.
@@ -275,14 +282,17 @@ func (l Loc) Resolve() Location {
 	prec := Exact
 	if l.Node != nil {
 		prec = l.Node.Precision
-		if l.Node.File != "" {
-			out.File = l.Node.File
-		}
+		fromNode := true
 		switch {
 		case !l.Node.KeyPos.IsZero():
 			pos = l.Node.KeyPos
 		case !l.Node.Pos.IsZero():
 			pos = l.Node.Pos
+		default:
+			fromNode = false
+		}
+		if fromNode && l.Node.File != "" {
+			out.File = l.Node.File
 		}
 	} else if l.Res.Root != nil && l.Res.Root.Precision != Exact {
 		prec = l.Res.Root.Precision

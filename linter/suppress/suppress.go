@@ -92,6 +92,12 @@ func (ig *ignore) source() string {
 	return ig.file
 }
 
+type annotKey struct {
+	file                string
+	line                int
+	list, reason, until string
+}
+
 type fileLine struct {
 	file string
 	line int
@@ -107,6 +113,7 @@ type set struct {
 	byResCmt map[*graph.Resource][]*ignore  // a comment directly above a resource
 	byFile   map[string][]*ignore           // pvlint:ignore-file
 	byAnnot  map[*graph.Resource][]*ignore  // pvlint.dev/ignore annotations
+	annots   map[annotKey]*ignore           // the same annotation on copies of one object
 	config   []*ignore                      // configuration ignores
 	startsAt map[fileLine][]*graph.Resource // resources by first line
 }
@@ -238,6 +245,10 @@ func (s *set) collectAnnotations(r *graph.Resource) {
 		if line == 0 {
 			line = v.Pos.Line
 		}
+		file := r.File
+		if v.File != "" { // written by a Kustomize patch
+			file = v.File
+		}
 		list, ok := v.Str()
 		if !ok {
 			continue // an unknown (unrendered) value silences nothing
@@ -245,7 +256,7 @@ func (s *set) collectAnnotations(r *graph.Resource) {
 		ids, err := ParseRuleIDs(list, s.opt.Known)
 		if err != nil {
 			s.stats.Malformed++
-			s.notice(r.File, line, "malformed %s annotation, nothing suppressed: %v", AnnotationIgnore, err)
+			s.notice(file, line, "malformed %s annotation, nothing suppressed: %v", AnnotationIgnore, err)
 			continue
 		}
 		reason, _ := ann.Get(AnnotationReason).Str()
@@ -253,11 +264,21 @@ func (s *set) collectAnnotations(r *graph.Resource) {
 		if u, ok := ann.Get(AnnotationUntil).Str(); ok && strings.TrimSpace(u) != "" {
 			if until, err = ParseDate(u); err != nil {
 				s.stats.Malformed++
-				s.notice(r.File, line, "malformed %s annotation, nothing suppressed: %v", AnnotationUntil, err)
+				s.notice(file, line, "malformed %s annotation, nothing suppressed: %v", AnnotationUntil, err)
 				continue
 			}
 		}
-		ig := s.add(&ignore{rules: ids, reason: strings.TrimSpace(reason), until: until, kind: InSource, file: r.File, line: line})
+		// One annotation in a base that several overlays render is one
+		// ignore: used when any overlay's copy of the object needs it.
+		ak := annotKey{file, line, list, reason, until}
+		ig, seen := s.annots[ak]
+		if !seen {
+			ig = s.add(&ignore{rules: ids, reason: strings.TrimSpace(reason), until: until, kind: InSource, file: file, line: line})
+			if s.annots == nil {
+				s.annots = map[annotKey]*ignore{}
+			}
+			s.annots[ak] = ig
+		}
 		if ig != nil {
 			s.byAnnot[r] = append(s.byAnnot[r], ig)
 		}

@@ -45,6 +45,9 @@ type Options struct {
 	// applies only to the chart at CHARTDIR (relative to root); a plain FILE
 	// applies to every chart. Relative paths are relative to root.
 	Values []string
+	// Inline are values given in-line (a Kustomize helmCharts entry's
+	// valuesInline), applied after Values and before Set, in order.
+	Inline []InlineValues
 	// Set, SetString and SetFile follow Helm's --set syntax and precedence
 	// (values.yaml < Values < Set < SetString < SetFile). SetFile paths are
 	// relative to root.
@@ -56,6 +59,13 @@ type Options struct {
 	// Timeout bounds the template engine's run for this chart (0: none).
 	// It covers rendering only, never pvlint's own work on the output.
 	Timeout time.Duration
+}
+
+// InlineValues are values not read from a file; Name says where they are
+// written, for messages and Origin.Values.
+type InlineValues struct {
+	Name   string
+	Values map[string]any
 }
 
 // Render renders the chart at chartPath (a directory holding Chart.yaml or

@@ -50,6 +50,10 @@ func (r *renderer) userValues(archive bool) (map[string]any, bool) {
 		base = mergeMaps(base, cur)
 		r.valuesFiles = append(r.valuesFiles, shown)
 	}
+	for _, in := range r.opt.Inline {
+		base = mergeMaps(base, copyValues(in.Values))
+		r.valuesFiles = append(r.valuesFiles, in.Name)
+	}
 	for _, v := range r.opt.Set {
 		if err := strvals.ParseInto(v, base); err != nil {
 			r.errorf(r.chartPath, 0, "chart %s: --set %s: %s", r.chartPath, v, err)
@@ -238,4 +242,23 @@ func validateSchema(schema []byte, vals map[string]any) (err error) {
 		return errors.New(strings.TrimSpace(strings.ReplaceAll(msg, "\n", "; ")))
 	}
 	return nil
+}
+
+// copyValues deep-copies a values tree, so that merging never changes the
+// caller's maps.
+func copyValues(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		switch t := v.(type) {
+		case map[string]any:
+			out[k] = copyValues(t)
+		case []any:
+			l := make([]any, len(t))
+			copy(l, t)
+			out[k] = l
+		default:
+			out[k] = v
+		}
+	}
+	return out
 }

@@ -1,0 +1,212 @@
+package kustomize
+
+import (
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/pvlint/pvlint/linter/graph"
+	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/parsers/helm"
+)
+
+// helmIndexAnnotation marks each object of a rendered chart with its index
+// in pvlint's rendering, so the object Kustomize returns is matched to the
+// template lines behind it. It is taken off again before linting.
+const helmIndexAnnotation = "pvlint.dev/helm-object"
+
+// inflateCharts renders the helmCharts entries of k with pvlint's own Helm
+// renderer from charts vendored under chartHome, and adds each chart's
+// objects to the render's memory as a file Kustomize then reads as a
+// resource (so namespace, prefixes, labels and patches apply as with
+// kustomize build --enable-helm). It returns the file names (relative to
+// k's directory) and, for entries that cannot render, the reasons.
+func (p *parser) inflateCharts(k *kustomization, v *vfs, charts map[string]bool) (files, errs []string) {
+	for i, h := range k.helmCharts {
+		name, _ := h.Get("name").Str()
+		if name == "" {
+			errs = append(errs, fmt.Sprintf("%s:%d: helmCharts entry without a name", k.file, h.Pos.Line))
+			continue
+		}
+		version, _ := h.Get("version").Str()
+		repo, _ := h.Get("repo").Str()
+		home := k.resolve(k.chartHome)
+		dir := path.Join(home, name)
+		if version != "" && repo != "" {
+			if alt := path.Join(home, name+"-"+version, name); p.isChart(alt) {
+				dir = alt
+			}
+		}
+		if !p.isChart(dir) {
+			from := ""
+			if repo != "" {
+				from = " from " + repo
+			}
+			errs = append(errs, fmt.Sprintf("helmCharts entry %q (%s:%d) is not vendored at %s; pvlint renders vendored charts only and never runs helm or downloads%s (vendor it with helm pull --untar into %s)",
+				name, k.file, h.Pos.Line, dir, from, home))
+			continue
+		}
+		ho := p.opt.Helm
+		ho.Values, ho.Set, ho.SetString, ho.SetFile = nil, nil, nil, nil
+		if s, ok := h.Get("valuesFile").Str(); ok && s != "" {
+			ho.Values = append(ho.Values, k.resolve(s))
+		}
+		for _, s := range h.Get("additionalValuesFiles").Strings() {
+			ho.Values = append(ho.Values, k.resolve(s))
+		}
+		if in := h.Get("valuesInline"); in != nil && in.Kind == graph.Map {
+			m, _ := nodeValue(in).(map[string]any)
+			ho.Inline = append(ho.Inline, helm.InlineValues{Name: fmt.Sprintf("%s:%d (valuesInline)", k.file, in.KeyPos.Line), Values: m})
+		}
+		if s, ok := h.Get("releaseName").Str(); ok && s != "" {
+			ho.ReleaseName = s
+		}
+		if s, ok := h.Get("namespace").Str(); ok && s != "" {
+			ho.Namespace = s
+		}
+		if s, ok := h.Get("kubeVersion").Str(); ok && s != "" {
+			ho.KubeVersion = s
+		}
+		ho.APIVersions = append(append([]string(nil), ho.APIVersions...), h.Get("apiVersions").Strings()...)
+		render := p.opt.RenderChart
+		if render == nil {
+			render = func(chart string, o helm.Options) parsers.Result { return helm.Render(p.opt.Root, chart, o) }
+		}
+		res := render(dir, ho)
+		if len(res.Errors) > 0 {
+			for _, e := range res.Errors {
+				errs = append(errs, e.Error())
+			}
+			continue
+		}
+		for _, n := range res.Notices {
+			p.notice(n.File, n.Msg)
+		}
+		var b strings.Builder
+		for j, r := range res.Resources {
+			val, ok := nodeValue(r.Root).(map[string]any)
+			if !ok {
+				continue
+			}
+			meta, _ := val["metadata"].(map[string]any)
+			if meta == nil {
+				meta = map[string]any{}
+				val["metadata"] = meta
+			}
+			ann, _ := meta["annotations"].(map[string]any)
+			if ann == nil {
+				ann = map[string]any{}
+				meta["annotations"] = ann
+			}
+			ann[helmIndexAnnotation] = strconv.Itoa(j)
+			out, err := yaml.Marshal(val)
+			if err != nil {
+				continue
+			}
+			b.WriteString("---\n")
+			b.Write(out)
+		}
+		rel := path.Join(k.dir, fmt.Sprintf(".pvlint-helm-%d-%s.yaml", i, name))
+		v.addVirtual(rel, []byte(b.String()))
+		v.addHelm(rel, res.Resources, res.Comments)
+		charts[dir] = true
+		files = append(files, path.Base(rel))
+	}
+	return files, errs
+}
+
+func (p *parser) isChart(dir string) bool {
+	st, err := p.files.Stat(path.Join(dir, "Chart.yaml"))
+	return err == nil && st.Mode().IsRegular()
+}
+
+// nodeValue turns a node tree back into plain values.
+func nodeValue(n *graph.Node) any {
+	if n == nil {
+		return nil
+	}
+	switch n.Kind {
+	case graph.Map:
+		m := make(map[string]any, len(n.Keys))
+		for i, k := range n.Keys {
+			m[k] = nodeValue(n.Items[i])
+		}
+		return m
+	case graph.List:
+		l := make([]any, len(n.Items))
+		for i, it := range n.Items {
+			l[i] = nodeValue(it)
+		}
+		return l
+	case graph.Scalar:
+		switch n.Tag {
+		case graph.TagBool:
+			return strings.EqualFold(n.Value, "true")
+		case graph.TagInt:
+			if v, err := strconv.ParseInt(n.Value, 0, 64); err == nil {
+				return v
+			}
+		case graph.TagFloat:
+			if v, err := strconv.ParseFloat(n.Value, 64); err == nil {
+				return v
+			}
+		}
+		return n.Value
+	}
+	return nil
+}
+
+// helmSource returns the chart object behind a rendered object whose origin
+// is one of the render's chart files.
+func (v *vfs) helmSource(file, idx string) (*graph.Resource, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	rs, ok := v.helm[file]
+	if !ok {
+		return nil, false
+	}
+	i, err := strconv.Atoi(idx)
+	if err != nil || i < 0 || i >= len(rs) {
+		return nil, false
+	}
+	return rs[i], true
+}
+
+func (v *vfs) addHelm(file string, rs []*graph.Resource, cs []graph.Comment) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.helm == nil {
+		v.helm = map[string][]*graph.Resource{}
+	}
+	v.helm[file] = rs
+	v.helmComments = append(v.helmComments, cs...)
+}
+
+// helmObject maps an object of a vendored chart: the chart's template
+// lines are its base, then the kustomization's patches and transformers.
+func (a *attributor) helmObject(file string, hs *graph.Resource) {
+	def := a.tree.find(func(l *layer) bool { return l.k.dir == path.Dir(file) })
+	if def == nil {
+		def = a.tree
+	}
+	a.chain = def.chain()
+	a.res.File, a.res.Doc = hs.File, hs.Doc
+	a.res.KindPos, a.res.Start, a.res.End = hs.KindPos, hs.Start, hs.End
+	a.res.Origin.Chart, a.res.Origin.Template, a.res.Origin.Values = hs.Origin.Chart, hs.Origin.Template, hs.Origin.Values
+	a.res.Origin.Rendered = hs.Origin.Rendered
+	a.origName = hs.Name
+	a.nameForms()
+	a.apply(contrib{file: hs.File, root: hs.Root})
+	for _, l := range a.chain {
+		for _, pr := range l.patches() {
+			for _, c := range a.p.patchContribs(pr, a) {
+				a.apply(c)
+				a.patches = appendUnique(a.patches, c.file)
+			}
+		}
+	}
+	a.finish()
+}

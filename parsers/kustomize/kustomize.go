@@ -1,0 +1,255 @@
+// Package kustomize renders Kustomize overlays in-process, the way
+// `kustomize build` does with its default options, and turns every rendered
+// object into a graph resource whose fields point at the line the user
+// edits: the patch that set a value, the base that wrote it, or the
+// kustomization entry (namespace:, images:, replicas:...) whose transformer
+// produced it.
+//
+// Rendering uses sigs.k8s.io/kustomize/api (krusty) as a library over a
+// read-only file system of pvlint's own: files are read through Files
+// (inside the scanned root only), kustomization files are rewritten in
+// memory (origin annotations on, remote references and helmCharts out), and
+// nothing is written anywhere. Remote bases are never fetched, plugins and
+// exec functions never run, and helmCharts entries are rendered from
+// vendored charts with pvlint's own Helm renderer, never the helm binary.
+package kustomize
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pvlint/pvlint/linter/graph"
+	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/parsers/helm"
+)
+
+// Options configure rendering.
+type Options struct {
+	// Files reads the scanned tree; required.
+	Files Files
+	// Workers renders that many roots at once (default 1).
+	Workers int
+	// Helm is passed to charts of helmCharts entries (kube version, API
+	// versions, namespace); the entry's own values come on top.
+	Helm helm.Options
+	// RenderChart renders a vendored chart (default helm.Render); the
+	// linter passes one that bounds rendering time.
+	RenderChart func(chart string, opt helm.Options) parsers.Result
+	// Root is the absolute scanned root, for RenderChart.
+	Root string
+}
+
+// Output is what Parse found.
+type Output struct {
+	parsers.Result
+	// Owned are the files that a successfully rendered kustomization read
+	// (repo-relative): they are not to be linted again as written.
+	Owned map[string]bool
+	// Charts are the chart directories rendered through helmCharts.
+	Charts map[string]bool
+	// Roots is the number of root kustomizations rendered or tried.
+	Roots int
+}
+
+// Parse renders the root kustomizations among dirs (repo-relative
+// directories holding a kustomization file): those that no other
+// kustomization of the scanned tree includes as a resource, base or
+// component. A base is rendered through the roots that include it, never
+// on its own.
+func Parse(dirs []string, opt Options) Output {
+	out := Output{Owned: map[string]bool{}, Charts: map[string]bool{}}
+	if opt.Workers <= 0 {
+		opt.Workers = 1
+	}
+	p := &parser{opt: opt, files: newCache(opt.Files), kusts: map[string]*kustomization{}, notices: map[string]bool{}}
+	var list []*kustomization
+	for _, d := range dirs {
+		k, err := p.load(d)
+		if err != nil {
+			out.Errors = append(out.Errors, *err)
+			continue
+		}
+		if k != nil {
+			list = append(list, k)
+		}
+	}
+	roots := p.roots(list, &out.Result)
+	out.Roots = len(roots)
+	results := make([]rendered, len(roots))
+	sem := make(chan struct{}, opt.Workers)
+	var wg sync.WaitGroup
+	for i, k := range roots {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int, k *kustomization) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			results[i] = p.render(k)
+		}(i, k)
+	}
+	wg.Wait()
+	seenComment := map[graph.Comment]bool{}
+	for _, r := range results {
+		out.Merge(r.res)
+		if !r.ok {
+			continue
+		}
+		for _, f := range r.read {
+			out.Owned[f] = true
+		}
+		for c := range r.charts {
+			out.Charts[c] = true
+		}
+		for _, c := range r.comments {
+			if !seenComment[c] {
+				seenComment[c] = true
+				out.Comments = append(out.Comments, c)
+			}
+		}
+	}
+	out.Notices = append(out.Notices, p.takeNotices()...)
+	return out
+}
+
+type parser struct {
+	opt   Options
+	files *cachedFiles
+
+	mu      sync.Mutex
+	kusts   map[string]*kustomization // by directory
+	notices map[string]bool
+	notes   []parsers.Notice
+
+	docCache  map[string][]*graph.Resource
+	nodeCache map[string][]*graph.Node
+}
+
+// notice records a notice once per scan (bases shared by many overlays
+// would repeat it).
+func (p *parser) notice(file, msg string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	k := file + "\x00" + msg
+	if p.notices[k] {
+		return
+	}
+	p.notices[k] = true
+	p.notes = append(p.notes, parsers.Notice{File: file, Msg: msg})
+}
+
+func (p *parser) takeNotices() []parsers.Notice {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := p.notes
+	p.notes = nil
+	return out
+}
+
+// kustomizationFile returns the kustomization file of dir, or "".
+func (p *parser) kustomizationFile(dir string) (string, *parsers.Error) {
+	var found []string
+	for _, n := range FileNames {
+		f := path.Join(dir, n)
+		if st, err := p.files.Stat(f); err == nil && st.Mode().IsRegular() {
+			found = append(found, f)
+		}
+	}
+	if len(found) > 1 {
+		return "", &parsers.Error{File: found[0], Msg: fmt.Sprintf("directory %s holds more than one kustomization file (%s); Kustomize refuses to build it", dir, strings.Join(found, ", "))}
+	}
+	if len(found) == 0 {
+		return "", nil
+	}
+	return found[0], nil
+}
+
+// load reads the kustomization of dir once per scan.
+func (p *parser) load(dir string) (*kustomization, *parsers.Error) {
+	dir = path.Clean(dir)
+	p.mu.Lock()
+	k, ok := p.kusts[dir]
+	p.mu.Unlock()
+	if ok {
+		return k, nil
+	}
+	file, perr := p.kustomizationFile(dir)
+	if perr != nil {
+		return nil, perr
+	}
+	if file == "" {
+		return nil, nil
+	}
+	data, err := p.files.ReadFile(file)
+	if err != nil {
+		return nil, &parsers.Error{File: file, Msg: "cannot read: " + cause(err)}
+	}
+	k, err = readKustomization(dir, file, data)
+	if err != nil {
+		if pe, ok := err.(*parsers.Error); ok {
+			pe.Msg = "kustomization cannot be read: " + pe.Msg + "; the files it lists are linted as written"
+			return nil, pe
+		}
+		return nil, &parsers.Error{File: file, Msg: "kustomization cannot be read: " + err.Error() + "; the files it lists are linted as written"}
+	}
+	p.mu.Lock()
+	p.kusts[dir] = k
+	p.mu.Unlock()
+	return k, nil
+}
+
+func (p *parser) isDir(rel string) bool {
+	st, err := p.files.Stat(rel)
+	return err == nil && st.IsDir()
+}
+
+// roots picks the kustomizations to render: those no other scanned
+// kustomization includes, then any left unreachable (a cycle, which
+// Kustomize reports). Components that nothing includes are not rendered.
+func (p *parser) roots(list []*kustomization, res *parsers.Result) []*kustomization {
+	included := map[string]bool{}
+	children := map[string][]string{}
+	for _, k := range list {
+		bases, comps := k.localDirs(p.isDir)
+		for _, d := range append(bases, comps...) {
+			if d != k.dir {
+				included[d] = true
+			}
+			children[k.dir] = append(children[k.dir], d)
+		}
+	}
+	var roots []*kustomization
+	reached := map[string]bool{}
+	var reach func(d string)
+	reach = func(d string) {
+		if reached[d] {
+			return
+		}
+		reached[d] = true
+		for _, c := range children[d] {
+			reach(c)
+		}
+	}
+	for _, k := range list {
+		if included[k.dir] {
+			continue
+		}
+		if k.component {
+			res.Notices = append(res.Notices, parsers.Notice{File: k.file, Msg: "Kustomize Component is included by no scanned kustomization: not rendered; its files are linted as written"})
+			reach(k.dir)
+			continue
+		}
+		roots = append(roots, k)
+		reach(k.dir)
+	}
+	for _, k := range list {
+		if !reached[k.dir] {
+			roots = append(roots, k)
+			reach(k.dir)
+		}
+	}
+	sort.Slice(roots, func(i, j int) bool { return roots[i].dir < roots[j].dir })
+	return roots
+}
