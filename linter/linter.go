@@ -169,7 +169,7 @@ func Run(opt Options) (*Result, error) {
 	res.Kustomizations = kz.roots
 	in.manifests, in.charts = without(in.manifests, kz.owned), without(in.charts, kz.charts)
 	parsed.Merge(parseManifests(ts, in.manifests, opt))
-	parsed.Merge(parseCharts(root, in.charts, opt))
+	parsed.Merge(parseCharts(ts, in.charts, opt))
 	parsed.Merge(parseModules(ts, in.modules, opt))
 	parsed.Notices = append(parsed.Notices, zeroRenderNotices(in, parsed)...)
 

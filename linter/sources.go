@@ -17,7 +17,7 @@ import (
 
 // parseCharts renders every chart, in parallel; results are merged in the
 // charts' sorted order so the output never depends on scheduling.
-func parseCharts(root string, charts []string, opt Options) parsers.Result {
+func parseCharts(ts *trees, charts []string, opt Options) parsers.Result {
 	ho := helm.Options{
 		Values: opt.Helm.Values, Set: opt.Helm.Set, SetString: opt.Helm.SetString, SetFile: opt.Helm.SetFile,
 		ReleaseName: opt.Helm.ReleaseName, Namespace: opt.Namespace,
@@ -36,7 +36,7 @@ func parseCharts(root string, charts []string, opt Options) parsers.Result {
 		go func(i int, c string) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i] = helm.Render(root, c, ho)
+			results[i] = renderChart(ts, c, ho)
 			for _, r := range results[i].Resources {
 				graph.PruneKeeping(r, opt.Keep)
 			}
@@ -46,6 +46,39 @@ func parseCharts(root string, charts []string, opt Options) parsers.Result {
 	var out parsers.Result
 	for _, r := range results {
 		out.Merge(r)
+	}
+	return out
+}
+
+// renderChart renders one chart through the file gate of its tree; a chart
+// named outside the root is reported by absolute path.
+func renderChart(ts *trees, chart string, ho helm.Options) parsers.Result {
+	t, rel := ts.locate(chart)
+	if t == nil {
+		return parsers.Result{Errors: []parsers.Error{{File: chart, Msg: "cannot read: not inside a scanned tree"}}}
+	}
+	ho.Files = t.gate
+	if t.display != "" {
+		// Values files are named from the root, not from this tree.
+		ho.Values = fromRoot(ts, ho.Values)
+		ho.SetFile = fromRoot(ts, ho.SetFile)
+	}
+	r := helm.Render(t.gate.Dir(), rel, ho)
+	if t.display != "" {
+		rebase(&r, t.display)
+	}
+	return r
+}
+
+// fromRoot makes the relative paths of plain FILE entries absolute from
+// the root (a CHART_DIR=FILE or NAME=FILE entry is kept as given).
+func fromRoot(ts *trees, entries []string) []string {
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		if !strings.Contains(e, "=") && !filepath.IsAbs(e) {
+			e = filepath.Join(ts.root.gate.Dir(), e)
+		}
+		out[i] = e
 	}
 	return out
 }
@@ -90,6 +123,10 @@ func rebase(r *parsers.Result, dir string) {
 	for _, res := range r.Resources {
 		res.File = abs(res.File)
 		res.Origin.Module = abs(res.Origin.Module)
+		res.Origin.Chart = abs(res.Origin.Chart)
+		for i, v := range res.Origin.Values {
+			res.Origin.Values[i] = abs(v)
+		}
 		for i := range res.Refs {
 			if rest, ok := strings.CutPrefix(res.Refs[i].To, "tf:"); ok {
 				if module, addr, ok := strings.Cut(rest, ":"); ok {

@@ -183,3 +183,55 @@ locals {
 		}
 	}
 }
+
+const chartYAML = "apiVersion: v2\nname: c\nversion: 0.1.0\n"
+
+// TestHostileHelmFiles: a chart is read through the file gate, so a file
+// linked to the runner's environment, a template linked out of the tree and
+// a subchart linked to its own parent are refused before Helm sees them:
+// an error naming each, the chart not rendered, a good chart still
+// reported, exit 3, and no byte of the environment in any output.
+func TestHostileHelmFiles(t *testing.T) {
+	watchdog(t, 60*time.Second)
+	t.Setenv("PVLINT_TEST_SECRET", "s3cr3t-token-value")
+	outside := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outside, "t.yaml"), []byte(hostPathPod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root := tree(t, map[string]string{
+		"good/Chart.yaml":         chartYAML,
+		"good/templates/pod.yaml": hostPathPod,
+		"bad/Chart.yaml":          chartYAML,
+		"bad/templates/cm.yaml":   "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Files.Get \"files/env\" | quote }}\n",
+		"pipe/Chart.yaml":         chartYAML,
+		"pipe/templates/pod.yaml": hostPathPod,
+	})
+	symlink(t, "/proc/self/environ", filepath.Join(root, "bad/files/env"))
+	symlink(t, filepath.Join(outside, "t.yaml"), filepath.Join(root, "bad/templates/x.yaml"))
+	symlink(t, "..", filepath.Join(root, "bad/charts/self"))
+	mkfifo(t, filepath.Join(root, "pipe/templates/fifo.yaml"))
+
+	code, out, errb := pvlint(t, root, "", "--format", "json", ".")
+	if code != 3 {
+		t.Errorf("exit %d, want 3\n%s\n%s", code, out, errb)
+	}
+	if strings.Contains(out+errb, "s3cr3t-token-value") {
+		t.Fatalf("the environment reached the output")
+	}
+	if !strings.Contains(out, `"good/templates/pod.yaml"`) {
+		t.Errorf("the good chart is not reported:\n%s", out)
+	}
+	for _, want := range []string{
+		"bad/files/env: chart bad: symbolic link points outside the scanned tree; not followed",
+		"bad/templates/x.yaml: chart bad: symbolic link points outside the scanned tree; not followed",
+		"bad/charts/self: chart bad: symbolic link to a directory that contains it (a loop); not followed",
+		"pipe/templates/fifo.yaml: chart pipe: not a regular file (a named pipe); not read",
+	} {
+		if !strings.Contains(errb, want) {
+			t.Errorf("standard error lacks %q:\n%s", want, errb)
+		}
+	}
+	if strings.Contains(out, `"pipe/templates/pod.yaml"`) {
+		t.Errorf("a chart with a refused file was rendered anyway")
+	}
+}

@@ -21,12 +21,12 @@ import (
 	"helm.sh/helm/v4/pkg/chart/common"
 	commonutil "helm.sh/helm/v4/pkg/chart/common/util"
 	chart "helm.sh/helm/v4/pkg/chart/v2"
-	"helm.sh/helm/v4/pkg/chart/v2/loader"
 	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
 	"helm.sh/helm/v4/pkg/engine"
 
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/parsers/fsgate"
 	"github.com/pvlint/pvlint/parsers/k8s"
 )
 
@@ -56,6 +56,9 @@ type Options struct {
 	Namespace               string   // default "default"; also given to rendered namespaced objects that set none
 	KubeVersion             string   // default DefaultKubeVersion
 	APIVersions             []string // extra .Capabilities.APIVersions
+	// Files is the file gate of the scanned tree the chart is read through
+	// (nil: a gate at root is opened for the render).
+	Files *fsgate.Gate
 	// Timeout bounds the template engine's run for this chart (0: none).
 	// It covers rendering only, never pvlint's own work on the output.
 	Timeout time.Duration
@@ -92,6 +95,14 @@ func Render(root, chartPath string, opt Options) (res parsers.Result) {
 	}
 	if opt.KubeVersion == "" {
 		opt.KubeVersion = DefaultKubeVersion
+	}
+	if opt.Files == nil {
+		g, err := fsgate.New(root, 0)
+		if err != nil {
+			return parsers.Result{Errors: []parsers.Error{{File: chartPath, Msg: fmt.Sprintf("chart %s: %s", chartPath, fsgate.Describe(err))}}}
+		}
+		defer g.Close()
+		opt.Files = g
 	}
 	r := &renderer{root: root, chartPath: chartPath, opt: opt}
 	r.run()
@@ -131,17 +142,10 @@ func (r *renderer) errorf(file string, line int, format string, args ...any) {
 }
 
 func (r *renderer) run() {
-	abs := filepath.Join(r.root, filepath.FromSlash(r.chartPath))
-	ch, err := loader.Load(abs)
-	if err != nil {
-		file := r.chartPath
-		if !strings.HasSuffix(file, ".tgz") {
-			file = path.Join(file, "Chart.yaml")
-		}
-		r.errorf(file, 0, "chart %s: Helm 4 cannot load it: %s", r.chartPath, trimAbs(err.Error(), r.root))
+	ch, archive, ok := r.load()
+	if !ok {
 		return
 	}
-	archive := !isDir(abs)
 	if name, v := unsupportedAPIVersion(ch); v != "" {
 		r.errorf(r.chartFile("Chart.yaml", archive), 0, "chart %s: chart %s has apiVersion %q; pvlint renders chart API v1 and v2 (with Helm 4)", r.chartPath, name, v)
 		return

@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/parsers/fsgate"
 )
 
 // userValues merges the values given on the command line the way
@@ -36,9 +37,9 @@ func (r *renderer) userValues(archive bool) (map[string]any, bool) {
 			continue
 		}
 		shown := r.display(file)
-		data, err := os.ReadFile(r.resolve(file))
+		data, err := fsgate.ReadNamed(r.opt.Files, r.resolve(file))
 		if err != nil {
-			r.errorf(shown, 0, "chart %s: values file: %s", r.chartPath, trimAbs(err.Error(), r.root))
+			r.errorf(shown, 0, "chart %s: values file: %s", r.chartPath, fsgate.Describe(err))
 			return nil, false
 		}
 		cur := map[string]any{}
@@ -68,9 +69,9 @@ func (r *renderer) userValues(archive bool) (map[string]any, bool) {
 	}
 	for _, v := range r.opt.SetFile {
 		reader := func(rs []rune) (any, error) {
-			b, err := os.ReadFile(r.resolve(string(rs)))
+			b, err := fsgate.ReadNamed(r.opt.Files, r.resolve(string(rs)))
 			if err != nil {
-				return nil, errors.New(trimAbs(err.Error(), r.root))
+				return nil, errors.New(string(rs) + ": " + fsgate.Describe(err))
 			}
 			return string(b), nil
 		}
