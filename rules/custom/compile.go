@@ -249,20 +249,34 @@ func chainOf(e celast.Expr, vars map[string][]string) ([]string, bool) {
 }
 
 // locateChains picks, among the expression's chains, the one that reaches
-// deepest into res, stopping at a list wildcard.
+// deepest into res (stopping at a list wildcard). A chain whose end is
+// missing ranks above an equally deep one that exists: the absent field is
+// usually what the check wants. Chains into metadata, kind and apiVersion
+// (guards and names) rank below every other.
 func locateChains(res *graph.Resource, chains [][]string) graph.Loc {
-	best, bestDepth := res.At(), -1
+	best, bestScore := res.At(), -1<<30
 	for _, c := range chains {
 		if i := indexOf2(c, "*"); i >= 0 {
 			c = c[:i]
+		}
+		if len(c) == 0 {
+			continue
 		}
 		loc := res.At(c...)
 		depth := len(loc.Path)
 		if loc.Missing {
 			depth = nodeDepth(res, loc)
 		}
-		if depth > bestDepth {
-			best, bestDepth = loc, depth
+		score := 2 * depth
+		if loc.Missing {
+			score++
+		}
+		switch c[0] {
+		case "metadata", "kind", "apiVersion":
+			score -= 1000
+		}
+		if score > bestScore {
+			best, bestScore = loc, score
 		}
 	}
 	return best
@@ -356,3 +370,52 @@ type TestCase struct {
 }
 
 var _ = math.MaxInt64
+
+// variablesRead lists the names of the variables an expression selects
+// (variables.name), in source order.
+func variablesRead(e celast.Expr) []string {
+	var out []string
+	var visit func(e celast.Expr)
+	visit = func(e celast.Expr) {
+		if e == nil {
+			return
+		}
+		switch e.Kind() {
+		case celast.SelectKind:
+			s := e.AsSelect()
+			if op := s.Operand(); op.Kind() == celast.IdentKind && op.AsIdent() == "variables" {
+				if !contains(out, s.FieldName()) {
+					out = append(out, s.FieldName())
+				}
+				return
+			}
+			visit(s.Operand())
+		case celast.CallKind:
+			c := e.AsCall()
+			if c.IsMemberFunction() {
+				visit(c.Target())
+			}
+			for _, a := range c.Args() {
+				visit(a)
+			}
+		case celast.ListKind:
+			for _, it := range e.AsList().Elements() {
+				visit(it)
+			}
+		case celast.MapKind:
+			for _, en := range e.AsMap().Entries() {
+				visit(en.AsMapEntry().Key())
+				visit(en.AsMapEntry().Value())
+			}
+		case celast.ComprehensionKind:
+			cp := e.AsComprehension()
+			visit(cp.IterRange())
+			visit(cp.AccuInit())
+			visit(cp.LoopCondition())
+			visit(cp.LoopStep())
+			visit(cp.Result())
+		}
+	}
+	visit(e)
+	return out
+}

@@ -129,6 +129,7 @@ func (g *graphVal) storageClassOf(args []ref.Val) ref.Val {
 			if e.Name == "" {
 				return types.NullValue
 			}
+			g.hops = append(g.hops, hop{from: r, at: e.At, what: "class"})
 			return unknownVal // named, but not in the scan: the cluster may have it
 		}
 		g.hops = append(g.hops, hop{from: r, at: e.At, to: e.To, what: "class"})
@@ -232,9 +233,11 @@ func (g *graphVal) kmsKeyOf(args []ref.Val) ref.Val {
 	for _, f := range keyFields {
 		n := r.Root.Path(f...)
 		if n.IsUnknown() {
+			g.hops = append(g.hops, hop{from: r, at: n, what: "key"})
 			return unknownVal
 		}
 		if s, ok := n.Str(); ok && s != "" {
+			g.hops = append(g.hops, hop{from: r, at: n, what: "key"})
 			return unknownVal // a key outside the scan
 		}
 	}
@@ -247,12 +250,12 @@ func (g *graphVal) serviceAccountOf(args []ref.Val) ref.Val {
 		return stop
 	}
 	for _, e := range r.OutOf(graph.RunsAs) {
+		if e.At.IsUnknown() {
+			return unknownVal
+		}
 		if e.To != nil {
 			g.hops = append(g.hops, hop{from: r, at: e.At, to: e.To, what: "service account"})
 			return g.val(e.To)
-		}
-		if e.At.IsUnknown() {
-			return unknownVal
 		}
 		// Not in the scan: its name and namespace are still known.
 		return types.DefaultTypeAdapter.NativeToValue(map[string]any{

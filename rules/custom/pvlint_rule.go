@@ -472,6 +472,12 @@ func relateHops(f *rules.Finding, res *graph.Resource, hops []hop) {
 		f.Related(loc, format, args...)
 	}
 	for _, h := range hops {
+		if h.to == nil { // an unresolved hop: its field, when on another resource
+			if h.from != res && h.at != nil {
+				add(h.from.AtNode(h.at), "%s names a %s outside the scan", h.from.Title(), h.what)
+			}
+			continue
+		}
 		if h.from != res && h.at != nil && h.from != h.to {
 			add(h.from.AtNode(h.at), "%s links to %s", h.from.Title(), h.to.Title())
 		}

@@ -3,6 +3,7 @@ package custom
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/google/cel-go/cel"
@@ -46,8 +47,9 @@ type vapRule struct {
 }
 
 type vapExpr struct {
-	name string
-	prog cel.Program
+	name   string
+	prog   cel.Program
+	chains [][]string // selector chains on object, this variable's and those of the variables it uses
 }
 
 type vapValidation struct {
@@ -140,7 +142,7 @@ func (l *loader) vap(src *source, root *yaml.Node) {
 			continue
 		}
 		v.varType.Fields[vr.Name] = apiservercel.NewDeclField(vr.Name, declTypeOf(ast.OutputType()), true, nil, nil)
-		v.vars = append(v.vars, vapExpr{name: vr.Name, prog: l.program(src, env, ast, n)})
+		v.vars = append(v.vars, vapExpr{name: vr.Name, prog: l.program(src, env, ast, n), chains: v.chainsOf(ast)})
 	}
 	for i, mc := range p.Spec.MatchConditions {
 		n := nodeAt(root, "spec", "matchConditions", i, "expression")
@@ -155,7 +157,7 @@ func (l *loader) vap(src *source, root *yaml.Node) {
 			continue
 		}
 		vv := vapValidation{prog: l.program(src, env, ast, n), message: val.Message, expr: val.Expression,
-			chains: objectChains(ast.NativeRep().Expr())}
+			chains: v.chainsOf(ast)}
 		if val.MessageExpression != "" {
 			mn := nodeAt(root, "spec", "validations", i, "messageExpression")
 			if mast := l.compileAt(src, env, mn, val.MessageExpression, fmt.Sprintf("spec.validations[%d].messageExpression", i), cel.StringType); mast != nil {
@@ -171,6 +173,21 @@ func (l *loader) vap(src *source, root *yaml.Node) {
 		l.vaps = append(l.vaps, v)
 		l.compiled = append(l.compiled, v)
 	}
+}
+
+// chainsOf lists the selector chains on object of an expression, then
+// those of the variables it reads (variables.name), so that a validation
+// written over variables is still placed on the field it is about.
+func (v *vapRule) chainsOf(ast *cel.Ast) [][]string {
+	out := objectChains(ast.NativeRep().Expr())
+	for _, name := range variablesRead(ast.NativeRep().Expr()) {
+		for _, vr := range v.vars {
+			if vr.name == name {
+				out = append(out, vr.chains...)
+			}
+		}
+	}
+	return out
 }
 
 // compileAt compiles an expression found at node n (nil when the
@@ -384,7 +401,18 @@ func matchResources(mr *admv1.MatchResources, res *graph.Resource, ix *index) tr
 		}
 		ns := ix.g.Kube("Namespace", "", res.Namespace)
 		if ns == nil {
-			return unsure
+			// The API server labels every namespace with its name: a
+			// selector on that label alone is decided without the object.
+			reqs, _ := sel.Requirements()
+			for _, r := range reqs {
+				if r.Key() != "kubernetes.io/metadata.name" {
+					return unsure
+				}
+			}
+			if !sel.Matches(labels.Set{"kubernetes.io/metadata.name": res.Namespace}) {
+				return no
+			}
+			return yes
 		}
 		l := labelsOf(ns)
 		if l == nil {
@@ -620,11 +648,20 @@ func (v *vapRule) run(p *rules.Pass, ix *index, res *graph.Resource, param *grap
 				p.Report(loc, "%s is denied by %s: the expression could not be evaluated: %s", res.Title(), policy, trimCEL(err.Error()))
 			}
 		case types.IsUnknown(out):
-			p.Undecided(loc, "%s: %s is undecided: %s depends on values the scan cannot know", res.Title(), policy, v.message(val, pa))
+			p.Undecided(loc, "%s: %s is undecided: %s depends on values the scan cannot know", res.Title(), policy, v.subject(val))
 		case out == types.False:
 			p.Report(loc, "%s is denied by %s: %s", res.Title(), policy, v.message(val, pa))
 		}
 	}
+}
+
+// subject names a validation in an undecided message: its message, or
+// its expression.
+func (v *vapRule) subject(val vapValidation) string {
+	if val.message != "" {
+		return strconv.Quote(val.message)
+	}
+	return "`" + strings.Join(strings.Fields(val.expr), " ") + "`"
 }
 
 // message is the validation's message as the API server builds it.

@@ -145,8 +145,8 @@ type Expectation struct {
 
 var (
 	wantRe    = regexp.MustCompile(`(?:#|//|\{\{/\*)\s*want(\+\d+)?:\s*([^#]*)`)
-	relatedRe = regexp.MustCompile(`related:\s*((?:PVL\d{3}\s*)+)`)
-	tokenRe   = regexp.MustCompile(`^(PVL\d{3})(?:@(critical|high|medium|low|unknown))?$`)
+	relatedRe = regexp.MustCompile(`related:\s*((?:(?:PVL\d{3}|[A-Z]+\d+|VAP/[a-z0-9.-]+)\s*)+)`)
+	tokenRe   = regexp.MustCompile(`^(PVL\d{3}|[A-Z]+\d+|VAP/[a-z0-9.-]+)(?:@(critical|high|medium|low|unknown))?$`)
 )
 
 // Expectations reads every marker under dir. Paths are relative to root,
