@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pvlint/pvlint/linter/diag"
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/parsers/fsgate"
@@ -186,12 +187,14 @@ func Run(opt Options) (*Result, error) {
 	placeInstalled(findings)
 	statesConditions(findings)
 	findings = SortFindings(mergeInstances(g, findings))
+	findings, capped := capFindings(findings, limits.FindingsPerRule)
+	parsed.Notices = append(parsed.Notices, capped...)
 	findings, notices := applySuppressions(g, findings, opt)
 	parsed.Notices = append(parsed.Notices, notices...)
 	findings = mergeOverlays(g, findings)
 	res.Findings = findings
-	res.Errors = sortErrors(dedupeErrors(parsed.Errors))
-	res.Notices = parsed.Notices
+	res.Errors = sortErrors(dedupeErrors(boundErrors(parsed.Errors)))
+	res.Notices = boundNotices(parsed.Notices)
 	sort.SliceStable(res.Notices, func(i, j int) bool { return res.Notices[i].String() < res.Notices[j].String() })
 	return res, nil
 }
@@ -412,6 +415,78 @@ func runRules(g *graph.Graph, rs []*rules.Rule, workers int) ([]*rules.Finding, 
 		}
 	}
 	return SortFindings(out), internal
+}
+
+// maxCappedNotices bounds the notices about capped findings: past it, one
+// more notice counts the rest.
+const maxCappedNotices = 20
+
+// shape is what capFindings counts findings by: one rule, one kind of
+// resource, one place. Findings of one shape are the same problem repeated
+// (the objects of one Helm range, a generated list of objects); Terraform
+// instances of one block are merged into one finding before.
+type shape struct {
+	rule, kind, file string
+	line, col        int
+}
+
+// capFindings keeps at most limit findings of each shape, in report order,
+// and says once for each capped shape how many it left out.
+func capFindings(fs []*rules.Finding, limit int) ([]*rules.Finding, []parsers.Notice) {
+	count := map[shape]int{}
+	var order []shape
+	out := fs[:0]
+	for _, f := range fs {
+		s := shape{rule: f.RuleID, file: f.Loc.File, line: f.Loc.Line, col: f.Loc.Col}
+		if f.Resource != nil {
+			s.kind = f.Resource.Kind
+		}
+		count[s]++
+		if count[s] == limit+1 {
+			order = append(order, s)
+		}
+		if count[s] <= limit {
+			out = append(out, f)
+		}
+	}
+	var notices []parsers.Notice
+	dropped := 0
+	for i, s := range order {
+		n := count[s] - limit
+		if i >= maxCappedNotices {
+			dropped += n
+			continue
+		}
+		what := s.rule
+		if s.kind != "" {
+			what += " on " + s.kind
+		}
+		notices = append(notices, parsers.Notice{File: s.file, Msg: fmt.Sprintf("%s at line %d: %s (%d not listed)", what, s.line, limits.FindingsCapped(limit), n)})
+	}
+	if len(order) > maxCappedNotices {
+		notices = append(notices, parsers.Notice{File: "pvlint", Msg: fmt.Sprintf(
+			"findings were capped at %d for %d more rule and resource shapes (%d findings not listed)", limit, len(order)-maxCappedNotices, dropped)})
+	}
+	return out, notices
+}
+
+// boundErrors and boundNotices cut messages to limits.MessageBytes: an
+// error can quote its input (an include that recurses, a template that
+// fails with a huge text), and a line of 100 KB helps no one.
+func boundErrors(es []parsers.Error) []parsers.Error {
+	for i := range es {
+		es[i].Msg = diag.Truncate(es[i].Msg, limits.MessageBytes)
+		es[i].File = diag.Truncate(es[i].File, limits.MessageBytes)
+	}
+	return es
+}
+
+func boundNotices(ns []parsers.Notice) []parsers.Notice {
+	for i := range ns {
+		ns[i].Msg = diag.Truncate(ns[i].Msg, limits.MessageBytes)
+		ns[i].File = diag.Truncate(ns[i].File, limits.MessageBytes)
+	}
+	return ns
 }
 
 // SortFindings orders findings by file, line, column, rule and message and

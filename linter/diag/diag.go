@@ -5,7 +5,10 @@
 // see findings and diagnostics, never the parsers.
 package diag
 
-import "fmt"
+import (
+	"fmt"
+	"unicode/utf8"
+)
 
 // Error is an input that could not be read, parsed, rendered or evaluated.
 // Any Error makes the scan incomplete (exit status 3).
@@ -35,3 +38,16 @@ type Notice struct {
 }
 
 func (n Notice) String() string { return n.File + ": " + n.Msg }
+
+// Truncate cuts s to at most n bytes on a rune boundary, marking the cut.
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	const mark = "… (truncated)"
+	cut := max(n-len(mark), 0)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + mark
+}

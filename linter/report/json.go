@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 
@@ -132,11 +133,11 @@ func (jsonWriter) Write(w io.Writer, r *Report) error {
 		Notices:  []jsonNotice{},
 	}
 	idx := ruleIndex(r.Rules)
+	var shown []*rules.Finding
 	for _, f := range r.Findings {
-		if !r.shown(f) {
-			continue
+		if r.shown(f) {
+			shown = append(shown, f)
 		}
-		out.Findings = append(out.Findings, toJSONFinding(f, r.Rules, idx))
 	}
 	for _, e := range r.Errors {
 		out.Errors = append(out.Errors, jsonError{File: e.File, Line: e.Line, Column: e.Col, Message: e.Msg})
@@ -144,7 +145,10 @@ func (jsonWriter) Write(w io.Writer, r *Report) error {
 	for _, n := range r.Notices {
 		out.Notices = append(out.Notices, jsonNotice{File: n.File, Message: n.Msg})
 	}
-	return writeJSON(w, out)
+	// Findings are streamed one at a time, as SARIF results are.
+	return writeStreamed(w, out, "findings", len(shown), func(i int) any {
+		return toJSONFinding(shown[i], r.Rules, idx)
+	})
 }
 
 func toJSONFinding(f *rules.Finding, ms []rules.Meta, idx map[string]int) jsonFinding {
@@ -182,6 +186,54 @@ func toJSONFinding(f *rules.Finding, ms []rules.Meta, idx map[string]int) jsonFi
 		jf.Suppressed = &jsonSuppressed{Kind: s.Kind, Reason: s.Reason, Source: s.Source}
 	}
 	return jf
+}
+
+// writeStreamed writes v as writeJSON does, with the empty array under key
+// (written once in v as "key": []) filled with n items encoded one at a
+// time, so a large report is never built whole in memory. The bytes are
+// exactly what encoding the whole value at once would give.
+func writeStreamed(w io.Writer, v any, key string, n int, item func(i int) any) error {
+	var head bytes.Buffer
+	if err := writeJSON(&head, v); err != nil {
+		return err
+	}
+	placeholder := []byte(`"` + key + `": []`)
+	doc := head.Bytes()
+	at := bytes.Index(doc, placeholder)
+	if at < 0 || n == 0 {
+		_, err := w.Write(doc)
+		return err
+	}
+	lineStart := bytes.LastIndexByte(doc[:at], '\n') + 1
+	indent := string(doc[lineStart:at]) + "  "
+	if _, err := w.Write(doc[:at+len(placeholder)-1]); err != nil { // up to and including "["
+		return err
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(indent, "  ")
+	for i := 0; i < n; i++ {
+		buf.Reset()
+		if err := enc.Encode(item(i)); err != nil {
+			return err
+		}
+		sep := ",\n"
+		if i == 0 {
+			sep = "\n"
+		}
+		if _, err := io.WriteString(w, sep+indent); err != nil {
+			return err
+		}
+		if _, err := w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))); err != nil {
+			return err
+		}
+	}
+	if _, err := io.WriteString(w, "\n"+indent[:len(indent)-2]+"]"); err != nil {
+		return err
+	}
+	_, err := w.Write(doc[at+len(placeholder):])
+	return err
 }
 
 // writeJSON indents by two spaces, ends with a newline and leaves <, > and &

@@ -378,3 +378,34 @@ func TestFirstSentence(t *testing.T) {
 		}
 	}
 }
+
+// The JSON report is streamed one finding at a time; the bytes are what
+// encoding the whole document at once gives.
+func TestJSONStreamedMatchesWhole(t *testing.T) {
+	r := testReport()
+	for i := 0; i < 50; i++ {
+		r.Findings = append(r.Findings, r.Findings...)
+		if len(r.Findings) > 200 {
+			break
+		}
+	}
+	w, _ := New("json", false)
+	var streamed strings.Builder
+	if err := w.Write(&streamed, r); err != nil {
+		t.Fatal(err)
+	}
+	var whole jsonReport
+	if err := json.Unmarshal([]byte(streamed.String()), &whole); err != nil {
+		t.Fatal(err)
+	}
+	var again strings.Builder
+	if err := writeJSON(&again, whole); err != nil {
+		t.Fatal(err)
+	}
+	if again.String() != streamed.String() {
+		t.Errorf("streamed JSON differs from the whole document")
+	}
+	if len(whole.Findings) < 100 {
+		t.Errorf("only %d findings", len(whole.Findings))
+	}
+}

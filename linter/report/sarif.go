@@ -1,10 +1,8 @@
 package report
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/url"
@@ -88,49 +86,10 @@ func (sarifWriter) Write(w io.Writer, r *Report) error {
 
 // writeSARIF writes the log with its results streamed one at a time: a
 // report with tens of thousands of results is never built whole in memory.
-// The bytes are exactly what encoding the whole log at once would give.
 func writeSARIF(w io.Writer, log *sarif.Report, results []*rules.Finding, idx map[string]int) error {
-	var head bytes.Buffer
-	if err := writeJSON(&head, log); err != nil { // "results": [] is a placeholder
-		return err
-	}
-	const placeholder = "\"results\": []"
-	doc := head.Bytes()
-	at := bytes.Index(doc, []byte(placeholder))
-	if at < 0 || len(results) == 0 {
-		_, err := w.Write(doc)
-		return err
-	}
-	lineStart := bytes.LastIndexByte(doc[:at], '\n') + 1
-	indent := string(doc[lineStart:at]) + "  "
-	if _, err := w.Write(doc[:at+len(placeholder)-1]); err != nil { // up to and including "["
-		return err
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent(indent, "  ")
-	for i, f := range results {
-		buf.Reset()
-		if err := enc.Encode(sarifResult(f, idx[f.RuleID])); err != nil {
-			return err
-		}
-		sep := ",\n"
-		if i == 0 {
-			sep = "\n"
-		}
-		if _, err := io.WriteString(w, sep+indent); err != nil {
-			return err
-		}
-		if _, err := w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))); err != nil {
-			return err
-		}
-	}
-	if _, err := io.WriteString(w, "\n"+indent[:len(indent)-2]+"]"); err != nil {
-		return err
-	}
-	_, err := w.Write(doc[at+len(placeholder):])
-	return err
+	return writeStreamed(w, log, "results", len(results), func(i int) any {
+		return sarifResult(results[i], idx[results[i].RuleID])
+	})
 }
 
 // sarifRules is every enabled rule, then (sorted) any rule a finding names

@@ -49,6 +49,9 @@ const (
 	// FindingsPerRule bounds the findings one rule may report for one
 	// resource shape before a notice replaces the rest.
 	FindingsPerRule = 1_000
+	// MessageBytes bounds the message of an error or a notice: one can
+	// quote its input (an include that recurses, a failing template).
+	MessageBytes = 2048
 )
 
 // Entry is one row of the table: a limit, its value as text and the error
@@ -74,6 +77,7 @@ var Table = []Entry{
 	{"ChartOutputBytes", fmt.Sprint(ChartOutputBytes), ChartOutputTooLarge(ChartOutputBytes)},
 	{"ChartListElements", fmt.Sprint(ChartListElements), ChartListTooLong(ChartListElements)},
 	{"FindingsPerRule", fmt.Sprint(FindingsPerRule), FindingsCapped(FindingsPerRule)},
+	{"MessageBytes", fmt.Sprint(MessageBytes), "(a longer message is cut and ends in \"… (truncated)\")"},
 }
 
 // TooLarge is the error of a file over the byte limit.
