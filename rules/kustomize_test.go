@@ -9,10 +9,12 @@ import (
 )
 
 // Kustomize overlays are rendered and every finding lands on the line the
-// user edits: the patch that set the value (strategic merge or JSON 6902),
-// the base that wrote it, or the kustomization entry that transformed it.
+// user edits: the patch that set the value (strategic merge or JSON 6902,
+// from a file, an inline patch or a component), the base that wrote it
+// (through name prefixes, suffixes and namespaces), a vendored chart's
+// template (helmCharts), or the kustomization entry that transformed it.
 func TestKustomizeFindings(t *testing.T) {
-	res := rulestest.Run(t, "testdata/kustomize/shop", rules.All(), rulestest.Options{})
+	res := rulestest.Run(t, "testdata/kustomize", rules.All(), rulestest.Options{})
 	msgs := map[string]string{}
 	for _, f := range res.Findings {
 		msgs[f.RuleID+"@"+f.Loc.File] = f.Message
@@ -27,7 +29,53 @@ func TestKustomizeFindings(t *testing.T) {
 			t.Errorf("%s on the shared base: message %q, want it to end %q", id, got, want)
 		}
 	}
-	if len(res.Notices) > 0 {
-		t.Errorf("notices: %v", res.Notices)
+	// A finding in one overlay's own patch names no overlays.
+	if got := msgs["PVL101@testdata/kustomize/shop/overlays/dev/unencrypted.yaml"]; strings.Contains(got, "Found") {
+		t.Errorf("patch finding names overlays: %q", got)
+	}
+	// The remote base is a notice, the rest of its kustomization rendered.
+	var notices []string
+	for _, n := range res.Notices {
+		notices = append(notices, n.String())
+	}
+	if len(notices) != 1 || !strings.Contains(notices[0], "remote/kustomization.yaml: line 2: remote resource https://github.com/example/platform//storage?ref=v1.2.0 is not fetched") {
+		t.Errorf("notices: %q", notices)
+	}
+	// Ignores written in a base (comment) and added by a patch (annotation)
+	// silence the rendered findings.
+	suppressed := map[string]string{}
+	for _, f := range res.Findings {
+		if f.Suppression != nil {
+			suppressed[f.RuleID+"@"+f.Loc.File] = f.Suppression.Reason
+		}
+	}
+	for k, reason := range map[string]string{
+		"PVL203@testdata/kustomize/ignores/base/worker.yaml":      "the worker loads a kernel module; reviewed",
+		"PVL201@testdata/kustomize/ignores/overlay/node-dir.yaml": "node scratch space, reviewed",
+	} {
+		if suppressed[k] != reason {
+			t.Errorf("%s: suppressed with %q, want %q", k, suppressed[k], reason)
+		}
+	}
+}
+
+// A kustomization that cannot render is an error naming it and the cause
+// (a chart not vendored, a patch without its target, a remote base that
+// would be needed), and its files are linted as written.
+func TestKustomizeRenderErrors(t *testing.T) {
+	res := rulestest.Run(t, "testdata/kustomize-errors", rules.All(), rulestest.Options{AllowErrors: true})
+	want := map[string]string{
+		"testdata/kustomize-errors/unvendored/kustomization.yaml":    `helmCharts entry "redis" (testdata/kustomize-errors/unvendored/kustomization.yaml:2) is not vendored at testdata/kustomize-errors/unvendored/charts/redis`,
+		"testdata/kustomize-errors/broken/kustomization.yaml":        `no resource matches strategic merge patch "Deployment.v1.apps/not-defined-anywhere`,
+		"testdata/kustomize-errors/remote-needed/kustomization.yaml": "(it may need github.com/example/platform/db?ref=v2, which pvlint does not fetch)",
+	}
+	if len(res.Errors) != len(want) {
+		t.Errorf("errors: %v", res.Errors)
+	}
+	for _, e := range res.Errors {
+		w, ok := want[e.File]
+		if !ok || !strings.Contains(e.Msg, w) || !strings.HasSuffix(e.Msg, "; its files are linted as written") {
+			t.Errorf("error %s, want it to contain %q", e.Error(), w)
+		}
 	}
 }

@@ -1,0 +1,183 @@
+package kustomize
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/pvlint/pvlint/linter/graph"
+	"github.com/pvlint/pvlint/parsers/fsgate"
+)
+
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func parseTree(t *testing.T, dir string, dirs ...string) Output {
+	t.Helper()
+	g, err := fsgate.New(dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	return Parse(dirs, Options{Files: g, Root: dir, Workers: 2})
+}
+
+func listing(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	_ = filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err == nil {
+			out = append(out, p+" "+fi.Mode().String()+" "+fi.ModTime().String())
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+func find(rs []*graph.Resource, kind string) *graph.Resource {
+	for _, r := range rs {
+		if r.Kind == kind {
+			return r
+		}
+	}
+	return nil
+}
+
+func where(t *testing.T, r *graph.Resource, path ...string) graph.Location {
+	t.Helper()
+	l := r.At(path...)
+	if l.Missing {
+		t.Fatalf("%s has no %s", r.Title(), strings.Join(path, "."))
+	}
+	return l.Resolve()
+}
+
+// Transformers point at their kustomization entry, generated objects at
+// their generator, and a generated name a base refers to at the base line.
+func TestTransformersAndGenerators(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"app/kustomization.yaml": `namespace: shop
+images:
+  - name: busybox
+    newTag: "1.36"
+configMapGenerator:
+  - name: app-config
+    literals: [A=b]
+resources:
+  - app.yaml
+`,
+		"app/app.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          image: busybox:1.0
+      volumes:
+        - name: cfg
+          configMap:
+            name: app-config
+`,
+	})
+	before := listing(t, dir)
+	out := parseTree(t, dir, "app")
+	if len(out.Errors) > 0 {
+		t.Fatalf("errors: %v", out.Errors)
+	}
+	d := find(out.Resources, "Deployment")
+	if d == nil || d.File != "app/app.yaml" || d.KindPos.Line != 2 || d.Origin.Kustomization != "app/kustomization.yaml" {
+		t.Fatalf("deployment: %+v", d)
+	}
+	for _, c := range []struct {
+		path []string
+		want graph.Location
+	}{
+		{[]string{"metadata", "namespace"}, graph.Location{File: "app/kustomization.yaml", Line: 1, Col: 1, Precision: graph.Transformer}},
+		{[]string{"spec", "template", "spec", "containers", "0", "image"}, graph.Location{File: "app/kustomization.yaml", Line: 3, Col: 5, Precision: graph.Transformer}},
+		{[]string{"spec", "template", "spec", "volumes", "0", "configMap", "name"}, graph.Location{File: "app/app.yaml", Line: 14, Col: 13, Precision: graph.Exact}},
+		{[]string{"metadata", "name"}, graph.Location{File: "app/app.yaml", Line: 4, Col: 3, Precision: graph.Exact}},
+	} {
+		got := where(t, d, c.path...)
+		got.FieldPath = ""
+		if got != c.want {
+			t.Errorf("%s: at %+v, want %+v", strings.Join(c.path, "."), got, c.want)
+		}
+	}
+	cm := find(out.Resources, "ConfigMap")
+	if cm == nil || cm.File != "app/kustomization.yaml" || cm.KindPos.Line != 6 || !strings.HasPrefix(cm.Name, "app-config-") {
+		t.Fatalf("generated config map: %+v", cm)
+	}
+	for _, f := range []string{"app/kustomization.yaml", "app/app.yaml"} {
+		if !out.Owned[f] {
+			t.Errorf("%s not owned by the render: %v", f, out.Owned)
+		}
+	}
+	if after := listing(t, dir); strings.Join(after, "\n") != strings.Join(before, "\n") {
+		t.Errorf("the render changed the tree:\n%s\nwas\n%s", strings.Join(after, "\n"), strings.Join(before, "\n"))
+	}
+}
+
+// A path that leaves the scanned tree is never read: the kustomization is
+// an error that says so, and nothing of it is rendered.
+func TestNeverOutsideTheTree(t *testing.T) {
+	outside := writeTree(t, map[string]string{"secret/pv.yaml": "apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: x\n"})
+	dir := writeTree(t, map[string]string{
+		"k/kustomization.yaml": "resources:\n  - " + filepath.ToSlash(filepath.Join(strings.Repeat("../", 12), outside, "secret")) + "\n",
+	})
+	out := parseTree(t, dir, "k")
+	if len(out.Resources) != 0 || len(out.Errors) != 1 {
+		t.Fatalf("resources %d, errors %v", len(out.Resources), out.Errors)
+	}
+	if e := out.Errors[0]; e.File != "k/kustomization.yaml" || !strings.Contains(e.Msg, "outside the scanned tree; pvlint does not read it") {
+		t.Errorf("error: %s", e.Error())
+	}
+}
+
+// Only roots render: a base included by an overlay is not rendered on its
+// own, and a base nothing includes is.
+func TestRoots(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"base/kustomization.yaml":     "resources: [cm.yaml]\n",
+		"base/cm.yaml":                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+		"prod/kustomization.yaml":     "namePrefix: prod-\nresources: [../base]\n",
+		"lonely/kustomization.yaml":   "resources: [cm.yaml]\n",
+		"lonely/cm.yaml":              "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: l\n",
+		"comp/kustomization.yaml":     "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n",
+		"cyclic/a/kustomization.yaml": "resources: [../b]\n",
+		"cyclic/b/kustomization.yaml": "resources: [../a]\n",
+	})
+	out := parseTree(t, dir, "base", "prod", "lonely", "comp", "cyclic/a", "cyclic/b")
+	var names []string
+	for _, r := range out.Resources {
+		names = append(names, r.Name+"@"+r.Origin.Kustomization)
+	}
+	sort.Strings(names)
+	if got := strings.Join(names, " "); got != "l@lonely/kustomization.yaml prod-c@prod/kustomization.yaml" {
+		t.Errorf("rendered %s", got)
+	}
+	if len(out.Errors) != 1 || !strings.Contains(out.Errors[0].Msg, "cycle") {
+		t.Errorf("errors: %v", out.Errors)
+	}
+	if len(out.Notices) != 1 || !strings.Contains(out.Notices[0].Msg, "Component is included by no scanned kustomization") {
+		t.Errorf("notices: %v", out.Notices)
+	}
+}
+
