@@ -180,4 +180,3 @@ func TestRoots(t *testing.T) {
 		t.Errorf("notices: %v", out.Notices)
 	}
 }
-
