@@ -104,7 +104,7 @@ input is empty; 3 wins over 1). A directory with nothing to scan says so.`,
 	cmd.SetVersionTemplate("pvlint {{.Version}}\n")
 	fl := cmd.Flags()
 	fl.SortFlags = false
-	fl.StringVar(&f.format, "format", "text", "report format: text, json, sarif or github")
+	fl.StringVar(&f.format, "format", "text", "report format: "+strings.Join(report.Formats(), ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` (default standard output)")
 	fl.StringArrayVar(&f.reports, "report", nil, "also write the same scan's report in `FORMAT=FILE` (repeatable), e.g. --report sarif=pvlint.sarif")
 	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 on unsuppressed findings at or above this severity: critical, high, medium, low or none")
@@ -226,6 +226,8 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 		ShowSuppressed: f.showSuppressed,
 		ShowUndecided:  f.failOnUnknown,
 		DocsBaseURL:    docsBaseURL,
+		Graph:          res.Graph,
+		SourceBaseURL:  githubBlobURL(),
 	}
 	for _, r := range opt.Rules { // after the configuration: enabled rules, overridden severities
 		rep.Rules = append(rep.Rules, r.Meta)
@@ -279,6 +281,17 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 		code = linter.ExitFindings
 	}
 	return f.supp.exitCode(code), nil
+}
+
+// githubBlobURL is where the HTML report links files in a GitHub Actions
+// run (the commit being checked), or "" elsewhere: links are then relative
+// to the repository root.
+func githubBlobURL() string {
+	server, repo, sha := os.Getenv("GITHUB_SERVER_URL"), os.Getenv("GITHUB_REPOSITORY"), os.Getenv("GITHUB_SHA")
+	if os.Getenv("GITHUB_ACTIONS") != "true" || server == "" || repo == "" || len(sha) < 7 {
+		return ""
+	}
+	return strings.TrimSuffix(server, "/") + "/" + repo + "/blob/" + sha + "/"
 }
 
 // extraReport is one --report FORMAT=FILE: a second (third...) format

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/pvlint/pvlint/linter/diag"
+	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/rules"
 )
 
@@ -36,6 +37,13 @@ type Report struct {
 	// DocsBaseURL is where the rule pages live, ending in a slash; a rule's
 	// help URI is DocsBaseURL + ID + ".md". Empty means no links.
 	DocsBaseURL string
+	// Graph is the scan's graph, for the formats that draw it (html, dot,
+	// mermaid); nil draws nothing.
+	Graph *graph.Graph
+	// SourceBaseURL prefixes the repository-relative file links of the html
+	// report (e.g. https://github.com/o/r/blob/SHA/); empty links relative
+	// to the report, which then belongs at the repository root.
+	SourceBaseURL string
 }
 
 // Writer writes a Report in one format.
@@ -44,7 +52,9 @@ type Writer interface {
 }
 
 // Formats lists the names New accepts, for flag help.
-func Formats() []string { return []string{"text", "json", "sarif", "github"} }
+func Formats() []string {
+	return []string{"text", "json", "sarif", "github", "markdown", "html", "dot", "mermaid"}
+}
 
 // New returns the Writer for a format. color applies to text only; the
 // caller decides it (a terminal, and NO_COLOR unset).
@@ -58,8 +68,16 @@ func New(format string, color bool) (Writer, error) {
 		return sarifWriter{}, nil
 	case "github":
 		return githubWriter{}, nil
+	case "markdown":
+		return markdownWriter{}, nil
+	case "html":
+		return htmlWriter{}, nil
+	case "dot":
+		return dotWriter{}, nil
+	case "mermaid":
+		return mermaidWriter{}, nil
 	}
-	return nil, fmt.Errorf("unknown output format %q (want text, json, sarif or github)", format)
+	return nil, fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(Formats(), ", "))
 }
 
 // state sorts a finding into the one bucket it is counted in. An undecided
