@@ -144,3 +144,36 @@ var oneLine = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ")
 // Markdown returns s as literal text on one line of GitHub-flavoured
 // Markdown.
 func Markdown(s string) string { return markdownEscaper.Replace(Terminal(oneLine.Replace(s))) }
+
+// Graph labels (the dot and mermaid exports of the storage map): the text
+// of one label, which may hold line breaks; each format quotes it its own
+// way around this.
+
+// labelText drops what a label must never carry (control characters other
+// than the line break, invisible and bidirectional characters).
+func labelText(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r == utf8.RuneError || (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0) || invisible(r) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+var dotEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+
+// DOT returns s as a Graphviz string, quotes included.
+func DOT(s string) string { return `"` + dotEscaper.Replace(labelText(s)) + `"` }
+
+var mermaidEscaper = strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "&", "#amp;", "`", "#96;",
+	"#", "#35;", ";", "#59;", "|", "#124;", "[", "#91;", "]", "#93;", "{", "#123;", "}", "#125;", "\n", "<br/>")
+
+// Mermaid returns s as the text of a Mermaid node label inside "...": the
+// characters Mermaid reads as markup become entity codes it renders as
+// text, line breaks become <br/>.
+func Mermaid(s string) string {
+	// # first, so that the entities written for the others are kept.
+	return mermaidEscaper.Replace(labelText(s))
+}

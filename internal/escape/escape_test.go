@@ -78,3 +78,13 @@ func FuzzTerminal(f *testing.F) {
 		}
 	})
 }
+
+func TestGraphLabels(t *testing.T) {
+	in := "Pod \"a\"\u202e\x1b[31m<b>#x;\nfile.yaml:3"
+	if got, want := DOT(in), `"Pod \"a\"[31m<b>#x;\nfile.yaml:3"`; got != want {
+		t.Errorf("DOT = %s, want %s", got, want)
+	}
+	if got, want := Mermaid(in), "Pod #quot;a#quot;#91;31m#lt;b#gt;#35;x#59;<br/>file.yaml:3"; got != want {
+		t.Errorf("Mermaid = %s, want %s", got, want)
+	}
+}

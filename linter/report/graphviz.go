@@ -4,8 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"strings"
 
+	"github.com/pvlint/pvlint/internal/escape"
 	"github.com/pvlint/pvlint/rules"
 )
 
@@ -42,26 +42,10 @@ func nodeLabel(n MapNode) string {
 	return label
 }
 
-// dotQuote writes a DOT string: quotes and backslashes escaped, line breaks
-// as \n, control characters dropped (labels come from scanned files).
-func dotQuote(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case isControl(r) || hiddenRune(r):
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
+// dotQuote and mermaidText are the channels' escapers (internal/escape):
+// labels come from scanned files.
+func dotQuote(s string) string    { return escape.DOT(s) }
+func mermaidText(s string) string { return escape.Mermaid(s) }
 
 func (dotWriter) Write(w io.Writer, r *Report) error {
 	m := BuildStorageMap(r.Graph, r.Findings)
@@ -96,27 +80,6 @@ func (dotWriter) Write(w io.Writer, r *Report) error {
 	}
 	fmt.Fprintln(bw, "}")
 	return bw.Flush()
-}
-
-// mermaidText keeps a label literal inside a Mermaid "..." string: quotes
-// and the characters Mermaid reads as markup become HTML entities, which
-// Mermaid renders as text.
-var mermaidEscaper = strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "&", "#amp;", "`", "#96;", "#", "#35;", ";", "#59;")
-
-func mermaidText(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if isControl(r) && r != '\n' || hiddenRune(r) {
-			continue
-		}
-		b.WriteRune(r)
-	}
-	// Line breaks are <br/> inside a node label.
-	parts := strings.Split(b.String(), "\n")
-	for i, p := range parts {
-		parts[i] = mermaidEscaper.Replace(p)
-	}
-	return strings.Join(parts, "<br/>")
 }
 
 func (mermaidWriter) Write(w io.Writer, r *Report) error {
@@ -159,16 +122,4 @@ type markdownWriter struct{}
 func (markdownWriter) Write(w io.Writer, r *Report) error {
 	_, err := io.WriteString(w, stepSummary(r))
 	return err
-}
-
-// hiddenRune reports the characters that change how text reads without
-// being seen: bidirectional overrides and isolates, zero-width characters.
-func hiddenRune(r rune) bool {
-	switch {
-	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
-		return true
-	case r >= 0x200b && r <= 0x200d, r == 0x2060, r == 0xfeff:
-		return true
-	}
-	return false
 }
