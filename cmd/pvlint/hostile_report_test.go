@@ -67,7 +67,7 @@ spec:
 func TestErrorMessagesBounded(t *testing.T) {
 	watchdog(t, 120*time.Second)
 	root := tree(t, map[string]string{
-		"chart/Chart.yaml": "apiVersion: v2\nname: rec\nversion: 1.0.0\n",
+		"chart/Chart.yaml":       "apiVersion: v2\nname: rec\nversion: 1.0.0\n",
 		"chart/templates/_h.tpl": `{{- define "rec.loop" -}}{{ include "rec.loop" . }}{{- end -}}`,
 		"chart/templates/x.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ include \"rec.loop\" . }}\n",
 		"pod.yaml":               hostPathPod,
