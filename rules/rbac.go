@@ -23,6 +23,7 @@ func rbacRules() []*Rule {
 		rbacClusterAdmin,
 		rbacDefaultServiceAccount,
 		rbacWorkloadToken,
+		rbacBackupAccess,
 	}
 }
 
@@ -236,8 +237,11 @@ PersistentVolume over an existing disk or a host path, change the StorageClass n
 encryption), detach volumes through VolumeAttachments, register a CSI driver, or restore a VolumeSnapshot of another
 team's data. The objects checked are ` + "`persistentvolumes`" + `, ` + "`persistentvolumeclaims`" + ` (core group),
 ` + "`storageclasses`" + `, ` + "`volumeattachments`" + `, ` + "`csidrivers`" + `, ` + "`csinodes`" + ` (` + "`storage.k8s.io`" + `) and
-` + "`volumesnapshots`" + `, ` + "`volumesnapshotcontents`" + `, ` + "`volumesnapshotclasses`" + ` (` + "`snapshot.storage.k8s.io`" + `);
-` + "`*`" + ` matches any of them.
+` + "`volumesnapshots`" + `, ` + "`volumesnapshotcontents`" + `, ` + "`volumesnapshotclasses`" + ` (` + "`snapshot.storage.k8s.io`" + `),
+the newer ` + "`volumeattributesclasses`" + ` and ` + "`csistoragecapacities`" + ` (` + "`storage.k8s.io`" + `) and ` + "`volumegroupsnapshots`" + `,
+` + "`volumegroupsnapshotclasses`" + `, ` + "`volumegroupsnapshotcontents`" + ` (` + "`groupsnapshot.storage.k8s.io`" + `), and Velero's
+` + "`backupstoragelocations`" + `, ` + "`volumesnapshotlocations`" + `, ` + "`schedules`" + `, ` + "`deletebackuprequests`" + ` and
+` + "`backuprepositories`" + ` (` + "`velero.io`" + `: redirect backups to another bucket, or delete them); ` + "`*`" + ` matches any of them.
 
 Severity is **high** when the role reaches cluster-scoped storage objects (a ClusterRole writing PersistentVolumes,
 StorageClasses, VolumeAttachments, CSI objects or snapshot contents and classes) or is granted cluster-wide by a

@@ -648,6 +648,26 @@ var rbacStorageTargets = []rbacTarget{
 	{Group: "snapshot.storage.k8s.io", Resource: "volumesnapshots", Verbs: rbacWriteVerbs},
 	{Group: "snapshot.storage.k8s.io", Resource: "volumesnapshotcontents", Verbs: rbacWriteVerbs, Cluster: true},
 	{Group: "snapshot.storage.k8s.io", Resource: "volumesnapshotclasses", Verbs: rbacWriteVerbs, Cluster: true},
+	{Group: "storage.k8s.io", Resource: "volumeattributesclasses", Verbs: rbacWriteVerbs, Cluster: true},
+	{Group: "storage.k8s.io", Resource: "csistoragecapacities", Verbs: rbacWriteVerbs},
+	{Group: "groupsnapshot.storage.k8s.io", Resource: "volumegroupsnapshots", Verbs: rbacWriteVerbs},
+	{Group: "groupsnapshot.storage.k8s.io", Resource: "volumegroupsnapshotclasses", Verbs: rbacWriteVerbs, Cluster: true},
+	{Group: "groupsnapshot.storage.k8s.io", Resource: "volumegroupsnapshotcontents", Verbs: rbacWriteVerbs, Cluster: true},
+	// Velero (namespaced custom resources): redirect backups to another
+	// bucket, change or delete schedules, delete backups and their data.
+	{Group: "velero.io", Resource: "backupstoragelocations", Verbs: rbacWriteVerbs},
+	{Group: "velero.io", Resource: "volumesnapshotlocations", Verbs: rbacWriteVerbs},
+	{Group: "velero.io", Resource: "schedules", Verbs: rbacWriteVerbs},
+	{Group: "velero.io", Resource: "deletebackuprequests", Verbs: rbacWriteVerbs},
+	{Group: "velero.io", Resource: "backuprepositories", Verbs: rbacWriteVerbs},
+}
+
+// rbacBackupAccessTargets: starting a backup, a restore or a download of
+// backup contents through Velero (PVL312).
+var rbacBackupAccessTargets = []rbacTarget{
+	{Group: "velero.io", Resource: "restores", Verbs: []string{"create"}},
+	{Group: "velero.io", Resource: "backups", Verbs: []string{"create"}},
+	{Group: "velero.io", Resource: "downloadrequests", Verbs: []string{"create"}},
 }
 
 // rbacSecretTargets: reading Secrets (PVL303).

@@ -18,7 +18,7 @@ func TestRBACRules(t *testing.T) {
 func rbacFamily(t *testing.T) []*rules.Rule {
 	t.Helper()
 	var rs []*rules.Rule
-	for _, id := range []string{"PVL301", "PVL302", "PVL303", "PVL304", "PVL305", "PVL306", "PVL307", "PVL308", "PVL309", "PVL310"} {
+	for _, id := range []string{"PVL301", "PVL302", "PVL303", "PVL304", "PVL305", "PVL306", "PVL307", "PVL308", "PVL309", "PVL310", "PVL312"} {
 		r := rules.ByID(id)
 		if r == nil {
 			t.Fatalf("rule %s is not registered", id)

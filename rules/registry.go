@@ -12,6 +12,7 @@ func All() []*Rule {
 		storageRules(),
 		cloudStorageRules(),
 		storageAccessRules(),
+		backupRules(),
 		workloadRules(),
 		rbacRules(),
 		awsRules(),

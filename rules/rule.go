@@ -76,6 +76,8 @@ const (
 	CatGCP        Category = "gcp"
 	CatAzure      Category = "azure"
 	CatCustom     Category = "custom" // rules loaded with --rules
+	CatBackup     Category = "backup"
+	CatState      Category = "state"
 )
 
 // Example is a bad or good snippet in one language ("yaml", "hcl", "helm").
