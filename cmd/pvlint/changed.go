@@ -5,6 +5,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/pvlint/pvlint/linter"
+	"github.com/pvlint/pvlint/parsers/fsgate"
+	"github.com/pvlint/pvlint/parsers/kustomize"
 )
 
 // ownersOf maps changed files (what a pre-commit hook is given) to the
@@ -16,6 +20,9 @@ import (
 //   - a file inside a Helm chart (any file below a directory holding
 //     Chart.yaml, up to the working directory) → the chart directory; a
 //     subchart under charts/ belongs to the chart above it, which renders it;
+//   - a file a kustomization reads (its kustomization file, a resource, a
+//     patch, a component, a generator input, a vendored chart) → every
+//     root kustomization that renders it (overlays over a changed base);
 //   - any other .yaml, .yml or .json file → itself (a manifest);
 //   - anything else (a .tpl helper outside any chart) → nothing.
 //
@@ -30,14 +37,87 @@ func ownersOf(paths []string) []string {
 	}
 	seen := map[string]bool{}
 	var out []string
-	for _, p := range paths {
-		owner, ok := ownerOf(p, wd)
-		if ok && !seen[owner] {
+	add := func(owner string) {
+		if !seen[owner] {
 			seen[owner] = true
 			out = append(out, owner)
 		}
 	}
+	kz := newKustomizeOwners(wd)
+	defer kz.close()
+	for _, p := range paths {
+		if roots := kz.rootsOf(p); len(roots) > 0 {
+			for _, r := range roots {
+				add(r)
+			}
+			continue
+		}
+		if owner, ok := ownerOf(p, wd); ok {
+			add(owner)
+		}
+	}
 	slices.Sort(out)
+	return out
+}
+
+// kustomizeOwners finds the root kustomizations that read a changed file,
+// indexing the working directory's kustomizations on first use.
+type kustomizeOwners struct {
+	wd   string
+	gate *fsgate.Gate
+	idx  *kustomize.Owners
+	done bool
+}
+
+func newKustomizeOwners(wd string) *kustomizeOwners { return &kustomizeOwners{wd: wd} }
+
+func (k *kustomizeOwners) close() {
+	if k.gate != nil {
+		k.gate.Close()
+	}
+}
+
+// rootsOf returns the root kustomization directories that render p, in
+// p's form (relative to the working directory when p is relative).
+func (k *kustomizeOwners) rootsOf(p string) []string {
+	if p == "-" || k.wd == "" {
+		return nil
+	}
+	abs := p
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(k.wd, p)
+	}
+	if !within(filepath.Clean(abs), k.wd) {
+		return nil
+	}
+	if !k.done {
+		k.done = true
+		g, err := fsgate.New(k.wd, 0)
+		if err != nil {
+			return nil
+		}
+		k.gate = g
+		skip := map[string]bool{}
+		for _, d := range linter.DefaultSkipDirs {
+			skip[d] = true
+		}
+		k.idx = kustomize.IndexOwners(g, func(dir string) bool { return skip[filepath.Base(dir)] })
+	}
+	if k.idx == nil {
+		return nil
+	}
+	rel, err := filepath.Rel(k.wd, abs)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, r := range k.idx.RootsOf(filepath.ToSlash(rel)) {
+		d := filepath.FromSlash(r)
+		if filepath.IsAbs(p) {
+			d = filepath.Join(k.wd, d)
+		}
+		out = append(out, d)
+	}
 	return out
 }
 

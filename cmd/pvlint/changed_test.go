@@ -150,3 +150,51 @@ func TestPreCommitNothingToScan(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 0 and no report", code, out, errOut)
 	}
 }
+
+// A changed base, patch, component or generator input maps to the root
+// kustomizations that render it; a standalone manifest next to them stays
+// itself.
+func TestOwnersOfKustomize(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"k/base/kustomization.yaml":   "resources: [db.yaml]\nconfigMapGenerator:\n  - name: cfg\n    envs: [app.env]\n",
+		"k/base/db.yaml":              "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: db\n",
+		"k/base/app.env":              "A=b\n",
+		"k/dev/kustomization.yaml":    "resources: [../base]\npatches:\n  - path: patch.yaml\n",
+		"k/dev/patch.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: db\n",
+		"k/prod/kustomization.yaml":   "resources: [../base]\ncomponents: [../comp]\n",
+		"k/comp/kustomization.yaml":   "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - path: p.yaml\n",
+		"k/comp/p.yaml":               "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: db\n",
+		"k/loose.yaml":                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: loose\n",
+		"vendor/x/kustomization.yaml": "resources: [../../k/base]\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	for _, tc := range []struct{ in, want []string }{
+		{[]string{"k/base/db.yaml"}, []string{"k/dev", "k/prod"}},
+		{[]string{"k/base/app.env"}, []string{"k/dev", "k/prod"}},
+		{[]string{"k/base/kustomization.yaml"}, []string{"k/dev", "k/prod"}},
+		{[]string{"k/dev/patch.yaml"}, []string{"k/dev"}},
+		{[]string{"k/comp/p.yaml"}, []string{"k/prod"}},
+		{[]string{"k/loose.yaml", "k/dev/patch.yaml"}, []string{"k/dev", "k/loose.yaml"}},
+		{[]string{filepath.Join(dir, "k/comp/p.yaml")}, []string{filepath.Join(dir, "k/prod")}},
+	} {
+		var in, want []string
+		for _, p := range tc.in {
+			in = append(in, filepath.FromSlash(p))
+		}
+		for _, p := range tc.want {
+			want = append(want, filepath.FromSlash(p))
+		}
+		if got := ownersOf(in); !slices.Equal(got, want) {
+			t.Errorf("ownersOf(%q) = %q, want %q", tc.in, got, want)
+		}
+	}
+}
