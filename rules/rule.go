@@ -62,7 +62,7 @@ func (s Severity) SecuritySeverity() string {
 // ValidatingAdmissionPolicy's name.
 func ValidID(id string) bool { return idRE.MatchString(id) }
 
-var idRE = regexp.MustCompile(`^(PVL\d{3}|[A-Za-z]+\d+|VAP/[a-z0-9]([a-z0-9.-]*[a-z0-9])?)$`)
+var idRE = regexp.MustCompile(`^(PVL\d{3}|[A-Z]+\d+|VAP/[a-z0-9]([a-z0-9.-]*[a-z0-9])?)$`)
 
 // Category groups rules in docs and listings.
 type Category string

@@ -25,7 +25,7 @@ type Directive struct {
 var ErrNotDirective = errors.New("not a pvlint directive")
 
 var (
-	ruleLikeRE = regexp.MustCompile(`(?i)^pvl\d*$`)
+	ruleLikeRE = regexp.MustCompile(`(?i)^(pvl\d*|[a-z]+\d+|vap/[a-z0-9.-]+)$`) // built-in, custom, admission policy
 	// Closers of a Helm template comment or an HCL block comment that a
 	// parser may leave at the end of the text.
 	closerRE = regexp.MustCompile(`\s*(-?\*/)?\s*-?\}\}\s*$|\s*\*/\s*$`)
@@ -98,7 +98,11 @@ func parseRuleList(s, directive string) ([]string, string, error) {
 			}
 			return nil, "", fmt.Errorf("expected a rule ID after %q, found %q", ",", tok)
 		}
-		ids = append(ids, strings.ToUpper(tok))
+		if len(tok) > 4 && strings.EqualFold(tok[:4], "vap/") {
+			ids = append(ids, "VAP/"+tok[4:]) // a policy's name keeps its case
+		} else {
+			ids = append(ids, strings.ToUpper(tok))
+		}
 		s = s[end:]
 		t := strings.TrimLeft(s, " \t")
 		if strings.HasPrefix(t, ",") {

@@ -31,7 +31,7 @@ func (l *loader) compile(src *source, env *cel.Env, n *yaml.Node, where string, 
 	if iss != nil && iss.Err() != nil {
 		for _, e := range iss.Errors() {
 			line, col := src.exprPos(n, e.Location.Line(), e.Location.Column())
-			l.errorf(src.file, line, col, "%s: %s", where, e.Message)
+			l.errorf(src.file, line, col, "%s: %s", where, strings.TrimSuffix(e.Message, " (in container '')"))
 		}
 		return nil
 	}

@@ -122,7 +122,7 @@ func contains(list []string, v string) bool {
 
 var (
 	kebabRE  = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	userIDRE = regexp.MustCompile(`^[A-Za-z]+\d+$`)
+	userIDRE = regexp.MustCompile(`^[A-Z]+\d+$`)
 )
 
 var sourceNames = []string{"yaml", "helm", "kustomize", "terraform"}
@@ -200,7 +200,7 @@ func (l *loader) pvlintRule(src *source, root *yaml.Node) {
 	case strings.HasPrefix(strings.ToUpper(id), "PVL"):
 		l.errorf(src.file, idNode.Line, idNode.Column, "spec.id: %s: the PVL prefix is reserved for built-in rules", id)
 	case !userIDRE.MatchString(id):
-		l.errorf(src.file, idNode.Line, idNode.Column, "spec.id: %q: want letters then digits, e.g. ORG001", id)
+		l.errorf(src.file, idNode.Line, idNode.Column, "spec.id: %q: want upper-case letters then digits, e.g. ORG001", id)
 	default:
 		l.claimID(src, idNode, id, name)
 	}
