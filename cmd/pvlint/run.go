@@ -39,6 +39,7 @@ const docsBaseURL = "https://github.com/pvlint/pvlint/blob/main/docs/rules/"
 type flags struct {
 	format, output, failOn, namespace string
 	reports                           []string // --report FORMAT=FILE
+	sarifSuppressed                   string
 	quiet, verbose, noColor           bool
 	allDirs                           bool
 	maxFileSize                       int64
@@ -107,6 +108,7 @@ input is empty; 3 wins over 1). A directory with nothing to scan says so.`,
 	fl.StringVar(&f.format, "format", "text", "report format: "+strings.Join(report.Formats(), ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` (default standard output)")
 	fl.StringArrayVar(&f.reports, "report", nil, "also write the same scan's report in `FORMAT=FILE` (repeatable), e.g. --report sarif=pvlint.sarif")
+	fl.StringVar(&f.sarifSuppressed, "sarif-suppressed", "", "suppressed results in SARIF: include or omit (default: include, unless the run is over the 25,000 results GitHub accepts)")
 	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 on unsuppressed findings at or above this severity: critical, high, medium, low or none")
 	fl.StringVarP(&f.namespace, "namespace", "n", "", "namespace of objects that name none, and of rendered Helm releases (default \"default\")")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "no progress or notices on standard error")
@@ -163,6 +165,11 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 	if err != nil {
 		return linter.ExitUsage, usageError{fmt.Errorf("--format: %w", err)}
 	}
+	switch f.sarifSuppressed {
+	case "", "include", "omit":
+	default:
+		return linter.ExitUsage, usageError{fmt.Errorf("--sarif-suppressed: %q: want include or omit", f.sarifSuppressed)}
+	}
 	extra, err := parseReports(f.reports, f.output)
 	if err != nil {
 		return linter.ExitUsage, usageError{fmt.Errorf("--report: %w", err)}
@@ -218,16 +225,17 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 		log.raw("\r\033[K")
 	}
 	rep := &report.Report{
-		Version:        pvlintVersion(),
-		Findings:       res.Findings,
-		Errors:         res.Errors,
-		Notices:        res.Notices,
-		Stats:          report.Stats{Files: res.Files, Resources: len(res.Graph.Resources), Charts: res.Charts, Modules: res.Modules, Empty: res.Empty},
-		ShowSuppressed: f.showSuppressed,
-		ShowUndecided:  f.failOnUnknown,
-		DocsBaseURL:    docsBaseURL,
-		Graph:          res.Graph,
-		SourceBaseURL:  githubBlobURL(),
+		Version:         pvlintVersion(),
+		Findings:        res.Findings,
+		Errors:          res.Errors,
+		Notices:         res.Notices,
+		Stats:           report.Stats{Files: res.Files, Resources: len(res.Graph.Resources), Charts: res.Charts, Modules: res.Modules, Empty: res.Empty},
+		ShowSuppressed:  f.showSuppressed,
+		ShowUndecided:   f.failOnUnknown,
+		DocsBaseURL:     docsBaseURL,
+		Graph:           res.Graph,
+		SourceBaseURL:   githubBlobURL(),
+		SARIFSuppressed: f.sarifSuppressed,
 	}
 	for _, r := range opt.Rules { // after the configuration: enabled rules, overridden severities
 		rep.Rules = append(rep.Rules, r.Meta)

@@ -25,52 +25,122 @@ var stepSummaryPath = func() string { return os.Getenv("GITHUB_STEP_SUMMARY") }
 // maxSummaryFindings bounds the findings table of the step summary.
 const maxSummaryFindings = 20
 
-func (githubWriter) Write(w io.Writer, r *Report) error {
-	bw := bufio.NewWriter(w)
-	for _, f := range r.Findings {
+// GitHub shows at most 10 annotations of each level (error, warning,
+// notice) per step and 50 per job; the rest are dropped without a word.
+// These are GitHub's numbers, not pvlint's limits.
+const (
+	maxAnnotationsPerLevel = 10
+	maxAnnotationsPerJob   = 50
+)
+
+// annotation is one workflow command the runner would turn into an
+// annotation, with what orders it: input errors first (the scan is
+// incomplete), then findings most severe first, then notices.
+type annotation struct {
+	level      string // error, warning, notice
+	rank       int
+	rule, file string
+	line, col  int
+	title, msg string
+}
+
+func (a annotation) command() string {
+	var props []string
+	if a.file != "" {
+		props = append(props, "file="+escapeProperty(a.file))
+		if a.line > 0 {
+			props = append(props, fmt.Sprintf("line=%d", a.line))
+			if a.col > 0 {
+				props = append(props, fmt.Sprintf("col=%d", a.col))
+			}
+		}
+	}
+	if a.title != "" {
+		props = append(props, "title="+escapeProperty(a.title))
+	}
+	return command(a.level, props) + "::" + escapeData(a.msg)
+}
+
+// plain is the annotation as an ordinary log line (no workflow command), for
+// the ones GitHub would not show.
+func (a annotation) plain() string {
+	where := a.file
+	if a.line > 0 {
+		where += fmt.Sprintf(":%d:%d", a.line, a.col)
+	}
+	head := a.level
+	if a.title != "" {
+		head = a.title
+	}
+	return escape.Terminal(fmt.Sprintf("pvlint: %s: %s: %s", where, head, a.msg))
+}
+
+// annotations plans the workflow commands: every one, in order, and how
+// many of them GitHub shows (the first shown, by level and per job).
+func annotations(r *Report) (all []annotation, shown []bool) {
+	rankOf := map[rules.Severity]int{rules.Critical: 1, rules.High: 2, rules.Medium: 3, rules.Low: 4}
+	for _, e := range r.Errors {
+		all = append(all, annotation{level: "error", rank: 0, file: e.File, line: e.Line, col: e.Col, msg: e.Msg})
+	}
+	for _, g := range groupResults(r.Findings) {
+		f := g.Finding
 		if f.Suppression != nil || (f.Undecided && !r.ShowUndecided) {
 			continue
 		}
-		cmd, label := annotationCommand(f.Severity), f.Severity.String()
+		a := annotation{level: annotationCommand(f.Severity), rank: rankOf[f.Severity], rule: f.RuleID,
+			file: f.Loc.File, line: f.Loc.Line, col: f.Loc.Col, title: f.RuleID + " (" + f.Severity.String() + ")"}
 		if f.Undecided {
-			cmd, label = "notice", "unknown"
+			a.level, a.rank, a.title = "notice", 5, f.RuleID+" (unknown)"
 		}
-		var props []string
-		if f.Loc.File != "" {
-			props = append(props, "file="+escapeProperty(f.Loc.File))
+		if f.Loc.File == "" {
+			a.line, a.col = 0, 0
 		}
-		if f.Loc.File != "" && f.Loc.Line > 0 {
-			props = append(props, fmt.Sprintf("line=%d", f.Loc.Line))
-			if f.Loc.Col > 0 {
-				props = append(props, fmt.Sprintf("col=%d", f.Loc.Col))
-			}
-		}
-		props = append(props, "title="+escapeProperty(f.RuleID+" ("+label+")"))
-		msg := f.Message
+		msg := g.message()
 		for _, rel := range f.RelatedLocs {
 			msg += fmt.Sprintf("\n↳ %s:%d:%d %s", rel.Loc.File, rel.Loc.Line, rel.Loc.Col, rel.Message)
 		}
-		fmt.Fprintf(bw, "%s::%s\n", command(cmd, props), escapeData(msg))
-	}
-	for _, e := range r.Errors {
-		var props []string
-		if e.File != "" {
-			props = append(props, "file="+escapeProperty(e.File))
-		}
-		if e.File != "" && e.Line > 0 {
-			props = append(props, fmt.Sprintf("line=%d", e.Line))
-			if e.Col > 0 {
-				props = append(props, fmt.Sprintf("col=%d", e.Col))
-			}
-		}
-		fmt.Fprintf(bw, "%s::%s\n", command("error", props), escapeData(e.Msg))
+		a.msg = msg
+		all = append(all, a)
 	}
 	for _, n := range r.Notices {
-		var props []string
-		if n.File != "" {
-			props = append(props, "file="+escapeProperty(n.File))
+		all = append(all, annotation{level: "notice", rank: 6, file: n.File, msg: n.Msg})
+	}
+	slices.SortStableFunc(all, func(a, b annotation) int {
+		return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.rule, b.rule), cmp.Compare(a.file, b.file),
+			cmp.Compare(a.line, b.line), cmp.Compare(a.col, b.col))
+	})
+	shown = make([]bool, len(all))
+	perLevel := map[string]int{}
+	total := 0
+	for i, a := range all {
+		if perLevel[a.level] < maxAnnotationsPerLevel && total < maxAnnotationsPerJob {
+			perLevel[a.level]++
+			total++
+			shown[i] = true
 		}
-		fmt.Fprintf(bw, "%s::%s\n", command("notice", props), escapeData(n.Msg))
+	}
+	return all, shown
+}
+
+func (githubWriter) Write(w io.Writer, r *Report) error {
+	bw := bufio.NewWriter(w)
+	all, shown := annotations(r)
+	hidden := 0
+	for i, a := range all {
+		if shown[i] {
+			fmt.Fprintln(bw, a.command())
+		}
+	}
+	// The rest still reach the log, as plain lines the runner does not act on.
+	for i, a := range all {
+		if !shown[i] {
+			hidden++
+			fmt.Fprintln(bw, a.plain())
+		}
+	}
+	if hidden > 0 {
+		fmt.Fprintf(bw, "pvlint: %d more not annotated (GitHub shows at most %d annotations of each level per step): see the job summary and the SARIF report\n",
+			hidden, maxAnnotationsPerLevel)
 	}
 	fmt.Fprintln(bw, summaryLine(r))
 	if err := bw.Flush(); err != nil {
@@ -81,7 +151,7 @@ func (githubWriter) Write(w io.Writer, r *Report) error {
 	if path == "" {
 		return nil
 	}
-	if err := appendFile(path, stepSummary(r)); err != nil {
+	if err := appendFile(path, stepSummaryNoting(r, hidden)); err != nil {
 		return fmt.Errorf("writing the GitHub step summary: %w", err)
 	}
 	return nil
@@ -128,7 +198,11 @@ func appendFile(path, text string) error {
 // stepSummary renders the Markdown appended to the job summary: counts by
 // severity, the most severe findings, the rules they break and the inputs
 // that failed.
-func stepSummary(r *Report) string {
+func stepSummary(r *Report) string { return stepSummaryNoting(r, 0) }
+
+// stepSummaryNoting is stepSummary saying how many annotations GitHub
+// would not have shown.
+func stepSummaryNoting(r *Report, notAnnotated int) string {
 	var b strings.Builder
 	title := "pvlint"
 	if r.Version != "" {
@@ -163,6 +237,10 @@ func stepSummary(r *Report) string {
 		}
 		if rest := len(top) - len(shown); rest > 0 {
 			fmt.Fprintf(&b, "\n_%d more not shown; the %d most severe are listed._\n", rest, len(shown))
+		}
+		if notAnnotated > 0 {
+			fmt.Fprintf(&b, "\n_%d more findings and messages are not annotated on the pull request (GitHub shows at most %d of each level): see the SARIF report or code scanning for all of them._\n",
+				notAnnotated, maxAnnotationsPerLevel)
 		}
 
 		fired := map[string]bool{}

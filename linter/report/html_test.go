@@ -38,8 +38,8 @@ func mapReport() *Report {
 	r := testReport()
 	r.Graph = g
 	r.Findings = append(r.Findings, &rules.Finding{RuleID: "PVL101", Severity: rules.Critical, Resource: sc,
-		Message: "StorageClass \"gp3\" <script>alert(1)</script> leaves encryption off.",
-		Loc:     graph.Location{File: "db/sc.yaml", Line: 5, Col: 3, FieldPath: "parameters.encrypted"},
+		Message:     "StorageClass \"gp3\" <script>alert(1)</script> leaves encryption off.",
+		Loc:         graph.Location{File: "db/sc.yaml", Line: 5, Col: 3, FieldPath: "parameters.encrypted"},
 		RelatedLocs: []rules.Related{{Loc: graph.Location{File: "infra/kms.tf", Line: 1, Col: 1}, Message: "key aws_kms_key.pv"}}})
 	return r
 }

@@ -44,6 +44,10 @@ type Report struct {
 	// report (e.g. https://github.com/o/r/blob/SHA/); empty links relative
 	// to the report, which then belongs at the repository root.
 	SourceBaseURL string
+	// SARIFSuppressed is --sarif-suppressed: "include" or "omit" suppressed
+	// results; "" includes them unless the run is over GitHub's results
+	// limit.
+	SARIFSuppressed string
 }
 
 // Writer writes a Report in one format.

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -71,22 +72,102 @@ func (sarifWriter) Write(w io.Writer, r *Report) error {
 		inv.AddToolExecutionNotification(noticeNotification(n))
 	}
 
-	var results []*rules.Finding
+	var kept []*rules.Finding
 	for _, f := range r.Findings {
 		if f.Undecided && !r.ShowUndecided {
 			inv.AddToolExecutionNotification(undecidedNotification(f, idx[f.RuleID]))
 			continue
 		}
-		results = append(results, f)
+		kept = append(kept, f)
+	}
+	results, notes := selectResults(groupResults(kept), r.SARIFSuppressed, maxSARIFResults)
+	for _, n := range notes {
+		inv.AddToolExecutionNotification(sarif.NewNotification().WithLevel("warning").WithMessage(sarif.NewTextMessage(n)))
 	}
 	run.AddInvocation(inv)
 	log.AddRun(run)
 	return writeSARIF(w, log, results, idx)
 }
 
+// maxSARIFResults is what GitHub code scanning accepts in one run: a file
+// with more is rejected whole. (GitHub's number, not one of pvlint's limits.)
+var maxSARIFResults = 25_000
+
+// selectResults applies --sarif-suppressed and the results limit: suppressed
+// results are included below the limit and left out above it unless the
+// policy says otherwise ("include", "omit", "" for that default), and past
+// the limit the most severe results are kept, in report order. notes say
+// what was left out and why.
+func selectResults(all []result, policy string, limit int) (out []result, notes []string) {
+	omit := policy == "omit" || (policy == "" && len(all) > limit)
+	if omit {
+		n := 0
+		for _, g := range all {
+			if g.Suppression != nil {
+				n++
+				continue
+			}
+			out = append(out, g)
+		}
+		if n > 0 {
+			why := "--sarif-suppressed=omit"
+			if policy == "" {
+				why = fmt.Sprintf("the run has more than %d results, the most GitHub code scanning accepts; --sarif-suppressed=include keeps them", limit)
+			}
+			notes = append(notes, fmt.Sprintf("%s left out of this file (%s).", plural(n, "suppressed result"), why))
+		}
+	} else {
+		out = all
+	}
+	if len(out) <= limit {
+		return out, notes
+	}
+	// Keep the most severe; ties keep the report order.
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		ra, rb := out[a], out[b]
+		return cmp.Or(cmp.Compare(resultRank(rb), resultRank(ra)), cmp.Compare(a, b))
+	})
+	keep := make([]bool, len(out))
+	for _, i := range order[:limit] {
+		keep[i] = true
+	}
+	var cut []result
+	counts := map[rules.Severity]int{}
+	for i, g := range out {
+		if keep[i] {
+			cut = append(cut, g)
+		} else {
+			counts[g.Severity]++
+		}
+	}
+	var parts []string
+	for _, s := range severitiesDesc {
+		if n := counts[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	notes = append(notes, fmt.Sprintf("%s left out of this file (%s): GitHub code scanning accepts at most %d results per run, so the %d most severe are kept; the JSON report (--format json) has every finding.",
+		plural(len(out)-limit, "result"), strings.Join(parts, ", "), limit, limit))
+	return cut, notes
+}
+
+// resultRank orders results for the limit: unsuppressed before suppressed,
+// then by severity.
+func resultRank(g result) int {
+	r := int(g.Severity) * 2
+	if g.Suppression == nil && !g.Undecided {
+		r++
+	}
+	return r
+}
+
 // writeSARIF writes the log with its results streamed one at a time: a
 // report with tens of thousands of results is never built whole in memory.
-func writeSARIF(w io.Writer, log *sarif.Report, results []*rules.Finding, idx map[string]int) error {
+func writeSARIF(w io.Writer, log *sarif.Report, results []result, idx map[string]int) error {
 	return writeStreamed(w, log, "results", len(results), func(i int) any {
 		return sarifResult(results[i], idx[results[i].RuleID])
 	})
@@ -143,7 +224,8 @@ func ruleTags(m rules.Meta) []string {
 	return append(tags, "storage")
 }
 
-func sarifResult(f *rules.Finding, ruleIdx int) *sarif.Result {
+func sarifResult(g result, ruleIdx int) *sarif.Result {
+	f := g.Finding
 	lvl := level(f.Severity)
 	if f.Undecided {
 		lvl = "note"
@@ -151,7 +233,7 @@ func sarifResult(f *rules.Finding, ruleIdx int) *sarif.Result {
 	res := sarif.NewRuleResult(f.RuleID).
 		WithRuleIndex(ruleIdx).
 		WithLevel(lvl).
-		WithMessage(sarif.NewTextMessage(resultMessage(f))).
+		WithMessage(sarif.NewTextMessage(resultMessage(f, g.message()))).
 		WithPartialFingerprints(map[string]string{fingerprintKey: fingerprintHash(f)})
 	if f.Loc.File != "" {
 		res.AddLocation(sarifLocation(f.Loc.File, f.Loc.Line, f.Loc.Col))
@@ -175,6 +257,13 @@ func sarifResult(f *rules.Finding, ruleIdx int) *sarif.Result {
 	if f.Undecided {
 		props.Add("pvlint-undecided", true)
 	}
+	if len(g.Others) > 0 {
+		objs := make([]string, 0, len(g.Others)+1)
+		for _, o := range append([]*rules.Finding{f}, g.Others...) {
+			objs = append(objs, o.Resource.Identity())
+		}
+		props.Add("pvlint-objects", objs)
+	}
 	res.WithProperties(props)
 	if s := f.Suppression; s != nil {
 		sup := sarif.NewSuppression().WithKind(suppressionKind(s.Kind)).WithStatus("accepted")
@@ -188,8 +277,7 @@ func sarifResult(f *rules.Finding, ruleIdx int) *sarif.Result {
 
 // resultMessage is the finding's message, then its detail; GitHub shows the
 // first sentence as the alert title.
-func resultMessage(f *rules.Finding) string {
-	msg := f.Message
+func resultMessage(f *rules.Finding, msg string) string {
 	if f.Detail != "" {
 		msg += "\n\n" + f.Detail
 	}
