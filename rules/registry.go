@@ -13,6 +13,7 @@ func All() []*Rule {
 		cloudStorageRules(),
 		storageAccessRules(),
 		backupRules(),
+		fileServiceRules(),
 		workloadRules(),
 		rbacRules(),
 		awsRules(),
