@@ -147,7 +147,7 @@ func mergeInstances(g *graph.Graph, fs []*rules.Finding) []*rules.Finding {
 				}
 			}
 		}
-		if ownRoot(rep.Resource) {
+		if ownRoot(rep.Resource) && !rep.Undecided {
 			if blocks == nil {
 				blocks = map[blockKey][]*graph.Resource{}
 				for _, r := range g.Resources {

@@ -351,3 +351,41 @@ func TestTerraformErrorsDegrade(t *testing.T) {
 		t.Errorf("errors = %q, want %q", errs, want)
 	}
 }
+
+// A key passed through a module argument or inside a map is a reference
+// that links the volume to its key (PVL402 is decided), and a PV's
+// volume_handle naming a volume's computed ID backs the PV by it.
+func TestTerraformReferenceEdges(t *testing.T) {
+	res := rulestest.Run(t, "testdata/terraform/references", terraformRules(t), rulestest.Options{Undecided: true})
+	byAddr := map[string]*graph.Resource{}
+	for _, r := range res.Graph.Resources {
+		byAddr[r.Origin.Address] = r
+	}
+	for _, addr := range []string{"module.direct.aws_ebs_volume.this", "module.mapped.aws_ebs_volume.this", `aws_ebs_volume.each["a"]`} {
+		r := byAddr[addr]
+		if r == nil {
+			t.Fatalf("no %s", addr)
+		}
+		linked := false
+		for _, e := range r.OutOf(graph.UsesKey) {
+			if e.To != nil && e.To.Origin.Address == "aws_kms_key.this" && e.At == r.Root.Get("kms_key_id") {
+				linked = true
+			}
+		}
+		if !linked {
+			t.Errorf("%s: kms_key_id is not linked to aws_kms_key.this: %v", addr, r.OutOf(graph.UsesKey))
+		}
+	}
+	for _, f := range res.Findings {
+		if f.RuleID == "PVL402" && (f.Resource.Origin.Address != "aws_ebs_volume.this" || strings.Contains(f.Message, "instances")) {
+			t.Errorf("PVL402 on %s: %s", f.Resource.Origin.Address, f.Message)
+		}
+	}
+	var pv *graph.Resource
+	for _, r := range res.Graph.OfKind("PersistentVolume") {
+		pv = r
+	}
+	if pv == nil || len(pv.OutOf(graph.BackedBy)) != 1 || pv.OutOf(graph.BackedBy)[0].To.Origin.Address != "aws_ebs_volume.data" {
+		t.Errorf("PV not backed by aws_ebs_volume.data: %+v", pv)
+	}
+}

@@ -252,10 +252,26 @@ func (g *Graph) linkRefs() {
 				kind = AliasOf
 			case isKeyType(to.Kind):
 				kind = UsesKey
+			case r.Kind == "PersistentVolume" && r.IsKubernetes() && isDiskType(to.Kind):
+				// volume_handle = aws_ebs_volume.data.id: the ID is known only
+				// after apply, the reference says which disk backs the volume.
+				kind = BackedBy
 			}
 			g.AddEdge(&Edge{Kind: kind, From: r, To: to, At: r.Root.Path(ref.Path...), Name: to.Origin.Address})
 		}
 	}
+}
+
+// diskTypes are the Terraform resources a PersistentVolume can be backed by.
+var diskTypes = []string{"aws_ebs_volume", "google_compute_disk", "google_compute_region_disk", "azurerm_managed_disk", "aws_efs_file_system"}
+
+func isDiskType(t string) bool {
+	for _, d := range diskTypes {
+		if d == t {
+			return true
+		}
+	}
+	return false
 }
 
 func isKeyType(t string) bool {
@@ -296,7 +312,7 @@ func linkCrossSource(g *Graph) {
 			continue
 		}
 		var disks []*Resource
-		for _, t := range []string{"aws_ebs_volume", "google_compute_disk", "google_compute_region_disk", "azurerm_managed_disk", "aws_efs_file_system"} {
+		for _, t := range diskTypes {
 			for _, d := range g.byKind[t] {
 				if diskMatches(d, h) {
 					disks = append(disks, d)

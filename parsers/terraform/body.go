@@ -175,3 +175,32 @@ func (bv *bodyVal) value() cty.Value {
 	}
 	return cty.ObjectVal(m)
 }
+
+// usesEach reports an expression that reads each.key or each.value.
+func usesEach(expr hcl.Expression) bool {
+	for _, t := range expr.Variables() {
+		if t.RootName() == "each" {
+			return true
+		}
+	}
+	return false
+}
+
+// addEachRefs gives the arguments that read each.* the references of the
+// for_each collection: a key inside a map of volumes links the volume.
+func (bv *bodyVal) addEachRefs(refs []string) {
+	if bv == nil || len(refs) == 0 {
+		return
+	}
+	for _, e := range bv.entries {
+		if !e.isBlock {
+			if e.expr != nil && usesEach(e.expr) {
+				e.refs = appendUnique(e.refs, refs...)
+			}
+			continue
+		}
+		for _, b := range e.blocks {
+			b.body.addEachRefs(refs)
+		}
+	}
+}

@@ -275,6 +275,7 @@ type instKey struct {
 	key    cty.Value // number, string, or NilVal
 	scope  map[string]cty.Value
 	known  bool
+	refs   []string // the resources the for_each collection was computed from
 }
 
 func keySuffix(k cty.Value) string {
@@ -286,7 +287,7 @@ func keySuffix(k cty.Value) string {
 
 // expand evaluates count / for_each. An unknown one yields a single instance
 // "[*]" whose count.index / each.* are unknown, so the block is still checked.
-func (in *instance) expand(count, forEach hcl.Expression) ([]instKey, bool) {
+func (in *instance) expand(count, forEach hcl.Expression) (keys []instKey, multi bool) {
 	unknownCount := []instKey{{suffix: "[*]", scope: map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}}}
 	unknownEach := []instKey{{suffix: "[*]", scope: map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal})}}}
 	switch {
@@ -310,7 +311,12 @@ func (in *instance) expand(count, forEach hcl.Expression) ([]instKey, bool) {
 		}
 		return out, true
 	case forEach != nil:
-		v, _ := in.eval(forEach, nil)
+		v, feRefs := in.eval(forEach, nil)
+		defer func() {
+			for i := range keys {
+				keys[i].refs = feRefs
+			}
+		}()
 		// Only the collection is unmarked: each.value keeps the positions
 		// of the values a module caller passed (origin.go).
 		v, _ = v.Unmark()
@@ -400,6 +406,7 @@ func (in *instance) resource(addr string) *resSlot {
 	vals := make([]cty.Value, len(keys))
 	for i, k := range keys {
 		rs.insts[i].body = in.evalBody(d.block.Body, k.scope, true)
+		rs.insts[i].body.addEachRefs(k.refs)
 		vals[i] = rs.insts[i].body.value()
 	}
 	rs.val = collect(keys, multi, vals)
@@ -462,6 +469,9 @@ func (in *instance) call(name string) *callSlot {
 		given := map[string]symbol{}
 		for _, a := range c.args {
 			v, refs := in.eval(a.Expr, k.scope)
+			if usesEach(a.Expr) {
+				refs = appendUnique(refs, k.refs...)
+			}
 			given[a.Name] = symbol{val: markArg(v, a.Expr, a.NameRange, 0), refs: refs}
 		}
 		ci := newInstance(in.r, child)
