@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= bin/pvlint
 PKGS    := ./...
 
-.PHONY: all build test vet fmt-check unit race bench demo docs integration compare fuzz clean
+.PHONY: all build test vet fmt-check unit race bench demo docs integration compare fuzz clean helm-fidelity
 
 all: build
 
@@ -33,6 +33,11 @@ bench:
 
 compare:
 	scripts/compare.sh -n 5
+
+# pvlint's rendering of every chart under DIR against the helm v4 binary's
+# (skipped when helm is not installed): make helm-fidelity DIR=path/to/charts
+helm-fidelity:
+	scripts/helm-fidelity.sh $(or $(DIR),.)
 
 demo:
 	$(GO) run ./cmd/pvlint testdata/demo
