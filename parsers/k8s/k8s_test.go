@@ -1,9 +1,12 @@
 package k8s
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
@@ -165,13 +168,23 @@ func TestInvalidYAMLKeepsEarlierDocuments(t *testing.T) {
 	}
 }
 
+// FuzzParseBytes parses with the default limits, sequentially and as a
+// stream cut into one-document chunks: both give the same resources and
+// error, every error names the file, and no input takes more than the
+// watchdog allows.
 func FuzzParseBytes(f *testing.F) {
 	f.Add([]byte(multi))
 	f.Add([]byte("a: &a [1]\nb: [*a, *a]\n"))
 	f.Add([]byte("{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [{\"apiVersion\": \"v1\", \"kind\": \"Pod\"}]}"))
 	f.Add([]byte("apiVersion: v1\nkind: Pod\n<<: {a: 1}\n"))
+	f.Add([]byte("x: &x 1\n---\n\ufeffapiVersion: v1\nkind: Pod\nmetadata: {name: *x}\n...\n---\nspec: {privileged: yes}\n"))
+	f.Add([]byte("a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\napiVersion: v1\nkind: X\n"))
+	f.Add([]byte("apiVersion: v1\nkind: X\nx: " + strings.Repeat("[", 300) + strings.Repeat("]", 300) + "\n"))
+	f.Add([]byte(mergedAnchor(200, 50)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rs, _, err := ParseBytes("f.yaml", data, Options{MaxNodes: 20000})
+		watchdog := time.AfterFunc(time.Minute, func() { panic(fmt.Sprintf("ParseBytes of %d bytes took over a minute", len(data))) })
+		defer watchdog.Stop()
+		rs, _, err := ParseBytes("f.yaml", data, Options{})
 		for _, r := range rs {
 			if r.Root == nil || r.Kind == "" {
 				t.Fatalf("resource without root or kind: %+v", r)
@@ -183,6 +196,19 @@ func FuzzParseBytes(f *testing.F) {
 			if !errors.As(err, &pe) || pe.File != "f.yaml" {
 				t.Fatalf("error without file: %v", err)
 			}
+		}
+		if checkText(data) != nil {
+			return // the stream reader reports the same, tested elsewhere
+		}
+		old := chunkBytes
+		chunkBytes = 1
+		r2, _, e2 := ParseStream("f.yaml", bytes.NewReader(data), Options{})
+		chunkBytes = old
+		if fmt.Sprint(err) != fmt.Sprint(e2) {
+			t.Fatalf("stream error %v, sequential %v", e2, err)
+		}
+		if d1, d2 := dump(rs), dump(r2); d1 != d2 {
+			t.Fatalf("stream parse differs\nstream:\n%s\nsequential:\n%s", d2, d1)
 		}
 	})
 }
