@@ -35,7 +35,7 @@ func manyFindings(n int) *Report {
 type sarifDoc struct {
 	Runs []struct {
 		Results []struct {
-			Level      string         `json:"level"`
+			Level      string `json:"level"`
 			Message    struct{ Text string }
 			Properties map[string]any `json:"properties"`
 			Suppressed []any          `json:"suppressions"`
