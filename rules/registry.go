@@ -14,6 +14,7 @@ func All() []*Rule {
 		storageAccessRules(),
 		backupRules(),
 		fileServiceRules(),
+		stateRules(),
 		workloadRules(),
 		rbacRules(),
 		awsRules(),

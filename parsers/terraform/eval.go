@@ -170,6 +170,7 @@ func (in *instance) run() {
 	for _, d := range in.mod.resources {
 		in.emit(in.resource(d.typ + "." + d.name))
 	}
+	in.emitSettings()
 	for _, c := range in.mod.calls {
 		in.call(c.name)
 	}

@@ -31,6 +31,7 @@ type module struct {
 	outputs   []*outputDecl
 	resources []*resourceDecl
 	calls     []*callDecl
+	settings  []*settingsDecl // backend and encryption blocks of terraform {}
 
 	localByName map[string]*localDecl
 	varByName   map[string]*variableDecl
@@ -363,6 +364,8 @@ func (m *module) readFile(rel string, body hcl.Body) {
 			m.resTypes[d.typ] = true
 		case "module":
 			m.readCall(rel, b)
+		case "terraform":
+			m.readSettings(b)
 		}
 	}
 }

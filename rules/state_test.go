@@ -1,0 +1,20 @@
+package rules_test
+
+import (
+	"testing"
+
+	"github.com/pvlint/pvlint/rules"
+	"github.com/pvlint/pvlint/rules/rulestest"
+)
+
+func TestStateRules(t *testing.T) {
+	var rs []*rules.Rule
+	for _, id := range []string{"PVL461", "PVL462"} {
+		r := rules.ByID(id)
+		if r == nil {
+			t.Fatalf("rule %s is not registered", id)
+		}
+		rs = append(rs, r)
+	}
+	rulestest.Run(t, "testdata/state", rs, rulestest.Options{Undecided: true})
+}

@@ -1,0 +1,6 @@
+terraform {
+  backend "gcs" { # want: PVL462@medium
+    bucket = "acme-tfstate"
+    prefix = "prod"
+  }
+}
