@@ -119,3 +119,41 @@ func TestPackagedFixtureIsCurrent(t *testing.T) {
 		t.Errorf("db-1.2.0.tgz is stale: it holds %v", slices.Sorted(maps.Keys(got)))
 	}
 }
+
+// A null field and an absent one are the same to the API server (and Helm
+// 4.2 drops top-level null values): every rule must say the same of both.
+func TestNullIsAbsent(t *testing.T) {
+	all := rules.All()
+	withNulls := rulestest.Run(t, "testdata/nulls", all, rulestest.Options{})
+	data, err := os.ReadFile("testdata/nulls/objects.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if body, _, _ := strings.Cut(l, " #"); strings.HasSuffix(strings.TrimSpace(body), ": null") {
+			continue
+		}
+		kept = append(kept, l)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "objects.yaml"), []byte(strings.Join(kept, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	absent, err := linter.Run(linter.Options{Root: dir, Paths: []string{"."}, Rules: all})
+	if err != nil {
+		t.Fatal(err)
+	}
+	says := func(res *linter.Result) []string {
+		var out []string
+		for _, f := range res.Findings {
+			out = append(out, f.RuleID+" "+f.Severity.String()+" "+f.Message)
+		}
+		slices.Sort(out)
+		return out
+	}
+	a, b := says(withNulls), says(absent)
+	if len(a) == 0 || !slices.Equal(a, b) {
+		t.Errorf("null fields:\n%s\nabsent fields:\n%s", strings.Join(a, "\n"), strings.Join(b, "\n"))
+	}
+}
