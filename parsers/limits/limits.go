@@ -29,15 +29,20 @@ const (
 	// Depth bounds nesting: YAML documents, HCL expressions and .tf.json
 	// arrays (checked by a byte scan before parsing), converted values.
 	Depth = 256
-	// ValueElements bounds the elements of one Terraform value (a nested
-	// for expression, range(), a list built by a function).
-	ValueElements = 1_000_000
+	// ValueElements bounds the elements Terraform for expressions iterate
+	// over in one root module (a 200-byte nest of three for expressions
+	// over range(1000) would build a billion), and setproduct's result.
+	// Ordinary modules iterate over hundreds.
+	ValueElements = 250_000
 	// SetElements bounds the elements given to functions that unify element
 	// types (toset, distinct, setunion...): go-cty's unification is costly.
 	SetElements = 10_000
-	// Instances bounds the resource instances of one scan across every
-	// module and nested module (count, for_each).
-	Instances = 100_000
+	// Instances bounds the resource and module instances of one scan
+	// across every module and nested module (count, for_each, and single
+	// blocks), so that nested counts cannot multiply into millions of
+	// resources and findings. About 10 KB of memory each; the benchmark
+	// corpus at 4x has 17,000.
+	Instances = 50_000
 	// ModuleEval bounds the evaluation of one Terraform root module with its
 	// nested modules.
 	ModuleEval = 60 * time.Second

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -40,8 +41,11 @@ type rootEval struct {
 	installed map[string]string // modules.json: call key → directory; nil without one
 	funcs     map[string]function.Function
 	out       parsers.Result
-	depth     int // current nesting of demands
-	evals     int // expressions evaluated so far
+	depth     int       // current nesting of demands
+	evals     int       // expressions evaluated so far
+	forLeft   int64     // for-expression iterations left (bounds.go)
+	deadline  time.Time // when evaluation gives up (bounds.go)
+	late      bool      // the deadline has passed
 }
 
 type state uint8
@@ -288,7 +292,10 @@ func keySuffix(k cty.Value) string {
 
 // expand evaluates count / for_each. An unknown one yields a single instance
 // "[*]" whose count.index / each.* are unknown, so the block is still checked.
-func (in *instance) expand(count, forEach hcl.Expression) (keys []instKey, multi bool) {
+// Every instance is taken from the scan's budget (bounds.go), a block at
+// a (its definition) without count or for_each too: past the budget a block
+// has no instances.
+func (in *instance) expand(count, forEach hcl.Expression, at hcl.Range) (keys []instKey, multi bool) {
 	unknownCount := []instKey{{suffix: "[*]", scope: map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}}}
 	unknownEach := []instKey{{suffix: "[*]", scope: map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal})}}}
 	switch {
@@ -300,9 +307,18 @@ func (in *instance) expand(count, forEach hcl.Expression) (keys []instKey, multi
 			return unknownCount, true
 		}
 		n, acc := v.AsBigFloat().Int64()
+		if acc == big.Exact && n < 0 {
+			// As Terraform: "Invalid count argument ... must be greater than
+			// or equal to zero", not zero instances.
+			in.errorf(count.Range(), "count is %d: Terraform refuses a negative count (Invalid count argument); evaluated as unknown", n)
+			return unknownCount, true
+		}
 		if acc != big.Exact || n > maxInstances {
 			in.errorf(count.Range(), "count %s is not a whole number below %d; evaluated as unknown", v.AsBigFloat().String(), maxInstances)
 			return unknownCount, true
+		}
+		if in.overBudget(count.Range(), int(n)) {
+			return nil, true
 		}
 		var out []instKey
 		for i := int64(0); i < n; i++ {
@@ -330,6 +346,9 @@ func (in *instance) expand(count, forEach hcl.Expression) (keys []instKey, multi
 			in.errorf(forEach.Range(), "for_each has more than %d elements; evaluated as unknown", maxInstances)
 			return unknownEach, true
 		}
+		if in.overBudget(forEach.Range(), v.LengthInt()) {
+			return nil, true
+		}
 		var out []instKey
 		for it := v.ElementIterator(); it.Next(); {
 			k, e := it.Element()
@@ -343,6 +362,9 @@ func (in *instance) expand(count, forEach hcl.Expression) (keys []instKey, multi
 				scope: map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": k, "value": e})}})
 		}
 		return out, true
+	}
+	if in.overBudget(at, 1) {
+		return nil, false
 	}
 	return []instKey{{known: true}}, false
 }
@@ -399,7 +421,7 @@ func (in *instance) resource(addr string) *resSlot {
 		return rs
 	}
 	rs.condition = joinConditions(in.condition, cond)
-	keys, multi := in.expand(d.count, d.forEach)
+	keys, multi := in.expand(d.count, d.forEach, d.block.DefRange)
 	rs.multi = multi
 	for _, k := range keys {
 		rs.insts = append(rs.insts, &resInst{addr: addr + k.suffix, key: k.key, known: k.known})
@@ -464,7 +486,7 @@ func (in *instance) call(name string) *callSlot {
 		return cs
 	}
 	child := in.r.l.load(childDir)
-	keys, multi := in.expand(c.count, c.forEach)
+	keys, multi := in.expand(c.count, c.forEach, c.block.DefRange)
 	vals := make([]cty.Value, len(keys))
 	for i, k := range keys {
 		given := map[string]symbol{}
@@ -562,6 +584,9 @@ func (in *instance) eval(expr hcl.Expression, scope map[string]cty.Value) (cty.V
 		}
 		return cty.DynamicVal, nil
 	}
+	if in.r.pastDeadline(in, expr.Range()) {
+		return cty.DynamicVal, nil
+	}
 	ctx, refs := in.context(expr, scope)
 	v, diags := expr.Value(ctx)
 	in.reportFunctionErrors(diags)
@@ -573,16 +598,24 @@ func (in *instance) eval(expr hcl.Expression, scope map[string]cty.Value) (cty.V
 
 func (in *instance) reportFunctionErrors(diags hcl.Diagnostics) {
 	for _, d := range diags {
-		if fc, ok := d.Extra.(hclsyntax.FunctionCallDiagExtra); ok && d.Severity == hcl.DiagError {
-			var ie *inputError
-			if errors.As(fc.FunctionCallError(), &ie) {
-				e := parsers.Error{File: in.mod.dir, Msg: fc.CalledFunctionName() + "(): " + ie.msg}
-				if d.Subject != nil {
-					e.File, e.Line, e.Col = d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column
-				}
-				in.r.out.Errors = append(in.r.out.Errors, e)
-				continue
+		// A function that fails on its input's own account fails Terraform's
+		// plan too: an error at the call, not a silent unknown. That is a
+		// refused file(), a bound of bounds.go, and a function over its own
+		// limit (range() past 1024 values). Other failures stay unknown:
+		// they can come from what pvlint does not know (a default standing
+		// in for a caller's argument, an object known only in part).
+		if fc, ok := d.Extra.(hclsyntax.FunctionCallDiagExtra); ok && d.Severity == hcl.DiagError && fc.FunctionCallError() != nil &&
+			inputFault(fc.CalledFunctionName(), fc.FunctionCallError()) {
+			msg := fc.CalledFunctionName() + "(): " + functionErrorText(fc.FunctionCallError())
+			if fc.CalledFunctionName() == forBudgetFunc {
+				msg = functionErrorText(fc.FunctionCallError())
 			}
+			e := parsers.Error{File: in.mod.dir, Msg: msg}
+			if d.Subject != nil {
+				e.File, e.Line, e.Col = d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column
+			}
+			in.r.out.Errors = append(in.r.out.Errors, e)
+			continue
 		}
 		x, ok := d.Extra.(hclsyntax.FunctionCallUnknownDiagExtra)
 		if !ok || d.Severity != hcl.DiagError || x.CalledFunctionNamespace() != "" {
@@ -594,6 +627,30 @@ func (in *instance) reportFunctionErrors(diags hcl.Diagnostics) {
 		}
 		in.r.out.Errors = append(in.r.out.Errors, e)
 	}
+}
+
+// inputFault reports whether a function's error is the input's fault
+// whatever pvlint does not know (see reportFunctionErrors).
+func inputFault(name string, err error) bool {
+	var ie *inputError
+	if errors.As(err, &ie) {
+		return true
+	}
+	return name == "range" && strings.Contains(err.Error(), "values were generated")
+}
+
+// functionErrorText is a function's error without go-cty's argument
+// wrapping where the message says it already.
+func functionErrorText(err error) string {
+	var ie *inputError
+	if errors.As(err, &ie) {
+		return ie.msg
+	}
+	var ae function.ArgError
+	if errors.As(err, &ae) {
+		return fmt.Sprintf("argument %d: %s", ae.Index+1, ae.Error())
+	}
+	return err.Error()
 }
 
 func attrStep(t hcl.Traversal, i int) (string, bool) {

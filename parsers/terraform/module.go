@@ -135,9 +135,10 @@ var variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "d
 // loader parses each module directory once, even when many root modules and
 // workers call it.
 type loader struct {
-	gate *fsgate.Gate // the scanned tree: every file is read through it
-	mu   sync.Mutex
-	mods map[string]*loadEntry
+	gate      *fsgate.Gate    // the scanned tree: every file is read through it
+	instances *instanceBudget // resource and module instances of the scan (bounds.go)
+	mu        sync.Mutex
+	mods      map[string]*loadEntry
 }
 
 type loadEntry struct {
@@ -293,6 +294,11 @@ func (m *module) parseFile(p *hclparse.Parser, g *fsgate.Gate, rel string) *hcl.
 		m.partial = true
 		return nil
 	}
+	if e := checkNesting(rel, src); e != nil {
+		m.errs = append(m.errs, *e)
+		m.partial = true
+		return nil
+	}
 	m.files[rel] = src
 	var f *hcl.File
 	var diags hcl.Diagnostics
@@ -301,6 +307,11 @@ func (m *module) parseFile(p *hclparse.Parser, g *fsgate.Gate, rel string) *hcl.
 	} else {
 		f, diags = p.ParseHCL(src, rel)
 		m.comments = append(m.comments, scanComments(rel, src)...)
+		if f != nil {
+			if body, ok := f.Body.(*hclsyntax.Body); ok {
+				meterForExprs(body)
+			}
+		}
 	}
 	m.errs = append(m.errs, diagErrors(rel, diags)...)
 	if diags.HasErrors() {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/parsers/fsgate"
+	"github.com/pvlint/pvlint/parsers/limits"
 )
 
 // Options are the variable inputs of the command line.
@@ -38,7 +39,7 @@ type Options struct {
 // it; dirs are module directories relative to the root (each holds .tf or .tf.json files).
 func Parse(g *fsgate.Gate, dirs []string, opt Options) parsers.Result {
 	var out parsers.Result
-	l := &loader{gate: g, mods: map[string]*loadEntry{}}
+	l := &loader{gate: g, mods: map[string]*loadEntry{}, instances: &instanceBudget{}}
 	scanned := cleanDirs(dirs)
 	parallel(len(scanned), func(i int) { l.load(scanned[i]) })
 	for _, d := range scanned {
@@ -158,7 +159,9 @@ func evalRoot(l *loader, dir string, cli []varFile, cliVars []string) (res parse
 	if !m.exists {
 		return res
 	}
-	r := &rootEval{l: l, rootDir: dir, funcs: functions(l.gate, dir)}
+	r := &rootEval{l: l, rootDir: dir, funcs: functions(l.gate, dir), forLeft: limits.ValueElements, deadline: deadline()}
+	r.funcs[forBudgetFunc] = forBudget(&r.forLeft)
+	guardFunctions(r.funcs)
 	var errs []parsers.Error
 	r.installed, errs = installedModules(l.gate, dir)
 	r.out.Errors = append(r.out.Errors, errs...)
@@ -267,6 +270,9 @@ func readVarFile(read func() ([]byte, error), name string) (map[string]cty.Value
 	src, err := read()
 	if err != nil {
 		return nil, []parsers.Error{{File: name, Msg: "variables file: " + fsgate.Describe(err)}}
+	}
+	if e := checkNesting(name, src); e != nil {
+		return nil, []parsers.Error{*e}
 	}
 	p := hclparse.NewParser()
 	var f *hcl.File

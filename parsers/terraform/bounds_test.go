@@ -1,0 +1,188 @@
+package terraform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/parsers/limits"
+)
+
+// watchdog fails fast (with the test's name) where a bound does not hold,
+// instead of letting the suite hang or run for minutes.
+func watchdog(t *testing.T, d time.Duration) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	name := t.Name()
+	go func() {
+		<-ctx.Done()
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			panic("no bound held within " + d.String() + ": " + name)
+		}
+	}()
+}
+
+const goodVolume = `resource "aws_ebs_volume" "good" {
+  availability_zone = "eu-west-1a"
+  size              = 10
+}
+`
+
+func errorText(res parsers.Result) string {
+	var b strings.Builder
+	for _, e := range res.Errors {
+		b.WriteString(e.Error() + "\n")
+	}
+	return b.String()
+}
+
+// hostile runs one hostile module beside a good one and checks the error
+// and that the good module is still evaluated.
+func hostile(t *testing.T, files map[string]string, want ...string) parsers.Result {
+	t.Helper()
+	files["good/main.tf"] = goodVolume
+	var dirs []string
+	seen := map[string]bool{}
+	for name := range files {
+		d := name[:strings.LastIndex(name, "/")]
+		if !seen[d] && !strings.Contains(d, "/modules") {
+			seen[d] = true
+			dirs = append(dirs, d)
+		}
+	}
+	res := parseFiles(t, files, dirs...)
+	errs := errorText(res)
+	for _, w := range want {
+		if !strings.Contains(errs, w) {
+			t.Errorf("errors lack %q:\n%s", w, errs)
+		}
+	}
+	if byAddress(res)["aws_ebs_volume.good"] == nil {
+		t.Errorf("the good module was not evaluated")
+	}
+	return res
+}
+
+func TestNestingIsBoundedBeforeParsing(t *testing.T) {
+	watchdog(t, 60*time.Second)
+	const n = 100_000
+	hostile(t, map[string]string{
+		"parens/main.tf":        "locals {\n  x = " + strings.Repeat("(", n) + "1" + strings.Repeat(")", n) + "\n}\n",
+		"brackets/main.tf":      "locals {\n  x = " + strings.Repeat("[", n) + strings.Repeat("]", n) + "\n}\n",
+		"json/main.tf.json":     `{"locals": {"x": ` + strings.Repeat("[", n) + strings.Repeat("]", n) + `}}`,
+		"vars/main.tf":          goodVolume,
+		"vars/terraform.tfvars": "x = " + strings.Repeat("{a = ", n) + "1" + strings.Repeat("}", n) + "\n",
+	},
+		"parens/main.tf:2:",
+		"brackets/main.tf:2:",
+		"json/main.tf.json:1:",
+		"vars/terraform.tfvars:1:",
+		limits.TooDeep(limits.Depth)+"; not parsed",
+	)
+	// Ordinary nesting is not refused.
+	res := parseFiles(t, map[string]string{"main.tf": "locals {\n  x = " + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "\n}\n" + goodVolume})
+	if len(res.Errors) > 0 {
+		t.Errorf("100 levels refused: %s", errorText(res))
+	}
+}
+
+func TestNestedForIsBounded(t *testing.T) {
+	watchdog(t, 60*time.Second)
+	// 200 bytes, a billion elements.
+	hostile(t, map[string]string{"bomb/main.tf": `locals {
+  a = range(1000)
+  b = [for x in local.a : [for y in local.a : [for z in local.a : z]]]
+}
+resource "aws_ebs_volume" "x" {
+  availability_zone = "eu-west-1a"
+  size              = length(local.b)
+}
+`}, "bomb/main.tf:3:", fmt.Sprintf("for expressions iterate over more than %d elements in this module", limits.ValueElements))
+}
+
+func TestInstancesAcrossModulesAreBounded(t *testing.T) {
+	watchdog(t, 120*time.Second)
+	res := hostile(t, map[string]string{
+		"root/main.tf": `
+module "a" {
+  source = "../modules/disks"
+  count  = 9999
+}
+module "b" {
+  source = "../modules/disks"
+  count  = 9999
+}
+module "c" {
+  source = "../modules/disks"
+  count  = 9999
+}
+`,
+		"modules/disks/main.tf": `resource "aws_ebs_volume" "d" {
+  count             = 9999
+  availability_zone = "eu-west-1a"
+  size              = 1
+}
+`}, fmt.Sprintf("more than %d resource instances across the modules", limits.Instances))
+	if n := len(res.Resources); n > limits.Instances {
+		t.Errorf("%d resources, over the scan's bound", n)
+	}
+}
+
+func TestSetFunctionsAreBoundedBeforeUnification(t *testing.T) {
+	watchdog(t, 60*time.Second)
+	var b strings.Builder
+	b.WriteString("locals {\n  names = [")
+	for i := range 100_000 {
+		fmt.Fprintf(&b, "%q,", fmt.Sprint("n", i))
+	}
+	b.WriteString("]\n  set = toset(local.names)\n}\n")
+	b.WriteString(`resource "aws_ebs_volume" "x" {
+  availability_zone = "eu-west-1a"
+  size              = length(local.set)
+}
+`)
+	hostile(t, map[string]string{"set/main.tf": b.String()}, "set/main.tf:3:", fmt.Sprintf("toset(): toset over more than %d elements", limits.SetElements))
+}
+
+func TestCountAndFunctionErrorsAreErrors(t *testing.T) {
+	watchdog(t, 60*time.Second)
+	hostile(t, map[string]string{
+		"neg/main.tf": `resource "aws_ebs_volume" "x" {
+  count             = -5
+  availability_zone = "eu-west-1a"
+}
+`,
+		"range/main.tf": `locals {
+  many = range(2000)
+}
+resource "aws_ebs_volume" "x" {
+  availability_zone = "eu-west-1a"
+  size              = length(local.many)
+}
+`},
+		"neg/main.tf:2:23: count is -5: Terraform refuses a negative count (Invalid count argument)",
+		"range/main.tf:2:10: range(): more than 1024 values were generated",
+	)
+}
+
+func TestEvaluationHasADeadline(t *testing.T) {
+	watchdog(t, 60*time.Second)
+	old := moduleEval
+	moduleEval = time.Nanosecond
+	t.Cleanup(func() { moduleEval = old })
+	var b strings.Builder
+	b.WriteString("locals {\n")
+	for i := range 2000 {
+		fmt.Fprintf(&b, "  l%d = %d\n", i, i)
+	}
+	b.WriteString("}\n")
+	res := parseFiles(t, map[string]string{"main.tf": b.String()})
+	if errs := errorText(res); !strings.Contains(errs, "evaluation did not finish within 1ns; not scanned") {
+		t.Errorf("errors: %s", errs)
+	}
+}
