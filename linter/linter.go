@@ -125,6 +125,11 @@ func Run(opt Options) (*Result, error) {
 	d := newDiscoverer(root, ts, opt.AllDirs, opt.Exclude)
 	var parsed parsers.Result
 	stdin := false
+	if opt.Helm.KubeVersion != "" {
+		if _, err := graph.ParseKubeVersion(opt.Helm.KubeVersion); err != nil {
+			return nil, fmt.Errorf("--kube-version: %w", err)
+		}
+	}
 	// A PATH that does not exist is a usage error (a typo such as
 	// ./manfests), never an input that failed: nothing could be scanned.
 	for _, p := range opt.Paths {
@@ -174,7 +179,7 @@ func Run(opt Options) (*Result, error) {
 	parsed.Merge(parseModules(ts, in.modules, opt))
 	parsed.Notices = append(parsed.Notices, zeroRenderNotices(in, parsed)...)
 
-	g := graph.Build(parsed.Resources, parsed.Comments, graph.Options{DefaultNamespace: opt.Namespace})
+	g := graph.Build(parsed.Resources, parsed.Comments, graph.Options{DefaultNamespace: opt.Namespace, KubeVersion: opt.Helm.KubeVersion})
 	res.Graph = g
 	parsed.Notices = append(parsed.Notices, duplicateNotices(g)...)
 	findings, internal := runRules(g, opt.Rules, opt.Workers)

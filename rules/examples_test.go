@@ -72,7 +72,8 @@ func lintExample(t *testing.T, r *rules.Rule, ex rules.Example) *linter.Result {
 			t.Fatal(err)
 		}
 	}
-	res, err := linter.Run(linter.Options{Root: dir, Paths: []string{dir}, Rules: []*rules.Rule{r}, Workers: 1})
+	res, err := linter.Run(linter.Options{Root: dir, Paths: []string{dir}, Rules: []*rules.Rule{r}, Workers: 1,
+		Helm: linter.HelmOptions{KubeVersion: ex.KubeVersion}})
 	if err != nil {
 		t.Fatalf("linter.Run: %v", err)
 	}

@@ -360,17 +360,20 @@ var rbacEscalation = &Rule{
 	Meta: Meta{
 		ID:       "PVL304",
 		Name:     "rbac-escalation-verbs",
-		Title:    "Role grants escalate, bind or impersonate",
+		Title:    "Role grants escalate, bind, impersonate or ServiceAccount tokens",
 		Severity: High,
 		Category: CatRBAC,
 		Description: `RBAC stops a subject from granting more than it holds, except through three verbs: ` + "`escalate`" + ` on
 roles and clusterroles (write a role with any permission), ` + "`bind`" + ` on them (bind any existing role, such as
 ` + "`cluster-admin`" + `, to itself), and ` + "`impersonate`" + ` on users, groups, serviceaccounts or uids (act as anyone,
-` + "`system:masters`" + ` included). Any of them is a path to every volume and Secret the target identity reaches. A ` + "`*`" + `
-verb includes them.
+` + "`system:masters`" + ` included). ` + "`create`" + ` on ` + "`serviceaccounts/token`" + ` does the same by another door: it mints a
+token for any ServiceAccount of the namespace (` + "`kubectl create token`" + `), so the holder acts as every one of them.
+Any of these is a path to every volume and Secret the target identity reaches. A ` + "`*`" + ` verb or resource includes
+them.
 
 Severity is **high**, **critical** when the role is granted cluster-wide by a ClusterRoleBinding. In a Role only
-` + "`roles`" + ` and ` + "`serviceaccounts`" + ` count (users, groups and clusterroles are cluster-scoped). The built-in ` + "`edit`" + `
+` + "`roles`" + `, ` + "`serviceaccounts`" + ` and ` + "`serviceaccounts/token`" + ` count (users, groups and clusterroles are
+cluster-scoped). The built-in ` + "`edit`" + `
 role can impersonate ServiceAccounts of its namespace; PVL310 follows that through bindings. The finding points at
 the verb. A RoleBinding or ClusterRoleBinding to a built-in role that holds this permission (` + "`edit`" + `, ` + "`admin`" + `) is reported at its ` + "`roleRef`" + `: the role is not in the repository, the binding is where the grant is written.`,
 		Remediation: `Remove the verbs, or restrict them with ` + "`resourceNames`" + ` to the roles or identities that are really
@@ -816,6 +819,7 @@ func checkClusterAdmin(p *Pass) {
 	m := rbacOf(p.Graph)
 	for _, b := range m.Bindings {
 		if !b.ClusterWide() {
+			checkNamespaceAdmin(p, b)
 			continue
 		}
 		if b.RoleUnknown {
@@ -847,11 +851,39 @@ func checkClusterAdmin(p *Pass) {
 	}
 }
 
+// checkNamespaceAdmin reports a RoleBinding that grants cluster-admin, the
+// built-in admin, or a ClusterRole with * on * in *, inside its namespace:
+// every Secret, claim and pod of the namespace (high).
+func checkNamespaceAdmin(p *Pass, b *rbacBinding) {
+	if b.RoleUnknown || b.Role == nil || b.RoleKind != "ClusterRole" {
+		return
+	}
+	rule := rbacAllPowerful(b.Role)
+	builtinAdmin := b.RoleName == "admin" && b.Role.Res == nil
+	if rule == nil && b.RoleName != "cluster-admin" && !builtinAdmin {
+		return
+	}
+	what := "every verb on every resource there, every Secret and claim included"
+	if builtinAdmin {
+		what = "nearly every verb on every resource there: Secrets, claims, pods and their exec, and RoleBindings to hand it on"
+	}
+	for _, s := range b.Subjects {
+		if s.Kind == "Group" && s.Name == "system:masters" {
+			continue
+		}
+		f := p.Report(b.Res.AtNode(s.Node), "%s makes %s an administrator of namespace %s: %s grants %s.",
+			b.Res.Title(), s, b.Namespace, b.Role.Ref(), what).Lower(High)
+		if rule != nil && rule.Node != nil {
+			f.Related(rule.Role.Res.AtNode(rule.Node), "%s: * on * in every API group", rule.Role.Title())
+		}
+	}
+}
+
 var rbacClusterAdmin = &Rule{
 	Meta: Meta{
 		ID:       "PVL308",
 		Name:     "rbac-cluster-admin-binding",
-		Title:    "Subject is bound to cluster-admin cluster-wide",
+		Title:    "Subject is bound to cluster-admin, or to admin in a namespace",
 		Severity: Critical,
 		Category: CatRBAC,
 		Graph:    true,
@@ -861,9 +893,11 @@ every volume (create a pod that mounts it, or delete it), every node. For a Serv
 a pod that uses it, or read its token, holds the same. Operators and CI pipelines are frequently given it "to make
 it work".
 
-Severity is **critical**. A RoleBinding to ` + "`cluster-admin`" + ` grants it within one namespace only and is left to
-PVL303 and PVL306. A binding to the group ` + "`system:masters`" + ` adds nothing (its members bypass RBAC) and is not
-reported. The finding points at each subject.`,
+Severity is **critical** cluster-wide. A RoleBinding to ` + "`cluster-admin`" + `, to the built-in ` + "`admin`" + `, or to such an
+all-powerful ClusterRole grants it within its namespace: every Secret, claim and pod there, exec into them, and
+RoleBindings to hand the power on. That is **high**. (A scanned ClusterRole named ` + "`admin`" + ` that the binding
+resolves to replaces the built-in and is judged by its rules.) A binding to the group ` + "`system:masters`" + ` adds
+nothing (its members bypass RBAC) and is not reported. The finding points at each subject.`,
 		Remediation: `Write a ClusterRole with the resources and verbs the subject needs, or grant ` + "`admin`" + ` or ` + "`edit`" + ` in
 the namespaces it manages with RoleBindings:
 

@@ -676,7 +676,9 @@ var rbacSecretTargets = []rbacTarget{
 }
 
 // rbacEscalationTargets: the verbs that bypass RBAC's escalation checks
-// (PVL304): escalate and bind on roles, impersonate on identities.
+// (PVL304): escalate and bind on roles, impersonate on identities, and
+// create on serviceaccounts/token (a token for any ServiceAccount of the
+// namespace).
 var rbacEscalationTargets = []rbacTarget{
 	{Group: "rbac.authorization.k8s.io", Resource: "roles", Verbs: []string{"escalate", "bind"}},
 	{Group: "rbac.authorization.k8s.io", Resource: "clusterroles", Verbs: []string{"escalate", "bind"}, Cluster: true},
@@ -684,6 +686,7 @@ var rbacEscalationTargets = []rbacTarget{
 	{Group: "", Resource: "groups", Verbs: []string{"impersonate"}, Cluster: true},
 	{Group: "", Resource: "serviceaccounts", Verbs: []string{"impersonate"}},
 	{Group: "authentication.k8s.io", Resource: "uids", Verbs: []string{"impersonate"}, Cluster: true},
+	{Group: "", Resource: "serviceaccounts/token", Verbs: []string{"create"}},
 }
 
 // rbacExecTargets: running commands in containers or reaching the kubelet

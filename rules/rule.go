@@ -84,6 +84,9 @@ const (
 type Example struct {
 	Lang string
 	Code string
+	// KubeVersion is the --kube-version the example is linted (and shown)
+	// for, for rules that depend on it; "" for the default.
+	KubeVersion string
 }
 
 // Meta documents a rule. It is the single source of the docs pages, the

@@ -878,9 +878,8 @@ spec:
 			if !pv.IsKubernetes() {
 				continue
 			}
-			if _, ok := pv.Annotation("pv.kubernetes.io/provisioned-by"); ok {
-				continue
-			}
+			// No exemption for pv.kubernetes.io/provisioned-by: a volume
+			// in the scanned files is one someone will apply, i.e. static.
 			ref := pv.Root.Path("spec", "claimRef")
 			switch {
 			case ref.HasUnknown():

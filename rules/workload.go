@@ -164,7 +164,8 @@ kubelet credentials), the container runtime's state (` + "`/var/lib/docker`" + `
 ` + "`/sys`" + `, ` + "`/root`" + ` and the kubelet and runtime directories, and any directory above one of them (` + "`/var`" + `,
 ` + "`/var/lib`" + `). The kubelet's socket directories that CSI node plugins and device plugins must mount
 (` + "`/var/lib/kubelet/plugins/<driver>`" + `, ` + "`plugins_registry`" + `, ` + "`device-plugins`" + `, ` + "`pod-resources`" + `) hold sockets,
-not node state, and stay high. Paths are compared after cleaning (` + "`/etc/`" + `, ` + "`//etc`" + `, ` + "`/tmp/../etc`" + ` are ` + "`/etc`" + `). Every
+not node state, and stay high. Any other path is high when a container mounts it writable (or its readOnly is
+unknown) and medium when every mount of it is ` + "`readOnly: true`" + `. Paths are compared after cleaning (` + "`/etc/`" + `, ` + "`//etc`" + `, ` + "`/tmp/../etc`" + ` are ` + "`/etc`" + `). Every
 workload kind is checked: Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job and
 CronJob, and the pod templates of operators' kinds (Argo Rollouts ` + "`Rollout`" + `, OpenShift ` + "`DeploymentConfig`" + `, the ECK
 kinds, Knative ` + "`Service`" + `, and any object with ` + "`spec.template.spec.containers`" + ` or a ` + "`podTemplate.spec.containers`" + `).
@@ -274,10 +275,30 @@ spec:
 						Raise(Critical))
 					continue
 				}
+				if !w.VM && hostPathReadOnly(w, v.Name) {
+					lowerForUserNamespace(w, p.Report(loc, "%s mounts the node's %s through %s %q, read-only. The pod reads the node's filesystem outside any storage control.", w.Res.Title(), shown, what, v.Name).
+						Lower(Medium))
+					continue
+				}
 				lowerForUserNamespace(w, p.Report(loc, "%s mounts the node's %s through %s %q. The pod reaches the node's filesystem outside any storage control.", w.Res.Title(), shown, what, v.Name))
 			}
 		}
 	},
+}
+
+// hostPathReadOnly reports whether every container's mount of volume name
+// is read-only (readOnly: true, known): a read-only mount of a path that is
+// not sensitive is a medium PVL201. A writable or unknown mount keeps it
+// high; PVL202 reports the writable one.
+func hostPathReadOnly(w *podWorkload, name string) bool {
+	for _, c := range graph.Containers(w.Spec) {
+		for _, m := range volumeMounts(c) {
+			if m.Name == name && w.writable(m) != graph.False {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 var workloadHostPathWritable = &Rule{
@@ -710,9 +731,13 @@ var workloadSharedSubPath = &Rule{
 		Description: `A ` + "`subPath`" + ` (or ` + "`subPathExpr`" + `) mount resolves a path inside the volume on the node. When another
 container of the same pod can write to that volume, it can replace the sub-path with a symbolic link that points
 outside the volume; kubelets before the CVE-2021-25741 fixes (1.19.15, 1.20.11, 1.21.5, 1.22.2) then mounted the
-link's target, a file or directory of the node, into the first container. Fixed kubelets resolve the path safely,
-but the layout still lets one container steer the other's mounts and is worth avoiding where a node may lag on
-patches. Init containers count: they run first and can plant the link.`,
+link's target, a file or directory of the node, into the first container. Init containers count: they run first
+and can plant the link.
+
+Fixed kubelets resolve the path safely, and every supported Kubernetes release has the fix, so the rule only runs
+when ` + "`--kube-version`" + ` names an affected release (before 1.19.15, 1.20.0–1.20.10, 1.21.0–1.21.4, 1.22.0–1.22.1);
+with the default (` + graph.DefaultKubeVersion + `) or any fixed release it stays silent. Set ` + "`--kube-version`" + ` to the
+oldest kubelet your nodes run.`,
 		Remediation: `Mount the whole volume, or give each container its own volume, or make the other containers' mounts
 read-only:
 
@@ -732,7 +757,7 @@ containers:
 ` + "```" + `
 
 Keep nodes on a patched kubelet. With Terraform, the same applies to ` + "`sub_path`" + ` and ` + "`read_only`" + ` in ` + "`volume_mount`" + `.`,
-		Bad: []Example{{Lang: "yaml", Code: `apiVersion: v1
+		Bad: []Example{{Lang: "yaml", KubeVersion: "v1.21.4", Code: `apiVersion: v1
 kind: Pod
 metadata:
   name: web
@@ -784,6 +809,9 @@ spec:
 		},
 	},
 	Check: func(p *Pass) {
+		if !subPathSymlinkAffected(p.Graph.KubeVersion) {
+			return
+		}
 		for _, w := range podWorkloads(p.Graph) {
 			writers := map[string][]volumeMount{}
 			for _, c := range graph.Containers(w.Spec) {
@@ -817,6 +845,23 @@ spec:
 			}
 		}
 	},
+}
+
+// subPathSymlinkAffected reports whether kubelets of release v mount a
+// planted symbolic link's target (CVE-2021-25741). Fixed in 1.19.15,
+// 1.20.11, 1.21.5 and 1.22.2, and in every release since 1.23.
+func subPathSymlinkAffected(v graph.KubeVersion) bool {
+	if v.Major != 1 {
+		return false
+	}
+	fixed := map[int]int{19: 15, 20: 11, 21: 5, 22: 2}
+	switch {
+	case v.Minor < 19:
+		return true
+	case v.Minor > 22:
+		return false
+	}
+	return v.Patch < fixed[v.Minor]
 }
 
 var workloadGitRepo = &Rule{

@@ -2,8 +2,10 @@ package rules_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/pvlint/pvlint/linter"
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers/k8s"
 	"github.com/pvlint/pvlint/rules"
@@ -20,6 +22,36 @@ func TestWorkloadRules(t *testing.T) {
 		rs = append(rs, r)
 	}
 	rulestest.Run(t, "testdata/workload", rs, rulestest.Options{})
+}
+
+// PVL205 (CVE-2021-25741) fires only for kubelets without the fix; the
+// fixtures in workload-oldkube are linted for v1.21.4, the last affected
+// 1.21 release.
+func TestSubPathRuleOnOldKubernetes(t *testing.T) {
+	rulestest.Run(t, "testdata/workload-oldkube", []*rules.Rule{rules.ByID("PVL205")},
+		rulestest.Options{Linter: linter.Options{Helm: linter.HelmOptions{KubeVersion: "v1.21.4"}}})
+}
+
+// The same fixtures stay silent for the default version and every fixed
+// release, and fire for each affected one.
+func TestSubPathRuleFollowsKubeVersion(t *testing.T) {
+	for v, fires := range map[string]bool{
+		"": false, "v1.34.0": false, "v1.23.0": false, "v1.22.2": false, "1.21.5": false, "v1.20.11": false, "v1.19.15": false,
+		"v1.22.1": true, "v1.21.0": true, "1.20.10": true, "v1.19.14": true, "v1.18.20": true, "v1.21.4-eks-1": true,
+	} {
+		res, err := linter.Run(linter.Options{Root: ".", Paths: []string{"testdata/workload-oldkube"}, Rules: []*rules.Rule{rules.ByID("PVL205")},
+			Helm: linter.HelmOptions{KubeVersion: v}})
+		if err != nil {
+			t.Fatal(v, err)
+		}
+		if got := len(res.Findings) > 0; got != fires {
+			t.Errorf("--kube-version %q: fires %v, want %v", v, got, fires)
+		}
+	}
+	if _, err := linter.Run(linter.Options{Root: ".", Paths: []string{"testdata/workload-oldkube"}, Helm: linter.HelmOptions{KubeVersion: "latest"}}); err == nil ||
+		!strings.Contains(err.Error(), `--kube-version: "latest" is not a Kubernetes version`) {
+		t.Errorf("bad --kube-version: %v", err)
+	}
 }
 
 func TestWorkloadUnknownValuesAreUndecided(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pvlint/pvlint/linter"
+	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/linter/report"
 	"github.com/pvlint/pvlint/rules"
 )
@@ -124,7 +125,7 @@ input is empty; 3 wins over 1). A directory with nothing to scan says so.`,
 	fl.StringArrayVar(&f.setString, "set-string", nil, "Helm --set-string value (repeatable)")
 	fl.StringArrayVar(&f.setFile, "set-file", nil, "Helm --set-file value (repeatable)")
 	fl.StringVar(&f.releaseName, "release-name", "release-name", "Helm release name")
-	fl.StringVar(&f.kubeVersion, "kube-version", "", "Kubernetes version for .Capabilities (default v1.34.0)")
+	fl.StringVar(&f.kubeVersion, "kube-version", "", "Kubernetes version of the target cluster, for Helm .Capabilities and version-dependent rules such as PVL205 (default "+graph.DefaultKubeVersion+")")
 	fl.StringSliceVar(&f.apiVersions, "api-versions", nil, "extra API versions for .Capabilities.APIVersions")
 	fl.StringArrayVar(&f.varFiles, "var-file", nil, "Terraform variables file for every root module (repeatable)")
 	fl.StringArrayVar(&f.vars, "var", nil, "Terraform variable NAME=VALUE (repeatable; wins over files)")

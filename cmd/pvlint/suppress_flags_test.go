@@ -108,9 +108,9 @@ func TestInlineIgnoresAndReasonSummary(t *testing.T) {
 		t.Errorf("exit %d, want 1 (one finding is not suppressed)", code)
 	}
 	wantList(t, "findings", fs, []string{
-		"apps/pods.yaml:15 PVL201@high -> inSource apps/pods.yaml:14 (ships the node's pod logs)",
-		"apps/pods.yaml:30 PVL201@high -> FAIL",
-		"legacy/old.yaml:14 PVL201@high -> inSource legacy/old.yaml:14 ()",
+		"apps/pods.yaml:15 PVL201@medium -> inSource apps/pods.yaml:14 (ships the node's pod logs)",
+		"apps/pods.yaml:30 PVL201@medium -> FAIL",
+		"legacy/old.yaml:14 PVL201@medium -> inSource legacy/old.yaml:14 ()",
 	})
 	wantList(t, "notices", ns, nil)
 	if !strings.Contains(errOut, "pvlint: 1 ignore without a reason\n") {
@@ -147,9 +147,9 @@ exclude: [legacy]
 	})
 	code, fs, ns, _ := lintJSON(t, ".")
 	wantList(t, "findings", fs, []string{
-		"apps/pods.yaml:15 PVL201@high -> inSource apps/pods.yaml:14 (ships the node's pod logs)",
-		"apps/pods.yaml:30 PVL201@high -> external .pvlint.yaml:3 (web serves a node-local cache (SEC-42))",
-		"apps/pods.yaml:45 PVL201@high -> FAIL",
+		"apps/pods.yaml:15 PVL201@medium -> inSource apps/pods.yaml:14 (ships the node's pod logs)",
+		"apps/pods.yaml:30 PVL201@medium -> external .pvlint.yaml:3 (web serves a node-local cache (SEC-42))",
+		"apps/pods.yaml:45 PVL201@medium -> FAIL",
 	})
 	wantList(t, "notices", ns, []string{".pvlint.yaml: line 6: unused ignore for PVL201: it matches no finding"})
 	if code != 1 {
@@ -263,10 +263,10 @@ func TestBaselineWriteThenRead(t *testing.T) {
 		t.Errorf("exit %d, want 1 for the new finding", code)
 	}
 	wantList(t, "findings", fs, []string{
-		"apps/pods.yaml:18 PVL201@high -> inSource apps/pods.yaml:17 (ships the node's pod logs)",
-		"apps/pods.yaml:33 PVL201@high -> external pvlint-baseline.json (in baseline pvlint-baseline.json)",
-		"apps/pods.yaml:48 PVL201@high -> FAIL",
-		"legacy/old.yaml:14 PVL201@high -> inSource legacy/old.yaml:14 ()",
+		"apps/pods.yaml:18 PVL201@medium -> inSource apps/pods.yaml:17 (ships the node's pod logs)",
+		"apps/pods.yaml:33 PVL201@medium -> external pvlint-baseline.json (in baseline pvlint-baseline.json)",
+		"apps/pods.yaml:48 PVL201@medium -> FAIL",
+		"legacy/old.yaml:14 PVL201@medium -> inSource legacy/old.yaml:14 ()",
 	})
 	wantList(t, "notices", ns, nil)
 }
@@ -279,11 +279,11 @@ func TestExpiredAndUnusedIgnores(t *testing.T) {
 	})
 	code, fs, ns, errOut := lintJSON(t, ".")
 	wantList(t, "findings", fs, []string{
-		"apps/more.yaml:15 PVL201@high -> FAIL",
-		"apps/more.yaml:31 PVL201@high -> inSource apps/more.yaml:17 (kept for now)",
-		"apps/pods.yaml:15 PVL201@high -> FAIL",
-		"apps/pods.yaml:30 PVL201@high -> FAIL",
-		"legacy/old.yaml:14 PVL201@high -> inSource legacy/old.yaml:14 ()",
+		"apps/more.yaml:15 PVL201@medium -> FAIL",
+		"apps/more.yaml:31 PVL201@medium -> inSource apps/more.yaml:17 (kept for now)",
+		"apps/pods.yaml:15 PVL201@medium -> FAIL",
+		"apps/pods.yaml:30 PVL201@medium -> FAIL",
+		"legacy/old.yaml:14 PVL201@medium -> inSource legacy/old.yaml:14 ()",
 	})
 	wantList(t, "notices", ns, []string{
 		"apps/more.yaml: line 1: unused ignore for PVL202: it matches no finding",

@@ -55,6 +55,8 @@ type Graph struct {
 	Resources []*Resource
 	byKey     map[string]*Resource
 	byKind    map[string][]*Resource
+	// KubeVersion is the Kubernetes release the scan targets.
+	KubeVersion KubeVersion
 	// DefaultClass is the StorageClass annotated as the cluster default, if any.
 	DefaultClass *Resource
 	Comments     []Comment
@@ -79,6 +81,10 @@ type memoEntry struct {
 type Options struct {
 	// DefaultNamespace is given to namespaced Kubernetes objects that name none.
 	DefaultNamespace string
+	// KubeVersion is the Kubernetes release the scan targets (default
+	// DefaultKubeVersion); an unparsable value is taken as the default
+	// (the linter refuses it before).
+	KubeVersion string
 }
 
 // Build sorts the resources into a deterministic order, defaults namespaces
@@ -88,6 +94,11 @@ func Build(resources []*Resource, comments []Comment, opt Options) *Graph {
 		opt.DefaultNamespace = "default"
 	}
 	g := &Graph{byKey: map[string]*Resource{}, byKind: map[string][]*Resource{}, Comments: comments, memo: map[string]*memoEntry{}}
+	kv, err := ParseKubeVersion(opt.KubeVersion)
+	if err != nil {
+		kv, _ = ParseKubeVersion(DefaultKubeVersion)
+	}
+	g.KubeVersion = kv
 	for _, r := range resources {
 		if r.IsKubernetes() {
 			if ClusterScoped(r.Kind) {

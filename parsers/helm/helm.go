@@ -34,7 +34,7 @@ import (
 // Options.KubeVersion is empty: a current release, not the Helm library's
 // own (much older) default, so that charts gating on
 // .Capabilities.KubeVersion render what a cluster of today would get.
-const DefaultKubeVersion = "v1.34.0"
+const DefaultKubeVersion = graph.DefaultKubeVersion
 
 // maxRendered caps Origin.Rendered.
 const maxRendered = 4 << 10
