@@ -539,6 +539,32 @@ func (v *vapRule) paramsFor(ix *index, ref *admv1.ParamRef, res *graph.Resource)
 	return out
 }
 
+// namespaceValue is a Namespace as the API server holds it: labelled
+// kubernetes.io/metadata.name with its name, whatever the manifest says.
+func namespaceValue(ix *index, ns *graph.Resource) map[string]any {
+	v := ix.value(ns)
+	out := make(map[string]any, len(v))
+	for k, e := range v {
+		out[k] = e
+	}
+	meta := map[string]any{}
+	if m, ok := v["metadata"].(map[string]any); ok {
+		for k, e := range m {
+			meta[k] = e
+		}
+	}
+	lbl := map[string]any{}
+	if l, ok := meta["labels"].(map[string]any); ok {
+		for k, e := range l {
+			lbl[k] = e
+		}
+	}
+	lbl["kubernetes.io/metadata.name"] = ns.Name
+	meta["labels"] = lbl
+	out["metadata"] = meta
+	return out
+}
+
 func unstructuredGVK(g schema.GroupVersionKind) map[string]any {
 	return map[string]any{"group": g.Group, "version": g.Version, "kind": g.Kind}
 }
@@ -569,7 +595,7 @@ func (v *vapRule) run(p *rules.Pass, ix *index, res *graph.Resource, param *grap
 	if graph.ClusterScoped(res.Kind) {
 		act["namespaceObject"] = nil
 	} else if ns := ix.g.Kube("Namespace", "", res.Namespace); ns != nil {
-		act["namespaceObject"] = ix.value(ns)
+		act["namespaceObject"] = namespaceValue(ix, ns)
 	} else {
 		patterns = append(patterns, cel.AttributePattern("namespaceObject"))
 	}
