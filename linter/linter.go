@@ -517,7 +517,7 @@ func SortFindings(fs []*rules.Finding) []*rules.Finding {
 	for i, f := range fs {
 		if i > 0 {
 			p := out[len(out)-1]
-			if p.RuleID == f.RuleID && p.Loc == f.Loc && p.Message == f.Message {
+			if p.RuleID == f.RuleID && p.Loc == f.Loc && p.Message == f.Message && sameBuild(p, f) {
 				continue
 			}
 		}
@@ -624,6 +624,16 @@ func duplicateNotices(g *graph.Graph) []parsers.Notice {
 			group[0].Title(), strings.Join(where, ", "))})
 	}
 	return out
+}
+
+// sameBuild reports whether two findings come from the same render: the
+// copies two overlays make of one base object are told apart (mergeOverlays
+// makes one finding of them, naming both).
+func sameBuild(a, b *rules.Finding) bool {
+	if a.Resource == nil || b.Resource == nil {
+		return true
+	}
+	return a.Resource.Origin.Kustomization == b.Resource.Origin.Kustomization
 }
 
 // overlayCopies reports whether a group of definitions of one object are

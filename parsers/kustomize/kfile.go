@@ -162,10 +162,17 @@ func isRemote(s string) bool {
 // remoteEntries lists the remote references of the file.
 func (k *kustomization) remoteEntries() []entry {
 	var out []entry
-	for _, group := range [][]entry{k.resources, k.components} {
-		for _, e := range group {
-			if isRemote(e.value) {
-				out = append(out, e)
+	for _, f := range remoteListFields {
+		for _, it := range k.root.Get(f).List() {
+			if s, ok := it.Str(); ok && isRemote(s) {
+				out = append(out, entry{s, it})
+			}
+		}
+	}
+	for _, f := range remotePathFields {
+		for _, it := range k.root.Get(f).List() {
+			if s, ok := it.Get("path").Str(); ok && isRemote(s) {
+				out = append(out, entry{s, it})
 			}
 		}
 	}

@@ -16,6 +16,8 @@ package kustomize
 
 import (
 	"fmt"
+	"net/http"
+	"os"
 	"path"
 	"sort"
 	"strings"
@@ -78,8 +80,102 @@ func Parse(dirs []string, opt Options) Output {
 	}
 	roots := p.roots(list, &out.Result)
 	out.Roots = len(roots)
+	defer quietStderr()()
+	seenComment := map[graph.Comment]bool{}
+	tried := map[string]bool{}
+	for _, k := range roots {
+		tried[k.dir] = true
+	}
+	// A root that does not render leaves what it includes unchecked: the
+	// kustomizations it includes that no render covered are rendered on
+	// their own in a next round (an aggregate of many apps fails on one
+	// remote base; the apps themselves still render).
+	for round := 0; len(roots) > 0 && round < maxRounds; round++ {
+		results := p.renderAll(roots)
+		var failed []*kustomization
+		for i, r := range results {
+			out.Merge(r.res)
+			if !r.ok {
+				failed = append(failed, roots[i])
+				continue
+			}
+			for _, f := range r.read {
+				out.Owned[f] = true
+			}
+			for c := range r.charts {
+				out.Charts[c] = true
+			}
+			for _, c := range r.comments {
+				if !seenComment[c] {
+					seenComment[c] = true
+					out.Comments = append(out.Comments, c)
+				}
+			}
+		}
+		roots = nil
+		for _, k := range failed {
+			bases, _ := k.localDirs(p.isDir)
+			for _, d := range bases {
+				kk, _ := p.load(d)
+				if kk == nil || kk.component || tried[kk.dir] || out.Owned[kk.file] {
+					continue
+				}
+				tried[kk.dir] = true
+				roots = append(roots, kk)
+			}
+		}
+		sort.Slice(roots, func(i, j int) bool { return roots[i].dir < roots[j].dir })
+		out.Roots += len(roots)
+	}
+	out.Notices = append(out.Notices, p.takeNotices()...)
+	return out
+}
+
+// noNetwork is the HTTP transport while Kustomize renders: pvlint fetches
+// nothing (remote entries are taken out of the kustomization files first;
+// this catches what a future Kustomize would fetch on its own).
+type noNetwork struct{}
+
+func (noNetwork) RoundTrip(r *http.Request) (*http.Response, error) {
+	return nil, fmt.Errorf("%s is not fetched: pvlint uses no network", r.URL.Redacted())
+}
+
+// stderrMu guards the swap in quietStderr.
+var stderrMu sync.Mutex
+
+// quietStderr points os.Stderr at the null device, and the default HTTP
+// transport at noNetwork, while Kustomize renders:
+// it prints its deprecation warnings ("'bases' is deprecated...") straight
+// to os.Stderr, and pvlint writes standard error only through its logger
+// (which holds the real file, not the variable). Renders of one Parse run
+// under the swap; concurrent Parses wait for each other.
+func quietStderr() func() {
+	stderrMu.Lock()
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		stderrMu.Unlock()
+		return func() {}
+	}
+	old := os.Stderr
+	os.Stderr = null
+	oldTransport := http.DefaultTransport
+	http.DefaultTransport = noNetwork{}
+	return func() {
+		http.DefaultTransport = oldTransport
+		os.Stderr = old
+		null.Close()
+		stderrMu.Unlock()
+	}
+}
+
+// maxRounds bounds the fallback rounds of Parse (a chain of failing
+// aggregates).
+const maxRounds = 64
+
+// renderAll renders roots in parallel; results in roots' order.
+func (p *parser) renderAll(roots []*kustomization) []rendered {
 	results := make([]rendered, len(roots))
-	sem := make(chan struct{}, opt.Workers)
+	sem := make(chan struct{}, p.opt.Workers)
 	var wg sync.WaitGroup
 	for i, k := range roots {
 		wg.Add(1)
@@ -91,27 +187,7 @@ func Parse(dirs []string, opt Options) Output {
 		}(i, k)
 	}
 	wg.Wait()
-	seenComment := map[graph.Comment]bool{}
-	for _, r := range results {
-		out.Merge(r.res)
-		if !r.ok {
-			continue
-		}
-		for _, f := range r.read {
-			out.Owned[f] = true
-		}
-		for c := range r.charts {
-			out.Charts[c] = true
-		}
-		for _, c := range r.comments {
-			if !seenComment[c] {
-				seenComment[c] = true
-				out.Comments = append(out.Comments, c)
-			}
-		}
-	}
-	out.Notices = append(out.Notices, p.takeNotices()...)
-	return out
+	return results
 }
 
 type parser struct {

@@ -28,6 +28,9 @@ const (
 	transformerAnnotation = "alpha.config.kubernetes.io/transformations"
 )
 
+// fallbackNote ends the error of a kustomization that did not render.
+const fallbackNote = "the kustomizations it includes are rendered on their own where they can be, and files no render read are linted as written"
+
 type rendered struct {
 	res      parsers.Result
 	ok       bool
@@ -41,7 +44,7 @@ func (p *parser) render(k *kustomization) (out rendered) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = rendered{res: parsers.Result{Errors: []parsers.Error{{File: k.file, Msg: fmt.Sprintf(
-				"kustomization %s did not render: internal error: %v (please report it); its files are linted as written", k.dir, r)}}}}
+				"kustomization %s did not render: internal error: %v (please report it); %s", k.dir, r, fallbackNote)}}}}
 		}
 	}()
 	out.charts = map[string]bool{}
@@ -101,7 +104,7 @@ func (p *parser) render(k *kustomization) (out rendered) {
 			msg += fmt.Sprintf(" (it may need %s, which pvlint does not fetch)", strings.Join(dedupe(remote), ", "))
 		}
 		out.res.Errors = append(out.res.Errors, parsers.Error{File: k.file, Msg: fmt.Sprintf(
-			"kustomization %s did not render: %s; its files are linted as written", k.dir, msg)})
+			"kustomization %s did not render: %s; %s", k.dir, msg, fallbackNote)})
 		return out
 	}
 	t := p.tree(k)

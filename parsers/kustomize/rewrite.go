@@ -39,10 +39,18 @@ func rewriteKustomization(data []byte, e edit) ([]byte, error) {
 		return data, nil // Kustomize reports it
 	}
 	if e.dropRemote {
-		for _, f := range []string{"resources", "bases", "components"} {
+		for _, f := range remoteListFields {
 			if l := mapGet(m, f); l != nil && l.Kind == yaml.SequenceNode {
 				l.Content = slices.DeleteFunc(l.Content, func(n *yaml.Node) bool {
 					return n.Kind == yaml.ScalarNode && isRemote(n.Value)
+				})
+			}
+		}
+		for _, f := range remotePathFields {
+			if l := mapGet(m, f); l != nil && l.Kind == yaml.SequenceNode {
+				l.Content = slices.DeleteFunc(l.Content, func(n *yaml.Node) bool {
+					p := mapGet(n, "path")
+					return n.Kind == yaml.MappingNode && p != nil && isRemote(p.Value)
 				})
 			}
 		}
@@ -84,7 +92,17 @@ func rewriteKustomization(data []byte, e edit) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// Fields whose entries Kustomize may fetch over the network: lists of
+// paths, and lists of objects with a path.
+var (
+	remoteListFields = []string{"resources", "bases", "components", "patchesStrategicMerge", "crds", "configurations", "transformers", "generators", "validators"}
+	remotePathFields = []string{"patches", "patchesJson6902", "replacements"}
+)
+
 func mapGet(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
 			return m.Content[i+1]
