@@ -18,6 +18,7 @@ func workloadRules() []*Rule {
 		workloadRootWritesVolume,
 		workloadSharedSubPath,
 		workloadGitRepo,
+		vulnerableStorageImage,
 	}
 }
 

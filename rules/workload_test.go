@@ -14,14 +14,14 @@ import (
 
 func TestWorkloadRules(t *testing.T) {
 	var rs []*rules.Rule
-	for _, id := range []string{"PVL201", "PVL202", "PVL203", "PVL204", "PVL205", "PVL206"} {
+	for _, id := range []string{"PVL201", "PVL202", "PVL203", "PVL204", "PVL205", "PVL206", "PVL207"} {
 		r := rules.ByID(id)
 		if r == nil {
 			t.Fatalf("rule %s is not registered", id)
 		}
 		rs = append(rs, r)
 	}
-	rulestest.Run(t, "testdata/workload", rs, rulestest.Options{})
+	rulestest.Run(t, "testdata/workload", rs, rulestest.Options{Undecided: true})
 }
 
 // PVL205 (CVE-2021-25741) fires only for kubelets without the fix; the
