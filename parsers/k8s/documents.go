@@ -69,9 +69,11 @@ func splitDocuments(file string, r *bufio.Reader, limit int, emit func(document)
 				return &parsers.Error{File: file, Line: start, Msg: limits.DocumentTooLarge(limit)}
 			}
 			buf = append(buf, frag...)
-			atLineStart = frag[len(frag)-1] == '\n'
-			if atLineStart {
-				line++
+			if len(frag) > 0 { // empty when a BOM was all the stream had left
+				atLineStart = frag[len(frag)-1] == '\n'
+				if atLineStart {
+					line++
+				}
 			}
 		}
 		if errors.Is(err, io.EOF) {
