@@ -9,6 +9,7 @@
 package helm
 
 import (
+	"errors"
 	"fmt"
 	"path"
 	"path/filepath"
@@ -27,6 +28,7 @@ import (
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/parsers/fsgate"
+	"github.com/pvlint/pvlint/parsers/limits"
 	"github.com/pvlint/pvlint/parsers/k8s"
 )
 
@@ -221,16 +223,13 @@ func (r *renderer) run() {
 	r.collect(files)
 }
 
-// renderTemplates runs Helm's engine, within Options.Timeout when set. Only
-// the engine is timed: loading, values and pvlint's own mapping afterwards
-// are not the chart's fault. (Helm's engine cannot be stopped; an abandoned
-// render goes on in the background.)
+// renderTemplates runs Helm's engine within the chart's bounds (bounds.go)
+// and, when set, Options.Timeout. Only the engine is timed: loading, values
+// and pvlint's own mapping afterwards are not the chart's fault. On timeout
+// the render is told to stop, and does at its next template function call.
 func (r *renderer) renderTemplates(ch *chart.Chart, top common.Values) (files map[string]string, err error, timedOut bool) {
-	var e engine.Engine // no client: lookup returns an empty map, as in helm template
-	if r.opt.Timeout <= 0 {
-		files, err = e.Render(ch, top)
-		return files, err, false
-	}
+	budget := &renderBudget{}
+	e := engine.Engine{CustomTemplateFuncs: budget.funcs()} // no client: lookup returns an empty map, as in helm template
 	type result struct {
 		files map[string]string
 		err   error
@@ -245,12 +244,30 @@ func (r *renderer) renderTemplates(ch *chart.Chart, top common.Values) (files ma
 		f, err := e.Render(ch, top)
 		done <- result{f, err}
 	}()
-	timer := time.NewTimer(r.opt.Timeout)
-	defer timer.Stop()
+	var timeout <-chan time.Time
+	if r.opt.Timeout > 0 {
+		timer := time.NewTimer(r.opt.Timeout)
+		defer timer.Stop()
+		timeout = timer.C
+	}
 	select {
 	case res := <-done:
+		if why := budget.reason(); why != "" {
+			if res.err == nil {
+				res.err = errors.New(why)
+			}
+			return nil, res.err, false
+		}
+		total := int64(0)
+		for _, s := range res.files {
+			total += int64(len(s))
+		}
+		if total > limits.ChartOutputBytes {
+			return nil, errors.New(limits.ChartOutputTooLarge(limits.ChartOutputBytes)), false
+		}
 		return res.files, res.err, false
-	case <-timer.C:
+	case <-timeout:
+		budget.halt("timed out")
 		return nil, nil, true
 	}
 }

@@ -1,0 +1,206 @@
+package helm
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync/atomic"
+	"text/template"
+
+	"github.com/Masterminds/sprig/v3"
+
+	"github.com/pvlint/pvlint/parsers/limits"
+)
+
+// renderBudget bounds one chart's render. Helm's engine has no limits of its
+// own: `range until 1000000000` builds a list of a billion integers and
+// `repeat 2000000000` a 2 GB string before anything could look at the
+// output. The engine takes template functions of ours
+// (Engine.CustomTemplateFuncs), so pvlint gives it:
+//
+//   - sprig's list and string builders, checked before they allocate
+//     (until, untilStep, seq: limits.ChartListElements elements; repeat,
+//     indent, nindent and the rand* strings: limits.ChartOutputBytes);
+//   - every other sprig function wrapped with a check of the render's stop
+//     flag, set when the chart times out or goes over a bound, so an
+//     abandoned render stops at its next function call instead of keeping
+//     a core busy until the process exits.
+//
+// A render's total output is checked against limits.ChartOutputBytes when
+// it returns. Functions Helm binds itself (include, tpl, required, fail,
+// lookup) are left to Helm (include is bounded by Helm's own recursion
+// limit); env, expandenv and getHostByName stay removed or disabled, as
+// Helm has them.
+type renderBudget struct {
+	stop atomic.Bool
+	why  atomic.Value // string: the bound that stopped the render
+}
+
+var errStopped = errors.New("rendering stopped: the chart went over its time or size bound")
+
+// halt stops the render with the reason to report.
+func (b *renderBudget) halt(why string) error {
+	b.why.CompareAndSwap(nil, why)
+	b.stop.Store(true)
+	return errors.New(why)
+}
+
+// reason is the bound that stopped the render, or "".
+func (b *renderBudget) reason() string {
+	s, _ := b.why.Load().(string)
+	return s
+}
+
+// helmBound are the functions Helm binds per render or removes; they are
+// not replaced.
+var helmBound = map[string]bool{"include": true, "tpl": true, "required": true, "fail": true, "lookup": true,
+	"env": true, "expandenv": true, "getHostByName": true}
+
+// funcs is the FuncMap for Engine.CustomTemplateFuncs.
+func (b *renderBudget) funcs() template.FuncMap {
+	out := template.FuncMap{}
+	for name, fn := range sprig.TxtFuncMap() {
+		if helmBound[name] {
+			continue
+		}
+		out[name] = b.checked(fn)
+	}
+	sp := sprig.TxtFuncMap()
+	until := sp["until"].(func(int) []int)
+	untilStep := sp["untilStep"].(func(int, int, int) []int)
+	seq := sp["seq"].(func(...int) string)
+	indent := sp["indent"].(func(int, string) string)
+	nindent := sp["nindent"].(func(int, string) string)
+	maxList := int64(limits.ChartListElements)
+	maxBytes := limits.ChartOutputBytes
+	list := func(name string, n int64) error {
+		if b.stop.Load() {
+			return errStopped
+		}
+		if n > maxList {
+			return b.halt(fmt.Sprintf("%s: %s", name, limits.ChartListTooLong(limits.ChartListElements)))
+		}
+		return nil
+	}
+	size := func(name string, n int64) error {
+		if b.stop.Load() {
+			return errStopped
+		}
+		if n > maxBytes || n < 0 {
+			return b.halt(fmt.Sprintf("%s: a string of more than %d bytes was asked for; %s", name, maxBytes, limits.ChartOutputTooLarge(maxBytes)))
+		}
+		return nil
+	}
+	out["until"] = func(n int) ([]int, error) {
+		if err := list("until", steps(0, int64(n), sign(n))); err != nil {
+			return nil, err
+		}
+		return until(n), nil
+	}
+	out["untilStep"] = func(start, stop, step int) ([]int, error) {
+		if err := list("untilStep", steps(int64(start), int64(stop), int64(step))); err != nil {
+			return nil, err
+		}
+		return untilStep(start, stop, step), nil
+	}
+	out["seq"] = func(params ...int) (string, error) {
+		var n int64
+		switch len(params) {
+		case 1:
+			n = abs64(int64(params[0])) + 1
+		case 2:
+			n = abs64(int64(params[1])-int64(params[0])) + 1
+		case 3:
+			if params[1] != 0 {
+				n = abs64(int64(params[2])-int64(params[0]))/abs64(int64(params[1])) + 1
+			}
+		}
+		if err := list("seq", n); err != nil {
+			return "", err
+		}
+		return seq(params...), nil
+	}
+	out["repeat"] = func(count int, str string) (string, error) {
+		if err := size("repeat", int64(count)*int64(len(str))); err != nil {
+			return "", err
+		}
+		if count < 0 {
+			return "", errors.New("repeat: negative count")
+		}
+		return strings.Repeat(str, count), nil
+	}
+	padded := func(name string, spaces int, v string) error {
+		if spaces < 0 {
+			return nil
+		}
+		return size(name, int64(spaces)*int64(strings.Count(v, "\n")+1)+int64(len(v)))
+	}
+	out["indent"] = func(spaces int, v string) (string, error) {
+		if err := padded("indent", spaces, v); err != nil {
+			return "", err
+		}
+		return indent(spaces, v), nil
+	}
+	out["nindent"] = func(spaces int, v string) (string, error) {
+		if err := padded("nindent", spaces, v); err != nil {
+			return "", err
+		}
+		return nindent(spaces, v), nil
+	}
+	for _, name := range []string{"randAlphaNum", "randAlpha", "randAscii", "randNumeric"} {
+		fn := sp[name].(func(int) string)
+		out[name] = func(count int) (string, error) {
+			if err := size(name, int64(count)); err != nil {
+				return "", err
+			}
+			return fn(count), nil
+		}
+	}
+	return out
+}
+
+// checked wraps a template function so that it fails once the render is
+// stopped (text/template turns the panic of a function into an error that
+// ends the execution).
+func (b *renderBudget) checked(fn any) any {
+	v := reflect.ValueOf(fn)
+	t := v.Type()
+	if t.Kind() != reflect.Func {
+		return fn
+	}
+	return reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
+		if b.stop.Load() {
+			panic(errStopped)
+		}
+		if t.IsVariadic() {
+			return v.CallSlice(args)
+		}
+		return v.Call(args)
+	}).Interface()
+}
+
+// steps is how many elements untilStep(start, stop, step) makes.
+func steps(start, stop, step int64) int64 {
+	switch {
+	case step > 0 && stop > start:
+		return (stop - start + step - 1) / step
+	case step < 0 && stop < start:
+		return (start - stop - step - 1) / -step
+	}
+	return 0
+}
+
+func sign(n int) int64 {
+	if n < 0 {
+		return -1
+	}
+	return 1
+}
+
+func abs64(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
