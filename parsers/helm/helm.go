@@ -28,8 +28,8 @@ import (
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/parsers/fsgate"
-	"github.com/pvlint/pvlint/parsers/limits"
 	"github.com/pvlint/pvlint/parsers/k8s"
+	"github.com/pvlint/pvlint/parsers/limits"
 )
 
 // DefaultKubeVersion is the Kubernetes version charts are rendered for when
