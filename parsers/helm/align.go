@@ -3,7 +3,10 @@ package helm
 import (
 	"math"
 	"regexp"
+	"slices"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/pvlint/pvlint/linter/graph"
 	"helm.sh/helm/v4/pkg/chart/common"
@@ -476,6 +479,9 @@ func (m *remapper) alignList(items []*graph.Node, parent *entry) []assignment {
 // written only of literal scalars (no actions, no blocks around them) that
 // rendered something else means c did not write n (false).
 func literalAgreement(c *entry, n *graph.Node) (int, bool) {
+	if c.flow && n.Kind == graph.List {
+		return flowAgreement(c.flowText, n)
+	}
 	if c.wild || c.valIns || c.text || c.flow {
 		return 0, true
 	}
@@ -518,4 +524,24 @@ func literalAgreement(c *entry, n *graph.Node) (int, bool) {
 		return score, true
 	}
 	return 0, true
+}
+
+// flowAgreement compares a literal flow list (["get", "list"]) with a
+// rendered list, as literalAgreement does block lists of scalars.
+func flowAgreement(text string, n *graph.Node) (int, bool) {
+	if text == "" || strings.ContainsRune(text, '\x01') {
+		return 0, true
+	}
+	var lits []string
+	if yaml.Unmarshal([]byte(text), &lits) != nil || len(lits) == 0 {
+		return 0, true
+	}
+	score := 0
+	for _, it := range n.Items {
+		if it.Kind != graph.Scalar || !slices.Contains(lits, it.Value) {
+			return 0, false
+		}
+		score += 10
+	}
+	return score, true
 }

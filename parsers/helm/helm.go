@@ -419,6 +419,7 @@ func (r *renderer) collect(files map[string]string) {
 		}
 		if t.rm == nil {
 			t.rm = newRemapper(t.src, t.values)
+			t.rm.helpers = r.helperNamed(t)
 		}
 		r.res.Comments = append(r.res.Comments, templateComments(t.file, t.src, t.rm.sk)...)
 	}
@@ -449,6 +450,7 @@ func (r *renderer) collectTemplate(t *tmpl, out string) {
 	}
 	if t.rm == nil {
 		t.rm = newRemapper(t.src, t.values)
+		t.rm.helpers = r.helperNamed(t)
 	}
 	lines := strings.Split(out, "\n")
 	var inHelpers [][2]int // rendered lines of objects mapped into helpers

@@ -83,9 +83,26 @@ func (r *renderer) helperFor(from *tmpl, doc *entry) (*define, *entry) {
 	if r.defines == nil {
 		r.indexDefines()
 	}
-	cands := r.defines[m[1]]
-	if len(cands) == 0 {
+	d := r.defineFor(from, m[1])
+	if d == nil {
 		return nil, nil
+	}
+	hasObject := false
+	for _, dd := range d.rm.sk.docs {
+		hasObject = hasObject || dd.kindEnt != nil || len(dd.children) == 1 && dd.children[0].kind == entInsert
+	}
+	if !hasObject {
+		return nil, nil
+	}
+	return d, ins
+}
+
+// defineFor returns the define called name, the including chart's own
+// first, with its skeleton built.
+func (r *renderer) defineFor(from *tmpl, name string) *define {
+	cands := r.defines[name]
+	if len(cands) == 0 {
+		return nil
 	}
 	d := cands[0]
 	chartDir := path.Dir(path.Dir(from.name)) // chart/templates/x.yaml → chart
@@ -105,18 +122,12 @@ func (r *renderer) helperFor(from *tmpl, doc *entry) (*define, *entry) {
 		}
 		copy(body[d.start:d.end], d.t.src[d.start:d.end])
 		d.rm = newRemapper(string(body), nil)
+		d.rm.helpers = r.helperNamed(d.t)
 		for _, dd := range d.rm.sk.docs {
 			dd.repeatable = true // a helper renders wherever it is included
 		}
 	}
-	hasObject := false
-	for _, dd := range d.rm.sk.docs {
-		hasObject = hasObject || dd.kindEnt != nil || len(dd.children) == 1 && dd.children[0].kind == entInsert
-	}
-	if !hasObject {
-		return nil, nil
-	}
-	return d, ins
+	return d
 }
 
 // remapFollowingHelpers maps res, rendered from template t, into the
@@ -149,4 +160,75 @@ func (r *renderer) remapFollowingHelpers(t *tmpl, res *graph.Resource) (inHelper
 		res.Origin.IncludedAt = sites
 	}
 	return len(sites) > 0
+}
+
+// inserts lists the insertion lines directly under e.
+func inserts(e *entry) []*entry {
+	var out []*entry
+	for _, c := range e.children {
+		if c.kind == entInsert {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// intoHelper maps a rendered list item that one of the insertions ins
+// wrote into the define block it includes, when a list item written there
+// explains it (RBAC rules, volumes or containers kept in a helper): its
+// nodes then point into the helper's file. It reports whether it did.
+func (m *remapper) intoHelper(it *graph.Node, ins []*entry) bool {
+	if m.helpers == nil {
+		return false
+	}
+	var bestDef *define
+	var best *entry
+	bestScore := 0
+	for _, in := range ins {
+		d := m.helpers(in.action)
+		if d == nil {
+			continue
+		}
+		for _, doc := range d.rm.sk.docs {
+			for _, e := range doc.children {
+				if e.kind != entItem {
+					continue
+				}
+				if s := itemScore(e, it); s > bestScore {
+					bestDef, best, bestScore = d, e, s
+				}
+			}
+		}
+	}
+	if best == nil {
+		return false
+	}
+	h := bestDef.rm
+	h.values = m.values
+	h.start = target{best.line, best.col, graph.Insertion}
+	h.mapItem(it, best)
+	setFile(it, bestDef.t.file)
+	return true
+}
+
+func setFile(n *graph.Node, file string) {
+	n.File = file
+	for _, it := range n.Items {
+		setFile(it, file)
+	}
+}
+
+// helperNamed returns the define that an include action names literally,
+// its skeleton built, or nil.
+func (r *renderer) helperNamed(from *tmpl) func(action string) *define {
+	return func(action string) *define {
+		m := includeRe.FindStringSubmatch(action)
+		if m == nil {
+			return nil
+		}
+		if r.defines == nil {
+			r.indexDefines()
+		}
+		return r.defineFor(from, m[1])
+	}
 }

@@ -27,6 +27,9 @@ type remapper struct {
 	// map rendered comments.
 	lines  map[int]target
 	sorted []int // the keys of lines, sorted (renderedComment)
+	// helpers finds the define block an include action names (nil: none
+	// followed).
+	helpers func(action string) *define
 }
 
 func newRemapper(src string, values map[string]any) *remapper {
@@ -114,9 +117,13 @@ func (m *remapper) pickDoc(root *graph.Node) *entry {
 			rendered = map[string]bool{}
 			nodePaths(root, "", rendered)
 		}
+		// Keys the document cannot have written count against it; keys
+		// it merely writes too do not count for it, so that a document
+		// that inserts its content (rules: {{ include ... }}) is not
+		// passed over for a later one spelling the same keys out.
 		for p := range rendered {
-			if d.paths[p] {
-				s++
+			if !d.explains(p) {
+				s--
 			}
 		}
 		return s
@@ -132,11 +139,21 @@ func (m *remapper) pickDoc(root *graph.Node) *entry {
 			}
 		}
 	}
-	if best < 0 || bestScore < -1000 {
+	if best < 0 || m.used[best] && !sk.docs[best].repeatable {
+		// Nothing new ahead: the object repeats an earlier document (a
+		// range body of several documents loops back).
+		back, backScore := -1, 0
 		for _, i := range sk.candidates(kind, start, pickWindow, false) {
-			if s := score(i) + 5000; best < 0 || s > bestScore { // looking back means repeating
-				best, bestScore = i, s
+			s := score(i)
+			if m.used[i] && !sk.docs[i].repeatable {
+				s += 5000 // repeating is what looking back means
 			}
+			if back < 0 || s > backScore {
+				back, backScore = i, s
+			}
+		}
+		if back >= 0 {
+			best = back
 		}
 	}
 	if best < 0 {
@@ -332,9 +349,13 @@ func (m *remapper) mapList(n *graph.Node, parent *entry, fallback target) {
 		case a.ent != nil:
 			m.mapItem(it, a.ent)
 		case a.ins != nil:
-			m.setAll(it, target{a.ins.line, a.ins.col, graph.Insertion})
+			if !m.intoHelper(it, []*entry{a.ins}) {
+				m.setAll(it, target{a.ins.line, a.ins.col, graph.Insertion})
+			}
 		case a.ambiguous:
-			m.setAll(it, m.start)
+			if !m.intoHelper(it, inserts(parent)) {
+				m.setAll(it, m.start)
+			}
 		default:
 			if fallback.prec == graph.Exact {
 				fallback.prec = graph.Insertion

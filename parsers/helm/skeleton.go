@@ -160,14 +160,16 @@ type entry struct {
 	text     bool   // the value is a block scalar (| or >) on the following lines
 	children []*entry
 	action   string // entInsert: the inserting action's text
+	flowText string // a flow collection's text as written (actions masked)
 
 	// entDoc
-	first, last int    // first and last content line
-	kindEnt     *entry // the kind: key of the document, if written
-	paths       map[string]bool
-	kindLit     string // the literal kind, "" when templated or absent
-	nameLit     string // the literal metadata.name, "" when templated or absent
-	repeatable  bool   // may render several objects: inside a range, or inserting text at the top
+	first, last int             // first and last content line
+	kindEnt     *entry          // the kind: key of the document, if written
+	paths       map[string]bool // key paths written (collectPaths)
+	open        map[string]bool // paths under which inserted text can write keys
+	kindLit     string          // the literal kind, "" when templated or absent
+	nameLit     string          // the literal metadata.name, "" when templated or absent
+	repeatable  bool            // may render several objects: inside a range, or inserting text at the top
 }
 
 // frame is a control block (if, with, range, block) open around an entry.
@@ -360,7 +362,7 @@ func parseSkeleton(src string) *skeleton {
 				blockScalar = col
 				e.valCol, e.text = col+vcol+1, true
 			case value[0] == '{' || value[0] == '[':
-				e.flow, e.valCol = true, col+vcol+1
+				e.flow, e.valCol, e.flowText = true, col+vcol+1, value
 			case value[0] == '&' || value[0] == '!':
 				// An anchor or tag before a block value.
 				if !strings.Contains(value, " ") {
@@ -391,8 +393,8 @@ func parseSkeleton(src string) *skeleton {
 func (sk *skeleton) index() {
 	sk.byKind = map[string][]int{}
 	for i, d := range sk.docs {
-		d.paths = map[string]bool{}
-		collectPaths(d, "", d.paths)
+		d.paths, d.open = map[string]bool{}, map[string]bool{}
+		collectPaths(d, "", d.paths, d.open)
 		if d.first == 0 {
 			continue
 		}
@@ -610,19 +612,49 @@ func unquote(s string) string {
 }
 
 // collectPaths records the key paths a document writes, list items folded
-// into "[]", to pick the template document a rendered object came from.
-func collectPaths(e *entry, prefix string, out map[string]bool) {
+// into "[]", to pick the template document a rendered object came from;
+// open gets the paths under which inserted text (an include, toYaml, a
+// templated key or value) can write keys the template does not spell out.
+func collectPaths(e *entry, prefix string, out, open map[string]bool) {
 	for _, c := range e.children {
 		switch c.kind {
 		case entKey:
 			p := prefix + "." + c.key
 			if c.wild {
-				p = prefix + ".*"
+				open[prefix] = true
+				continue
 			}
 			out[p] = true
-			collectPaths(c, p, out)
+			if c.valIns || c.flow || c.text {
+				open[p] = true
+			}
+			collectPaths(c, p, out, open)
 		case entItem:
-			collectPaths(c, prefix+"[]", out)
+			p := prefix + "[]"
+			if c.valIns || c.flow || c.text {
+				open[p] = true
+			}
+			collectPaths(c, p, out, open)
+		case entInsert:
+			open[prefix] = true
 		}
+	}
+}
+
+// explains says whether document d can have written rendered key path p:
+// the template writes it, or text inserted above it can.
+func (d *entry) explains(p string) bool {
+	if d.paths[p] {
+		return true
+	}
+	for {
+		if d.open[p] {
+			return true
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i < 0 {
+			return false
+		}
+		p = p[:i]
 	}
 }

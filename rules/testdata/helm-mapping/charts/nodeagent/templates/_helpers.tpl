@@ -48,3 +48,19 @@ spec:
   hostPath: # want: PVL104
     path: /var/cache/nodeagent
 {{- end }}
+
+{{- /* Rules kept in helpers: findings point at the rule written here. */}}
+{{- define "nodeagent.readRules" }}
+- apiGroups: [""]
+  resources: ["nodes", "pods"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: [""]
+  resources: ["secrets"] # want: PVL303
+  verbs: ["get"]
+{{- end }}
+
+{{- define "nodeagent.volumeRules" }}
+- apiGroups: ["storage.k8s.io"]
+  resources: ["volumeattachments"]
+  verbs: ["get", "list", "delete"] # want: PVL302
+{{- end }}
