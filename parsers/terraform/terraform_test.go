@@ -1,12 +1,14 @@
 package terraform
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
@@ -432,25 +434,62 @@ func TestParallelDeterministic(t *testing.T) {
 	}
 }
 
+// FuzzParse evaluates one fuzzed module per input through the file gate,
+// in one directory per fuzzing process that every input overwrites (no
+// directory per input): the first byte picks the file name (main.tf,
+// main.tf.json, or main.tf with a terraform.tfvars from the rest after a
+// NUL), with the default limits. A per-input watchdog turns a hang into a
+// failure naming the input.
 func FuzzParse(f *testing.F) {
 	for _, p := range []string{"basic/main.tf", "kube/main.tf", "cycle/main.tf", "vars/main.tf", "calls/modules/ebs/main.tf"} {
 		b, err := os.ReadFile(filepath.Join("testdata", p))
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(b)
+		f.Add(append([]byte{0}, b...))
 	}
-	f.Add([]byte(`locals { x = [for i in range(10) : i] }
+	f.Add([]byte("\x00" + `locals { x = [for i in range(10) : i] }
 resource "a" "b" { count = local.x[3]
   dynamic "d" { for_each = local.x
     content { v = d.value } } }
 module "m" { source = "./" }`))
-	f.Fuzz(func(t *testing.T, src []byte) {
-		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, "main.tf"), src, 0o644); err != nil {
+	// Size-scaled seeds: the shapes of the hostile inputs, smaller.
+	f.Add([]byte("\x00locals { x = " + strings.Repeat("(", 300) + "1" + strings.Repeat(")", 300) + " }"))
+	f.Add([]byte("\x01{\"locals\": {\"x\": " + strings.Repeat("[", 300) + strings.Repeat("]", 300) + "}}"))
+	f.Add([]byte("\x00locals {\n a = range(100)\n b = [for x in local.a : [for y in local.a : [for z in local.a : z]]]\n}\nresource \"aws_ebs_volume\" \"v\" { size = length(local.b) }"))
+	f.Add([]byte("\x00resource \"aws_ebs_volume\" \"v\" { count = -5 }\nlocals { r = range(5000) \n s = toset([for i in range(1000) : \"${i}\"]) }"))
+	f.Add([]byte("\x00module \"m\" {\n source = \"./\"\n count = 9999\n}\nresource \"aws_ebs_volume\" \"v\" { count = 9999 }"))
+	f.Add([]byte("\x02variable \"x\" {}\nlocals { y = var.x }\x00x = " + strings.Repeat("[", 300) + strings.Repeat("]", 300)))
+	dir := f.TempDir()
+	g := gateAt(f, dir)
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) == 0 {
+			return
+		}
+		mode, src := in[0]%3, in[1:]
+		os.Remove(filepath.Join(dir, "main.tf"))
+		os.Remove(filepath.Join(dir, "main.tf.json"))
+		os.Remove(filepath.Join(dir, "terraform.tfvars"))
+		name, vars := "main.tf", []byte(nil)
+		switch mode {
+		case 1:
+			name = "main.tf.json"
+		case 2:
+			if i := bytes.IndexByte(src, 0); i >= 0 {
+				src, vars = src[:i], src[i+1:]
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), src, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		Parse(gateAt(t, dir), []string{"."}, Options{})
+		if vars != nil {
+			if err := os.WriteFile(filepath.Join(dir, "terraform.tfvars"), vars, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		stop := time.AfterFunc(30*time.Second, func() { panic(fmt.Sprintf("Parse ran for 30 s on %q", in)) })
+		defer stop.Stop()
+		Parse(g, []string{"."}, Options{})
 	})
 }
 
