@@ -235,3 +235,35 @@ func TestHostileHelmFiles(t *testing.T) {
 		t.Errorf("a chart with a refused file was rendered anyway")
 	}
 }
+
+// TestMaxFileSizeEverywhere: --max-file-size bounds every input, not only
+// manifests: a Terraform file, a variables file, a file() target and a
+// chart file over it are each an error naming the file and the limit.
+func TestMaxFileSizeEverywhere(t *testing.T) {
+	watchdog(t, 60*time.Second)
+	pad := "# " + strings.Repeat("x", 600) + "\n"
+	root := tree(t, map[string]string{
+		"small.yaml":               "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
+		"tf/big/main.tf":           pad + plainVolume,
+		"tf/vars/main.tf":          "locals {\n  k = file(\"blob.txt\")\n}\n",
+		"tf/vars/terraform.tfvars": pad + "x = 1\n",
+		"tf/vars/blob.txt":         pad,
+		"chart/Chart.yaml":         chartYAML,
+		"chart/templates/cm.yaml":  pad + "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n",
+	})
+	code, _, errb := pvlint(t, root, "", "--format", "json", "--max-file-size", "500", ".")
+	if code != 3 {
+		t.Errorf("exit %d, want 3\n%s", code, errb)
+	}
+	limit := "over the 500-byte limit (--max-file-size)"
+	for _, want := range []string{
+		"tf/big/main.tf: file is 728 bytes, " + limit,
+		"tf/vars/terraform.tfvars: variables file: file is 609 bytes, " + limit,
+		"tf/vars/main.tf:2:7: file(): tf/vars/blob.txt: file is 603 bytes, " + limit,
+		"chart/templates/cm.yaml: chart chart: file is 654 bytes, " + limit,
+	} {
+		if !strings.Contains(errb, want) {
+			t.Errorf("standard error lacks %q:\n%s", want, errb)
+		}
+	}
+}
