@@ -19,12 +19,14 @@ type kustomizeOutput struct {
 	owned  map[string]bool // shown paths not to lint as written
 	charts map[string]bool // shown chart directories rendered through helmCharts
 	roots  int
+	// reads are the files each root kustomization's render read (shown paths).
+	reads map[string]map[string]bool
 }
 
 // parseKustomizations renders the root kustomizations found, tree by tree
 // (the root, and each path named outside it), through each tree's gate.
 func parseKustomizations(ts *trees, dirs []string, opt Options) kustomizeOutput {
-	out := kustomizeOutput{owned: map[string]bool{}, charts: map[string]bool{}}
+	out := kustomizeOutput{owned: map[string]bool{}, charts: map[string]bool{}, reads: map[string]map[string]bool{}}
 	byTree := map[*tree][]string{}
 	var order []*tree
 	for _, d := range dirs {
@@ -61,6 +63,13 @@ func parseKustomizations(ts *trees, dirs []string, opt Options) kustomizeOutput 
 		}
 		for c := range o.Charts {
 			out.charts[t.show(c)] = true
+		}
+		for k, files := range o.Reads {
+			set := map[string]bool{}
+			for _, f := range files {
+				set[t.show(f)] = true
+			}
+			out.reads[t.show(k)] = set
 		}
 		out.roots += o.Roots
 	}
@@ -116,12 +125,11 @@ const maxListedOverlays = 8
 // without it, the overlays that fix it. Suppression has been applied, so
 // only findings in the same state are merged (an annotation one overlay's
 // patch adds silences that overlay only).
-func mergeOverlays(g *graph.Graph, fs []*rules.Finding) []*rules.Finding {
+func mergeOverlays(g *graph.Graph, fs []*rules.Finding, reads map[string]map[string]bool) []*rules.Finding {
 	type key struct {
 		rule       string
 		file       string
 		line, col  int
-		field      string
 		src        string
 		suppressed bool
 	}
@@ -133,7 +141,7 @@ func mergeOverlays(g *graph.Graph, fs []*rules.Finding) []*rules.Finding {
 	for _, r := range g.Resources {
 		if r.Source == graph.SourceKustomize && r.Origin.Kustomization != "" {
 			s := srcOf(r)
-			renderedBy[s] = appendOnce(renderedBy[s], path.Dir(r.Origin.Kustomization))
+			renderedBy[s] = appendOnce(renderedBy[s], r.Origin.Kustomization)
 		}
 	}
 	groups := map[key][]*rules.Finding{}
@@ -143,7 +151,9 @@ func mergeOverlays(g *graph.Graph, fs []*rules.Finding) []*rules.Finding {
 		if r == nil || r.Source != graph.SourceKustomize || r.Origin.Kustomization == "" {
 			continue
 		}
-		k := key{f.RuleID, f.Loc.File, f.Loc.Line, f.Loc.Col, f.Loc.FieldPath, srcOf(r), f.Suppression != nil}
+		// The written line, not the field path: list indices differ when
+		// one overlay's patch added items before the one found.
+		k := key{f.RuleID, f.Loc.File, f.Loc.Line, f.Loc.Col, srcOf(r), f.Suppression != nil}
 		if groups[k] == nil {
 			order = append(order, k)
 		}
@@ -152,16 +162,21 @@ func mergeOverlays(g *graph.Graph, fs []*rules.Finding) []*rules.Finding {
 	drop := map[*rules.Finding]bool{}
 	for _, k := range order {
 		group := groups[k]
-		all := renderedBy[k.src]
+		// The overlays that could have the finding: they render the object
+		// and read the file the finding is written in (a component's patch
+		// is no concern of an overlay without the component).
+		var all []string
+		for _, o := range renderedBy[k.src] {
+			if reads[o][k.file] || k.file == group[0].Resource.File {
+				all = append(all, path.Dir(o))
+			}
+		}
 		if len(all) < 2 {
-			continue // only one overlay renders the object: nothing to name
+			continue // one overlay alone writes or renders it: nothing to name
 		}
 		var have []string
 		for _, f := range group {
 			have = appendOnce(have, path.Dir(f.Resource.Origin.Kustomization))
-		}
-		if len(have) == 1 && k.file != group[0].Resource.File {
-			continue // written in one overlay's own file (its patch): it names itself
 		}
 		sort.Strings(have)
 		var fixed []string

@@ -196,7 +196,7 @@ func Run(opt Options) (*Result, error) {
 	parsed.Notices = append(parsed.Notices, capped...)
 	findings, notices := applySuppressions(g, findings, opt)
 	parsed.Notices = append(parsed.Notices, notices...)
-	findings = mergeOverlays(g, findings)
+	findings = mergeOverlays(g, findings, kz.reads)
 	res.Findings = findings
 	res.Errors = sortErrors(dedupeErrors(boundErrors(parsed.Errors)))
 	res.Notices = boundNotices(parsed.Notices)

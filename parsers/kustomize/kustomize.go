@@ -54,6 +54,9 @@ type Output struct {
 	Charts map[string]bool
 	// Roots is the number of root kustomizations rendered or tried.
 	Roots int
+	// Reads lists, for each root kustomization file that rendered, the
+	// files its render read.
+	Reads map[string][]string
 }
 
 // Parse renders the root kustomizations among dirs (repo-relative
@@ -62,7 +65,7 @@ type Output struct {
 // component. A base is rendered through the roots that include it, never
 // on its own.
 func Parse(dirs []string, opt Options) Output {
-	out := Output{Owned: map[string]bool{}, Charts: map[string]bool{}}
+	out := Output{Owned: map[string]bool{}, Charts: map[string]bool{}, Reads: map[string][]string{}}
 	if opt.Workers <= 0 {
 		opt.Workers = 1
 	}
@@ -102,6 +105,7 @@ func Parse(dirs []string, opt Options) Output {
 			for _, f := range r.read {
 				out.Owned[f] = true
 			}
+			out.Reads[roots[i].file] = r.read
 			for c := range r.charts {
 				out.Charts[c] = true
 			}
