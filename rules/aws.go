@@ -507,7 +507,7 @@ func efsIssues(r *graph.Resource) []issue {
 		return []issue{{At: r.At("kms_key_id"), Undecided: true,
 			Msg: fmt.Sprintf("%s may use the AWS-managed key: `kms_key_id` is not known statically.", name)}}
 	}
-	return []issue{{At: r.At("kms_key_id"),
+	return []issue{{At: r.At("kms_key_id"), What: "is encrypted with the AWS-managed key aws/elasticfilesystem",
 		Msg: fmt.Sprintf("%s is encrypted with the AWS-managed key aws/elasticfilesystem: set `kms_key_id` to a customer-managed key.", name)}}
 }
 

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -11,7 +12,153 @@ import (
 // volumes (FSx CSI, Filestore CSI, Azure Files CSI) where Terraform
 // declares them.
 func fileServiceRules() []*Rule {
-	return []*Rule{fsxNoCustomerKey, filestoreNoCustomerKey, azureStorageAccountWeak}
+	return []*Rule{fsxNoCustomerKey, efsTransitNotEnforced, filestoreNoCustomerKey, azureStorageAccountWeak}
+}
+
+// ---------------------------------------------------------------------------
+// PVL411
+
+// deniesInsecureTransport reports whether an IAM policy document has a Deny
+// statement conditioned on aws:SecureTransport being false. ok is false when
+// the text is not a policy document.
+func deniesInsecureTransport(doc string) (deny, ok bool) {
+	var p struct {
+		Statement json.RawMessage `json:"Statement"`
+	}
+	if json.Unmarshal([]byte(doc), &p) != nil {
+		return false, false
+	}
+	type stmt struct {
+		Effect    string                                `json:"Effect"`
+		Condition map[string]map[string]json.RawMessage `json:"Condition"`
+	}
+	var stmts []stmt
+	if json.Unmarshal(p.Statement, &stmts) != nil {
+		var one stmt
+		if json.Unmarshal(p.Statement, &one) != nil {
+			return false, false
+		}
+		stmts = []stmt{one}
+	}
+	for _, s := range stmts {
+		if !strings.EqualFold(s.Effect, "Deny") {
+			continue
+		}
+		for op, kv := range s.Condition {
+			if !strings.EqualFold(op, "Bool") {
+				continue
+			}
+			for k, v := range kv {
+				if !strings.EqualFold(k, "aws:SecureTransport") {
+					continue
+				}
+				var b bool
+				var str string
+				var list []string
+				switch {
+				case json.Unmarshal(v, &b) == nil && !b,
+					json.Unmarshal(v, &str) == nil && strings.EqualFold(str, "false"):
+					return true, true
+				case json.Unmarshal(v, &list) == nil:
+					for _, x := range list {
+						if strings.EqualFold(x, "false") {
+							return true, true
+						}
+					}
+				}
+			}
+		}
+	}
+	return false, true
+}
+
+var efsTransitNotEnforced = &Rule{
+	Meta: Meta{
+		ID:       "PVL411",
+		Name:     "efs-transit-not-enforced",
+		Title:    "EFS file system accepts clients that do not use TLS",
+		Severity: Medium,
+		Category: CatAWS,
+		Graph:    true,
+		Description: "The EFS CSI driver mounts with TLS by default, but the file system itself accepts plain NFS from any " +
+			"client that can reach a mount target: a PersistentVolume with `encryptInTransit: \"false\"` (PVL108), a node " +
+			"mounting by hand, or another workload in the VPC. AWS enforces encryption in transit only through a file " +
+			"system policy that denies access when `aws:SecureTransport` is false. An `aws_efs_file_system` declared in " +
+			"Terraform is reported when no `aws_efs_file_system_policy` for it carries such a Deny statement; a policy " +
+			"pvlint cannot evaluate is undecided.",
+		Remediation: "Add a file system policy that denies insecure transport:\n\n```hcl\n" + `resource "aws_efs_file_system_policy" "shared" {
+  file_system_id = aws_efs_file_system.shared.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = { AWS = "*" }
+      Action    = "*"
+      Resource  = aws_efs_file_system.shared.arn
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+  })
+}` + "\n```",
+		Bad: []Example{{Lang: "hcl", Code: `resource "aws_efs_file_system" "shared" {
+  creation_token = "shared"
+  encrypted      = true
+}
+`}},
+		Good: []Example{{Lang: "hcl", Code: `resource "aws_efs_file_system" "shared" {
+  creation_token = "shared"
+  encrypted      = true
+}
+
+resource "aws_efs_file_system_policy" "shared" {
+  file_system_id = aws_efs_file_system.shared.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = { AWS = "*" }
+      Action    = "*"
+      Resource  = "*"
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+  })
+}
+`}},
+		References: []string{
+			"https://docs.aws.amazon.com/efs/latest/ug/encryption-in-transit.html",
+			"https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html",
+			"https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/efs_file_system_policy",
+		},
+	},
+	Check: func(p *Pass) {
+		for _, fs := range tfResources(p.Graph, "aws_efs_file_system") {
+			policies := referrers(p.Graph, fs, "aws_efs_file_system_policy")
+			enforced, unknown := false, false
+			for _, pol := range policies {
+				doc, ok := pol.Root.Get("policy").Str()
+				if !ok {
+					unknown = true
+					continue
+				}
+				if deny, ok := deniesInsecureTransport(doc); ok && deny {
+					enforced = true
+				} else if !ok {
+					unknown = true
+				}
+			}
+			switch {
+			case enforced:
+			case unknown:
+				p.Undecided(fs.At("creation_token"), "EFS file system %s: whether its policy denies clients without TLS is not known statically.", fs.Title())
+			default:
+				f := p.Report(fs.At("creation_token"), "EFS file system %s accepts NFS clients without TLS: no file system policy denies access when aws:SecureTransport is false.", fs.Title())
+				for _, pol := range policies {
+					f.Related(pol.At("policy"), "%s does not deny insecure transport", pol.Title())
+				}
+			}
+		}
+	},
 }
 
 // ---------------------------------------------------------------------------

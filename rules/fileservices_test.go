@@ -9,7 +9,7 @@ import (
 
 func TestFileServiceRules(t *testing.T) {
 	var rs []*rules.Rule
-	for _, id := range []string{"PVL410", "PVL425", "PVL444"} {
+	for _, id := range []string{"PVL410", "PVL411", "PVL425", "PVL444"} {
 		r := rules.ByID(id)
 		if r == nil {
 			t.Fatalf("rule %s is not registered", id)

@@ -274,6 +274,10 @@ parameters:
 type cmkParam struct {
 	param   string
 	keyKind string // "the AWS managed key"
+	// applies, when set, says whether the class's volumes can take a key at
+	// all (FSx for Lustre: persistent deployment types only; Ceph: once
+	// encrypted is on).
+	applies func(params *graph.Node) bool
 }
 
 func cmkParamFor(provisioner string) *cmkParam {
@@ -284,6 +288,20 @@ func cmkParamFor(provisioner string) *cmkParam {
 		return &cmkParam{param: "disk-encryption-kms-key", keyKind: "a Google-managed key"}
 	case "disk.csi.azure.com", "kubernetes.io/azure-disk":
 		return &cmkParam{param: "diskEncryptionSetID", keyKind: "a platform-managed key"}
+	case "filestore.csi.storage.gke.io":
+		return &cmkParam{param: "instance-encryption-kms-key", keyKind: "a Google-managed key"}
+	case "fsx.csi.aws.com":
+		return &cmkParam{param: "kmsKeyId", keyKind: "the AWS managed key aws/fsx", applies: func(params *graph.Node) bool {
+			_, dt := paramFold(params, "deploymentType")
+			return strings.HasPrefix(strings.ToUpper(dt.String()), "PERSISTENT")
+		}}
+	}
+	for _, d := range []string{"rbd.csi.ceph.com", "cephfs.csi.ceph.com"} {
+		if provisioner == d || strings.HasSuffix(provisioner, "."+d) {
+			return &cmkParam{param: "encryptionKMSID", keyKind: "a passphrase kept in the Ceph cluster's own volume metadata, next to the data", applies: func(params *graph.Node) bool {
+				return params.Get("encrypted").Bool() == graph.True
+			}}
+		}
 	}
 	return nil
 }
@@ -334,9 +352,14 @@ schedule, audit their use separately from everything else in the account, or des
 unrecoverable (crypto-shredding). Snapshots encrypted with the AWS managed key cannot be shared with another
 account.
 
-The class names a customer-managed key with ` + "`kmsKeyId`" + ` (EBS CSI), ` + "`disk-encryption-kms-key`" + ` (GCE PD CSI) or
-` + "`diskEncryptionSetID`" + ` (Azure Disk CSI, a Disk Encryption Set backed by a Key Vault key); the drivers read these
-keys without regard to case. A ` + "`kmsKeyId`" + ` of ` + "`alias/aws/ebs`" + ` is the AWS managed key and is reported too. A class
+The class names a customer-managed key with ` + "`kmsKeyId`" + ` (EBS CSI), ` + "`disk-encryption-kms-key`" + ` (GCE PD CSI),
+` + "`diskEncryptionSetID`" + ` (Azure Disk CSI, a Disk Encryption Set backed by a Key Vault key),
+` + "`instance-encryption-kms-key`" + ` (Filestore CSI, ` + "`filestore.csi.storage.gke.io`" + `) or ` + "`kmsKeyId`" + ` (FSx for Lustre CSI,
+` + "`fsx.csi.aws.com`" + `, for ` + "`PERSISTENT_*`" + ` deployment types; scratch file systems take no key); pvlint reads these keys without
+regard to case. A Ceph RBD or CephFS class with ` + "`encrypted: \"true\"`" + ` and no ` + "`encryptionKMSID`" + ` keeps each volume's LUKS
+or fscrypt passphrase in the Ceph cluster's own metadata, next to the data, and is reported too. Azure Files takes its key
+from the storage account (PVL444); vSphere encrypts through a storage policy (` + "`storagepolicyname`" + `) whose content
+the manifest does not show, and is not reported. A ` + "`kmsKeyId`" + ` of ` + "`alias/aws/ebs`" + ` is the AWS managed key and is reported too. A class
 that PVL101 reports (encryption off) is not reported again here.`,
 		Remediation: `Name a key you manage in a new class (parameters cannot be changed in place):
 
@@ -392,6 +415,9 @@ parameters:
 			"https://github.com/kubernetes-sigs/azuredisk-csi-driver/blob/master/docs/driver-parameters.md",
 			"https://learn.microsoft.com/en-us/azure/aks/azure-disk-customer-managed-keys",
 			"https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html",
+			"https://github.com/kubernetes-sigs/gcp-filestore-csi-driver/blob/master/README.md",
+			"https://github.com/kubernetes-sigs/aws-fsx-csi-driver/blob/master/examples/kubernetes/dynamic_provisioning/README.md",
+			"https://github.com/ceph/ceph-csi/blob/devel/docs/deploy-rbd.md",
 		},
 	},
 	Check: func(p *Pass) {
@@ -411,6 +437,9 @@ parameters:
 			params := sc.Root.Get("parameters")
 			if params.IsUnknown() {
 				p.Undecided(sc.At("parameters"), "%s: whether it names a customer-managed key depends on a value pvlint cannot evaluate.", sc.Title())
+				continue
+			}
+			if cmk.applies != nil && !cmk.applies(params) {
 				continue
 			}
 			key, v := paramFold(params, cmk.param)

@@ -30,7 +30,9 @@ var weakCloudBacking = &Rule{
 			"`aws_kms_alias`) that has automatic rotation off (PVL406), is disabled (`is_enabled = false`, so no " +
 			"volume of the class can be created or attached), or has a key policy that allows any principal (PVL407);\n" +
 			"- a PersistentVolume whose CSI `volumeHandle` names a disk that is not encrypted, or not with a " +
-			"customer-managed key (PVL401, PVL405, PVL421, PVL441).\n\n" +
+			"customer-managed key (PVL401, PVL405, PVL421, PVL441);\n" +
+			"- an EFS StorageClass (`efs.csi.aws.com`) whose `fileSystemId` names an `aws_efs_file_system` (by ID, or " +
+			"by reference in `kubernetes_storage_class_v1`) that is unencrypted or on the AWS-managed key (PVL405).\n\n" +
 			"The finding is reported on the Kubernetes object, where the reviewer of a manifest change looks, with " +
 			"every Terraform hop as a related location. Its severity is that of the weakness behind it.",
 		Remediation: "Fix the Terraform resource named in the finding: turn on `enable_key_rotation`, enable the " +
@@ -94,6 +96,7 @@ resource "kubernetes_storage_class_v1" "encrypted" {
 		for _, sc := range p.Graph.OfKind("StorageClass") {
 			if sc.IsKubernetes() {
 				classOnWeakKey(p, sc)
+				volumeOnWeakDisk(p, sc) // EFS classes: the file system they provision on
 			}
 		}
 		for _, pv := range p.Graph.OfKind("PersistentVolume") {

@@ -316,6 +316,29 @@ func linkCrossSource(g *Graph) {
 			}
 		}
 	}
+	// EFS classes provision access points on the file system they name:
+	// fileSystemId written as the file system's ID, or a Terraform
+	// reference to it (kubernetes_storage_class_v1).
+	for _, sc := range g.byKind["StorageClass"] {
+		if p, _ := sc.Root.Get("provisioner").Str(); p != "efs.csi.aws.com" {
+			continue
+		}
+		n := sc.Root.Path("parameters", "fileSystemId")
+		linked := false
+		for _, e := range sc.OutOf(Refers) {
+			if e.To != nil && e.To.Kind == "aws_efs_file_system" {
+				g.AddEdge(&Edge{Kind: BackedBy, From: sc, To: e.To, At: e.At, Name: e.Name})
+				linked = true
+			}
+		}
+		if h, ok := n.Str(); ok && h != "" && !linked {
+			for _, d := range g.byKind["aws_efs_file_system"] {
+				if diskMatches(d, h) {
+					g.AddEdge(&Edge{Kind: BackedBy, From: sc, To: d, At: n, Name: h})
+				}
+			}
+		}
+	}
 	for _, pv := range g.byKind["PersistentVolume"] {
 		n := pv.Root.Path("spec", "csi", "volumeHandle")
 		h, ok := n.Str()

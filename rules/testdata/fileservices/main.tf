@@ -117,3 +117,45 @@ resource "azurerm_storage_account" "named" { # want: PVL444
   account_tier             = "Standard"
   account_replication_type = "LRS"
 }
+
+resource "aws_efs_file_system" "open" {
+  creation_token = "open" # want: PVL411
+  encrypted      = true
+}
+
+resource "aws_efs_file_system" "allow_only" {
+  creation_token = "allow-only" # want: PVL411
+  encrypted      = true
+}
+
+resource "aws_efs_file_system_policy" "allow_only" {
+  file_system_id = aws_efs_file_system.allow_only.id
+  policy = jsonencode({ # related: PVL411
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "*" }
+      Action    = ["elasticfilesystem:ClientMount"]
+      Resource  = "*"
+    }]
+  })
+}
+
+resource "aws_efs_file_system" "tls" {
+  creation_token = "tls"
+  encrypted      = true
+}
+
+resource "aws_efs_file_system_policy" "tls" {
+  file_system_id = aws_efs_file_system.tls.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Deny"
+      Principal = { AWS = "*" }
+      Action    = "*"
+      Resource  = "*"
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+  })
+}
