@@ -8,32 +8,21 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/pvlint/pvlint/internal/version"
 	"github.com/pvlint/pvlint/linter"
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/linter/report"
 	"github.com/pvlint/pvlint/rules"
 )
 
-// version is set at build time with -ldflags "-X main.version=..."; a
-// go install'ed binary reads its module version instead.
-var version = ""
-
-func pvlintVersion() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "0.1.0-dev"
-}
+// pvlintVersion is the version reports carry; --version adds the commit.
+func pvlintVersion() string { return version.Read().Version }
 
 const docsBaseURL = "https://github.com/pvlint/pvlint/blob/main/docs/rules/"
 
@@ -86,7 +75,7 @@ input is empty; 3 wins over 1). A directory with nothing to scan says so.`,
   pvlint --fail-on high charts/postgres --values prod-values.yaml
   pvlint --var-file prod.tfvars infra/
   helm template my-release ./chart | pvlint -`,
-		Version:       pvlintVersion(),
+		Version:       version.Read().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.ArbitraryArgs,

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/pvlint/pvlint/internal/sarifcheck"
+	"github.com/pvlint/pvlint/internal/version"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -139,8 +140,8 @@ func TestStdinAndOutputFile(t *testing.T) {
 
 func TestVersionAndHelp(t *testing.T) {
 	code, out, _ := pvlint(t, t.TempDir(), "", "--version")
-	if code != 0 || !strings.HasPrefix(out, "pvlint ") {
-		t.Errorf("--version: %d %q", code, out)
+	if want := "pvlint " + version.Read().String() + "\n"; code != 0 || out != want || !strings.HasPrefix(out, "pvlint "+version.Base) {
+		t.Errorf("--version: %d %q, want %q", code, out, want)
 	}
 	code, out, _ = pvlint(t, t.TempDir(), "", "--help")
 	if code != 0 || !strings.Contains(out, "Examples:") || !strings.Contains(out, "--fail-on") {
