@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"github.com/pvlint/pvlint/parsers/limits"
 	"github.com/pvlint/pvlint/parsers/terraform"
 	"github.com/pvlint/pvlint/rules"
+	"github.com/pvlint/pvlint/rules/custom"
 )
 
 // The corpora are generated once per test binary, into a temporary
@@ -144,6 +146,54 @@ func BenchmarkKubernetes(b *testing.B) {
 // (rbac-create-pods-near-claims), whose cost grows with bindings × claims
 // (see docs/benchmarks.md): it shows how the rest of the pipeline scales.
 // Remove it once that rule is linear.
+// BenchmarkKubernetesCustomRules is BenchmarkKubernetes at 1x with twenty
+// custom rules (testdata/bench-rules.yaml: eighteen pvlint Rules, graph
+// functions included, and two ValidatingAdmissionPolicies) on top of the
+// built-in ones; compare its cpu-s/op and peak heap with
+// BenchmarkKubernetes/1x. The rules keep what they match unpruned
+// (ConfigMap data, container env), which the memory figure includes.
+func BenchmarkKubernetesCustomRules(b *testing.B) {
+	dir, st := k8sCorpus(b, 1)
+	b.SetBytes(st.Bytes)
+	set, err := custom.Load([]string{"testdata/bench-rules.yaml"}, func(id string) bool { return rules.ByID(id) != nil })
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(set.Rules) != 20 {
+		b.Fatalf("%d custom rules, want 20", len(set.Rules))
+	}
+	all := append(rules.All(), set.Rules...)
+	b.ResetTimer()
+	s := memstat.Start(time.Millisecond)
+	cpu := cpuTime()
+	var res *Result
+	for i := 0; i < b.N; i++ {
+		res = nil
+		res, err = Run(Options{Root: dir, Rules: all, Keep: set.Keep()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(res.Errors) > 0 {
+			b.Fatal(res.Errors[0])
+		}
+	}
+	b.StopTimer()
+	cpu = cpuTime() - cpu
+	nCustom := 0
+	for _, f := range res.Findings {
+		if !strings.HasPrefix(f.RuleID, "PVL") {
+			nCustom++
+		}
+	}
+	if nCustom == 0 {
+		b.Fatal("the custom rules found nothing: the benchmark measures nothing")
+	}
+	report(b, st.Documents, s.Stop(), cpu)
+	b.ReportMetric(float64(liveHeap())/(1<<20), "live-MB")
+	b.ReportMetric(float64(nCustom), "custom-findings")
+	runtime.KeepAlive(res)
+}
+
 func BenchmarkKubernetesNoPVL306(b *testing.B) {
 	var some []*rules.Rule
 	for _, r := range rules.All() {

@@ -657,6 +657,9 @@ func overlayCopies(group []*graph.Resource) bool {
 func dropKustomizations(rs []*graph.Resource, notices *[]parsers.Notice) []*graph.Resource {
 	out := rs[:0]
 	for _, r := range rs {
+		if strings.HasPrefix(r.APIVersion, "pvlint.dev/") {
+			continue // pvlint's own rule files (--rules) in the scanned tree: configuration, not objects
+		}
 		if strings.HasPrefix(r.APIVersion, "kustomize.config.k8s.io/") {
 			*notices = append(*notices, parsers.Notice{File: r.File, Msg: "Kustomize " + r.Kind +
 				" in a file Kustomize does not read (it reads kustomization.yaml, kustomization.yml or Kustomization): not rendered"})

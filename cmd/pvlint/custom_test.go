@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pvlint/pvlint/internal/sarifcheck"
 )
 
 const orgRule = `apiVersion: pvlint.dev/v1
@@ -202,5 +204,39 @@ func TestCustomRuleUnknown(t *testing.T) {
 	code, out, _ := pvlint(t, dir, "", "--rules", "rules", "--fail-on-unknown", "--format", "sarif", "tf")
 	if code != 1 || !strings.Contains(out, `"level": "note"`) {
 		t.Errorf("--fail-on-unknown: exit %d\n%s", code, out)
+	}
+}
+
+// The demo's own rules (two organisation rules and an admission policy)
+// run with the README's command; the report is pinned like the demo's.
+func TestDemoCustomRules(t *testing.T) {
+	root, err := sarifcheck.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := pvlint(t, root, "", "--rules", "testdata/demo/rules", "--no-color", "testdata/demo")
+	if code != 1 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	for _, id := range []string{"ORG001", "ORG002", "VAP/statefulsets-no-privileged-containers.example.com"} {
+		if !strings.Contains(out, id) {
+			t.Errorf("the demo rules report no %s", id)
+		}
+	}
+	path := filepath.Join(root, "cmd", "pvlint", "testdata", "demo-rules.text.golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	} else if want, err := os.ReadFile(path); err != nil || string(want) != out {
+		t.Errorf("demo report with --rules differs from %s (run with -update after checking the diff)", path)
+	}
+	if code, out, _ := pvlint(t, root, "", "--test-rules", "testdata/demo/rules"); code != 0 {
+		t.Errorf("demo rule tests: exit %d\n%s", code, out)
+	}
+	// Without --rules the rule files in the tree are configuration, not objects.
+	_, plain, _ := pvlint(t, root, "", "--no-color", "testdata/demo")
+	if strings.Contains(plain, "testdata/demo/rules") {
+		t.Errorf("the rule files are scanned as manifests:\n%s", plain)
 	}
 }

@@ -483,9 +483,9 @@ func relateHops(f *rules.Finding, res *graph.Resource, hops []hop) {
 		}
 		if h.to != res {
 			if h.from == h.to && h.at != nil {
-				add(h.to.AtNode(h.at), "%s %s", h.what, h.to.Title())
+				add(h.to.AtNode(h.at), "%s", h.to.Title())
 			} else {
-				add(h.to.At(), "%s %s", h.what, h.to.Title())
+				add(h.to.At(), "%s", h.to.Title())
 			}
 		}
 	}

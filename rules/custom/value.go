@@ -79,6 +79,13 @@ func native(n *graph.Node) any {
 	case graph.Map:
 		m := make(map[string]any, len(n.Keys))
 		for i, k := range n.Keys {
+			// A key with a null value (`initContainers:` left empty by a
+			// template) is absent at admission: the API server decodes the
+			// object into its Go type and back, which drops nulls, so
+			// has() is false there and must be here.
+			if it := n.Items[i]; it == nil || it.Kind == graph.Null {
+				continue
+			}
 			m[k] = native(n.Items[i])
 		}
 		return m
