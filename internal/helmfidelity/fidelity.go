@@ -85,6 +85,60 @@ func Manifest(stream []byte) ([]Object, error) {
 // Diff compares two object lists and describes every difference, naming
 // the object and the first differing field; nil when they agree.
 func Diff(want, got []Object, wantName, gotName string) []string {
+	return DiffIgnoring(want, got, wantName, gotName, nil)
+}
+
+// Unstable returns the fields that differ between two renderings of the
+// same chart by the same renderer (randAlphaNum passwords, checksums of
+// them, timestamps), by object key: they cannot agree with anything.
+func Unstable(a, b []Object) map[string]bool {
+	out := map[string]bool{}
+	if len(a) != len(b) {
+		return out
+	}
+	for i := range a {
+		if a[i].Key == b[i].Key {
+			collectDiffs(a[i].Value, b[i].Value, a[i].Key+" ", out)
+		}
+	}
+	return out
+}
+
+func collectDiffs(a, b any, at string, out map[string]bool) {
+	switch av := a.(type) {
+	case map[string]any:
+		bv, ok := b.(map[string]any)
+		if !ok {
+			out[at] = true
+			return
+		}
+		for k := range av {
+			collectDiffs(av[k], bv[k], at+"."+k, out)
+		}
+		for k := range bv {
+			if _, ok := av[k]; !ok {
+				out[at+"."+k] = true
+			}
+		}
+	case []any:
+		bv, ok := b.([]any)
+		if !ok || len(av) != len(bv) {
+			out[at] = true
+			return
+		}
+		for i := range av {
+			collectDiffs(av[i], bv[i], fmt.Sprintf("%s[%d]", at, i), out)
+		}
+	default:
+		if a != b {
+			out[at] = true
+		}
+	}
+}
+
+// DiffIgnoring is Diff that passes over the fields in ignore (keyed as
+// Unstable returns them).
+func DiffIgnoring(want, got []Object, wantName, gotName string, ignore map[string]bool) []string {
 	var out []string
 	i, j := 0, 0
 	for i < len(want) || j < len(got) {
@@ -96,7 +150,7 @@ func Diff(want, got []Object, wantName, gotName string) []string {
 			out = append(out, fmt.Sprintf("%s: only %s renders it", got[j].Key, gotName))
 			j++
 		default:
-			if d := firstDiff(want[i].Value, got[j].Value, ""); d != "" {
+			if d := firstDiff(want[i].Value, got[j].Value, "", want[i].Key+" ", ignore); d != "" {
 				out = append(out, fmt.Sprintf("%s: %s", want[i].Key, d))
 			}
 			i++
@@ -106,7 +160,10 @@ func Diff(want, got []Object, wantName, gotName string) []string {
 	return out
 }
 
-func firstDiff(a, b any, at string) string {
+func firstDiff(a, b any, at, key string, ignore map[string]bool) string {
+	if ignore[key+at] {
+		return ""
+	}
 	switch av := a.(type) {
 	case map[string]any:
 		bv, ok := b.(map[string]any)
@@ -126,7 +183,7 @@ func firstDiff(a, b any, at string) string {
 		}
 		sort.Strings(sorted)
 		for _, k := range sorted {
-			if d := firstDiff(av[k], bv[k], at+"."+k); d != "" {
+			if d := firstDiff(av[k], bv[k], at+"."+k, key, ignore); d != "" {
 				return d
 			}
 		}
@@ -137,7 +194,7 @@ func firstDiff(a, b any, at string) string {
 			return fmt.Sprintf("%s: %s vs %s", orRoot(at), show(a), show(b))
 		}
 		for i := range av {
-			if d := firstDiff(av[i], bv[i], fmt.Sprintf("%s[%d]", at, i)); d != "" {
+			if d := firstDiff(av[i], bv[i], fmt.Sprintf("%s[%d]", at, i), key, ignore); d != "" {
 				return d
 			}
 		}

@@ -435,6 +435,12 @@ func (r *renderer) sortedTemplates() []*tmpl {
 }
 
 func (r *renderer) collectTemplate(t *tmpl, out string) {
+	// Helm ends every document it installs or prints with a newline
+	// (releaseutil.SplitManifests, then "%s\n"): a block scalar closing the
+	// template's text keeps its final line break, as the cluster gets it.
+	if !strings.HasSuffix(out, "\n") {
+		out += "\n"
+	}
 	rs, comments, err := k8s.ParseBytes(t.file, []byte(out), k8s.Options{Source: graph.SourceHelm})
 	if err != nil {
 		msg := err.Error()
