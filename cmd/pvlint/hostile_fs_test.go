@@ -267,3 +267,26 @@ func TestMaxFileSizeEverywhere(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileConfiguration: the repository's .pvlint.yaml is read through
+// the gate: a link out of the tree or a named pipe is a configuration
+// error (exit 2) naming the cause, never read and never skipped silently.
+// An explicit --config /dev/null still means "no configuration".
+func TestHostileConfiguration(t *testing.T) {
+	watchdog(t, 60*time.Second)
+	root := tree(t, map[string]string{"pod.yaml": hostPathPod})
+	symlink(t, "/etc/passwd", filepath.Join(root, ".pvlint.yaml"))
+	code, out, errb := pvlint(t, root, "", ".")
+	if code != 2 || !strings.Contains(errb, ".pvlint.yaml: symbolic link points outside the scanned tree; not followed") || strings.Contains(out+errb, "root:x:0") {
+		t.Errorf("linked configuration: exit %d\n%s", code, errb)
+	}
+	os.Remove(filepath.Join(root, ".pvlint.yaml"))
+	mkfifo(t, filepath.Join(root, ".pvlint.yaml"))
+	code, _, errb = pvlint(t, root, "", ".")
+	if code != 2 || !strings.Contains(errb, ".pvlint.yaml: not a regular file (a named pipe); not read") {
+		t.Errorf("piped configuration: exit %d\n%s", code, errb)
+	}
+	if code, _, errb = pvlint(t, root, "", "--config", "/dev/null", "pod.yaml"); code == 2 {
+		t.Errorf("--config /dev/null: exit %d\n%s", code, errb)
+	}
+}

@@ -152,7 +152,7 @@ func (s *suppressFlags) loadConfig(opt *linter.Options) (*config.Config, error) 
 		}
 		name = path // ".pvlint.yaml" when found in the working directory
 	}
-	cfg, err := config.Load(path, name, co)
+	cfg, err := config.Load(path, name, s.configFile == "", co)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("--config: %s: no such file", path)

@@ -20,6 +20,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/pvlint/pvlint/linter/suppress"
+	"github.com/pvlint/pvlint/parsers/fsgate"
 	"github.com/pvlint/pvlint/rules"
 )
 
@@ -50,7 +51,7 @@ type Config struct {
 // loading the custom rules before the whole file is checked against the
 // rule IDs they define. Errors are left to Load.
 func RuleFiles(path string) []string {
-	data, err := os.ReadFile(path)
+	data, err := fsgate.ReadNamed(nil, path)
 	if err != nil {
 		return nil
 	}
@@ -131,7 +132,10 @@ func (e *Error) Error() string {
 func Find(root string) string {
 	for _, n := range Names {
 		p := filepath.Join(root, n)
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+		// Anything by that name (a link, a pipe) is taken, so that Load
+		// refuses it with an error instead of the scan going on silently
+		// without the configuration.
+		if _, err := os.Lstat(p); err == nil {
 			return p
 		}
 	}
@@ -139,13 +143,34 @@ func Find(root string) string {
 }
 
 // Load reads and checks a configuration file. name is how messages call it.
-func Load(path, name string, opt Options) (*Config, error) {
-	data, err := os.ReadFile(path)
+//
+// A file Find found is read through the file gate (a repository's
+// .pvlint.yaml is the pull request's to write): a link leading out of its
+// directory, a device or a named pipe is an error, never read. A file the
+// user named (--config) is theirs: read without blocking, within the limit.
+func Load(path, name string, found bool, opt Options) (*Config, error) {
+	var data []byte
+	var err error
+	if found {
+		data, err = fsgate.ReadNamed(nil, path)
+	} else {
+		data, err = fsgate.ReadUserFile(path, 0)
+	}
 	if err != nil {
-		return nil, err
+		return nil, readError{fsgate.Describe(err), err}
 	}
 	return Parse(name, data, opt)
 }
+
+// readError is a configuration file that could not be read: the gate's
+// wording, the cause kept for errors.Is.
+type readError struct {
+	msg string
+	err error
+}
+
+func (e readError) Error() string { return e.msg }
+func (e readError) Unwrap() error { return e.err }
 
 // Parse reads a configuration from data; file names it in messages.
 func Parse(file string, data []byte, opt Options) (*Config, error) {

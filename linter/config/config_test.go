@@ -20,7 +20,7 @@ func known(id string) bool {
 }
 
 func TestLoadFull(t *testing.T) {
-	c, err := Load("testdata/full.yaml", ".pvlint.yaml", Options{Known: known})
+	c, err := Load("testdata/full.yaml", ".pvlint.yaml", true, Options{Known: known})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestEnabled(t *testing.T) {
 		}
 		return out
 	}
-	c, err := Load("testdata/full.yaml", ".pvlint.yaml", Options{Known: known})
+	c, err := Load("testdata/full.yaml", ".pvlint.yaml", true, Options{Known: known})
 	if err != nil {
 		t.Fatal(err)
 	}

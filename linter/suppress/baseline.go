@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pvlint/pvlint/parsers/fsgate"
 	"github.com/pvlint/pvlint/rules"
 )
 
@@ -114,7 +115,7 @@ func (b *Baseline) WriteFile(path string) error {
 
 // ReadBaseline reads a baseline written by WriteFile.
 func ReadBaseline(path string) (*Baseline, error) {
-	data, err := os.ReadFile(path)
+	data, err := fsgate.ReadUserFile(path, 0) // never blocks on a pipe, never reads /dev/zero forever
 	if err != nil {
 		return nil, err
 	}

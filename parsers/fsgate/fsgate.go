@@ -421,6 +421,21 @@ func ReadNamed(g *Gate, name string) ([]byte, error) {
 	return b, renamed(err, name)
 }
 
+// ReadNamedLimit is ReadNamed outside any tree, with its own byte limit.
+func ReadNamedLimit(name string, max int64) ([]byte, error) {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := New(filepath.Dir(abs), max)
+	if err != nil {
+		return nil, err
+	}
+	defer dir.Close()
+	b, err := dir.ReadFile(filepath.Base(abs))
+	return b, renamed(err, name)
+}
+
 // renamed makes a gate error name the path as the user gave it.
 func renamed(err error, name string) error {
 	var pe *fs.PathError
@@ -428,4 +443,34 @@ func renamed(err error, name string) error {
 		return &fs.PathError{Op: pe.Op, Path: name, Err: pe.Err}
 	}
 	return err
+}
+
+// ReadUserFile reads a file the user named for pvlint's own settings
+// (--config, --baseline): their choice, so a device such as /dev/null is
+// read like a file, but the open never blocks (a named pipe without a
+// writer reads as empty) and the read stops at max bytes (/dev/zero is an
+// error, not an endless read). Errors keep fs.ErrNotExist.
+func ReadUserFile(name string, max int64) ([]byte, error) {
+	if max <= 0 {
+		max = limits.FileBytes
+	}
+	f, err := os.OpenFile(name, os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: &NotRegularError{Mode: fi.Mode()}}
+	}
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		if errors.Is(err, syscall.EAGAIN) {
+			return nil, nil // a pipe with a writer that has not written: nothing yet
+		}
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: &TooLargeError{Size: max + 1, Limit: max}}
+	}
+	return b, nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path"
-	"path/filepath"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -64,7 +63,7 @@ func (r *renderer) packagedLoc(loc chartLoc, archivePath string, sub *chart.Char
 	}
 	p := &graph.Packaged{Archive: archivePath}
 	file := path.Join(loc.dir, "Chart.yaml")
-	data, _ := os.ReadFile(filepath.Join(r.root, filepath.FromSlash(file)))
+	data, _ := r.opt.Files.ReadFile(file)
 	line, col, entry := dependencyEntry(data, sub.Name())
 	r.chartYAMLComments(file, data)
 	p.At = graph.Location{File: file, Line: line, Col: col}

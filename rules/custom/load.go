@@ -21,6 +21,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/pvlint/pvlint/linter/graph"
+	"github.com/pvlint/pvlint/parsers/fsgate"
 	"github.com/pvlint/pvlint/rules"
 )
 
@@ -155,15 +156,16 @@ func (l *loader) errorf(file string, line, col int, format string, args ...any) 
 var docStartRE = regexp.MustCompile(`(?m)^---`)
 
 func (l *loader) file(file string) {
-	f, err := os.Open(file)
-	if err != nil {
-		l.errorf(file, 0, 0, "cannot read: %v", err)
+	// Through the file gate: rule files are named by the repository's
+	// configuration, so a link out of their directory, a device or a named
+	// pipe is an error, never read.
+	data, err := fsgate.ReadNamedLimit(file, maxRuleFileBytes)
+	if errors.Is(err, fsgate.ErrTooLarge) {
+		l.errorf(file, 0, 0, "larger than %d bytes", maxRuleFileBytes)
 		return
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxRuleFileBytes+1))
-	f.Close()
 	if err != nil {
-		l.errorf(file, 0, 0, "cannot read: %v", err)
+		l.errorf(file, 0, 0, "%s", fsgate.Describe(err))
 		return
 	}
 	if len(data) > maxRuleFileBytes {
