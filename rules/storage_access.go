@@ -213,6 +213,15 @@ var placeholderValues = map[string]bool{
 	"<secret>": true, "<password>": true, "placeholder": true, "example": true, "dummy": true, "redacted": true,
 }
 
+// nonSecretKeys are keys of storage Secrets that hold settings or names,
+// not credentials (Ceph user IDs, Longhorn's cipher choices, Azure account
+// names): their values are not reported.
+var nonSecretKeys = map[string]bool{
+	"userid": true, "adminid": true, "username": true, "user": true, "kmsid": true,
+	"crypto_key_provider": true, "crypto_key_cipher": true, "crypto_key_hash": true,
+	"crypto_key_size": true, "crypto_pbkdf": true, "azurestorageaccountname": true,
+}
+
 // secretValueKind classifies one Secret value: "" (empty: nothing is
 // committed), "placeholder", or "literal".
 func secretValueKind(v *graph.Node, base64Encoded bool) string {
@@ -263,8 +272,10 @@ with their namespace parameters (templated names such as ` + "`${pvc.name}`" + `
 the in-tree Ceph ` + "`adminSecretName`" + `/` + "`userSecretName`" + ` and Azure File ` + "`secretName`" + `, the CSI
 PersistentVolume ` + "`nodePublishSecretRef`" + `, ` + "`nodeStageSecretRef`" + `, ` + "`controllerPublishSecretRef`" + `,
 ` + "`controllerExpandSecretRef`" + ` and ` + "`nodeExpandSecretRef`" + `, the ` + "`secretRef`" + ` of rbd, cephfs, iSCSI and flex sources, inline
-CSI volumes' ` + "`nodePublishSecretRef`" + `, and a Velero BackupStorageLocation's or VolumeSnapshotLocation's
-` + "`spec.credential`" + `. The Secret may come from YAML, a rendered chart or a Terraform ` + "`kubernetes_secret(_v1)`" + `.
+CSI volumes' ` + "`nodePublishSecretRef`" + `, a Velero BackupStorageLocation's or VolumeSnapshotLocation's
+` + "`spec.credential`" + `, and the Secret volumes of the Velero server and node agent (the default cloud credentials every
+location without ` + "`spec.credential`" + ` uses). Keys that name rather than unlock (` + "`userID`" + `, ` + "`username`" + `, Longhorn's
+` + "`CRYPTO_KEY_CIPHER`" + ` and other cipher settings) are not counted. The Secret may come from YAML, a rendered chart or a Terraform ` + "`kubernetes_secret(_v1)`" + `.
 
 Messages name the Secret and its keys, never a value. Empty values commit nothing and are not reported; values
 that are obviously placeholders (` + "`changeme`" + `, ` + "`<password>`" + `, ` + "`${VAR}`" + `, ` + "`xxxx`" + `) are left undecided, since a chart
@@ -354,6 +365,9 @@ parameters:
 					continue
 				}
 				d.Each(func(k string, v *graph.Node) {
+					if nonSecretKeys[strings.ToLower(k)] {
+						return
+					}
 					switch secretValueKind(v, field == "data" && !tf) {
 					case "literal":
 						literal = append(literal, k)

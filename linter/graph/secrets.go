@@ -93,8 +93,19 @@ func (g *Graph) linkStorageSecrets() {
 				g.addSecretEdge(r, n, r.Namespace, name, "backup credentials (spec.credential)")
 			}
 		}
+		velero := runsVeleroImage(r)
 		for _, t := range r.PodTemplates() {
 			for _, v := range Volumes(t.Spec) {
+				if velero {
+					// The Velero server and node agent read the cloud
+					// credentials of every location without spec.credential
+					// from the Secret mounted at /credentials.
+					if n := v.Node.Path("secret", "secretName"); n != nil {
+						if name, ok := n.Str(); ok && name != "" {
+							g.addSecretEdge(r, n, r.Namespace, name, "Velero cloud credentials (secret volume \""+v.Name+"\")")
+						}
+					}
+				}
 				if csi := v.Node.Get("csi"); csi != nil {
 					g.linkSecretRef(r, csi.Get("nodePublishSecretRef"), r.Namespace, "node-publish secret of inline CSI volume \""+v.Name+"\"")
 				}
@@ -134,4 +145,23 @@ func (g *Graph) addSecretEdge(r *Resource, at *Node, ns, name, role string) {
 		return
 	}
 	g.AddEdge(&Edge{Kind: UsesSecret, From: r, To: to, At: at, Name: role})
+}
+
+// runsVeleroImage reports whether a workload runs a velero/velero image.
+func runsVeleroImage(r *Resource) bool {
+	for _, t := range r.PodTemplates() {
+		for _, c := range Containers(t.Spec) {
+			img, _ := c.Node.Get("image").Str()
+			if i := strings.Index(img, "@"); i >= 0 {
+				img = img[:i]
+			}
+			if i := strings.LastIndex(img, ":"); i >= 0 && !strings.Contains(img[i:], "/") {
+				img = img[:i]
+			}
+			if img == "velero/velero" || strings.HasSuffix(img, "/velero/velero") {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -9,8 +9,8 @@ resource "kubernetes_secret_v1" "smb" {
     namespace = "files"
   }
   data = {
-    username = "svc-files" # want: PVL109
-    password = "Tr0ub4dor&3"
+    username = "svc-files"
+    password = "Tr0ub4dor&3" # want: PVL109
   }
 }
 
