@@ -30,6 +30,7 @@ type flags struct {
 	format, output, failOn, namespace string
 	reports                           []string // --report FORMAT=FILE
 	sarifSuppressed                   string
+	maxMemory                         string
 	quiet, verbose, noColor           bool
 	allDirs                           bool
 	maxFileSize                       int64
@@ -98,6 +99,7 @@ input is empty; 3 wins over 1). A directory with nothing to scan says so.`,
 	fl.StringVar(&f.format, "format", "text", "report format: "+strings.Join(report.Formats(), ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` (default standard output)")
 	fl.StringArrayVar(&f.reports, "report", nil, "also write the same scan's report in `FORMAT=FILE` (repeatable), e.g. --report sarif=pvlint.sarif")
+	fl.StringVar(&f.maxMemory, "max-memory", "", "soft memory limit of the scan, e.g. 2GiB (default: 3/4 of the container's or machine's memory; GOMEMLIMIT wins over the default)")
 	fl.StringVar(&f.sarifSuppressed, "sarif-suppressed", "", "suppressed results in SARIF: include or omit (default: include, unless the run is over the 25,000 results GitHub accepts)")
 	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 on unsuppressed findings at or above this severity: critical, high, medium, low or none")
 	fl.StringVarP(&f.namespace, "namespace", "n", "", "namespace of objects that name none, and of rendered Helm releases (default \"default\")")
@@ -154,6 +156,9 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 	w, err := report.New(f.format, color)
 	if err != nil {
 		return linter.ExitUsage, usageError{fmt.Errorf("--format: %w", err)}
+	}
+	if err := setMemoryLimit(f.maxMemory); err != nil {
+		return linter.ExitUsage, usageError{err}
 	}
 	switch f.sarifSuppressed {
 	case "", "include", "omit":

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"errors"
+	"testing"
+)
+
+func fakeFiles(files map[string]string) func(string) ([]byte, error) {
+	return func(p string) ([]byte, error) {
+		if s, ok := files[p]; ok {
+			return []byte(s), nil
+		}
+		return nil, errors.New("no such file")
+	}
+}
+
+func TestMemoryBudget(t *testing.T) {
+	noEnv := func(string) string { return "" }
+	meminfo := "MemTotal:       8388608 kB\nMemFree: 1 kB\n"
+	tests := []struct {
+		name  string
+		flag  string
+		env   func(string) string
+		files map[string]string
+		want  int64
+	}{
+		{"machine memory", "", noEnv, map[string]string{"/proc/meminfo": meminfo}, 6 << 30},
+		{"cgroup v2 limit below it", "", noEnv, map[string]string{"/proc/meminfo": meminfo, "/sys/fs/cgroup/memory.max": "2147483648\n"}, 1536 << 20},
+		{"cgroup v2 without a limit", "", noEnv, map[string]string{"/proc/meminfo": meminfo, "/sys/fs/cgroup/memory.max": "max\n"}, 6 << 30},
+		{"cgroup v1 limit", "", noEnv, map[string]string{"/proc/meminfo": meminfo, "/sys/fs/cgroup/memory/memory.limit_in_bytes": "1073741824"}, 768 << 20},
+		{"GOMEMLIMIT wins", "", func(k string) string { return map[string]string{"GOMEMLIMIT": "1GiB"}[k] }, map[string]string{"/proc/meminfo": meminfo}, 0},
+		{"the flag wins over all", "512MiB", func(string) string { return "1GiB" }, map[string]string{"/proc/meminfo": meminfo}, 512 << 20},
+		{"nothing known", "", noEnv, nil, 0},
+	}
+	for _, tt := range tests {
+		got, err := memoryBudget(tt.flag, tt.env, fakeFiles(tt.files))
+		if err != nil || got != tt.want {
+			t.Errorf("%s: got %d, %v; want %d", tt.name, got, err, tt.want)
+		}
+	}
+}
+
+func TestParseBytes(t *testing.T) {
+	for in, want := range map[string]int64{"512MiB": 512 << 20, "2GiB": 2 << 30, "1.5G": 3 << 29, "800MB": 800e6, "104857600": 100 << 20} {
+		if got, err := parseBytes(in); err != nil || got != want {
+			t.Errorf("parseBytes(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "lots", "-1G", "1KiB", "0"} {
+		if _, err := parseBytes(bad); err == nil {
+			t.Errorf("parseBytes(%q) accepted", bad)
+		}
+	}
+}
+
+func TestMaxMemoryFlagErrors(t *testing.T) {
+	dir := tree(t, map[string]string{"class.yaml": cleanClass})
+	code, _, errb := pvlint(t, dir, "", "--max-memory", "lots", ".")
+	if code != 2 || errb == "" {
+		t.Errorf("--max-memory lots: exit %d, stderr %q; want a usage error", code, errb)
+	}
+}
