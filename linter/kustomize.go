@@ -197,6 +197,7 @@ func mergeOverlays(g *graph.Graph, fs []*rules.Finding, reads map[string]map[str
 				rep.Undecided = false
 			}
 			drop[f] = true
+			rep.Merged = append(rep.Merged, f)
 		}
 		msg := strings.TrimRight(rep.Message, " ")
 		if len(fixed) == 0 {

@@ -135,6 +135,11 @@ type Finding struct {
 	Undecided bool
 	// Suppression is set by the linter when an ignore covers the finding.
 	Suppression *Suppression
+	// Merged are the same finding in other renders of one source, folded
+	// into this one for the report (one base object rendered by several
+	// Kustomize overlays). Their fingerprints differ (the source unit
+	// names the overlay); a baseline records every one of them.
+	Merged []*Finding
 }
 
 // Suppression says why a finding is silenced.

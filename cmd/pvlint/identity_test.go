@@ -117,3 +117,38 @@ func TestBaselineCopiedFileFails(t *testing.T) {
 		t.Errorf("moved lines: exit %d\n%s", code, out)
 	}
 }
+
+// A base object rendered by two overlays is one finding in the report and
+// two in the baseline (one per overlay's source unit): reading the baseline
+// back passes, and a copy of the base file outside the overlays fails.
+func TestBaselineKustomizeOverlays(t *testing.T) {
+	root := tree(t, map[string]string{
+		"base/kustomization.yaml":         "resources: [pod.yaml]\n",
+		"base/pod.yaml":                   hostPathPod,
+		"overlays/dev/kustomization.yaml": "resources: [../../base]\nnamespace: dev\n",
+		"overlays/prd/kustomization.yaml": "resources: [../../base]\nnamespace: prd\n",
+	})
+	code, _, stderr := pvlint(t, root, "", "--write-baseline", "b.json", ".")
+	if code != 0 {
+		t.Fatalf("--write-baseline: exit %d\n%s", code, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(root, "b.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, unit := range []string{`"unit": "kustomize:overlays/dev:base/pod.yaml"`, `"unit": "kustomize:overlays/prd:base/pod.yaml"`} {
+		if !strings.Contains(string(data), unit) {
+			t.Errorf("baseline lacks %s:\n%s", unit, data)
+		}
+	}
+	if code, out, _ := pvlint(t, root, "", "--baseline", "b.json", "--no-color", "."); code != 0 {
+		t.Fatalf("with the baseline: exit %d\n%s", code, out)
+	}
+	if err := os.WriteFile(filepath.Join(root, "legacy.yaml"), []byte(hostPathPod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := pvlint(t, root, "", "--baseline", "b.json", "--no-color", ".")
+	if code != 1 || !strings.Contains(out, "legacy.yaml\n") || strings.Contains(out, "base/pod.yaml\n") {
+		t.Errorf("copy outside the overlays: exit %d\n%s", code, out)
+	}
+}

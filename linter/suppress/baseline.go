@@ -58,7 +58,12 @@ func legacyKey(f *rules.Finding) string {
 func NewBaseline(findings []*rules.Finding) *Baseline {
 	b := &Baseline{Version: BaselineVersion, Findings: []BaselineEntry{}}
 	seen := map[string]bool{}
+	var all []*rules.Finding
 	for _, f := range findings {
+		all = append(all, f)
+		all = append(all, f.Merged...) // every overlay's copy: each is matched on its own
+	}
+	for _, f := range all {
 		if f.Suppression != nil || f.Undecided {
 			continue
 		}
