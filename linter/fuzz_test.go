@@ -93,9 +93,9 @@ func FuzzRun(f *testing.F) {
 		{4, 1, "resource \"aws_ebs_volume\" \"v\" {\n  availability_zone = \"a\"\n  size = 1\n  encrypted = false\n}\n", "", ""},
 		{4, 1, "resource \"aws_ebs_volume\" \"v\" {\n  count = 5000\n  availability_zone = \"a\"\n  encrypted = false\n}\n", "", ""},
 		{5, 1, `{"resource": {"aws_ebs_volume": {"v": {"availability_zone": "a", "encrypted": false}}}}`, "", ""},
-		// Deep HCL and .tf.json nesting and a nested for of 1024³ elements are
-		// seeds once the Terraform parser and evaluator bound them
-		// (hostile-fs): today they overflow the stack or run for minutes.
+		{4, 100_000, "locals {\n  x = ", "(", ""},
+		{4, 1, "locals {\n  x = [for a in range(1024) : [for b in range(1024) : [for c in range(1024) : c]]]\n}\n", "", ""},
+		{5, 200_000, `{"locals": {"x": `, "[", ""},
 	} {
 		f.Add(s.layout, s.repeat, []byte(s.head), []byte(s.unit), []byte(s.tail))
 	}
