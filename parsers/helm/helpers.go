@@ -68,33 +68,59 @@ func (r *renderer) indexDefines() {
 // helperFor returns the define that built the object rendered from doc when
 // the document does nothing but include one helper by a literal name, and
 // that helper writes an object (a kind: key of its own).
-func (r *renderer) helperFor(from *tmpl, doc *entry) (*define, *entry) {
-	if len(doc.children) != 1 || doc.kindEnt != nil {
+//
+// A document made of several such includes (serviceaccounts, then roles,
+// then bindings, each helper writing objects) is followed into the helper
+// that writes the object's kind, in order: cursor is where the previous
+// object of the document was found.
+func (r *renderer) helperFor(from *tmpl, doc *entry, kind string, cursor map[*entry]int) (*define, *entry) {
+	if doc.kindEnt != nil || len(doc.children) == 0 {
 		return nil, nil
 	}
-	ins := doc.children[0]
-	if ins.kind != entInsert {
-		return nil, nil
-	}
-	m := includeRe.FindStringSubmatch(ins.action)
-	if m == nil {
-		return nil, nil
+	for _, c := range doc.children {
+		if c.kind != entInsert {
+			return nil, nil
+		}
 	}
 	if r.defines == nil {
 		r.indexDefines()
 	}
-	d := r.defineFor(from, m[1])
-	if d == nil {
-		return nil, nil
+	n := len(doc.children)
+	start := cursor[doc]
+	for k := 0; k < n; k++ {
+		i := (start + k) % n
+		ins := doc.children[i]
+		m := includeRe.FindStringSubmatch(ins.action)
+		if m == nil {
+			continue
+		}
+		d := r.defineFor(from, m[1])
+		if d == nil || !writes(d, kind, n == 1) {
+			continue
+		}
+		cursor[doc] = i
+		return d, ins
 	}
-	hasObject := false
+	return nil, nil
+}
+
+// writes says whether a helper writes objects of kind (any object when
+// only says it is the document's one include).
+func writes(d *define, kind string, only bool) bool {
 	for _, dd := range d.rm.sk.docs {
-		hasObject = hasObject || dd.kindEnt != nil || len(dd.children) == 1 && dd.children[0].kind == entInsert
+		if dd.first == 0 {
+			continue
+		}
+		switch {
+		case dd.kindLit == kind && kind != "":
+			return true
+		case dd.kindLit == "" && (dd.kindEnt != nil || len(dd.children) == 1 && dd.children[0].kind == entInsert):
+			return true // a templated kind, or an include of its own
+		case only && dd.kindEnt != nil:
+			return true
+		}
 	}
-	if !hasObject {
-		return nil, nil
-	}
-	return d, ins
+	return false
 }
 
 // defineFor returns the define called name, the including chart's own
@@ -137,8 +163,9 @@ func (r *renderer) remapFollowingHelpers(t *tmpl, res *graph.Resource) (inHelper
 	rm, file := t.rm, t.file
 	var sites []graph.Include
 	vals := t.values
+	kind, _ := res.Root.Get("kind").Str()
 	for depth := 0; depth < maxIncludeDepth; depth++ {
-		d, ins := r.helperFor(t, doc)
+		d, ins := r.helperFor(t, doc, kind, rm.cursor)
 		if d == nil {
 			break
 		}

@@ -30,11 +30,12 @@ type remapper struct {
 	// helpers finds the define block an include action names (nil: none
 	// followed).
 	helpers func(action string) *define
+	cursor  map[*entry]int // per include-only document: the include last followed
 }
 
 func newRemapper(src string, values map[string]any) *remapper {
 	sk := parseSkeleton(src)
-	return &remapper{sk: sk, values: values, lastDoc: -1, used: make([]bool, len(sk.docs)), lines: map[int]target{}}
+	return &remapper{sk: sk, values: values, lastDoc: -1, used: make([]bool, len(sk.docs)), lines: map[int]target{}, cursor: map[*entry]int{}}
 }
 
 // remap rewrites every position of r (rendered lines) to template lines.
@@ -110,8 +111,12 @@ func (m *remapper) pickDoc(root *graph.Node) *entry {
 				s -= 200
 			}
 		}
-		if m.used[i] && !d.repeatable {
-			s -= 5000
+		if m.used[i] {
+			if d.repeatable {
+				s-- // may repeat, but a fresh document explains as well first
+			} else {
+				s -= 5000
+			}
 		}
 		if rendered == nil {
 			rendered = map[string]bool{}
@@ -123,7 +128,7 @@ func (m *remapper) pickDoc(root *graph.Node) *entry {
 		// passed over for a later one spelling the same keys out.
 		for p := range rendered {
 			if !d.explains(p) {
-				s--
+				s -= 2
 			}
 		}
 		return s
