@@ -183,6 +183,7 @@ func Run(opt Options) (*Result, error) {
 	res.Graph = g
 	parsed.Notices = append(parsed.Notices, duplicateNotices(g)...)
 	findings, internal := runRules(g, opt.Rules, opt.Workers)
+	g.ForgetMemos()
 	parsed.Errors = append(parsed.Errors, internal...)
 	addRenderedDetail(findings, opt.Helm)
 	addModuleCallSites(findings)

@@ -228,6 +228,15 @@ func (g *Graph) Memo(key string, compute func() any) any {
 	return e.v
 }
 
+// ForgetMemos drops what Memo computed (indexes the rules shared, such as
+// the custom rules' CEL values of every object): once the rules have run,
+// a scan keeps the graph and its findings only.
+func (g *Graph) ForgetMemos() {
+	g.memoMu.Lock()
+	g.memo = map[string]*memoEntry{}
+	g.memoMu.Unlock()
+}
+
 // OutOf returns r's edges of the given kind.
 func (r *Resource) OutOf(kind EdgeKind) []*Edge {
 	var out []*Edge
