@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"text/template"
 
 	"github.com/Masterminds/sprig/v3"
+	"helm.sh/helm/v4/pkg/chart/common"
 
 	"github.com/pvlint/pvlint/parsers/limits"
 )
@@ -203,4 +206,85 @@ func abs64(n int64) int64 {
 		return -n
 	}
 	return n
+}
+
+// tplRef finds the values a template string hands to tpl: `tpl .Values.a.b`
+// (also $.Values, in parentheses).
+var tplRef = regexp.MustCompile(`\btpl\s+\(?\s*\$?\.Values\.([A-Za-z0-9_.]+)`)
+
+// tplCycle finds a values string that reaches itself through tpl (x:
+// "{{ tpl .Values.x . }}", or x → y → x). Helm binds tpl itself and bounds
+// only include's recursion, so such a chart allocates until the process
+// dies; pvlint refuses it before rendering. It returns the cycle's paths,
+// or nil. (A cycle spelled another way, through index or a variable, is
+// not seen here; the chart's timeout is then the only bound.)
+func tplCycle(values map[string]any) []string {
+	refs := map[string][]string{}
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				walk(joinPath(prefix, k), e)
+			}
+		case common.Values:
+			walk(prefix, map[string]any(x))
+		case string:
+			for _, m := range tplRef.FindAllStringSubmatch(x, -1) {
+				refs[prefix] = append(refs[prefix], m[1])
+			}
+		}
+	}
+	walk("", values)
+	if len(refs) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(refs))
+	for k := range refs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	const (
+		unseen = iota
+		active
+		finished
+	)
+	state := map[string]int{}
+	var stack []string
+	var visit func(p string) []string
+	visit = func(p string) []string {
+		switch state[p] {
+		case active:
+			for i, s := range stack {
+				if s == p {
+					return append(append([]string(nil), stack[i:]...), p)
+				}
+			}
+		case finished:
+			return nil
+		}
+		state[p] = active
+		stack = append(stack, p)
+		for _, next := range refs[p] {
+			if c := visit(next); c != nil {
+				return c
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[p] = finished
+		return nil
+	}
+	for _, k := range keys {
+		if c := visit(k); c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
+func joinPath(prefix, k string) string {
+	if prefix == "" {
+		return k
+	}
+	return prefix + "." + k
 }

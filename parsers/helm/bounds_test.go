@@ -92,3 +92,27 @@ func TestTimedOutRenderStops(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// A values string that reaches itself through tpl allocated until the
+// process died; it is refused before rendering. tpl of values that do not
+// loop renders as Helm does.
+func TestSelfRecursiveTplIsRefused(t *testing.T) {
+	watchdog(t, 60*time.Second)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"loop/Chart.yaml":       "apiVersion: v2\nname: loop\nversion: 0.1.0\n",
+		"loop/values.yaml":      "a: '{{ tpl .Values.b . }}'\nb: '{{ tpl $.Values.a . }}'\n",
+		"loop/templates/x.yaml": "data: {{ tpl .Values.a . }}\n",
+		"ok/Chart.yaml":         "apiVersion: v2\nname: ok\nversion: 0.1.0\n",
+		"ok/values.yaml":        "name: '{{ tpl .Values.base . }}-x'\nbase: '{{ .Release.Name }}'\n",
+		"ok/templates/x.yaml":   "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ tpl .Values.name . }}\n",
+	})
+	res := Render(dir, "loop", Options{Timeout: 30 * time.Second})
+	if e := errs(res); !strings.Contains(e, "chart loop: value a renders itself through tpl (a → b → a), a recursion with no end") {
+		t.Errorf("errors %q", e)
+	}
+	res = Render(dir, "ok", Options{})
+	if len(res.Errors) > 0 || find(t, res, "ConfigMap", "release-name-x") == nil {
+		t.Errorf("ordinary tpl: %s", errs(res))
+	}
+}

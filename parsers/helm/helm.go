@@ -211,6 +211,11 @@ func (r *renderer) run() {
 	}
 	r.scopeValues(ch, values)
 
+	if cycle := tplCycle(values); cycle != nil {
+		r.errorf(r.chartPath, 0, "chart %s: value %s renders itself through tpl (%s), a recursion with no end; not rendered",
+			r.chartPath, cycle[0], strings.Join(cycle, " → "))
+		return
+	}
 	files, err, timedOut := r.renderTemplates(ch, top)
 	if timedOut {
 		r.errorf(r.chartPath, 0, "chart %s did not render within %s (a template that loops or builds a huge output?); it was not scanned", r.chartPath, r.opt.Timeout)
