@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pvlint/pvlint/linter/cache"
 	"github.com/pvlint/pvlint/linter/diag"
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
@@ -46,6 +47,8 @@ type Options struct {
 	Terraform TerraformOptions
 	Suppress  SuppressOptions // ignores, configuration and baseline (suppress.go)
 
+	// Cache, when set, keeps rendered charts between runs (--cache).
+	Cache *cache.Cache
 	// Keep widens the pruning of parsed objects for the custom rules that
 	// run (custom.Set.Keep); the zero value prunes for the built-in rules.
 	Keep graph.Keep

@@ -1,6 +1,8 @@
 package linter
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"path"
 	"path/filepath"
@@ -9,8 +11,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pvlint/pvlint/linter/cache"
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/parsers/fsgate"
 	"github.com/pvlint/pvlint/parsers/helm"
 	"github.com/pvlint/pvlint/parsers/terraform"
 )
@@ -36,7 +40,7 @@ func parseCharts(ts *trees, charts []string, opt Options) parsers.Result {
 		go func(i int, c string) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i] = renderChart(ts, c, ho)
+			results[i] = renderChartCached(ts, c, ho, opt.Cache)
 			for _, r := range results[i].Resources {
 				graph.PruneKeeping(r, opt.Keep)
 			}
@@ -58,16 +62,75 @@ func renderChart(ts *trees, chart string, ho helm.Options) parsers.Result {
 		return parsers.Result{Errors: []parsers.Error{{File: chart, Msg: "cannot read: not inside a scanned tree"}}}
 	}
 	ho.Files = t.gate
+	r := renderOn(ts, t, rel, ho)
+	if t.display != "" {
+		rebase(&r, t.display)
+	}
+	return r
+}
+
+// renderOn renders the chart rel of tree t through ho.Files.
+func renderOn(ts *trees, t *tree, rel string, ho helm.Options) parsers.Result {
 	if t.display != "" {
 		// Values files are named from the root, not from this tree.
 		ho.Values = fromRoot(ts, ho.Values)
 		ho.SetFile = fromRoot(ts, ho.SetFile)
 	}
-	r := helm.Render(t.gate.Dir(), rel, ho)
+	return helm.Render(t.gate.Dir(), rel, ho)
+}
+
+// renderChartCached renders a chart, or takes its result from the cache
+// when nothing the last render read has changed (linter/cache).
+func renderChartCached(ts *trees, chart string, ho helm.Options, c *cache.Cache) parsers.Result {
+	t, rel := ts.locate(chart)
+	if c == nil || t == nil {
+		return renderChart(ts, chart, ho)
+	}
+	key := c.Key(chartKey(ts, t, rel, ho)...)
+	if r, ok := c.Get(key, t.gate); ok {
+		if t.display != "" {
+			rebase(&r, t.display)
+		}
+		return r
+	}
+	rec := cache.NewRecorder()
+	gate := t.gate
+	ho.Files = gate.Observed(rec.Observe)
+	r := renderOn(ts, t, rel, ho)
+	if len(r.Errors) == 0 { // a failed render is tried again next time
+		c.Put(key, gate, rec, r)
+	}
 	if t.display != "" {
 		rebase(&r, t.display)
 	}
 	return r
+}
+
+// chartKey lists what a chart's render depends on besides the files it
+// reads through the gate: the tree and the chart, the options, and the
+// values files read from outside the tree (by content).
+func chartKey(ts *trees, t *tree, rel string, ho helm.Options) []string {
+	o := ho
+	o.Files = nil
+	parts := []string{"helm", t.gate.Dir(), rel, fmt.Sprintf("%#v", o)}
+	var files []string
+	for _, v := range ho.Values {
+		_, f, _ := helm.ScopedValues(t.gate.Dir(), v)
+		files = append(files, f)
+	}
+	for _, v := range ho.SetFile {
+		_, f, _ := strings.Cut(v, "=")
+		files = append(files, f)
+	}
+	for _, f := range files {
+		if b, err := fsgate.ReadNamed(t.gate, f); err == nil {
+			sum := sha256.Sum256(b)
+			parts = append(parts, f+":"+hex.EncodeToString(sum[:]))
+		} else {
+			parts = append(parts, f+":"+err.Error())
+		}
+	}
+	return parts
 }
 
 // fromRoot makes the relative paths of plain FILE entries absolute from

@@ -82,3 +82,16 @@ func TestConfigScanSettings(t *testing.T) {
 		t.Errorf("namespace: prod from the configuration is not used:\n%.600s", out)
 	}
 }
+
+func TestCacheFlag(t *testing.T) {
+	dir := tree(t, map[string]string{"pod.yaml": hostPathPod})
+	if code, _, errb := pvlint(t, dir, "", "--cache", "sub/cache", "."); code != 2 || !strings.Contains(errb, "inside the scanned path") {
+		t.Errorf("--cache inside the tree: exit %d, %q; want a usage error", code, errb)
+	}
+	outside := filepath.Join(t.TempDir(), "cache")
+	for i := 0; i < 2; i++ {
+		if code, _, errb := pvlint(t, dir, "", "--cache", outside, "."); code != 1 {
+			t.Errorf("--cache outside, run %d: exit %d\n%s", i, code, errb)
+		}
+	}
+}

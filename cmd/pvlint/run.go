@@ -16,6 +16,7 @@ import (
 
 	"github.com/pvlint/pvlint/internal/version"
 	"github.com/pvlint/pvlint/linter"
+	"github.com/pvlint/pvlint/linter/cache"
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/linter/report"
 	"github.com/pvlint/pvlint/rules"
@@ -31,6 +32,7 @@ type flags struct {
 	reports                           []string // --report FORMAT=FILE
 	sarifSuppressed                   string
 	maxMemory                         string
+	cacheDir                          string
 	quiet, verbose, noColor           bool
 	allDirs                           bool
 	maxFileSize                       int64
@@ -99,6 +101,7 @@ input is empty; 3 wins over 1). A directory with nothing to scan says so.`,
 	fl.StringVar(&f.format, "format", "text", "report format: "+strings.Join(report.Formats(), ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` (default standard output)")
 	fl.StringArrayVar(&f.reports, "report", nil, "also write the same scan's report in `FORMAT=FILE` (repeatable), e.g. --report sarif=pvlint.sarif")
+	fl.StringVar(&f.cacheDir, "cache", "", "keep rendered Helm charts in `DIR` between runs and re-render only the charts whose files changed (DIR must be outside the scanned tree)")
 	fl.StringVar(&f.maxMemory, "max-memory", "", "soft memory limit of the scan, e.g. 2GiB (default: 3/4 of the container's or machine's memory; GOMEMLIMIT wins over the default)")
 	fl.StringVar(&f.sarifSuppressed, "sarif-suppressed", "", "suppressed results in SARIF: include or omit (default: include, unless the run is over the 25,000 results GitHub accepts)")
 	fl.StringVar(&f.failOn, "fail-on", "low", "exit 1 on unsuppressed findings at or above this severity: critical, high, medium, low or none")
@@ -206,6 +209,22 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 	if err := f.supp.apply(cmd, &opt, &threshold); err != nil {
 		return linter.ExitUsage, usageError{err}
 	}
+	if f.cacheDir == "" && f.docs.preCommit && !cmd.Flags().Changed("cache") {
+		// The hook runs on every commit: keep charts rendered between
+		// commits in the user's cache directory.
+		if d, err := os.UserCacheDir(); err == nil {
+			if c, err := openCache(filepath.Join(d, "pvlint"), paths); err == nil {
+				opt.Cache = c
+			}
+		}
+	}
+	if f.cacheDir != "" {
+		c, err := openCache(f.cacheDir, paths)
+		if err != nil {
+			return linter.ExitUsage, usageError{fmt.Errorf("--cache: %w", err)}
+		}
+		opt.Cache = c
+	}
 	res, err := linter.Run(opt)
 	if err != nil {
 		return linter.ExitUsage, usageError{err}
@@ -284,6 +303,36 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 		code = linter.ExitFindings
 	}
 	return f.supp.exitCode(code), nil
+}
+
+// openCache opens --cache DIR, which must not be inside anything scanned: a
+// pull request could otherwise commit entries that claim its charts render
+// clean.
+func openCache(dir string, paths []string) (*cache.Cache, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		pa, err := filepath.Abs(p)
+		if err != nil {
+			continue
+		}
+		if rel, err := filepath.Rel(pa, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return nil, fmt.Errorf("%s is inside the scanned path %s; keep the cache outside what is scanned (e.g. $RUNNER_TEMP or ~/.cache/pvlint)", dir, p)
+		}
+	}
+	id, err := cache.BuildID()
+	if err != nil {
+		return nil, err
+	}
+	return cache.Open(abs, id)
 }
 
 // githubBlobURL is where the HTML report links files in a GitHub Actions

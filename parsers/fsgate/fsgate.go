@@ -103,6 +103,36 @@ type Gate struct {
 	dir  string
 	real string // dir with its own links resolved
 	max  int64
+	// obs, when set, hears every path read through the gate (Observed).
+	obs       func(op Op, rel string)
+	obsPrefix string // the path of a Sub gate's directory in the observed gate
+}
+
+// Op is what an observer is told was done with a path.
+type Op uint8
+
+const (
+	OpRead Op = iota // a file was opened for reading
+	OpDir            // a directory was listed
+	OpStat           // a path was looked at (Stat, Lstat, IsDir)
+	OpLink           // a symbolic link was read
+)
+
+// Observed returns a view of the gate that calls fn with every path read
+// through it (and through its Sub gates, with paths relative to this one),
+// for a cache that must know what a render depended on. fn may be called
+// from several goroutines. The view shares the gate's directory: close the
+// gate, never the view.
+func (g *Gate) Observed(fn func(op Op, rel string)) *Gate {
+	c := *g
+	c.obs, c.obsPrefix = fn, ""
+	return &c
+}
+
+func (g *Gate) observe(op Op, rel string) {
+	if g.obs != nil {
+		g.obs(op, path.Join(g.obsPrefix, rel))
+	}
 }
 
 // New opens a gate at dir (symbolic links in dir itself are followed: it is
@@ -164,12 +194,14 @@ func wrap(op, rel string, err error) error {
 
 // Lstat describes rel without following a final symbolic link.
 func (g *Gate) Lstat(rel string) (fs.FileInfo, error) {
+	g.observe(OpStat, rel)
 	fi, err := g.root.Lstat(native(rel))
 	return fi, wrap("lstat", rel, err)
 }
 
 // Stat describes rel, following symbolic links that stay inside the tree.
 func (g *Gate) Stat(rel string) (fs.FileInfo, error) {
+	g.observe(OpStat, rel)
 	_, fi, err := g.resolve(rel)
 	return fi, err
 }
@@ -285,6 +317,7 @@ func (g *Gate) checkRegular(rel string, fi fs.FileInfo) error {
 // opening (so no device is ever opened) and again on the open file (so a
 // file swapped in between is caught); the open never blocks.
 func (g *Gate) Open(rel string) (*File, error) {
+	g.observe(OpRead, rel)
 	at, fi, err := g.resolve(rel)
 	if err != nil {
 		return nil, err
@@ -340,6 +373,7 @@ func (f *File) ReadAll() ([]byte, error) {
 // ReadDir lists the directory rel, sorted by name. Entries are not
 // followed: a symbolic link is listed as one (fs.ModeSymlink).
 func (g *Gate) ReadDir(rel string) ([]fs.DirEntry, error) {
+	g.observe(OpDir, rel)
 	d, err := g.openDir(rel)
 	if err != nil {
 		return nil, err
@@ -364,6 +398,7 @@ func (g *Gate) openDir(rel string) (*os.File, error) {
 
 // Readlink returns the target of the symbolic link rel.
 func (g *Gate) Readlink(rel string) (string, error) {
+	g.observe(OpLink, rel)
 	t, err := g.root.Readlink(native(rel))
 	return t, wrap("readlink", rel, err)
 }
@@ -386,7 +421,7 @@ func (g *Gate) Sub(rel string) (*Gate, error) {
 	if err != nil {
 		real = dir
 	}
-	return &Gate{root: r, dir: dir, real: real, max: g.max}, nil
+	return &Gate{root: r, dir: dir, real: real, max: g.max, obs: g.obs, obsPrefix: path.Join(g.obsPrefix, rel)}, nil
 }
 
 // String names the gate for debugging.
