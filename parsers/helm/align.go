@@ -480,7 +480,10 @@ func (m *remapper) alignList(items []*graph.Node, parent *entry) []assignment {
 // rendered something else means c did not write n (false).
 func literalAgreement(c *entry, n *graph.Node) (int, bool) {
 	if c.flow && n.Kind == graph.List {
-		return flowAgreement(c.flowText, n)
+		if !c.flowParsed {
+			c.flowLits, c.flowParsed = flowLiterals(c.flowText), true
+		}
+		return flowAgreement(c.flowLits, n)
 	}
 	if c.wild || c.valIns || c.text || c.flow {
 		return 0, true
@@ -526,14 +529,23 @@ func literalAgreement(c *entry, n *graph.Node) (int, bool) {
 	return 0, true
 }
 
-// flowAgreement compares a literal flow list (["get", "list"]) with a
-// rendered list, as literalAgreement does block lists of scalars.
-func flowAgreement(text string, n *graph.Node) (int, bool) {
+// flowLiterals reads a literal flow list of scalars (["get", "list"]);
+// nil when it holds actions or is not one.
+func flowLiterals(text string) []string {
 	if text == "" || strings.ContainsRune(text, '\x01') {
-		return 0, true
+		return nil
 	}
 	var lits []string
-	if yaml.Unmarshal([]byte(text), &lits) != nil || len(lits) == 0 {
+	if yaml.Unmarshal([]byte(text), &lits) != nil {
+		return nil
+	}
+	return lits
+}
+
+// flowAgreement compares a literal flow list with a rendered list, as
+// literalAgreement does block lists of scalars.
+func flowAgreement(lits []string, n *graph.Node) (int, bool) {
+	if len(lits) == 0 {
 		return 0, true
 	}
 	score := 0

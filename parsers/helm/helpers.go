@@ -139,15 +139,16 @@ func (r *renderer) defineFor(from *tmpl, name string) *define {
 		}
 	}
 	if d.rm == nil {
-		body := make([]byte, len(d.t.src))
-		for i := range body {
-			body[i] = ' '
-			if d.t.src[i] == '\n' {
-				body[i] = '\n'
-			}
-		}
-		copy(body[d.start:d.end], d.t.src[d.start:d.end])
-		d.rm = newRemapper(string(body), nil)
+		// The body alone, at its own lines and columns: the lines before
+		// it empty, its first line padded to where the body starts.
+		before := d.t.src[:d.start]
+		lineStart := strings.LastIndexByte(before, '\n') + 1
+		var b strings.Builder
+		b.Grow(d.end - lineStart + strings.Count(before, "\n"))
+		b.WriteString(strings.Repeat("\n", strings.Count(before, "\n")))
+		b.WriteString(strings.Repeat(" ", d.start-lineStart))
+		b.WriteString(d.t.src[d.start:d.end])
+		d.rm = newRemapper(b.String(), nil)
 		d.rm.helpers = r.helperNamed(d.t)
 		for _, dd := range d.rm.sk.docs {
 			dd.repeatable = true // a helper renders wherever it is included

@@ -161,6 +161,9 @@ type entry struct {
 	children []*entry
 	action   string // entInsert: the inserting action's text
 	flowText string // a flow collection's text as written (actions masked)
+	// flowLits caches flowText read as a list of literal scalars.
+	flowLits   []string
+	flowParsed bool
 
 	// entDoc
 	first, last int             // first and last content line
