@@ -193,6 +193,11 @@ func reproducers(full bool) []reproducer {
 			"helm-fail/Chart.yaml":       chartYAML,
 			"helm-fail/templates/x.yaml": `{{ fail "x\n::add-mask::secret\n::stop-commands::tok\n::error::forged\x1b[2J" }}` + "\n",
 		}), []string{"helm-fail/templates/x.yaml:1:3: chart helm-fail: execution error"}},
+		{"self-recursive tpl", files(map[string]string{
+			"helm-tpl/Chart.yaml":       chartYAML,
+			"helm-tpl/values.yaml":      "a: '{{ tpl .Values.b . }}'\nb: '{{ tpl $.Values.a . }}'\n",
+			"helm-tpl/templates/x.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  k: {{ tpl .Values.a . }}\n",
+		}), []string{"chart helm-tpl: value a renders itself through tpl"}},
 		{"include recursion", files(map[string]string{
 			"helm-rec/Chart.yaml":       chartYAML,
 			"helm-rec/templates/_h.tpl": `{{- define "rec.loop" -}}{{ include "rec.loop" . }}{{- end -}}`,

@@ -2,6 +2,7 @@ package k8s
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -105,6 +106,8 @@ func TestDocumentByteLimit(t *testing.T) {
 	}
 }
 
+var hugeTests = flag.Bool("huge", false, "also parse the 120 MB reproducer of issue 13")
+
 // The reproducers of issue 13 with the default limits: a 50 MB and a 120 MB
 // flow sequence, and a kind: List of a million items. Each is an error that
 // says what happened, at a cost of a few times the document limit.
@@ -128,7 +131,7 @@ func TestHugeDocuments(t *testing.T) {
 			}
 		}},
 	}
-	if !testing.Short() {
+	if *hugeTests {
 		cases = append(cases, struct {
 			name string
 			gen  func(w *strings.Builder)
