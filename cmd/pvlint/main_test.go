@@ -8,6 +8,7 @@ import (
 // The tests never write to the user's cache directory (--pre-commit keeps
 // rendered charts there).
 func TestMain(m *testing.M) {
+	runAsChild()
 	dir, err := os.MkdirTemp("", "pvlint-test-cache")
 	if err != nil {
 		panic(err)
