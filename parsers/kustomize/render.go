@@ -174,10 +174,11 @@ func (p *parser) object(root *kustomization, t *layer, r *resource.Resource, v *
 	if err := r.SetAnnotations(ann); err != nil {
 		return nil, err
 	}
-	y, err := r.AsYAML()
+	text, err := r.RNode.String() // straight from the node tree (AsYAML goes through JSON)
 	if err != nil {
 		return nil, err
 	}
+	y := []byte(text)
 	rs, _, err := k8s.ParseBytes(root.file, y, k8s.Options{Source: graph.SourceKustomize})
 	if err != nil {
 		return nil, err
