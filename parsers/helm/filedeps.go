@@ -2,7 +2,6 @@ package helm
 
 import (
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -33,11 +32,7 @@ func (r *renderer) resolveFileDeps(ch *chart.Chart, dir string, depth int, seen 
 			continue
 		}
 		target := strings.TrimPrefix(req.Repository, "file://")
-		abs := filepath.Clean(filepath.Join(r.root, filepath.FromSlash(dir), filepath.FromSlash(target)))
-		if filepath.IsAbs(filepath.FromSlash(target)) {
-			abs = filepath.Clean(filepath.FromSlash(target))
-		}
-		rel, ok := r.inside(abs)
+		rel, ok := r.depDir(dir, target)
 		if !ok {
 			r.res.Notices = append(r.res.Notices, parsers.Notice{File: path.Join(dir, "Chart.yaml"),
 				Msg: fmt.Sprintf("dependency %q: %s is outside the scanned tree; not read", req.Name, req.Repository)})
@@ -46,10 +41,15 @@ func (r *renderer) resolveFileDeps(ch *chart.Chart, dir string, depth int, seen 
 		if seen[rel] {
 			continue // a cycle
 		}
-		if st, err := os.Stat(filepath.Join(abs, "Chart.yaml")); err != nil || !st.Mode().IsRegular() {
+		if st, err := r.opt.Files.Stat(path.Join(rel, "Chart.yaml")); err != nil || !st.Mode().IsRegular() {
 			continue
 		}
-		sub, err := loader.Load(abs)
+		// Through the file gate, as the chart itself is read.
+		files := r.dirFiles(r.opt.Files, rel)
+		if r.fatal {
+			return
+		}
+		sub, err := loader.LoadFiles(files)
 		if err != nil {
 			r.errorf(path.Join(rel, "Chart.yaml"), 0, "chart %s: dependency %q (%s): Helm 4 cannot load it: %s", r.chartPath, req.Name, req.Repository, trimAbs(err.Error(), r.root))
 			continue
@@ -95,20 +95,24 @@ func rawChartFile(c *chart.Chart) *common.File {
 	return nil
 }
 
-// inside returns abs relative to the scanned root when it is inside it,
-// links resolved.
-func (r *renderer) inside(abs string) (string, bool) {
-	root, err := filepath.EvalSymlinks(r.root)
-	if err != nil {
+// depDir resolves a file:// target against the chart directory dir (both
+// relative to the root): the dependency's directory relative to the root,
+// and whether it is inside it. The file gate refuses links leaving the
+// tree when the directory is read.
+func (r *renderer) depDir(dir, target string) (string, bool) {
+	p := filepath.FromSlash(target)
+	if filepath.IsAbs(p) {
+		rel, err := filepath.Rel(r.root, filepath.Clean(p))
+		if err != nil {
+			return "", false
+		}
+		p = rel
+	} else {
+		p = filepath.Join(filepath.FromSlash(dir), p)
+	}
+	rel := filepath.ToSlash(filepath.Clean(p))
+	if rel == ".." || strings.HasPrefix(rel, "../") || path.IsAbs(rel) {
 		return "", false
 	}
-	real, err := filepath.EvalSymlinks(abs)
-	if err != nil {
-		real = abs
-	}
-	rel, err := filepath.Rel(root, real)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
-		return "", false
-	}
-	return filepath.ToSlash(rel), true
+	return rel, true
 }

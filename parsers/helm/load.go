@@ -34,7 +34,7 @@ func (r *renderer) load() (ch *chart.Chart, isArchive, ok bool) {
 	}
 	var files []*archive.BufferedFile
 	if fi.IsDir() {
-		files = r.dirFiles(g)
+		files = r.dirFiles(g, r.chartPath)
 		if r.fatal {
 			return nil, false, false
 		}
@@ -71,26 +71,27 @@ func (r *renderer) load() (ch *chart.Chart, isArchive, ok bool) {
 	return ch, isArchive, true
 }
 
-// dirFiles reads the chart directory's files, reporting each refused one.
-func (r *renderer) dirFiles(g *fsgate.Gate) []*archive.BufferedFile {
+// dirFiles reads the files of the chart directory chartDir (relative to
+// the root), reporting each refused one.
+func (r *renderer) dirFiles(g *fsgate.Gate, chartDir string) []*archive.BufferedFile {
 	rules := ignore.Empty()
-	if data, err := g.ReadFile(path.Join(r.chartPath, ignore.HelmIgnore)); err == nil {
+	if data, err := g.ReadFile(path.Join(chartDir, ignore.HelmIgnore)); err == nil {
 		if rules, err = ignore.Parse(bytes.NewReader(data)); err != nil {
-			r.errorf(path.Join(r.chartPath, ignore.HelmIgnore), 0, "chart %s: %s", r.chartPath, err)
+			r.errorf(path.Join(chartDir, ignore.HelmIgnore), 0, "chart %s: %s", r.chartPath, err)
 			return nil
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		r.errorf(path.Join(r.chartPath, ignore.HelmIgnore), 0, "chart %s: %s", r.chartPath, fsgate.Describe(err))
+		r.errorf(path.Join(chartDir, ignore.HelmIgnore), 0, "chart %s: %s", r.chartPath, fsgate.Describe(err))
 		return nil
 	}
 	rules.AddDefaults()
 	budget := archive.MaxDecompressedChartSize
 	var files []*archive.BufferedFile
-	top, _ := g.Stat(r.chartPath)
+	top, _ := g.Stat(chartDir)
 	topID, _ := fsgate.IDOf(top)
 	var walk func(rel string, ancestors []fsgate.ID)
 	walk = func(rel string, ancestors []fsgate.ID) {
-		dir := path.Join(r.chartPath, rel)
+		dir := path.Join(chartDir, rel)
 		entries, err := g.ReadDir(dir)
 		if err != nil {
 			r.errorf(dir, 0, "chart %s: %s", r.chartPath, fsgate.Describe(err))
@@ -98,7 +99,7 @@ func (r *renderer) dirFiles(g *fsgate.Gate) []*archive.BufferedFile {
 		}
 		for _, e := range entries {
 			n := path.Join(rel, e.Name())
-			p := path.Join(r.chartPath, n)
+			p := path.Join(chartDir, n)
 			fi, err := g.Stat(p)
 			if err != nil {
 				if errors.Is(err, fs.ErrNotExist) && e.Type()&fs.ModeSymlink != 0 {
@@ -126,7 +127,7 @@ func (r *renderer) dirFiles(g *fsgate.Gate) []*archive.BufferedFile {
 				continue
 			}
 			if budget -= int64(len(data)); budget < 0 {
-				r.errorf(r.chartPath, 0, "chart %s: its files are larger than Helm's %d-byte chart limit", r.chartPath, archive.MaxDecompressedChartSize)
+				r.errorf(chartDir, 0, "chart %s: its files are larger than Helm's %d-byte chart limit", r.chartPath, archive.MaxDecompressedChartSize)
 				return
 			}
 			files = append(files, &archive.BufferedFile{Name: n, ModTime: fi.ModTime(), Data: bytes.TrimPrefix(data, utf8BOM)})
