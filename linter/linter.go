@@ -161,7 +161,7 @@ func Run(opt Options) (*Result, error) {
 	}
 	for _, p := range empty {
 		parsed.Notices = append(parsed.Notices, parsers.Notice{File: p,
-			Msg: "nothing to scan in " + p + ": no Kubernetes YAML or JSON, Helm chart or Terraform module (see --all-dirs and the configuration's exclude)"})
+			Msg: "nothing to scan in " + p + " (no Kubernetes YAML or JSON, Helm chart or Terraform module; see --all-dirs and the configuration's exclude)"})
 	}
 	parsed.Errors = append(parsed.Errors, in.errors...)
 	parsed.Notices = append(parsed.Notices, in.notices...)

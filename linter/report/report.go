@@ -178,10 +178,10 @@ func summaryLine(r *Report) string {
 		scanned = append(scanned, plural(r.Stats.Modules, "Terraform module"))
 	}
 	scanned = append(scanned, plural(r.Stats.Resources, "resource"))
-	fmt.Fprintf(&b, "; %s scanned", strings.Join(scanned, ", "))
 	if len(r.Stats.Empty) > 0 {
 		fmt.Fprintf(&b, "; nothing to scan in %s", strings.Join(r.Stats.Empty, ", "))
 	}
+	fmt.Fprintf(&b, "; %s scanned", strings.Join(scanned, ", "))
 	if n := len(r.Errors); n > 0 {
 		fmt.Fprintf(&b, "; %s (the scan is incomplete)", plural(n, "input error"))
 	}
