@@ -237,8 +237,9 @@ func (l *loader) bindVAPs() {
 			continue
 		}
 		if b.b.Spec.ParamRef != nil && !v.hasParams {
-			l.errorf(b.file, b.line, 0, "ValidatingAdmissionPolicyBinding %q has a paramRef, but policy %q has no paramKind", b.b.Name, v.p.Name)
-			continue
+			// The API server accepts this binding and evaluates without
+			// params; so does pvlint.
+			b.b.Spec.ParamRef = nil
 		}
 		v.bindings = append(v.bindings, b)
 	}
