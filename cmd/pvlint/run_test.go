@@ -197,7 +197,7 @@ func TestDemoCoversEveryFamily(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, out, _ := pvlint(t, root, "", "--format", "json", "testdata/demo")
-	for _, family := range []string{"PVL10", "PVL20", "PVL30", "PVL40"} {
+	for _, family := range []string{"PVL10", "PVL20", "PVL30", "PVL40", "PVL46", "PVL50"} {
 		if !strings.Contains(out, `"rule_id": "`+family) {
 			t.Errorf("the demo shows no %sx finding", family)
 		}
