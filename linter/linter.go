@@ -149,9 +149,11 @@ func Run(opt Options) (*Result, error) {
 			stdin = true
 			continue
 		}
-		before := d.found()
+		before, errs := d.found(), len(d.in.errors)
 		d.add(p)
-		if st, err := os.Stat(absPath(root, p)); err == nil && st.IsDir() && d.found() == before {
+		// A directory whose only inputs failed has errors (exit 3), not
+		// "nothing to scan".
+		if st, err := os.Stat(absPath(root, p)); err == nil && st.IsDir() && d.found() == before && len(d.in.errors) == errs {
 			empty = append(empty, p)
 		}
 	}
