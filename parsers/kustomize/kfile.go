@@ -176,6 +176,15 @@ func (k *kustomization) remoteEntries() []entry {
 			}
 		}
 	}
+	for _, g := range k.generators {
+		for _, src := range []string{"files", "envs"} {
+			for _, it := range g.node.Get(src).List() {
+				if s, ok := it.Str(); ok && isRemote(generatorSource(s)) {
+					out = append(out, entry{generatorSource(s), it})
+				}
+			}
+		}
+	}
 	return out
 }
 

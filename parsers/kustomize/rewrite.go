@@ -3,6 +3,7 @@ package kustomize
 import (
 	"bytes"
 	"slices"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -44,6 +45,19 @@ func rewriteKustomization(data []byte, e edit) ([]byte, error) {
 				l.Content = slices.DeleteFunc(l.Content, func(n *yaml.Node) bool {
 					return n.Kind == yaml.ScalarNode && isRemote(n.Value)
 				})
+			}
+		}
+		for _, f := range []string{"configMapGenerator", "secretGenerator"} {
+			if l := mapGet(m, f); l != nil && l.Kind == yaml.SequenceNode {
+				for _, g := range l.Content {
+					for _, src := range []string{"files", "envs"} {
+						if fl := mapGet(g, src); fl != nil && fl.Kind == yaml.SequenceNode {
+							fl.Content = slices.DeleteFunc(fl.Content, func(n *yaml.Node) bool {
+								return n.Kind == yaml.ScalarNode && isRemote(generatorSource(n.Value))
+							})
+						}
+					}
+				}
 			}
 		}
 		for _, f := range remotePathFields {
@@ -102,6 +116,15 @@ var (
 	remoteListFields = []string{"resources", "bases", "components", "patchesStrategicMerge", "crds", "configurations", "transformers", "generators", "validators"}
 	remotePathFields = []string{"patches", "patchesJson6902", "replacements"}
 )
+
+// generatorSource is the path of a generator files entry ("key=path" or
+// "path").
+func generatorSource(s string) string {
+	if i := strings.Index(s, "="); i >= 0 && !strings.Contains(s[:i], "/") {
+		return s[i+1:]
+	}
+	return s
+}
 
 func mapGet(m *yaml.Node, key string) *yaml.Node {
 	if m == nil || m.Kind != yaml.MappingNode {
