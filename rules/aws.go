@@ -207,7 +207,10 @@ var instanceDiskUnencrypted = &Rule{
 			"An instance or template that declares no root device takes the AMI's setting, which is unencrypted for " +
 			"most public AMIs; it is reported at the resource. The check is satisfied when the root module turns on " +
 			"`aws_ebs_encryption_by_default`. A device created from a snapshot without `encrypted` inherits the " +
-			"snapshot's encryption and is reported as undecided.",
+			"snapshot's encryption and is reported as undecided.\n\n" +
+			"An `aws_ami` registers the block devices every instance launched from it gets: an `ebs_block_device` " +
+			"without `encrypted = true` and without a snapshot is created unencrypted; one created from an " +
+			"`aws_ebs_snapshot` of a volume declared in the configuration takes that volume's encryption.",
 		Remediation: "Encrypt every block device:\n\n" +
 			"```hcl\nresource \"aws_instance\" \"node\" {\n  ami           = \"ami-0123456789abcdef0\"\n  instance_type = \"m6i.large\"\n\n  root_block_device {\n    encrypted  = true\n    kms_key_id = aws_kms_key.ebs.arn\n  }\n}\n\n" +
 			"resource \"aws_launch_template\" \"nodes\" {\n  block_device_mappings {\n    device_name = \"/dev/xvda\"\n    ebs {\n      encrypted  = true\n      kms_key_id = aws_kms_key.ebs.arn\n    }\n  }\n}\n```\n\n" +
@@ -243,6 +246,9 @@ var instanceDiskUnencrypted = &Rule{
 	Check: func(p *Pass) {
 		for _, r := range tfResources(p.Graph, "aws_instance", "aws_launch_configuration", "aws_launch_template") {
 			report(p, instanceDiskIssues(p.Graph, r))
+		}
+		for _, r := range tfResources(p.Graph, "aws_ami") {
+			report(p, amiDiskIssues(p.Graph, r))
 		}
 	},
 }
@@ -298,6 +304,50 @@ func instanceDiskIssues(g *graph.Graph, r *graph.Resource) []issue {
 	return out
 }
 
+// amiDiskIssues checks the EBS block devices an AMI registers. A device
+// from a snapshot has the snapshot's encryption: followed to the volume
+// when the snapshot is declared here, else undecided.
+func amiDiskIssues(g *graph.Graph, r *graph.Resource) []issue {
+	devs := r.Root.Get("ebs_block_device")
+	if unknownBlocks(devs) {
+		return []issue{{At: r.At("ebs_block_device"), Undecided: true,
+			Msg: fmt.Sprintf("Block devices of AMI %s may not be encrypted at rest: `ebs_block_device` is not known statically.", r.Title())}}
+	}
+	var out []issue
+	for _, b := range blocks(devs) {
+		name := "EBS device " + deviceName(b) + " of AMI " + r.Title()
+		snapNode := b.Get("snapshot_id")
+		if snapNode == nil || b.Get("encrypted").Bool() == graph.True {
+			out = append(out, ebsEncryptionIssues(g, r, b, name)...)
+			continue
+		}
+		if def, _ := ebsDefaultEncryption(g, r); def == graph.True {
+			continue // volumes from unencrypted snapshots are encrypted at launch
+		}
+		snap := refTarget(r, snapNode, "aws_ebs_snapshot")
+		var vol *graph.Resource
+		if snap != nil {
+			vol = refTarget(snap, snap.Root.Get("volume_id"), "aws_ebs_volume")
+		}
+		switch {
+		case vol == nil:
+			out = append(out, issue{At: r.AtFrom(b, "snapshot_id"), Undecided: true,
+				Msg: fmt.Sprintf("%s may not be encrypted at rest: it has the encryption of its snapshot, which pvlint cannot see.", name)})
+		case vol.Root.Get("encrypted").Bool() == graph.True:
+		case vol.Root.Get("encrypted").Bool() == graph.Unsure:
+			out = append(out, issue{At: r.AtFrom(b, "snapshot_id"), Undecided: true,
+				Msg: fmt.Sprintf("%s may not be encrypted at rest: whether %s, behind its snapshot, is encrypted is not known statically.", name, vol.Title())})
+		default:
+			if def, _ := ebsDefaultEncryption(g, vol); def == graph.True {
+				continue
+			}
+			out = append(out, issue{At: r.AtFrom(b, "snapshot_id"), What: "is not encrypted at rest",
+				Msg: fmt.Sprintf("%s is not encrypted at rest: it is created from %s of %s, which is unencrypted.", name, snap.Title(), vol.Title())})
+		}
+	}
+	return out
+}
+
 // rootFromAMI reports an instance or template that declares no root
 // device: the AMI's snapshot decides, unless encryption by default is on.
 func rootFromAMI(g *graph.Graph, r *graph.Resource, owner string) []issue {
@@ -330,9 +380,10 @@ var ebsSnapshotExposed = &Rule{
 		Severity: High,
 		Category: CatAWS,
 		Description: "Snapshots are full copies of a volume's data that outlive it and travel between accounts and Regions.\n\n" +
-			"- An `aws_ebs_snapshot_copy` without `encrypted = true` is encrypted only when its source is (or when the " +
-			"module turns on EBS encryption by default); without `kms_key_id` it uses the AWS-managed key, which " +
-			"cannot be shared with another account and whose policy cannot be narrowed (medium).\n" +
+			"- An `aws_ebs_snapshot_copy` (or an `aws_ami_copy`, which copies an AMI's snapshots) without " +
+			"`encrypted = true` is encrypted only when its source is (or when the module turns on EBS encryption " +
+			"by default); without `kms_key_id` it uses the AWS-managed key, which cannot be shared with another " +
+			"account and whose policy cannot be narrowed (medium).\n" +
 			"- An `aws_ami_launch_permission` with `group = \"all\"` makes an AMI public: anyone can launch it and read " +
 			"the EBS snapshots behind it (critical).\n" +
 			"- An `aws_ebs_snapshot_block_public_access` with `state = \"unblocked\"` allows snapshots of the Region to be " +
@@ -372,7 +423,10 @@ resource "aws_ebs_snapshot_copy" "backup" {
 	Check: func(p *Pass) {
 		g := p.Graph
 		for _, r := range tfResources(g, "aws_ebs_snapshot_copy") {
-			report(p, snapshotCopyIssues(g, r))
+			report(p, snapshotCopyIssues(g, r, "Snapshot copy "+r.Title(), "its source snapshot is"))
+		}
+		for _, r := range tfResources(g, "aws_ami_copy") {
+			report(p, snapshotCopyIssues(g, r, "AMI copy "+r.Title(), "the snapshots of its source AMI are"))
 		}
 		for _, r := range tfResources(g, "aws_ami_launch_permission") {
 			n := r.Root.Get("group")
@@ -393,8 +447,9 @@ resource "aws_ebs_snapshot_copy" "backup" {
 	},
 }
 
-func snapshotCopyIssues(g *graph.Graph, r *graph.Resource) []issue {
-	name := "Snapshot copy " + r.Title()
+// snapshotCopyIssues checks a copy of snapshots (aws_ebs_snapshot_copy, and
+// aws_ami_copy, which copies an AMI's snapshots).
+func snapshotCopyIssues(g *graph.Graph, r *graph.Resource, name, source string) []issue {
 	switch r.Root.Get("encrypted").Bool() {
 	case graph.Unsure:
 		return []issue{{At: r.At("encrypted"), Undecided: true,
@@ -404,7 +459,7 @@ func snapshotCopyIssues(g *graph.Graph, r *graph.Resource) []issue {
 			break // encrypted anyway; the key is still checked below
 		}
 		return []issue{{At: r.At("encrypted"),
-			Msg: fmt.Sprintf("%s does not set `encrypted = true`: it is encrypted only if its source snapshot is.", name)}}
+			Msg: fmt.Sprintf("%s does not set `encrypted = true`: it is encrypted only if %s.", name, source)}}
 	}
 	switch keyRef(r, r.Root.Get("kms_key_id")) {
 	case graph.True:

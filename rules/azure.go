@@ -33,7 +33,8 @@ var azureDiskNoCMK = &Rule{
 			"under a key you control: you cannot rotate, disable or revoke it to cut access to the disk and its " +
 			"snapshots, or audit its use in Key Vault.\n\n" +
 			"A disk with Azure Disk Encryption (`encryption_settings`) is encrypted in the guest with keys in your " +
-			"Key Vault and is not reported.",
+			"Key Vault and is not reported, unless the block turns it off (`enabled = false`). A " +
+			"`disk_encryption_set_id` that is an empty string names no set.",
 		Remediation: "```hcl\nresource \"azurerm_managed_disk\" \"data\" {\n  name                   = \"data\"\n  location               = azurerm_resource_group.main.location\n  resource_group_name    = azurerm_resource_group.main.name\n  storage_account_type   = \"Premium_LRS\"\n  create_option          = \"Empty\"\n  disk_size_gb           = 128\n  disk_encryption_set_id = azurerm_disk_encryption_set.disks.id\n}\n```\n\n" +
 			"Disks that AKS provisions for PersistentVolumeClaims take their set from the StorageClass parameter " +
 			"`diskEncryptionSetID`.",
@@ -69,8 +70,19 @@ var azureDiskNoCMK = &Rule{
 
 func azureDiskIssues(r *graph.Resource) []issue {
 	name := "Managed disk " + r.Title()
-	if len(blocks(r.Root.Get("encryption_settings"))) > 0 {
-		return nil // Azure Disk Encryption with keys in the customer's vault
+	// Azure Disk Encryption with keys in the customer's vault, unless the
+	// block turns it off (enabled = false, azurerm 2.x).
+	var adeOff *graph.Node
+	if es := firstBlock(r.Root, "encryption_settings"); es != nil {
+		switch es.Get("enabled").Bool() {
+		case graph.False:
+			adeOff = es.Get("enabled")
+		case graph.Unsure:
+			return []issue{{At: r.AtFrom(es, "enabled"), Undecided: true,
+				Msg: fmt.Sprintf("%s may not be encrypted with a customer-managed key: whether `encryption_settings` is enabled is not known statically.", name)}}
+		default:
+			return nil
+		}
 	}
 	switch t, at := anyKeyRef(r, r.Root, "disk_encryption_set_id", "secure_vm_disk_encryption_set_id"); t {
 	case graph.True:
@@ -79,8 +91,16 @@ func azureDiskIssues(r *graph.Resource) []issue {
 		return []issue{{At: r.AtNode(at), Undecided: true,
 			Msg: fmt.Sprintf("%s may not be encrypted with a customer-managed key: its disk encryption set is not known statically.", name)}}
 	}
-	return []issue{{At: r.At("disk_encryption_set_id"), What: "is not encrypted with a customer-managed key",
-		Msg: fmt.Sprintf("%s is not encrypted with a customer-managed key: set `disk_encryption_set_id`.", name)}}
+	why := "set `disk_encryption_set_id`"
+	if n := r.Root.Get("disk_encryption_set_id"); n != nil && n.Kind == graph.Scalar {
+		why = "`disk_encryption_set_id` is empty"
+	}
+	at := r.At("disk_encryption_set_id")
+	if adeOff != nil {
+		at, why = r.AtNode(adeOff), "Azure Disk Encryption is turned off (`encryption_settings.enabled = false`) and no disk encryption set is named"
+	}
+	return []issue{{At: at, What: "is not encrypted with a customer-managed key",
+		Msg: fmt.Sprintf("%s is not encrypted with a customer-managed key: %s.", name, why)}}
 }
 
 // ---------------------------------------------------------------------------

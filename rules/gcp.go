@@ -35,7 +35,9 @@ var gcpDiskNoCMEK = &Rule{
 			"key (CMEK) you cannot rotate, disable or destroy the key to cut access to the data, audit its use, or " +
 			"keep disks and their snapshots under your own key policy.\n\n" +
 			"Checked: `google_compute_disk` and `google_compute_region_disk` (`disk_encryption_key`), the boot disk " +
-			"that a `google_compute_instance` creates (`boot_disk.kms_key_self_link`), and GKE node boot disks " +
+			"that a `google_compute_instance` creates (`boot_disk.kms_key_self_link`), the disks of " +
+			"`google_compute_instance_template` and `google_compute_region_instance_template` (each `disk`'s " +
+			"`disk_encryption_key.kms_key_self_link`: every instance of a managed instance group gets them), and GKE node boot disks " +
 			"(`node_config.boot_disk_kms_key` of `google_container_node_pool` and of a `google_container_cluster`'s " +
 			"default or inline node pools; `cluster_autoscaling.auto_provisioning_defaults.boot_disk_kms_key` for " +
 			"Autopilot clusters and for the pools that node auto-provisioning creates when `cluster_autoscaling.enabled` is true). A customer-supplied key also counts as a customer key (but see PVL422). Disks attached with " +
@@ -79,6 +81,7 @@ resource "google_compute_disk" "data" {
 	},
 	Check: func(p *Pass) {
 		for _, r := range tfResources(p.Graph, "google_compute_disk", "google_compute_region_disk", "google_compute_instance",
+			"google_compute_instance_template", "google_compute_region_instance_template",
 			"google_container_cluster", "google_container_node_pool") {
 			report(p, gcpDiskIssues(r))
 		}
@@ -122,6 +125,8 @@ func gcpDiskIssues(r *graph.Resource) []issue {
 			return []issue{undecidedCMEK(r, r.AtNode(at), name, "its key")}
 		}
 		return []issue{noCMEK(r, r.AtFrom(bd, "kms_key_self_link"), name, "`boot_disk` sets no `kms_key_self_link`")}
+	case "google_compute_instance_template", "google_compute_region_instance_template":
+		return templateDiskIssues(r)
 	case "google_container_node_pool":
 		return nodeConfigIssues(r, r.Root, "Boot disks of node pool "+r.Title())
 	case "google_container_cluster":
@@ -196,6 +201,42 @@ func nodeConfigIssues(r *graph.Resource, base *graph.Node, name string) []issue 
 		return []issue{noCMEK(r, r.AtFrom(base, "node_config"), name, "there is no `node_config` with `boot_disk_kms_key`")}
 	}
 	return []issue{noCMEK(r, r.AtFrom(b, "boot_disk_kms_key"), name, "`node_config` sets no `boot_disk_kms_key`")}
+}
+
+// templateDiskIssues checks each disk an instance template creates; a disk
+// attached with `source` is judged where it is declared.
+func templateDiskIssues(r *graph.Resource) []issue {
+	disks := r.Root.Get("disk")
+	if unknownBlocks(disks) {
+		return []issue{undecidedCMEK(r, r.At("disk"), "Disks of instance template "+r.Title(), "`disk`")}
+	}
+	var out []issue
+	for i, d := range blocks(disks) {
+		if d.Has("source") {
+			continue
+		}
+		name := fmt.Sprintf("Disk %d of instance template %s", i, r.Title())
+		if s, ok := str(d.Get("device_name")); ok {
+			name = fmt.Sprintf("Disk %q of instance template %s", s, r.Title())
+		}
+		dek := d.Get("disk_encryption_key")
+		if unknownBlocks(dek) {
+			out = append(out, undecidedCMEK(r, r.AtFrom(d, "disk_encryption_key"), name, "`disk_encryption_key`"))
+			continue
+		}
+		b := firstBlock(d, "disk_encryption_key")
+		if b == nil {
+			out = append(out, noCMEK(r, r.AtFrom(d, "disk_encryption_key"), name, "it has no `disk_encryption_key`"))
+			continue
+		}
+		switch t, at := anyKeyRef(r, b, "kms_key_self_link"); t {
+		case graph.Unsure:
+			out = append(out, undecidedCMEK(r, r.AtNode(at), name, "its key"))
+		case graph.Unset:
+			out = append(out, noCMEK(r, r.AtFrom(b, "kms_key_self_link"), name, "`disk_encryption_key` names no key"))
+		}
+	}
+	return out
 }
 
 func noCMEK(r *graph.Resource, at graph.Loc, name, why string) issue {
