@@ -241,7 +241,7 @@ func noteDefaultsOnly(f *rules.Finding, callers []*graph.Resource) {
 	var passes []string
 	seen := map[string]bool{}
 	for _, r := range callers {
-		desc := r.Origin.Module
+		desc := r.Origin.Address + " in " + r.Origin.Module
 		if len(field) > 0 {
 			if n := r.Root.Path(field...); n != nil && n.Kind == graph.Scalar {
 				desc += " (passing `" + n.Value + "`)"
@@ -256,5 +256,5 @@ func noteDefaultsOnly(f *rules.Finding, callers []*graph.Resource) {
 	if len(passes) > maxListedInstances {
 		passes = append(passes[:maxListedInstances], fmt.Sprintf("%d more", len(passes)-maxListedInstances))
 	}
-	f.Message = strings.TrimRight(f.Message, " ") + fmt.Sprintf(" This holds only %s; it does not hold for the instances created by %s.", what, strings.Join(passes, ", "))
+	f.Message = strings.TrimRight(f.Message, " ") + fmt.Sprintf(" This holds only %s; it does not hold for %s.", what, strings.Join(passes, ", "))
 }

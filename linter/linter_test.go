@@ -363,7 +363,7 @@ func TestModuleInstancesReportedOnce(t *testing.T) {
 	}
 	f := res.Findings[0]
 	for _, want := range []string{"Found in 3 instances: aws_kms_key.k (. as its own root, with its defaults), module.a.aws_kms_key.k (root module examples/plain), module.b.aws_kms_key.k (root module examples/plain).",
-		"This holds only with the module's defaults (`enable_key_rotation = false`); it does not hold for the instances created by examples/secure (passing `true`)."} {
+		"This holds only with the module's defaults (`enable_key_rotation = false`); it does not hold for module.k.aws_kms_key.k in examples/secure (passing `true`)."} {
 		if !strings.Contains(f.Message, want) {
 			t.Errorf("message %q\nwant %q", f.Message, want)
 		}
