@@ -639,7 +639,10 @@ func sameBuild(a, b *rules.Finding) bool {
 	if a.Resource == nil || b.Resource == nil {
 		return true
 	}
-	return a.Resource.Origin.Kustomization == b.Resource.Origin.Kustomization
+	// Terraform instances from different root modules are merged by
+	// mergeInstances, which names every one of them.
+	return a.Resource.Origin.Kustomization == b.Resource.Origin.Kustomization &&
+		a.Resource.Origin.Module == b.Resource.Origin.Module
 }
 
 // overlayCopies reports whether a group of definitions of one object are

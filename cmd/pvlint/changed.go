@@ -9,6 +9,7 @@ import (
 	"github.com/pvlint/pvlint/linter"
 	"github.com/pvlint/pvlint/parsers/fsgate"
 	"github.com/pvlint/pvlint/parsers/kustomize"
+	"github.com/pvlint/pvlint/parsers/terraform"
 )
 
 // ownersOf maps changed files (what a pre-commit hook is given) to the
@@ -16,7 +17,10 @@ import (
 // but not the rest of the repository:
 //
 //   - a .tf, .tf.json, .tfvars or .tfvars.json file → its directory (the
-//     Terraform module; references between its files need all of them);
+//     Terraform module; references between its files need all of them),
+//     and every module directory of the working directory that calls it
+//     through local sources, directly or not (the module is then evaluated
+//     as in a full scan: as its own root and through its callers);
 //   - a file inside a Helm chart (any file below a directory holding
 //     Chart.yaml, up to the working directory) → the chart directory; a
 //     subchart under charts/ belongs to the chart above it, which renders it;
@@ -43,6 +47,7 @@ func ownersOf(paths []string) []string {
 			out = append(out, owner)
 		}
 	}
+	var tfDirs []string
 	kz := newKustomizeOwners(wd)
 	defer kz.close()
 	for _, p := range paths {
@@ -54,9 +59,71 @@ func ownersOf(paths []string) []string {
 		}
 		if owner, ok := ownerOf(p, wd); ok {
 			add(owner)
+			if isTerraformFile(strings.ToLower(filepath.Base(p))) {
+				tfDirs = append(tfDirs, owner)
+			}
 		}
 	}
+	for _, c := range terraformCallers(tfDirs, wd) {
+		add(c)
+	}
 	slices.Sort(out)
+	return out
+}
+
+// insideAny reports whether slash path p is below one of dirs.
+func insideAny(p string, dirs []string) bool {
+	for _, d := range dirs {
+		if d == "." || strings.HasPrefix(p, d+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// terraformCallers returns the module directories of the working directory
+// that call the changed modules dirs (directly or through other modules),
+// so that the hook evaluates a changed child module as a full scan does:
+// as its own root and as every instance a caller in the repository
+// creates. They are spelt as the changed paths were (relative or absolute).
+func terraformCallers(dirs []string, wd string) []string {
+	if len(dirs) == 0 || wd == "" {
+		return nil
+	}
+	g, err := fsgate.New(wd, 0)
+	if err != nil {
+		return nil
+	}
+	defer g.Close()
+	var rels []string
+	abs := false
+	for _, d := range dirs {
+		a, err := filepath.Abs(d)
+		if err != nil {
+			continue
+		}
+		if filepath.IsAbs(d) {
+			abs = true
+		}
+		if r, err := filepath.Rel(wd, a); err == nil && within(a, wd) {
+			rels = append(rels, filepath.ToSlash(r))
+		}
+	}
+	skip := map[string]bool{}
+	for _, s := range linter.DefaultSkipDirs {
+		skip[s] = true
+	}
+	var out []string
+	for _, c := range terraform.LocalCallers(g, rels, skip) {
+		if insideAny(c, rels) {
+			continue // scanned already: a directory is walked recursively
+		}
+		p := filepath.FromSlash(c)
+		if abs {
+			p = filepath.Join(wd, p)
+		}
+		out = append(out, p)
+	}
 	return out
 }
 

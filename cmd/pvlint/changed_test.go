@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -196,5 +197,39 @@ func TestOwnersOfKustomize(t *testing.T) {
 		if got := ownersOf(in); !slices.Equal(got, want) {
 			t.Errorf("ownersOf(%q) = %q, want %q", tc.in, got, want)
 		}
+	}
+}
+
+// A changed child module brings its callers in the repository (directly or
+// through other modules): the hook evaluates it as CI does, as its own root
+// and through every caller, so the findings are the same.
+func TestPreCommitTerraformCallers(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"modules/disk/main.tf":       "variable \"encrypted\" {\n  default = true\n}\nresource \"aws_ebs_volume\" \"v\" {\n  availability_zone = \"a\"\n  size              = 1\n  encrypted         = var.encrypted\n}\n",
+		"examples/off/main.tf":       "module \"v\" {\n  source    = \"../../modules/disk\"\n  encrypted = false\n}\n",
+		"wrap/main.tf":               "module \"inner\" {\n  source    = \"../modules/disk\"\n  encrypted = false\n}\n",
+		"envs/prod/main.tf":          "module \"w\" {\n  source = \"../../wrap\"\n}\n",
+		"envs/prod/terraform.tfvars": "",
+		".terraform/modules/x.tf":    "module \"y\" {\n  source = \"../../modules/disk\"\n}\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	changed := filepath.FromSlash("modules/disk/main.tf")
+	want := []string{filepath.FromSlash("envs/prod"), filepath.FromSlash("examples/off"), filepath.FromSlash("modules/disk"), "wrap"}
+	if got := ownersOf([]string{changed}); !slices.Equal(got, want) {
+		t.Errorf("ownersOf(%s) = %q, want %q", changed, got, want)
+	}
+	_, hook, _ := pvlint(t, dir, "", "--no-color", "--pre-commit", changed)
+	_, full, _ := pvlint(t, dir, "", "--no-color", ".")
+	if hook != full || !strings.Contains(hook, "examples/off/main.tf") || !strings.Contains(hook, "wrap/main.tf") {
+		t.Errorf("hook report:\n%s\nfull scan:\n%s", hook, full)
 	}
 }
