@@ -50,7 +50,7 @@ func (nb *nodeBuilder) body(bv *bodyVal, pos graph.Pos) *graph.Node {
 			if e.val.IsNull() {
 				continue // Terraform treats null as unset
 			}
-			v := nb.value(e.val, e.expr, 0, nil)
+			v := nb.value(e.val, e.expr, 0, placed{})
 			if v.File == "" && nb.file != "" && e.keyRng.Filename != nb.file {
 				v.File, v.KeyPos = e.keyRng.Filename, keyPos
 			}
@@ -145,16 +145,16 @@ func (nb *nodeBuilder) resolveRefs(root *graph.Node, module string) []graph.Ref 
 // the expression (a value from a variable stays where it is used), unless
 // the value carries a module caller's position (origin.go): then it is
 // placed there, in the caller's file.
-func (nb *nodeBuilder) value(v cty.Value, expr hcl.Expression, depth int, parent *placed) *graph.Node {
+func (nb *nodeBuilder) value(v cty.Value, expr hcl.Expression, depth int, parent placed) *graph.Node {
 	at := placeValue(v, expr, parent)
-	n := nb.valueAt(v, expr, depth, &at)
+	n := nb.valueAt(v, expr, depth, at)
 	if at.file != "" {
 		n.File, n.KeyPos = at.file, at.keyPos
 	}
 	return n
 }
 
-func (nb *nodeBuilder) valueAt(v cty.Value, expr hcl.Expression, depth int, at *placed) *graph.Node {
+func (nb *nodeBuilder) valueAt(v cty.Value, expr hcl.Expression, depth int, at placed) *graph.Node {
 	pos := at.pos
 	v, _ = v.Unmark()
 	if depth > parsers.MaxDepth || !v.IsKnown() {
@@ -190,7 +190,7 @@ func (nb *nodeBuilder) valueAt(v cty.Value, expr hcl.Expression, depth int, at *
 				}
 				seen[k] = true
 				it := items[k]
-				n.Set(k, gpos(it.key.Start), nb.value(child, it.val, depth+1, nil))
+				n.Set(k, gpos(it.key.Start), nb.value(child, it.val, depth+1, placed{}))
 			}
 		}
 		for it := v.ElementIterator(); it.Next(); {

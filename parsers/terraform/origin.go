@@ -134,12 +134,12 @@ type placed struct {
 // placeValue reads the origin of a value: a caller's argument wins over the
 // expression in the module, and a nested value without an origin of its own
 // stays with its parent's (the argument that passed the whole object).
-func placeValue(v cty.Value, expr hcl.Expression, parent *placed) placed {
+func placeValue(v cty.Value, expr hcl.Expression, parent placed) placed {
 	if o, ok := originOf(v); ok {
 		return placed{file: o.file, pos: graph.Pos{Line: o.line, Col: o.col}, keyPos: graph.Pos{Line: o.keyLine, Col: o.keyCol}}
 	}
-	if parent != nil && parent.file != "" {
-		return placed{file: parent.file, pos: parent.pos, keyPos: parent.keyPos}
+	if parent.file != "" {
+		return parent
 	}
 	return placed{pos: gpos(expr.Range().Start)}
 }
