@@ -75,7 +75,7 @@ var Table = []Entry{
 	{"DocumentNodes", fmt.Sprint(DocumentNodes), TooManyNodes(DocumentNodes, false)},
 	{"DocumentNodes (aliases)", fmt.Sprint(DocumentNodes), TooManyNodes(DocumentNodes, true)},
 	{"Depth", fmt.Sprint(Depth), TooDeep(Depth)},
-	{"ValueElements", fmt.Sprint(ValueElements), TooManyElements(ValueElements)},
+	{"ValueElements", fmt.Sprint(ValueElements), ForIterations(ValueElements)},
 	{"SetElements", fmt.Sprint(SetElements), TooManySetElements("toset", SetElements)},
 	{"Instances", fmt.Sprint(Instances), TooManyInstances(Instances)},
 	{"ModuleEval", ModuleEval.String(), TimedOut(ModuleEval)},
@@ -118,9 +118,10 @@ func byteSize(n int) string {
 // TooDeep is the error of input nested past Depth.
 func TooDeep(limit int) string { return fmt.Sprintf("nesting deeper than %d", limit) }
 
-// TooManyElements is the error of a value with more than ValueElements.
-func TooManyElements(limit int) string {
-	return fmt.Sprintf("value has more than %d elements", limit)
+// ForIterations is the error of a module whose for expressions iterate
+// over more than ValueElements elements.
+func ForIterations(limit int) string {
+	return fmt.Sprintf("for expressions iterate over more than %d elements in this module; the value is unknown", limit)
 }
 
 // TooManySetElements is the error of fn called with more than SetElements.

@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"bytes"
-	"fmt"
 	"sync/atomic"
 	"time"
 
@@ -101,8 +100,7 @@ func forBudget(left *int64) function.Function {
 			uv, _ := v.UnmarkDeep()
 			if uv.IsKnown() && !uv.IsNull() && uv.CanIterateElements() {
 				if *left -= int64(uv.LengthInt()); *left < 0 {
-					return cty.DynamicVal, &inputError{fmt.Sprintf("for expressions iterate over more than %d elements in this module; %s",
-						limits.ValueElements, limits.TooManyElements(limits.ValueElements))}
+					return cty.DynamicVal, &inputError{limits.ForIterations(limits.ValueElements)}
 				}
 			}
 			return v, nil
