@@ -177,3 +177,38 @@ func Mermaid(s string) string {
 	// # first, so that the entities written for the others are kept.
 	return mermaidEscaper.Replace(labelText(s))
 }
+
+// HTMLText returns s for the text of an HTML page (html/template escapes the
+// markup around it): control characters other than line breaks and tabs,
+// and the bidirectional and invisible characters, are shown as escapes, so
+// that a resource name cannot reorder or hide what a reviewer reads.
+func HTMLText(s string) string {
+	ok := true
+	for _, r := range s {
+		if (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0) || invisible(r) || r == utf8.RuneError {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\n' || r == '\t':
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case invisible(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}

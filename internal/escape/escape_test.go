@@ -88,3 +88,12 @@ func TestGraphLabels(t *testing.T) {
 		t.Errorf("Mermaid = %s, want %s", got, want)
 	}
 }
+
+func TestHTMLText(t *testing.T) {
+	if got, want := HTMLText("pod \u202egnp.exe\x1b[31m\nnext <b>"), "pod \\u202egnp.exe\\x1b[31m\nnext <b>"; got != want {
+		t.Errorf("HTMLText = %q, want %q", got, want)
+	}
+	if s := "plain https://x.example/ text"; HTMLText(s) != s {
+		t.Error("HTMLText changed plain text")
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pvlint/pvlint/internal/escape"
 	"github.com/pvlint/pvlint/rules"
 )
 
@@ -222,11 +223,37 @@ func (htmlWriter) Write(w io.Writer, r *Report) error {
 		page.Notices = append(page.Notices, n.String())
 	}
 	page.layoutMap(r)
+	page.clean()
 	bw := bufio.NewWriter(w)
 	if err := htmlTemplate.Execute(bw, page); err != nil {
 		return err
 	}
 	return bw.Flush()
+}
+
+// clean passes every text taken from the scan through escape.HTMLText (the
+// markup itself is html/template's to escape).
+func (p *htmlPage) clean() {
+	t := escape.HTMLText
+	for i := range p.Findings {
+		f := &p.Findings[i]
+		f.Title, f.Message, f.Detail, f.Where, f.Path, f.SuppressedBy = t(f.Title), t(f.Message), t(f.Detail), t(f.Where), t(f.Path), t(f.SuppressedBy)
+		for j := range f.Chain {
+			h := &f.Chain[j]
+			h.Label, h.Where, h.Value = t(h.Label), t(h.Where), t(h.Value)
+		}
+	}
+	for i := range p.Errors {
+		p.Errors[i] = t(p.Errors[i])
+	}
+	for i := range p.Notices {
+		p.Notices[i] = t(p.Notices[i])
+	}
+	for i := range p.MapNodes {
+		n := &p.MapNodes[i]
+		n.Label, n.Title, n.File = t(n.Label), t(n.Title), t(n.File)
+	}
+	p.Summary = t(p.Summary)
 }
 
 func (r *Report) ruleURL(id string) string {

@@ -38,7 +38,7 @@ func mapReport() *Report {
 	r := testReport()
 	r.Graph = g
 	r.Findings = append(r.Findings, &rules.Finding{RuleID: "PVL101", Severity: rules.Critical, Resource: sc,
-		Message:     "StorageClass \"gp3\" <script>alert(1)</script> leaves encryption off.",
+		Message:     "StorageClass \"gp3\" <script>alert(1)</script> \u202eleaves encryption off.",
 		Loc:         graph.Location{File: "db/sc.yaml", Line: 5, Col: 3, FieldPath: "parameters.encrypted"},
 		RelatedLocs: []rules.Related{{Loc: graph.Location{File: "infra/kms.tf", Line: 1, Col: 1}, Message: "key aws_kms_key.pv"}}})
 	return r
@@ -50,6 +50,9 @@ func TestHTMLIsSelfContainedAndEscaped(t *testing.T) {
 		if strings.Contains(out, bad) {
 			t.Errorf("the report contains %q", bad)
 		}
+	}
+	if strings.Contains(out, "\u202e") || !strings.Contains(out, `\u202e`) {
+		t.Error("a bidi override reaches the page instead of its escape")
 	}
 	if !strings.Contains(out, "&lt;script&gt;alert(1)&lt;/script&gt;") {
 		t.Error("a message's markup is not escaped as text")
