@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/pvlint/pvlint/internal/escape"
+	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/rules"
 )
 
@@ -165,9 +166,9 @@ func (htmlWriter) Write(w io.Writer, r *Report) error {
 		if f.Suppression != nil {
 			hf.SuppressedBy = f.Suppression.Reason
 		}
-		hf.Source = "yaml"
+		hf.Source = graph.SourceYAML.String()
 		if f.Resource != nil {
-			hf.Source = sourceName(f.Resource)
+			hf.Source = f.Resource.Source.String()
 		}
 		sources[hf.Source] = true
 		if len(f.RelatedLocs) > 0 {

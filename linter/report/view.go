@@ -69,18 +69,17 @@ var mapEdges = map[graph.EdgeKind]bool{
 	graph.AliasOf: true, graph.BackedBy: true,
 }
 
+// columnOf places a resource on the map. Objects of the Terraform
+// Kubernetes provider arrive with their Kubernetes kind (parsers/terraform).
 func columnOf(r *graph.Resource) Column {
 	switch r.Kind {
-	case "PersistentVolumeClaim", "kubernetes_persistent_volume_claim", "kubernetes_persistent_volume_claim_v1":
+	case "PersistentVolumeClaim":
 		return ColClaim
-	case "PersistentVolume", "kubernetes_persistent_volume", "kubernetes_persistent_volume_v1":
+	case "PersistentVolume":
 		return ColVolume
-	case "StorageClass", "kubernetes_storage_class", "kubernetes_storage_class_v1":
+	case "StorageClass":
 		return ColClass
-	case "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount",
-		"kubernetes_role", "kubernetes_role_v1", "kubernetes_cluster_role", "kubernetes_cluster_role_v1",
-		"kubernetes_role_binding", "kubernetes_role_binding_v1", "kubernetes_cluster_role_binding",
-		"kubernetes_cluster_role_binding_v1", "kubernetes_service_account", "kubernetes_service_account_v1":
+	case "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ServiceAccount":
 		return ColAccess
 	case "Secret", "aws_kms_key", "aws_kms_alias", "google_kms_crypto_key", "google_kms_key_ring",
 		"azurerm_key_vault_key", "azurerm_key_vault", "azurerm_disk_encryption_set":
@@ -90,13 +89,6 @@ func columnOf(r *graph.Resource) Column {
 		return ColWorkload
 	}
 	return ColVolume // cloud disks, file systems, snapshots
-}
-
-func sourceName(r *graph.Resource) string {
-	if r.SourceUnit != "" && len(r.SourceUnit) > 10 && r.SourceUnit[:10] == "kustomize:" {
-		return "kustomize"
-	}
-	return r.Source.String()
 }
 
 // BuildStorageMap collects the map from a scan's graph and findings.
@@ -164,7 +156,7 @@ func BuildStorageMap(g *graph.Graph, findings []*rules.Finding) *StorageMap {
 	for i, r := range members {
 		ids[r] = i
 		n := MapNode{ID: i, Column: columnOf(r), Kind: r.Kind, Title: r.Title(), File: r.File,
-			Line: r.KindPos.Line, Source: sourceName(r)}
+			Line: r.KindPos.Line, Source: r.Source.String()}
 		if w := bad[r]; w != nil {
 			n.Worst, n.HasFinding, n.Findings = w.sev, true, w.n
 		}
