@@ -31,6 +31,14 @@ func Terminal(s string) string {
 	if clean(s) {
 		return s
 	}
+	return shown(s, false)
+}
+
+// shown writes s with what must not act shown as escapes: invalid bytes and
+// control characters as \x.., bidirectional and invisible characters as
+// \u..... For a terminal (page false) line breaks and tabs are escaped too
+// and bare URLs are defanged; on a page (HTML text) they are kept.
+func shown(s string, page bool) string {
 	var b strings.Builder
 	b.Grow(len(s) + 16)
 	for i := 0; i < len(s); {
@@ -38,20 +46,22 @@ func Terminal(s string) string {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case page && (r == '\n' || r == '\t'):
+			b.WriteRune(r)
 		case r == '\n':
 			b.WriteString(`\n`)
 		case r == '\r':
 			b.WriteString(`\r`)
 		case r == '\t':
 			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+		case control(r):
 			fmt.Fprintf(&b, `\x%02x`, r)
 		case invisible(r):
 			fmt.Fprintf(&b, `\u%04x`, r)
-		case r == ':' && strings.HasPrefix(s[i:], "://"):
+		case !page && r == ':' && strings.HasPrefix(s[i:], "://"):
 			b.WriteString("[:]//")
 			size = 3
-		case (r == 'w' || r == 'W') && hasWWW(s, i):
+		case !page && (r == 'w' || r == 'W') && hasWWW(s, i):
 			b.WriteString(s[i:i+3] + "[.]")
 			size = 4
 		default:
@@ -61,6 +71,9 @@ func Terminal(s string) string {
 	}
 	return b.String()
 }
+
+// control reports the C0 and C1 control characters and DEL.
+func control(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
 
 // clean reports whether Terminal would leave s as it is (the usual case:
 // plain ASCII names and messages).
@@ -154,7 +167,7 @@ func Markdown(s string) string { return markdownEscaper.Replace(Terminal(oneLine
 func labelText(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		if r == utf8.RuneError || (r < 0x20 && r != '\n') || r == 0x7f || (r >= 0x80 && r < 0xa0) || invisible(r) {
+		if r == utf8.RuneError || (control(r) && r != '\n') || invisible(r) {
 			continue
 		}
 		b.WriteRune(r)
@@ -183,32 +196,10 @@ func Mermaid(s string) string {
 // and the bidirectional and invisible characters, are shown as escapes, so
 // that a resource name cannot reorder or hide what a reviewer reads.
 func HTMLText(s string) string {
-	ok := true
 	for _, r := range s {
-		if (r < 0x20 && r != '\n' && r != '\t') || r == 0x7f || (r >= 0x80 && r < 0xa0) || invisible(r) || r == utf8.RuneError {
-			ok = false
-			break
+		if (control(r) && r != '\n' && r != '\t') || invisible(r) || r == utf8.RuneError {
+			return shown(s, true)
 		}
 	}
-	if ok {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\n' || r == '\t':
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case invisible(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
+	return s
 }
