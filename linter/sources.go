@@ -40,7 +40,7 @@ func parseCharts(ts *trees, charts []string, opt Options) parsers.Result {
 		go func(i int, c string) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i] = renderChartCached(ts, c, ho, opt.Cache)
+			results[i] = renderChart(ts, c, ho, opt.Cache)
 			for _, r := range results[i].Resources {
 				graph.PruneKeeping(r, opt.Keep)
 			}
@@ -54,51 +54,35 @@ func parseCharts(ts *trees, charts []string, opt Options) parsers.Result {
 	return out
 }
 
-// renderChart renders one chart through the file gate of its tree; a chart
-// named outside the root is reported by absolute path.
-func renderChart(ts *trees, chart string, ho helm.Options) parsers.Result {
+// renderChart renders one chart through the file gate of its tree (a chart
+// named outside the root is reported by absolute path), or takes its result
+// from the cache when nothing the last render read has changed
+// (linter/cache; c may be nil).
+func renderChart(ts *trees, chart string, ho helm.Options, c *cache.Cache) parsers.Result {
 	t, rel := ts.locate(chart)
 	if t == nil {
 		return parsers.Result{Errors: []parsers.Error{{File: chart, Msg: "cannot read: not inside a scanned tree"}}}
 	}
-	ho.Files = t.gate
-	r := renderOn(ts, t, rel, ho)
-	if t.display != "" {
-		rebase(&r, t.display)
-	}
-	return r
-}
-
-// renderOn renders the chart rel of tree t through ho.Files.
-func renderOn(ts *trees, t *tree, rel string, ho helm.Options) parsers.Result {
 	if t.display != "" {
 		// Values files are named from the root, not from this tree.
 		ho.Values = fromRoot(ts, ho.Values)
 		ho.SetFile = fromRoot(ts, ho.SetFile)
 	}
-	return helm.Render(t.gate.Dir(), rel, ho)
-}
-
-// renderChartCached renders a chart, or takes its result from the cache
-// when nothing the last render read has changed (linter/cache).
-func renderChartCached(ts *trees, chart string, ho helm.Options, c *cache.Cache) parsers.Result {
-	t, rel := ts.locate(chart)
-	if c == nil || t == nil {
-		return renderChart(ts, chart, ho)
-	}
-	key := c.Key(chartKey(ts, t, rel, ho)...)
-	if r, ok := c.Get(key, t.gate); ok {
-		if t.display != "" {
-			rebase(&r, t.display)
+	var r parsers.Result
+	if c == nil {
+		ho.Files = t.gate
+		r = helm.Render(t.gate.Dir(), rel, ho)
+	} else {
+		key := c.Key(chartKey(t, rel, ho)...)
+		var hit bool
+		if r, hit = c.Get(key, t.gate); !hit {
+			rec := cache.NewRecorder()
+			ho.Files = t.gate.Observed(rec.Observe)
+			r = helm.Render(t.gate.Dir(), rel, ho)
+			if len(r.Errors) == 0 { // a failed render is tried again next time
+				c.Put(key, t.gate, rec, r)
+			}
 		}
-		return r
-	}
-	rec := cache.NewRecorder()
-	gate := t.gate
-	ho.Files = gate.Observed(rec.Observe)
-	r := renderOn(ts, t, rel, ho)
-	if len(r.Errors) == 0 { // a failed render is tried again next time
-		c.Put(key, gate, rec, r)
 	}
 	if t.display != "" {
 		rebase(&r, t.display)
@@ -109,7 +93,7 @@ func renderChartCached(ts *trees, chart string, ho helm.Options, c *cache.Cache)
 // chartKey lists what a chart's render depends on besides the files it
 // reads through the gate: the tree and the chart, the options, and the
 // values files read from outside the tree (by content).
-func chartKey(ts *trees, t *tree, rel string, ho helm.Options) []string {
+func chartKey(t *tree, rel string, ho helm.Options) []string {
 	o := ho
 	o.Files = nil
 	parts := []string{"helm", t.gate.Dir(), rel, fmt.Sprintf("%#v", o)}

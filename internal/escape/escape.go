@@ -187,7 +187,7 @@ var mermaidEscaper = strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;"
 // characters Mermaid reads as markup become entity codes it renders as
 // text, line breaks become <br/>.
 func Mermaid(s string) string {
-	// # first, so that the entities written for the others are kept.
+	// One pass: the entities the replacer writes are not escaped again.
 	return mermaidEscaper.Replace(labelText(s))
 }
 
