@@ -19,11 +19,33 @@ var csiSecretParams = []struct{ name, namespace, role string }{
 	{"csi.storage.k8s.io/controller-expand-secret-name", "csi.storage.k8s.io/controller-expand-secret-namespace", "controller-expand secret"},
 	{"csi.storage.k8s.io/node-expand-secret-name", "csi.storage.k8s.io/node-expand-secret-namespace", "node-expand secret"},
 	{"csi.storage.k8s.io/snapshotter-secret-name", "csi.storage.k8s.io/snapshotter-secret-namespace", "snapshotter secret"},
-	// The in-tree Ceph RBD provisioner (kubernetes.io/rbd).
-	{"adminSecretName", "adminSecretNamespace", "Ceph admin secret"},
-	{"userSecretName", "userSecretNamespace", "Ceph user secret"},
-	// The in-tree and CSI Azure File drivers: the storage account key.
-	{"secretName", "secretNamespace", "storage account secret"},
+	// In-tree provisioners name their secrets with short parameters whose
+	// meaning depends on the provisioner (inTreeSecretRole).
+	{"adminSecretName", "adminSecretNamespace", ""},
+	{"userSecretName", "userSecretNamespace", ""},
+	{"secretName", "secretNamespace", ""},
+}
+
+// inTreeSecretRoles says what the short secret parameters hold for the
+// provisioners that document them: Ceph RBD's admin and user keys,
+// StorageOS's and Quobyte's API credentials, GlusterFS's Heketi user key,
+// and the Azure File storage account key. Another provisioner that uses
+// the same parameter names gets the neutral "secret".
+var inTreeSecretRoles = map[string]string{
+	"kubernetes.io/rbd adminSecretName":       "Ceph admin secret",
+	"kubernetes.io/rbd userSecretName":        "Ceph user secret",
+	"kubernetes.io/storageos adminSecretName": "StorageOS API secret",
+	"kubernetes.io/quobyte adminSecretName":   "Quobyte admin secret",
+	"kubernetes.io/glusterfs secretName":      "Heketi user secret",
+	"kubernetes.io/azure-file secretName":     "storage account secret",
+	"file.csi.azure.com secretName":           "storage account secret",
+}
+
+func inTreeSecretRole(provisioner, param string) string {
+	if role, ok := inTreeSecretRoles[provisioner+" "+param]; ok {
+		return role
+	}
+	return "secret"
 }
 
 // pvSecretRefs are the SecretReference fields of a CSI PersistentVolume
@@ -62,7 +84,12 @@ func (g *Graph) linkStorageSecrets() {
 				if ns == "" {
 					ns = "default"
 				}
-				g.addSecretEdge(r, n, ns, name, p.role+" ("+p.name+")")
+				role := p.role
+				if role == "" {
+					prov, _ := r.Root.Get("provisioner").Str()
+					role = inTreeSecretRole(prov, p.name)
+				}
+				g.addSecretEdge(r, n, ns, name, role+" ("+p.name+")")
 			}
 		case "PersistentVolume":
 			spec := r.Root.Get("spec")
