@@ -21,9 +21,12 @@ import (
 //     contain the referring file (a definition in envs/ itself still
 //     reaches envs/dev and envs/prod), and the referring file is not in
 //     that directory itself (a file in envs/ sees every environment).
-//  3. Among the rest, the nearest wins: the most leading directories shared
-//     with the referring file; a tie goes to the first in graph order (file
-//     path, then document, then line).
+//  3. Among the rest, the nearest wins: a definition in the referring file
+//     itself, then the most leading directories shared with the referring
+//     file; a tie goes to the first in graph order (file path, then
+//     document, then line). Two variants side by side (rbac.yaml and
+//     rbac-openshift.yaml, each a role and its binding) each resolve
+//     within their own file.
 //  4. A name the cluster defines itself (the built-in ClusterRoles admin,
 //     edit, view, cluster-admin, system:…) is a candidate too, at the scan
 //     base (the deepest directory that holds every scanned file): a scanned
@@ -131,7 +134,13 @@ func (g *Graph) Nearest(from *Resource, cands []*Resource) *Resource {
 		if !g.InReach(from, c) {
 			continue
 		}
-		if n := sharedParts(f, dirParts(c.File)); n > bestN {
+		// Twice the shared directories, plus one for the same file: the
+		// same file beats the same directory and never a nearer one.
+		n := 2 * sharedParts(f, dirParts(c.File))
+		if c.File == from.File {
+			n++
+		}
+		if n > bestN {
 			best, bestN = c, n
 		}
 	}

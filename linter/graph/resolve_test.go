@@ -247,3 +247,43 @@ func TestResolverDefaultClassAndKeys(t *testing.T) {
 		}
 	}
 }
+
+// Two variants of one object set side by side in a directory (the plain
+// and the OpenShift RBAC of an operator): each binding resolves to the
+// role in its own file, not to the first in graph order.
+func TestSameFileBeatsSameDirectory(t *testing.T) {
+	variant := func(extra string) string {
+		return `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: operator}
+rules:
+- {apiGroups: [""], resources: [secrets], verbs: [get]` + extra + `}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: operator}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: operator}
+subjects: [{kind: ServiceAccount, name: operator, namespace: default}]
+`
+	}
+	g := build(t, map[string]string{
+		"manifests/rbac-openshift.yaml": variant(", list"),
+		"manifests/rbac.yaml":           variant(""),
+		"manifests/other/binding.yaml": `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: extra}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: operator}
+subjects: [{kind: ServiceAccount, name: x, namespace: default}]
+`,
+	})
+	for _, f := range []string{"manifests/rbac-openshift.yaml", "manifests/rbac.yaml"} {
+		if got := target(t, find(t, g, f, "ClusterRoleBinding", "operator"), graph.GrantsRole); got != f {
+			t.Errorf("binding in %s resolved to %q", f, got)
+		}
+	}
+	// A file with no definition of its own still takes the nearest, first
+	// in graph order on a tie.
+	if got := target(t, find(t, g, "manifests/other/binding.yaml", "ClusterRoleBinding", "extra"), graph.GrantsRole); got != "manifests/rbac-openshift.yaml" {
+		t.Errorf("binding in other/ resolved to %q", got)
+	}
+}
