@@ -3,10 +3,19 @@ package helm
 import (
 	"context"
 	"errors"
+	"fmt"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"helm.sh/helm/v4/pkg/chart/common"
+	commonutil "helm.sh/helm/v4/pkg/chart/common/util"
+	"helm.sh/helm/v4/pkg/chart/loader/archive"
+	"helm.sh/helm/v4/pkg/chart/v2/loader"
+	"helm.sh/helm/v4/pkg/engine"
+	"helm.sh/helm/v4/pkg/strvals"
 
 	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/parsers/limits"
@@ -114,5 +123,167 @@ func TestSelfRecursiveTplIsRefused(t *testing.T) {
 	res = Render(dir, "ok", Options{})
 	if len(res.Errors) > 0 || find(t, res, "ConfigMap", "release-name-x") == nil {
 		t.Errorf("ordinary tpl: %s", errs(res))
+	}
+}
+
+// The bounded builders take exactly the arguments sprig's own take: with
+// values of every type a chart can get them in (an int64 from --set, a
+// float64 from a values file, a string, and the int that int, int64 or atoi
+// make of them), pvlint's engine renders what Helm's stock engine renders,
+// or fails where it fails.
+func TestBoundedBuildersMatchHelm(t *testing.T) {
+	watchdog(t, 60*time.Second)
+	exprs := []string{
+		"{{ range until (int .Values.count) }}x{{ end }}",
+		"{{ range until (int .Values.float) }}x{{ end }}",
+		"{{ range until (int .Values.str) }}x{{ end }}",
+		"{{ range until (atoi .Values.str) }}x{{ end }}",
+		"{{ range until (int64 .Values.count | int) }}x{{ end }}",
+		"{{ range until .Values.count }}x{{ end }}",
+		"{{ range until .Values.float }}x{{ end }}",
+		"{{ range until .Values.str }}x{{ end }}",
+		"{{ range until 3 }}x{{ end }}",
+		"{{ until -3 }}",
+		"{{ range untilStep 0 (int .Values.count) 1 }}x{{ end }}",
+		"{{ untilStep (int .Values.float) 0 -1 }}",
+		"{{ untilStep 0 .Values.count 1 }}",
+		"{{ seq (int .Values.count) }}",
+		"{{ seq 1 (int .Values.float) }}",
+		"{{ seq 5 -2 (int .Values.neg) }}",
+		"{{ seq .Values.count }}",
+		"{{ seq }}",
+		"{{ repeat (int .Values.count) \"ab\" }}",
+		"{{ repeat .Values.count \"ab\" }}",
+		"{{ repeat (int .Values.str) .Values.str }}",
+		"{{ \"a\\nb\" | indent (int .Values.float) }}",
+		"{{ \"a\\nb\" | nindent (int .Values.count) }}",
+		"{{ \"a\" | indent .Values.count }}",
+		"{{ randAlpha (int .Values.count) | len }}",
+		"{{ randNumeric .Values.float }}",
+	}
+	var tpl strings.Builder
+	for i, e := range exprs {
+		fmt.Fprintf(&tpl, "{{ define \"e%d\" }}%s{{ end }}", i, e)
+	}
+	files := []*archive.BufferedFile{
+		{Name: "Chart.yaml", Data: []byte("apiVersion: v2\nname: c\nversion: 0.1.0\n")},
+		{Name: "values.yaml", Data: []byte("float: 3\nstr: \"4\"\n")},
+		{Name: "templates/_e.tpl", Data: []byte(tpl.String())},
+	}
+	for i := range exprs {
+		files = append(files, &archive.BufferedFile{Name: fmt.Sprintf("templates/e%d.yaml", i), Data: []byte(fmt.Sprintf("{{ include \"e%d\" . }}", i))})
+	}
+	ch, err := loader.LoadFiles(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := map[string]any{}
+	for _, s := range []string{"count=3", "neg=-2"} { // --set gives int64
+		if err := strvals.ParseInto(s, set); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kv, _ := common.ParseKubeVersion(DefaultKubeVersion)
+	top, err := commonutil.ToRenderValues(ch, set, common.ReleaseOptions{Name: "r", Namespace: "default"}, pinnedCapabilities(*kv, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := top["Values"].(common.Values); fmt.Sprintf("%T %T %T", v["count"], v["float"], v["str"]) != "int64 float64 string" {
+		t.Fatalf("value types %T %T %T", v["count"], v["float"], v["str"])
+	}
+	// One template per expression, so that one failing expression does not
+	// hide the others: render each alone with both engines.
+	for i, e := range exprs {
+		name := fmt.Sprintf("c/templates/e%d.yaml", i)
+		one := *ch
+		one.Templates = nil
+		for _, f := range ch.Templates {
+			if f.Name == "templates/_e.tpl" || "c/"+f.Name == name {
+				one.Templates = append(one.Templates, f)
+			}
+		}
+		helmOut, helmErr := engine.Engine{}.Render(&one, top)
+		ours, ourErr := engine.Engine{CustomTemplateFuncs: (&renderBudget{}).funcs()}.Render(&one, top)
+		if (helmErr == nil) != (ourErr == nil) {
+			t.Errorf("%s: Helm's error %v, pvlint's %v", e, helmErr, ourErr)
+			continue
+		}
+		if helmErr != nil {
+			continue
+		}
+		h, o := helmOut[name], ours[name]
+		if strings.Contains(e, "rand") { // random text: compare the lengths
+			h, o = fmt.Sprint(len(h)), fmt.Sprint(len(o))
+		}
+		if h != o {
+			t.Errorf("%s: Helm renders %q, pvlint %q", e, h, o)
+		}
+		if want, ok := reported[e]; ok && o != want {
+			t.Errorf("%s: renders %q, want %q", e, o, want)
+		}
+	}
+}
+
+// The reported cases (issue 12): a count converted with int renders.
+var reported = map[string]string{
+	"{{ range until (int .Values.count) }}x{{ end }}": "xxx",
+	"{{ range until (int .Values.float) }}x{{ end }}": "xxx",
+	"{{ range until (atoi .Values.str) }}x{{ end }}":  "xxxx",
+	"{{ repeat (int .Values.count) \"ab\" }}":         "ababab",
+	"{{ seq 5 -2 (int .Values.neg) }}":                "5 3 1 -1",
+}
+
+// The reported `range until (int .Values.n)` with `n: 3`: YAML 1.1, which
+// Helm reads values in, takes the key n for false. Helm's own loader and
+// engine render nothing for it, as pvlint does; pvlint says why, at the
+// key's line, and a key of another name renders.
+func TestBooleanValuesKeys(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c/Chart.yaml":       "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+		"c/values.yaml":      "count: 3\nn: 3\nlimits:\n  \"on\": 1\n  off: 2\n",
+		"c/templates/x.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  n: \"{{ range until (int .Values.n) }}x{{ end }}\"\n  count: \"{{ range until (int .Values.count) }}x{{ end }}\"\n  off: \"{{ .Values.limits.false }}\"\n",
+	})
+	res := Render(dir, "c", Options{})
+	if len(res.Errors) > 0 {
+		t.Fatal(errs(res))
+	}
+	cm := find(t, res, "ConfigMap", "x")
+	got := map[string]string{}
+	for _, k := range []string{"n", "count", "off"} {
+		got[k], _ = cm.Root.Path("data", k).Str()
+	}
+	ch, err := loader.Load(filepath.Join(dir, "c"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kv, _ := common.ParseKubeVersion(DefaultKubeVersion)
+	top, err := commonutil.ToRenderValues(ch, map[string]any{}, common.ReleaseOptions{Name: "r"}, pinnedCapabilities(*kv, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := engine.Engine{}.Render(ch, top)
+	if err != nil {
+		t.Fatal(err)
+	}
+	helm := out["c/templates/x.yaml"]
+	for k, v := range got {
+		if !strings.Contains(helm, fmt.Sprintf("%s: %q", k, v)) {
+			t.Errorf("data.%s: pvlint %q, Helm renders\n%s", k, v, helm)
+		}
+	}
+	if got["n"] != "" || got["count"] != "xxx" || got["off"] != "2" {
+		t.Errorf("rendered %v", got)
+	}
+	var notes []string
+	for _, n := range res.Notices {
+		notes = append(notes, n.File+": "+n.Msg)
+	}
+	want := []string{
+		"c/values.yaml: line 2: Helm reads the key n as the boolean false (YAML 1.1), so templates see .Values.false, never .Values.n; quote it (\"n\": ...) to keep the name",
+		"c/values.yaml: line 5: Helm reads the key off as the boolean false (YAML 1.1), so templates see .Values.limits.false, never .Values.limits.off; quote it (\"off\": ...) to keep the name",
+	}
+	if strings.Join(notes, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notices\n%s\nwant\n%s", strings.Join(notes, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -175,7 +175,7 @@ func (r *renderer) run() {
 		return
 	}
 
-	vals, ok := r.userValues(archive)
+	vals, ok := r.userValues(ch, archive)
 	if !ok {
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	yaml3 "go.yaml.in/yaml/v3"
 	"helm.sh/helm/v4/pkg/chart/common"
 	chart "helm.sh/helm/v4/pkg/chart/v2"
 	"helm.sh/helm/v4/pkg/strvals"
@@ -24,10 +25,11 @@ import (
 // userValues merges the values given on the command line the way
 // `helm template` does: --values files in order, then --set, --set-string
 // and --set-file. The chart's values.yaml is coalesced under them later.
-func (r *renderer) userValues(archive bool) (map[string]any, bool) {
+func (r *renderer) userValues(ch *chart.Chart, archive bool) (map[string]any, bool) {
 	if !archive {
 		if _, err := os.Stat(filepath.Join(r.root, filepath.FromSlash(r.chartPath), "values.yaml")); err == nil {
 			r.valuesFiles = append(r.valuesFiles, path.Join(r.chartPath, "values.yaml"))
+			r.boolKeys(path.Join(r.chartPath, "values.yaml"), rawFile(ch, "values.yaml"))
 		}
 	}
 	base := map[string]any{}
@@ -50,6 +52,7 @@ func (r *renderer) userValues(archive bool) (map[string]any, bool) {
 		}
 		base = mergeMaps(base, cur)
 		r.valuesFiles = append(r.valuesFiles, shown)
+		r.boolKeys(shown, data)
 	}
 	for _, in := range r.opt.Inline {
 		base = mergeMaps(base, copyValues(in.Values))
@@ -81,6 +84,51 @@ func (r *renderer) userValues(archive bool) (map[string]any, bool) {
 		}
 	}
 	return base, true
+}
+
+// yaml11Bools are the plain scalars YAML 1.1 reads as booleans and YAML
+// 1.2 as strings, other than true and false.
+var yaml11Bools = map[string]string{
+	"y": "true", "Y": "true", "yes": "true", "Yes": "true", "YES": "true", "on": "true", "On": "true", "ON": "true",
+	"n": "false", "N": "false", "no": "false", "No": "false", "NO": "false", "off": "false", "Off": "false", "OFF": "false",
+}
+
+var boolKeyRe = regexp.MustCompile(`(?m)^[ \t-]*(?:y|Y|yes|Yes|YES|on|On|ON|n|N|no|No|NO|off|Off|OFF)[ \t]*:(?:[ \t]|$)`)
+
+// boolKeys gives a notice for every unquoted key of a values file that
+// Helm reads as a boolean. Helm parses values as YAML 1.1 (sigs.k8s.io/yaml),
+// where `n: 3` is the key false, so templates see .Values.false and never
+// .Values.n: `range until (int .Values.n)` renders nothing, in Helm as in
+// pvlint. pvlint renders what Helm renders, and says why.
+func (r *renderer) boolKeys(file string, data []byte) {
+	if !boolKeyRe.Match(data) {
+		return
+	}
+	var doc yaml3.Node
+	if yaml3.Unmarshal(data, &doc) != nil {
+		return
+	}
+	var walk func(n *yaml3.Node, prefix string)
+	walk = func(n *yaml3.Node, prefix string) {
+		switch n.Kind {
+		case yaml3.DocumentNode, yaml3.SequenceNode:
+			for _, c := range n.Content {
+				walk(c, prefix)
+			}
+		case yaml3.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				name := joinPath(prefix, k.Value)
+				if b, ok := yaml11Bools[k.Value]; ok && k.Style == 0 && k.Tag == "!!str" {
+					r.res.Notices = append(r.res.Notices, parsers.Notice{File: file, Msg: fmt.Sprintf(
+						"line %d: Helm reads the key %s as the boolean %s (YAML 1.1), so templates see .Values.%s, never .Values.%s; quote it (%q: ...) to keep the name",
+						k.Line, k.Value, b, joinPath(prefix, b), name, k.Value)})
+				}
+				walk(n.Content[i+1], name)
+			}
+		}
+	}
+	walk(&doc, "")
 }
 
 // valuesFor reads a --values entry: "CHARTDIR=FILE" applies to one chart,
