@@ -612,9 +612,27 @@ func (r *Result) ExitCode(threshold rules.Severity) int {
 func duplicateNotices(g *graph.Graph) []parsers.Notice {
 	var out []parsers.Notice
 	var dups [][]*graph.Resource
+	var elsewhere [][]string
 	for _, group := range g.Duplicates() {
-		if !overlayCopies(group) {
+		if overlayCopies(group) {
+			continue
+		}
+		// Only the other places the object is written: a template rendered
+		// twice (as a chart of its own and as another chart's file://
+		// dependency) is written once, where the user edits it.
+		first := fmt.Sprintf("%s:%d", group[0].File, group[0].Start.Line)
+		seen := map[string]bool{first: true}
+		var where []string
+		for _, r := range group[1:] {
+			at := fmt.Sprintf("%s:%d", r.File, r.Start.Line)
+			if !seen[at] {
+				seen[at] = true
+				where = append(where, at)
+			}
+		}
+		if len(where) > 0 {
 			dups = append(dups, group)
+			elsewhere = append(elsewhere, where)
 		}
 	}
 	for i, group := range dups {
@@ -622,12 +640,8 @@ func duplicateNotices(g *graph.Graph) []parsers.Notice {
 			out = append(out, parsers.Notice{File: group[0].File, Msg: fmt.Sprintf("and %d more objects are defined more than once", len(dups)-10)})
 			break
 		}
-		var where []string
-		for _, r := range group[1:] {
-			where = append(where, fmt.Sprintf("%s:%d", r.File, r.Start.Line))
-		}
 		out = append(out, parsers.Notice{File: group[0].File, Msg: fmt.Sprintf("%s is defined again in %s; references resolve to the definition nearest the referring file",
-			group[0].Title(), strings.Join(where, ", "))})
+			group[0].Title(), strings.Join(elsewhere[i], ", "))})
 	}
 	return out
 }

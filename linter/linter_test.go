@@ -372,3 +372,32 @@ func TestModuleInstancesReportedOnce(t *testing.T) {
 		t.Errorf("at %+v", f.Loc)
 	}
 }
+
+// A template rendered twice (as its own chart and as another chart's
+// file:// dependency) is written once: no "defined again" notice points
+// the user at the same line. A real second definition is still named,
+// once per place.
+func TestDuplicateNoticesNameOtherPlaces(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"app/Chart.yaml":         "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+		"app/templates/pod.yaml": pod("web"),
+		"wrap/Chart.yaml":        "apiVersion: v2\nname: wrap\nversion: 0.1.0\ndependencies:\n- name: app\n  version: 0.1.0\n  repository: file://../app\n",
+		"copies/a.yaml":          pod("db"),
+		"copies/b.yaml":          pod("db"),
+	})
+	res, err := Run(Options{Root: root, Paths: []string{"."}, Rules: []*rules.Rule{everyPod}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dups []string
+	for _, n := range res.Notices {
+		if strings.Contains(n.Msg, "defined again") {
+			dups = append(dups, n.File+": "+n.Msg)
+		}
+	}
+	want := []string{`copies/a.yaml: Pod "default/db" is defined again in copies/b.yaml:1; references resolve to the definition nearest the referring file`}
+	if !reflect.DeepEqual(dups, want) {
+		t.Errorf("duplicate notices:\n%q\nwant\n%q", dups, want)
+	}
+}
