@@ -393,7 +393,7 @@ func (m *module) readVariable(rel string, b *hcl.Block) {
 		d.def = a.Expr
 	}
 	if a := content.Attributes["type"]; a != nil {
-		ty, defs, diags := typeexpr.TypeConstraintWithDefaults(a.Expr)
+		ty, defs, diags := variableType(a.Expr)
 		if diags.HasErrors() {
 			m.errs = append(m.errs, diagErrors(rel, diags)...)
 		} else {
@@ -402,6 +402,20 @@ func (m *module) readVariable(rel string, b *hcl.Block) {
 	}
 	m.variables = append(m.variables, d)
 	m.varByName[d.name] = d
+}
+
+// variableType decodes a variable's type constraint as Terraform does: the
+// bare keywords list and map, kept from Terraform 0.11, mean list(any) and
+// map(any) (Terraform and OpenTofu accept them; HCL's typeexpr alone
+// refuses them, which made whole modules of older repositories errors).
+func variableType(expr hcl.Expression) (cty.Type, *typeexpr.Defaults, hcl.Diagnostics) {
+	switch hcl.ExprAsKeyword(expr) {
+	case "list":
+		return cty.List(cty.DynamicPseudoType), nil, nil
+	case "map":
+		return cty.Map(cty.DynamicPseudoType), nil, nil
+	}
+	return typeexpr.TypeConstraintWithDefaults(expr)
 }
 
 func (m *module) readCall(rel string, b *hcl.Block) {
