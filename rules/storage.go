@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -22,21 +23,48 @@ func storageRules() []*Rule {
 
 // --- PVL101 / PVL103: the encryption switch of a StorageClass ---
 
-// encryptionSwitch is the StorageClass parameter that turns encryption at
-// rest on for a driver that leaves it off by default.
+// encryptionSwitch is how a StorageClass turns encryption at rest on for a
+// driver that leaves it off by default.
 type encryptionSwitch struct {
-	param string
+	// params are the switch parameters; any one of them on turns encryption
+	// on (Linode: the platform's encryption or LUKS). The first is the one
+	// a message names when none is set.
+	params []string
 	// foldKey: the driver lower-cases parameter keys before reading them.
 	foldKey bool
-	// exactTrue: only the string "true" turns it on (the EBS CSI driver
-	// compares with ==); otherwise the driver reads it with strconv.ParseBool.
+	// exactTrue: only the string "true" turns it on (the driver compares
+	// with ==); otherwise the driver reads it with strconv.ParseBool.
 	exactTrue bool
+	// secretParam, when set, replaces params: the driver formats volumes
+	// with LUKS when the class passes it a Secret through this parameter,
+	// and reads the passphrase from the Secret's key passphraseKey (Hetzner).
+	secretParam, passphraseKey string
+	// policyParam, when set, replaces params: encryption is a property of a
+	// storage policy kept outside the manifests (vSphere), so the class
+	// alone never decides it.
+	policyParam string
 }
 
 var (
-	ebsSwitch       = &encryptionSwitch{param: "encrypted", foldKey: true, exactTrue: true}
-	encryptedSwitch = &encryptionSwitch{param: "encrypted"} // Ceph RBD, CephFS, Longhorn
-	secureSwitch    = &encryptionSwitch{param: "secure"}    // Portworx
+	ebsSwitch       = &encryptionSwitch{params: []string{"encrypted"}, foldKey: true, exactTrue: true}
+	encryptedSwitch = &encryptionSwitch{params: []string{"encrypted"}} // Ceph RBD, CephFS, Longhorn
+	secureSwitch    = &encryptionSwitch{params: []string{"secure"}}    // Portworx
+	// Scaleway Block Storage CSI: lower-cased keys, strconv.ParseBool
+	// (pkg/driver/helpers.go parseCreateVolumeParams); the passphrase comes
+	// from the node-stage Secret's encryptionPassphrase.
+	scalewaySwitch = &encryptionSwitch{params: []string{"encrypted"}, foldKey: true}
+	// cloudscale.ch CSI: LUKS when the parameter is exactly "true"
+	// (driver/controller.go); the key comes from the node-stage Secret.
+	cloudscaleSwitch = &encryptionSwitch{params: []string{"csi.cloudscale.ch/luks-encrypted"}, exactTrue: true}
+	// Linode Block Storage CSI: the platform's Block Storage Encryption or
+	// LUKS, each exactly "true" (internal/driver/controllerserver_helper.go).
+	linodeSwitch = &encryptionSwitch{params: []string{"linodebs.csi.linode.com/encrypted", "linodebs.csi.linode.com/luks-encrypted"}, exactTrue: true}
+	// Hetzner Cloud CSI: LUKS when the node-publish Secret carries
+	// encryption-passphrase (internal/driver/node.go); no class parameter.
+	hetznerSwitch = &encryptionSwitch{secretParam: "csi.storage.k8s.io/node-publish-secret-name", passphraseKey: "encryption-passphrase"}
+	// vSphere CSI: the SPBM policy named by storagepolicyname (keys read
+	// lower-cased), or the datastore's default policy when none is named.
+	vsphereSwitch = &encryptionSwitch{policyParam: "storagepolicyname"}
 )
 
 // encryptionSwitchFor returns the switch of a provisioner, or nil when the
@@ -53,6 +81,16 @@ func encryptionSwitchFor(provisioner string) *encryptionSwitch {
 		return encryptedSwitch
 	case "pxd.portworx.com", "kubernetes.io/portworx-volume":
 		return secureSwitch
+	case "csi.scaleway.com":
+		return scalewaySwitch
+	case "csi.cloudscale.ch":
+		return cloudscaleSwitch
+	case "linodebs.csi.linode.com":
+		return linodeSwitch
+	case "csi.hetzner.cloud":
+		return hetznerSwitch
+	case "csi.vsphere.vmware.com", "kubernetes.io/vsphere-volume":
+		return vsphereSwitch
 	}
 	for _, d := range []string{"rbd.csi.ceph.com", "cephfs.csi.ceph.com"} {
 		if provisioner == d || strings.HasSuffix(provisioner, "."+d) {
@@ -94,6 +132,9 @@ type classEncryption struct {
 	Param       string    // the switch parameter as written, or its usual name
 	Value       string    // the value that leaves it off, "" when missing
 	At          graph.Loc // the switch, or parameters (or its nearest parent) when missing
+	// Reason, when set, explains an off or undecided verdict that is not
+	// about a switch's value (a passphrase Secret, a storage policy).
+	Reason string
 }
 
 // storageClassEncryption is the PVL101 predicate: whether the class leaves
@@ -108,30 +149,142 @@ func storageClassEncryption(sc *graph.Resource) classEncryption {
 	if sw == nil {
 		return classEncryption{State: encNotApplicable, Provisioner: prov}
 	}
-	out := classEncryption{Provisioner: prov, Param: sw.param, At: sc.At("parameters")}
+	out := classEncryption{Provisioner: prov, At: sc.At("parameters")}
 	params := sc.Root.Get("parameters")
 	if params.IsUnknown() {
 		out.State = encUndecided
 		return out
 	}
-	key, v := sw.param, params.Get(sw.param)
-	if sw.foldKey {
-		if k, n := paramFold(params, sw.param); n != nil {
-			key, v = k, n
+	switch {
+	case sw.policyParam != "":
+		return policyEncryption(sc, sw, out)
+	case sw.secretParam != "":
+		return passphraseSecretEncryption(sc, sw, out)
+	}
+	out.Param = sw.params[0]
+	undecided := false
+	for _, param := range sw.params {
+		key, v := param, params.Get(param)
+		if sw.foldKey {
+			if k, n := paramFold(params, param); n != nil {
+				key, v = k, n
+			}
+		}
+		switch {
+		case v == nil || v.Kind == graph.Null:
+			continue
+		case v.HasUnknown():
+			if !undecided && out.Value == "" {
+				out.Param, out.At = key, sc.At("parameters", key)
+			}
+			undecided = true
+		case v.Kind == graph.Scalar && sw.on(v):
+			out.State, out.Param, out.At, out.Value = encOn, key, sc.At("parameters", key), ""
+			return out
+		default:
+			if !undecided && out.Value == "" {
+				out.Param, out.At, out.Value = key, sc.At("parameters", key), v.String()
+			}
 		}
 	}
-	switch {
-	case v == nil || v.Kind == graph.Null:
-		out.State = encOff
-	case v.HasUnknown():
-		out.State, out.Param, out.At = encUndecided, key, sc.At("parameters", key)
-	case v.Kind == graph.Scalar && sw.on(v):
-		out.State, out.Param, out.At = encOn, key, sc.At("parameters", key)
-	default:
-		out.State, out.Param, out.At = encOff, key, sc.At("parameters", key)
-		out.Value = v.String()
+	out.State = encOff
+	if undecided {
+		out.State = encUndecided
 	}
 	return out
+}
+
+// policyEncryption judges a class whose driver encrypts through a storage
+// policy (vSphere): the policy lives in vCenter, and Terraform's
+// vsphere_vm_storage_policy expresses tag-based placement only, so no
+// scanned file says whether it encrypts. Always undecided, never passed.
+func policyEncryption(sc *graph.Resource, sw *encryptionSwitch, out classEncryption) classEncryption {
+	params := sc.Root.Get("parameters")
+	out.State, out.Param = encUndecided, sw.policyParam
+	key, v := paramFold(params, sw.policyParam)
+	name, ok := v.Str()
+	switch {
+	case v == nil || v.Kind == graph.Null || (ok && strings.TrimSpace(name) == ""):
+		out.Reason = "it names no storage policy (" + sw.policyParam + "), so volumes get the datastore's default policy, and whether that policy encrypts is configured in vCenter, outside the scanned files"
+	case v.HasUnknown():
+		out.At = sc.At("parameters", key)
+	default:
+		out.At = sc.At("parameters", key)
+		out.Reason = "storage policy " + strconv.Quote(name) + " decides encryption at rest, and it is defined in vCenter, outside the scanned files"
+	}
+	return out
+}
+
+// passphraseSecretEncryption judges a class whose driver formats volumes
+// with LUKS when the class passes a passphrase Secret (Hetzner). A named
+// Secret outside the scan, or a per-claim template (${pvc.name}), is taken
+// as on: the parameter exists for nothing else. A Secret in the scan that
+// lacks the passphrase key, or holds it empty, leaves volumes in clear.
+func passphraseSecretEncryption(sc *graph.Resource, sw *encryptionSwitch, out classEncryption) classEncryption {
+	params := sc.Root.Get("parameters")
+	out.Param = sw.secretParam
+	v := params.Get(sw.secretParam)
+	name, ok := v.Str()
+	switch {
+	case v == nil || v.Kind == graph.Null || (ok && strings.TrimSpace(name) == ""):
+		out.State = encOff
+		out.Reason = "It passes no node-publish Secret (" + sw.secretParam + ") holding a LUKS passphrase (key " + sw.passphraseKey + "), so the driver formats volumes in clear."
+		return out
+	case v.HasUnknown():
+		out.State, out.At = encUndecided, sc.At("parameters", sw.secretParam)
+		return out
+	}
+	out.State, out.At = encOn, sc.At("parameters", sw.secretParam)
+	for _, e := range sc.OutOf(graph.UsesSecret) {
+		if e.At != v || e.To == nil {
+			continue
+		}
+		switch secretKeyState(e.To, sw.passphraseKey) {
+		case keyMissing:
+			out.State = encOff
+			out.Reason = e.To.Title() + ", its node-publish Secret, has no key " + sw.passphraseKey + ", so the driver formats volumes in clear."
+		case keyEmpty:
+			out.State = encOff
+			out.Reason = e.To.Title() + ", its node-publish Secret, holds an empty " + sw.passphraseKey + ", so the driver formats volumes in clear."
+		case keyUnknown:
+			out.State = encUndecided
+		}
+	}
+	return out
+}
+
+type secretKey uint8
+
+const (
+	keySet secretKey = iota
+	keyMissing
+	keyEmpty
+	keyUnknown
+)
+
+// secretKeyState says whether a Secret in the scan sets key, in data or
+// stringData. A Secret whose data is not written out (an unknown value)
+// is unknown.
+func secretKeyState(secret *graph.Resource, key string) secretKey {
+	data, str := secret.Root.Get("data"), secret.Root.Get("stringData")
+	if data.HasUnknown() || str.HasUnknown() {
+		return keyUnknown
+	}
+	for _, m := range []*graph.Node{str, data} {
+		if v := m.Get(key); v != nil {
+			if v.HasUnknown() {
+				return keyUnknown
+			}
+			if v.Kind == graph.Null || v.String() == "" {
+				continue
+			}
+			return keySet
+		}
+	}
+	if str.Get(key) != nil || data.Get(key) != nil {
+		return keyEmpty
+	}
+	return keyMissing
 }
 
 // classEncryptions computes the verdict for every StorageClass once per graph.
@@ -149,6 +302,12 @@ func classEncryptions(g *graph.Graph) map[*graph.Resource]classEncryption {
 
 // why explains an off verdict after the first sentence of a message.
 func (e classEncryption) why() string {
+	if e.Reason != "" {
+		return e.Reason
+	}
+	if sw := encryptionSwitchFor(e.Provisioner); e.Value == "" && sw != nil && len(sw.params) > 1 {
+		return "None of parameters " + strings.Join(sw.params, ", ") + " is set, and the driver does not encrypt by default."
+	}
 	if e.Value == "" {
 		return "Parameter " + e.Param + " is not set, and the driver does not encrypt by default."
 	}
@@ -179,13 +338,24 @@ var storageClassUnencrypted = &Rule{
 the EBS CSI driver (` + "`ebs.csi.aws.com`" + `, and the in-tree ` + "`kubernetes.io/aws-ebs`" + ` that is migrated to it) without
 ` + "`encrypted: \"true\"`" + `, Longhorn (` + "`driver.longhorn.io`" + `) and Ceph RBD and CephFS (` + "`rbd.csi.ceph.com`" + `,
 ` + "`cephfs.csi.ceph.com`" + `, also with a Rook or OpenShift prefix) without ` + "`encrypted: \"true\"`" + `, and Portworx
-(` + "`pxd.portworx.com`" + `) without ` + "`secure: \"true\"`" + `. Every volume provisioned from such a class holds its data,
+(` + "`pxd.portworx.com`" + `) without ` + "`secure: \"true\"`" + ` (a claim annotated ` + "`px/secure: \"true\"`" + ` is encrypted whatever its class says, and
+PVL103 does not report it). Drivers that encrypt with LUKS or a platform switch only when asked are reported the same way:
+Scaleway (` + "`csi.scaleway.com`" + `) without ` + "`encrypted: \"true\"`" + `, cloudscale.ch (` + "`csi.cloudscale.ch`" + `) without
+` + "`csi.cloudscale.ch/luks-encrypted: \"true\"`" + `, Linode (` + "`linodebs.csi.linode.com`" + `) without
+` + "`linodebs.csi.linode.com/encrypted`" + ` or ` + "`linodebs.csi.linode.com/luks-encrypted`" + ` set to ` + "`\"true\"`" + `, and Hetzner
+(` + "`csi.hetzner.cloud`" + `), which has no switch and formats a volume with LUKS only when the class passes a node-publish
+Secret (` + "`csi.storage.k8s.io/node-publish-secret-name`" + `) holding ` + "`encryption-passphrase`" + `: a class without one, or whose
+Secret is in the scan without that key or with it empty, is reported; a Secret outside the scan or a per-claim name
+(` + "`${pvc.name}`" + `) counts as on. vSphere (` + "`csi.vsphere.vmware.com`" + `) encrypts through the storage policy named by
+` + "`storagepolicyname`" + ` (or the datastore's default policy), which is defined in vCenter; Terraform's
+` + "`vsphere_vm_storage_policy`" + ` expresses tag-based placement only, so no scanned file shows the encryption rule: such classes
+are undecided (listed with ` + "`--verbose`" + `, a note under ` + "`--fail-on-unknown`" + `), never passed. Every volume provisioned from such a class holds its data,
 its snapshots and, for cloud disks, its copies in the provider's backups unencrypted: anyone who gets hold of the
 disk, a snapshot shared by mistake, or a decommissioned drive reads it.
 
 StorageClass parameters are strings. The EBS CSI driver reads parameter keys without regard to case but turns
-encryption on only for the exact value ` + "`\"true\"`" + ` (` + "`\"True\"`" + ` leaves it off); Ceph, Longhorn and Portworx read the
-value as a Go boolean. A YAML boolean ` + "`true`" + ` is taken as on. Drivers that always encrypt at rest (GCE PD, Azure
+encryption on only for the exact value ` + "`\"true\"`" + ` (` + "`\"True\"`" + ` leaves it off), as do cloudscale.ch and Linode (with exact
+keys); Ceph, Longhorn, Portworx and Scaleway (keys in any case) read the value as a Go boolean. A YAML boolean ` + "`true`" + ` is taken as on. Drivers that always encrypt at rest (GCE PD, Azure
 Disk, Azure File) are not reported; PVL102 checks which key they use. The EFS CSI driver (` + "`efs.csi.aws.com`" + `)
 provisions access points on an existing file system whose encryption is fixed when the file system is created: the
 class cannot switch it, so it is checked where the file system is declared (PVL405 for ` + "`aws_efs_file_system`" + `). EBS volumes may still be encrypted by the
@@ -247,6 +417,14 @@ parameters:
 			"https://github.com/ceph/ceph-csi/blob/devel/docs/deploy-rbd.md",
 			"https://github.com/ceph/ceph-csi/blob/devel/docs/deploy-cephfs.md",
 			"https://docs.portworx.com/portworx-enterprise/operations/key-management",
+			"https://docs.portworx.com/portworx-enterprise/operations/key-management/kubernetes-secrets/pvc-encryption-using-csi",
+			"https://github.com/hetznercloud/csi-driver/blob/main/docs/kubernetes/guides/volumes-encrypted-with-luks.md",
+			"https://github.com/scaleway/scaleway-csi/blob/master/examples/kubernetes/README.md#encrypting-volumes",
+			"https://github.com/cloudscale-ch/csi-cloudscale/blob/master/README.md",
+			"https://github.com/linode/linode-blockstorage-csi-driver/blob/main/docs/encrypted-drives.md",
+			"https://github.com/kubernetes-sigs/vsphere-csi-driver",
+			"https://docs.redhat.com/en/documentation/openshift_container_platform/4.18/html/storage/persistent-storage-vsphere",
+			"https://registry.terraform.io/providers/hashicorp/vsphere/latest/docs/resources/vm_storage_policy",
 		},
 	},
 	Check: func(p *Pass) {
@@ -260,6 +438,10 @@ parameters:
 			case encOff:
 				p.Report(e.At, "%s (%s) leaves encryption at rest off. %s", sc.Title(), e.Provisioner, e.why())
 			case encUndecided:
+				if e.Reason != "" {
+					p.Undecided(e.At, "%s (%s): %s.", sc.Title(), e.Provisioner, e.Reason)
+					continue
+				}
 				p.Undecided(e.At, "%s: whether encryption at rest is on depends on a value pvlint cannot evaluate.", sc.Title())
 			}
 		}
@@ -278,12 +460,44 @@ type cmkParam struct {
 	// all (FSx for Lustre: persistent deployment types only; Ceph: once
 	// encrypted is on).
 	applies func(params *graph.Node) bool
+	// exactKey: the driver matches the parameter key exactly (FSx for
+	// OpenZFS fills an API struct by field name).
+	exactKey bool
+	// jsonValue: the value is JSON (FSx for OpenZFS: a key ID is written
+	// '"1234abcd-..."'); it is decoded before it is judged.
+	jsonValue bool
+	// managedAlias is the provider's own key under its alias, which is not a
+	// customer-managed key whatever the parameter says.
+	managedAlias string
+}
+
+// keyValue returns the key a parameter value names, decoded; ok is false
+// when a JSON value does not decode (the driver rejects the class).
+func (c *cmkParam) keyValue(v string) (string, bool) {
+	if !c.jsonValue {
+		return strings.TrimSpace(v), true
+	}
+	var key *string
+	if err := json.Unmarshal([]byte(v), &key); err != nil {
+		return "", false
+	}
+	if key == nil {
+		return "", true
+	}
+	return strings.TrimSpace(*key), true
+}
+
+// isManagedAlias reports whether key names the provider's key by its alias
+// (alias/aws/ebs, or an alias ARN ending in it).
+func (c *cmkParam) isManagedAlias(key string) bool {
+	a := c.managedAlias
+	return a != "" && (key == a || (strings.HasPrefix(key, "arn:") && strings.HasSuffix(key, ":"+a)))
 }
 
 func cmkParamFor(provisioner string) *cmkParam {
 	switch provisioner {
 	case "ebs.csi.aws.com", "kubernetes.io/aws-ebs":
-		return &cmkParam{param: "kmsKeyId", keyKind: "the AWS managed key"}
+		return &cmkParam{param: "kmsKeyId", keyKind: "the AWS managed key", managedAlias: "alias/aws/ebs"}
 	case "pd.csi.storage.gke.io", "kubernetes.io/gce-pd":
 		return &cmkParam{param: "disk-encryption-kms-key", keyKind: "a Google-managed key"}
 	case "disk.csi.azure.com", "kubernetes.io/azure-disk":
@@ -291,10 +505,20 @@ func cmkParamFor(provisioner string) *cmkParam {
 	case "filestore.csi.storage.gke.io":
 		return &cmkParam{param: "instance-encryption-kms-key", keyKind: "a Google-managed key"}
 	case "fsx.csi.aws.com":
-		return &cmkParam{param: "kmsKeyId", keyKind: "the AWS managed key aws/fsx", applies: func(params *graph.Node) bool {
+		return &cmkParam{param: "kmsKeyId", keyKind: "the AWS managed key aws/fsx", managedAlias: "alias/aws/fsx", applies: func(params *graph.Node) bool {
 			_, dt := paramFold(params, "deploymentType")
 			return strings.HasPrefix(strings.ToUpper(dt.String()), "PERSISTENT")
 		}}
+	case "fsx.openzfs.csi.aws.com":
+		// Parameters are the CreateFileSystem API's, JSON-encoded, matched by
+		// exact field name (docs/parameters.md, pkg/util/util.go). A class
+		// with ResourceType "volume" makes volumes inside an existing file
+		// system, which keeps that file system's key.
+		return &cmkParam{param: "KmsKeyId", keyKind: "the AWS managed key aws/fsx", managedAlias: "alias/aws/fsx", exactKey: true, jsonValue: true,
+			applies: func(params *graph.Node) bool {
+				rt, ok := params.Get("ResourceType").Str()
+				return ok && rt == "filesystem"
+			}}
 	}
 	for _, d := range []string{"rbd.csi.ceph.com", "cephfs.csi.ceph.com"} {
 		if provisioner == d || strings.HasSuffix(provisioner, "."+d) {
@@ -304,12 +528,6 @@ func cmkParamFor(provisioner string) *cmkParam {
 		}
 	}
 	return nil
-}
-
-// awsManagedEBSKey reports whether a kmsKeyId names the AWS managed key for
-// EBS, which is the provider's key whatever the parameter says.
-func awsManagedEBSKey(v string) bool {
-	return v == "alias/aws/ebs" || (strings.HasPrefix(v, "arn:") && strings.HasSuffix(v, ":alias/aws/ebs"))
 }
 
 // usesKnownKey reports whether a UsesKey edge links the class to a key
@@ -356,10 +574,15 @@ The class names a customer-managed key with ` + "`kmsKeyId`" + ` (EBS CSI), ` + 
 ` + "`diskEncryptionSetID`" + ` (Azure Disk CSI, a Disk Encryption Set backed by a Key Vault key),
 ` + "`instance-encryption-kms-key`" + ` (Filestore CSI, ` + "`filestore.csi.storage.gke.io`" + `) or ` + "`kmsKeyId`" + ` (FSx for Lustre CSI,
 ` + "`fsx.csi.aws.com`" + `, for ` + "`PERSISTENT_*`" + ` deployment types; scratch file systems take no key); pvlint reads these keys without
-regard to case. A Ceph RBD or CephFS class with ` + "`encrypted: \"true\"`" + ` and no ` + "`encryptionKMSID`" + ` keeps each volume's LUKS
+regard to case. FSx for OpenZFS CSI (` + "`fsx.openzfs.csi.aws.com`" + `) takes the CreateFileSystem API's fields as JSON-encoded
+values under their exact names: a class with ` + "`ResourceType: \"filesystem\"`" + ` and no ` + "`KmsKeyId`" + ` (or ` + "`'\"\"'`" + `, or the alias
+` + "`alias/aws/fsx`" + `) uses the AWS managed key; a ` + "`ResourceType: \"volume\"`" + ` class makes volumes inside an existing file system,
+which keeps that file system's key, and is not reported. A Ceph RBD or CephFS class with ` + "`encrypted: \"true\"`" + ` and no ` + "`encryptionKMSID`" + ` keeps each volume's LUKS
 or fscrypt passphrase in the Ceph cluster's own metadata, next to the data, and is reported too. Azure Files takes its key
 from the storage account (PVL444); vSphere encrypts through a storage policy (` + "`storagepolicyname`" + `) whose content
-the manifest does not show, and is not reported. A ` + "`kmsKeyId`" + ` of ` + "`alias/aws/ebs`" + ` is the AWS managed key and is reported too. A class
+the manifest does not show (PVL101 leaves it undecided). A ` + "`kmsKeyId`" + ` of ` + "`alias/aws/ebs`" + ` (EBS) or ` + "`alias/aws/fsx`" + ` (FSx) is the AWS
+managed key and is reported too. Drivers that encrypt with LUKS (Hetzner, Scaleway, cloudscale.ch, Linode) take the
+passphrase from a Secret you hold, which is already a key of your own. A class
 that PVL101 reports (encryption off) is not reported again here.`,
 		Remediation: `Name a key you manage in a new class (parameters cannot be changed in place):
 
@@ -418,6 +641,7 @@ parameters:
 			"https://github.com/kubernetes-sigs/gcp-filestore-csi-driver/blob/master/README.md",
 			"https://github.com/kubernetes-sigs/aws-fsx-csi-driver/blob/master/examples/kubernetes/dynamic_provisioning/README.md",
 			"https://github.com/ceph/ceph-csi/blob/devel/docs/deploy-rbd.md",
+			"https://github.com/kubernetes-sigs/aws-fsx-openzfs-csi-driver/blob/main/docs/parameters.md",
 		},
 	},
 	Check: func(p *Pass) {
@@ -442,7 +666,10 @@ parameters:
 			if cmk.applies != nil && !cmk.applies(params) {
 				continue
 			}
-			key, v := paramFold(params, cmk.param)
+			key, v := cmk.param, params.Get(cmk.param)
+			if !cmk.exactKey {
+				key, v = paramFold(params, cmk.param)
+			}
 			switch {
 			case v == nil || v.Kind == graph.Null:
 				p.Report(sc.At("parameters"), "%s (%s) encrypts with %s, not a customer-managed key. Set parameters.%s.", sc.Title(), prov, cmk.keyKind, cmk.param)
@@ -450,10 +677,16 @@ parameters:
 				if !usesKnownKey(sc, v) {
 					p.Undecided(sc.At("parameters", key), "%s: parameters.%s is a value pvlint cannot evaluate.", sc.Title(), key)
 				}
-			case strings.TrimSpace(v.String()) == "":
-				p.Report(sc.At("parameters", key), "%s (%s) encrypts with %s, not a customer-managed key: parameters.%s is empty.", sc.Title(), prov, cmk.keyKind, key)
-			case cmk.param == "kmsKeyId" && awsManagedEBSKey(v.String()):
-				p.Report(sc.At("parameters", key), "%s (%s) encrypts with the AWS managed key alias/aws/ebs, not a customer-managed key.", sc.Title(), prov)
+			default:
+				k, ok := cmk.keyValue(v.String())
+				switch {
+				case !ok:
+					// Not valid JSON: the driver refuses to provision, nothing is stored.
+				case k == "":
+					p.Report(sc.At("parameters", key), "%s (%s) encrypts with %s, not a customer-managed key: parameters.%s is empty.", sc.Title(), prov, cmk.keyKind, key)
+				case cmk.isManagedAlias(k):
+					p.Report(sc.At("parameters", key), "%s (%s) encrypts with the AWS managed key %s, not a customer-managed key.", sc.Title(), prov, cmk.managedAlias)
+				}
 			}
 		}
 	},
@@ -567,6 +800,9 @@ func checkClaimUnencryptedClass(p *Pass) {
 			if e.DefaultClass {
 				loc, how = claim.At("spec"), "names no class and gets the default"
 			}
+			if claimSecuresItself(claim.Root, e.To) {
+				continue
+			}
 			if reportClaimClass(p, encs, loc, claim.Title()+" "+how, e.To) != nil {
 				reported[e.To] = true
 			}
@@ -597,9 +833,33 @@ func checkClaimUnencryptedClass(p *Pass) {
 			if e.DefaultClass {
 				loc, how = r.AtFrom(e.Via, "spec"), " names no class and gets the default"
 			}
+			if claimSecuresItself(e.Via, e.To) {
+				continue
+			}
 			reportClaimClass(p, encs, loc, subject+how, e.To)
 		}
 	}
+}
+
+// claimSecuresItself reports whether a claim (or claim template) asks its
+// Portworx class for an encrypted volume itself: Portworx encrypts a claim
+// annotated px/secure: "true" whatever the class says (Portworx key
+// management docs, "encrypt the PVC using that StorageClass").
+func claimSecuresItself(claim *graph.Node, sc *graph.Resource) bool {
+	if encryptionSwitchFor(classProvisioner(sc)) != secureSwitch {
+		return false
+	}
+	v := claim.Path("metadata", "annotations", "px/secure")
+	if v == nil || v.HasUnknown() {
+		return false
+	}
+	return secureSwitch.on(v)
+}
+
+// classProvisioner is a StorageClass's provisioner, "" when not a string.
+func classProvisioner(sc *graph.Resource) string {
+	prov, _ := sc.Root.Get("provisioner").Str()
+	return prov
 }
 
 // classNotScanned leaves the check undecided when a claim names a class
@@ -629,6 +889,11 @@ func reportClaimClass(p *Pass, encs map[*graph.Resource]classEncryption, loc gra
 		return p.Report(loc, "%s %s, which leaves encryption at rest off (%s).", subject, sc.Title(), enc.Provisioner).
 			Related(enc.classLoc(sc), "%s", sc.Title())
 	case encUndecided:
+		if enc.Reason != "" {
+			p.Undecided(loc, "%s %s (%s), whose encryption at rest pvlint cannot check: %s.", subject, sc.Title(), enc.Provisioner, enc.Reason).
+				Related(enc.classLoc(sc), "%s", sc.Title())
+			return nil
+		}
 		p.Undecided(loc, "%s %s, whose encryption at rest depends on a value pvlint cannot evaluate.", subject, sc.Title()).
 			Related(enc.At, "%s", sc.Title())
 	}
