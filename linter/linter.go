@@ -205,8 +205,7 @@ func Run(opt Options) (*Result, error) {
 	findings = mergeOverlays(g, findings, kz.reads)
 	res.Findings = findings
 	res.Errors = sortErrors(dedupeErrors(boundErrors(parsed.Errors)))
-	res.Notices = boundNotices(parsed.Notices)
-	sort.SliceStable(res.Notices, func(i, j int) bool { return res.Notices[i].String() < res.Notices[j].String() })
+	res.Notices = dedupeNotices(boundNotices(parsed.Notices))
 	return res, nil
 }
 
@@ -490,6 +489,21 @@ func boundErrors(es []parsers.Error) []parsers.Error {
 		es[i].File = diag.Truncate(es[i].File, limits.MessageBytes)
 	}
 	return es
+}
+
+// dedupeNotices sorts notices and drops repeats: a Terraform module linted
+// as its own root and as each caller's instance meets the same uninstalled
+// module call once per instance, and says it once.
+func dedupeNotices(ns []parsers.Notice) []parsers.Notice {
+	sort.SliceStable(ns, func(i, j int) bool { return ns[i].String() < ns[j].String() })
+	out := ns[:0]
+	for _, n := range ns {
+		if len(out) > 0 && n.String() == out[len(out)-1].String() {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 func boundNotices(ns []parsers.Notice) []parsers.Notice {

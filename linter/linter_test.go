@@ -401,3 +401,27 @@ func TestDuplicateNoticesNameOtherPlaces(t *testing.T) {
 		t.Errorf("duplicate notices:\n%q\nwant\n%q", dups, want)
 	}
 }
+
+// A module linted as its own root and as a caller's instance meets an
+// uninstalled registry module once per instance: the notice is said once,
+// naming both roots where `terraform init` would install it.
+func TestNoticesSaidOnce(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"modules/net/main.tf": "module \"vpc\" {\n  source = \"terraform-google-modules/network/google\"\n}\n",
+		"env/main.tf":         "module \"net\" {\n  source = \"../modules/net\"\n}\n",
+	})
+	res, err := Run(Options{Root: root, Paths: []string{"."}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, no := range res.Notices {
+		if strings.Contains(no.Msg, "is not installed") {
+			got = append(got, no.String())
+		}
+	}
+	if len(got) != 1 || !strings.Contains(got[0], "in env or modules/net so pvlint") {
+		t.Errorf("'not installed' notices %q, want one naming both roots", got)
+	}
+}

@@ -518,13 +518,49 @@ func (in *instance) call(name string) *callSlot {
 }
 
 // notFetched tells the user once per call that a remote module was not
-// read, and how to let pvlint read it.
+// read, and how to let pvlint read it. A call that several root modules
+// reach (a shared module linted as its own root and inside each caller) is
+// said once, naming every root where `terraform init` would install it
+// (uninstalledNotices).
 func (in *instance) notFetched(c *callDecl) {
-	msg := "module " + quote(c.name) + ": remote source " + quote(c.source) + " is not installed; its resources are not linted and its outputs are unknown (run `terraform init` or `tofu init` in " + in.r.rootDir + " so pvlint can read it from .terraform/modules)"
 	if in.r.installed != nil {
-		msg = "module " + quote(c.name) + ": remote source " + quote(c.source) + " is not in " + path.Join(in.r.rootDir, modulesManifest) + "; its resources are not linted and its outputs are unknown (run `terraform init` again)"
+		msg := "module " + quote(c.name) + ": remote source " + quote(c.source) + " is not in " + path.Join(in.r.rootDir, modulesManifest) + "; its resources are not linted and its outputs are unknown (run `terraform init` again)"
+		in.r.out.Notices = append(in.r.out.Notices, parsers.Notice{File: c.srcRange.Filename, Msg: msg})
+		return
 	}
-	in.r.out.Notices = append(in.r.out.Notices, parsers.Notice{File: c.srcRange.Filename, Msg: msg})
+	l := in.r.l
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	k := uninstalledCall{file: c.srcRange.Filename, name: c.name, source: c.source}
+	if l.uninstalled == nil {
+		l.uninstalled = map[uninstalledCall][]string{}
+	}
+	l.uninstalled[k] = appendUnique(l.uninstalled[k], in.r.rootDir)
+}
+
+// uninstalledCall is a module call whose remote source is not installed.
+type uninstalledCall struct{ file, name, source string }
+
+// uninstalledNotices says, per call, that its remote module was not read,
+// with the root modules to run `terraform init` in.
+func (l *loader) uninstalledNotices() []parsers.Notice {
+	var out []parsers.Notice
+	for k, roots := range l.uninstalled {
+		sort.Strings(roots)
+		out = append(out, parsers.Notice{File: k.file, Msg: "module " + quote(k.name) + ": remote source " + quote(k.source) +
+			" is not installed; its resources are not linted and its outputs are unknown (run `terraform init` or `tofu init` in " +
+			orList(roots) + " so pvlint can read it from .terraform/modules)"})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
+	return out
+}
+
+// orList joins names as "a", "a or b", "a, b or c".
+func orList(names []string) string {
+	if len(names) <= 1 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // enabled evaluates OpenTofu's lifecycle { enabled }: false means the block

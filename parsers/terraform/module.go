@@ -139,6 +139,9 @@ type loader struct {
 	instances *instanceBudget // resource and module instances of the scan (bounds.go)
 	mu        sync.Mutex
 	mods      map[string]*loadEntry
+	// uninstalled collects, under mu, the remote module calls that no
+	// .terraform/modules holds, with the roots that reached them.
+	uninstalled map[uninstalledCall][]string
 }
 
 type loadEntry struct {

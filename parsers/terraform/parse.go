@@ -75,6 +75,7 @@ func Parse(g *fsgate.Gate, dirs []string, opt Options) parsers.Result {
 	for _, r := range results {
 		out.Merge(r)
 	}
+	out.Notices = append(out.Notices, l.uninstalledNotices()...)
 	out.Errors = dedupe(out.Errors)
 	out.Notices = dedupe(out.Notices)
 	sort.SliceStable(out.Errors, func(i, j int) bool {
