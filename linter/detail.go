@@ -148,8 +148,10 @@ func addIncludeSites(fs []*rules.Finding) {
 
 // relocatePackaged moves findings on objects of packaged subcharts (.tgz),
 // located inside the archive's template text, to a file the user edits:
-// the parent's Chart.yaml dependency entry. The path inside the archive and
-// the template line go into the message.
+// the values line that set the field's value, when a values file outside
+// the archive did (Packaged.Set), with the dependency entry as a related
+// location; else the parent's Chart.yaml dependency entry. The path inside
+// the archive and the template line go into the message.
 func relocatePackaged(fs []*rules.Finding) {
 	for _, f := range fs {
 		r := f.Resource
@@ -157,18 +159,53 @@ func relocatePackaged(fs []*rules.Finding) {
 			continue
 		}
 		p := r.Origin.Packaged
+		entry := graph.Location{File: p.At.File, Line: p.At.Line, Col: p.At.Col, Precision: graph.ObjectStart}
 		if inArchive(f.Loc.File, p.Archive) {
-			f.Message = strings.TrimRight(f.Message, " ") + fmt.Sprintf(" Written at %s:%d inside the packaged chart; reported at its %s.", f.Loc.File, f.Loc.Line, p.Entry)
-			f.Loc = graph.Location{File: p.At.File, Line: p.At.Line, Col: p.At.Col, FieldPath: f.Loc.FieldPath, Precision: graph.ObjectStart}
+			if s := valueSiteOf(p, f.Loc.FieldPath); s != nil {
+				f.Message = strings.TrimRight(f.Message, " ") + fmt.Sprintf(" Written at %s:%d inside the packaged chart, with the value %s set here.", f.Loc.File, f.Loc.Line, s.Value)
+				f.RelatedLocs = append(f.RelatedLocs, rules.Related{Loc: at(entry, f.Loc.FieldPath), Message: "the packaged chart: " + p.Entry})
+				f.Loc = at(s.At, f.Loc.FieldPath)
+			} else {
+				f.Message = strings.TrimRight(f.Message, " ") + fmt.Sprintf(" Written at %s:%d inside the packaged chart; reported at its %s.", f.Loc.File, f.Loc.Line, p.Entry)
+				f.Loc = at(entry, f.Loc.FieldPath)
+			}
 		}
 		for i := range f.RelatedLocs {
 			rl := &f.RelatedLocs[i]
-			if inArchive(rl.Loc.File, p.Archive) {
+			if !inArchive(rl.Loc.File, p.Archive) {
+				continue
+			}
+			if s := valueSiteOf(p, rl.Loc.FieldPath); s != nil {
+				rl.Message += fmt.Sprintf(" (%s:%d inside the packaged chart, with the value %s)", rl.Loc.File, rl.Loc.Line, s.Value)
+				rl.Loc = at(s.At, rl.Loc.FieldPath)
+			} else {
 				rl.Message += fmt.Sprintf(" (%s:%d inside the packaged chart)", rl.Loc.File, rl.Loc.Line)
-				rl.Loc = graph.Location{File: p.At.File, Line: p.At.Line, Col: p.At.Col, FieldPath: rl.Loc.FieldPath, Precision: graph.ObjectStart}
+				rl.Loc = at(entry, rl.Loc.FieldPath)
 			}
 		}
 	}
+}
+
+// at is l for the field path of a finding.
+func at(l graph.Location, field string) graph.Location {
+	l.FieldPath = field
+	return l
+}
+
+// valueSiteOf finds the values line of a field of a packaged object: its
+// own, or that of the nearest enclosing field a values file set whole
+// (a map inserted with toYaml).
+func valueSiteOf(p *graph.Packaged, field string) *graph.ValueSite {
+	var best *graph.ValueSite
+	for i := range p.Set {
+		s := &p.Set[i]
+		if s.Field == field || strings.HasPrefix(field, s.Field+".") {
+			if best == nil || len(s.Field) > len(best.Field) {
+				best = s
+			}
+		}
+	}
+	return best
 }
 
 func inArchive(file, archive string) bool {

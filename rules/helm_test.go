@@ -54,10 +54,13 @@ func TestHelmMappingFixtures(t *testing.T) {
 	}
 	// The ignore above the ClusterRole (2nd document) silences its PVL303
 	// and nothing of the ClusterRoleBinding (3rd), whose PVL303 stays.
-	// The ignore above the object in the helper silences it there.
+	// The ignore above the object in the helper silences it there, and
+	// the one above a values line of the warehouse chart the finding of its
+	// packaged subchart that the line decides.
 	want := []string{
 		"testdata/helm-mapping/charts/nodeagent/templates/_helpers.tpl:44 PVL106 PersistentVolume",
 		rbac + ":20 PVL303 ClusterRole",
+		"testdata/helm-mapping/charts/warehouse/values.yaml:14 PVL101 StorageClass",
 	}
 	if !slices.Equal(silenced, want) {
 		t.Errorf("suppressed %v, want %v", silenced, want)
@@ -66,6 +69,33 @@ func TestHelmMappingFixtures(t *testing.T) {
 		if strings.Contains(n.Msg, "unused") || strings.Contains(n.Msg, "matched no") {
 			t.Errorf("notice: %s: %s", n.File, n.Msg)
 		}
+	}
+}
+
+// A --values file that sets a value of a packaged subchart takes its
+// findings from the values.yaml line it overrides; the message keeps the
+// archive path and template line, and the dependency entry is related.
+func TestPackagedValuesFile(t *testing.T) {
+	const chart = "testdata/helm-mapping/charts/warehouse"
+	res, err := linter.Run(linter.Options{Paths: []string{chart}, Rules: rules.All(), Helm: linter.HelmOptions{Values: []string{chart + "/prod-values.yaml"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range res.Findings {
+		if f.RuleID != "PVL203" {
+			continue
+		}
+		var rel []string
+		for _, r := range f.RelatedLocs {
+			rel = append(rel, fmt.Sprintf("%s:%d", r.Loc.File, r.Loc.Line))
+		}
+		got = append(got, fmt.Sprintf("%s:%d:%d %s | %s", f.Loc.File, f.Loc.Line, f.Loc.Col, f.Message, strings.Join(rel, " ")))
+	}
+	want := chart + "/prod-values.yaml:5:5 Container \"db\" of StatefulSet \"default/release-name-db\" is privileged: it can mount the node's block devices and read every volume attached to the node. " +
+		"Written at " + chart + "/charts/db-1.2.0.tgz/templates/statefulset.yaml:19 inside the packaged chart, with the value db.backup.privileged set here. | " + chart + "/Chart.yaml:8"
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("PVL203 findings %q, want %q", got, want)
 	}
 }
 

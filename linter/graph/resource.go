@@ -70,6 +70,17 @@ type Packaged struct {
 	Archive string   // the .tgz, relative to the repository root
 	At      Location // where findings go: the parent's Chart.yaml dependency entry
 	Entry   string   // what At is, for messages: dependency "db" in Chart.yaml
+	// Set lists the fields of the object whose rendered value a values file
+	// outside the archive set (the parent's values.yaml, a --values file):
+	// findings on them go to that values line instead of At.
+	Set []ValueSite
+}
+
+// ValueSite is a field of a rendered object whose value a values file set.
+type ValueSite struct {
+	Field string   // the field's dotted path in the object (Location.FieldPath)
+	Value string   // the values path as written in the file: db.persistence.hostPath
+	At    Location // the key of that value in the values file
 }
 
 // Resource is one object in the graph: a Kubernetes object (from YAML, Helm or

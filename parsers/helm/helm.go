@@ -125,6 +125,8 @@ type renderer struct {
 	defines         map[string][]*define    // by name, built on first use
 	commentsOf      map[string]bool         // Chart.yaml files whose comments were kept
 	fileDeps        map[*common.File]string // Chart.yaml of a file:// dependency → its directory
+	sources         []*valueSource          // the root's values layers, lowest precedence first (valuesites.go)
+	byFile          map[string]*tmpl        // templates by file, built on first use
 }
 
 // tmpl is a template with where it lives on disk.
@@ -136,6 +138,10 @@ type tmpl struct {
 	src     string
 	values  map[string]any // the template's .Values, nil when unknown
 	rm      *remapper
+	chain   []string     // see chartLoc
+	disk    []diskValues // see chartLoc
+	// actionsAt holds the output actions by position (valuesites.go).
+	actionsAt map[graph.Pos]string
 }
 
 func (r *renderer) errorf(file string, line int, format string, args ...any) {
@@ -480,6 +486,7 @@ func (r *renderer) collectTemplate(t *tmpl, out string) {
 		if r.remapFollowingHelpers(t, res) {
 			inHelpers = append(inHelpers, [2]int{from, to})
 		}
+		r.packagedValues(t, res)
 		r.res.Resources = append(r.res.Resources, res)
 	}
 	if len(comments) > 0 {

@@ -22,6 +22,8 @@ type chartLoc struct {
 	dir     string
 	virtual bool
 	pkg     *graph.Packaged // inside a packaged chart: the archive and where findings go
+	chain   []string        // the chart's values key under each parent from the root's (aliases applied)
+	disk    []diskValues    // values.yaml of the chart directories between the root and the chart
 }
 
 // indexTemplates records, for every template of the (processed) chart
@@ -35,10 +37,16 @@ func (r *renderer) indexTemplates(ch *chart.Chart, chartPath string, archive boo
 				continue
 			}
 			name := path.Join(c.ChartFullPath(), t.Name)
-			r.templates[name] = &tmpl{name: name, file: path.Join(loc.dir, t.Name), virtual: loc.virtual, pkg: loc.pkg, src: string(t.Data)}
+			r.templates[name] = &tmpl{name: name, file: path.Join(loc.dir, t.Name), virtual: loc.virtual, pkg: loc.pkg, src: string(t.Data), chain: loc.chain, disk: loc.disk}
 		}
 		for _, d := range c.Dependencies() {
-			walk(d, r.subchartLoc(c, d, loc))
+			sub := r.subchartLoc(c, d, loc)
+			sub.chain = append(loc.chain[:len(loc.chain):len(loc.chain)], d.Name())
+			sub.disk = loc.disk
+			if len(loc.chain) > 0 && !loc.virtual {
+				sub.disk = append(loc.disk[:len(loc.disk):len(loc.disk)], diskValues{file: path.Join(loc.dir, "values.yaml"), depth: len(loc.chain)})
+			}
+			walk(d, sub)
 		}
 	}
 	walk(ch, r.rootLoc(chartPath, archive))
@@ -65,7 +73,7 @@ func (r *renderer) packagedLoc(loc chartLoc, archivePath string, sub *chart.Char
 	file := path.Join(loc.dir, "Chart.yaml")
 	data, _ := r.opt.Files.ReadFile(file)
 	line, col, entry := dependencyEntry(data, sub.Name())
-	r.chartYAMLComments(file, data)
+	r.yamlComments(file, data)
 	p.At = graph.Location{File: file, Line: line, Col: col}
 	p.Entry = entry
 	return chartLoc{dir: archivePath, virtual: true, pkg: p}
@@ -202,10 +210,10 @@ func isDir(p string) bool {
 	return err == nil && st.IsDir()
 }
 
-// chartYAMLComments keeps the pvlint comments of a Chart.yaml that findings
-// of packaged subcharts are reported in, so that an ignore written above a
-// dependency entry applies to them.
-func (r *renderer) chartYAMLComments(file string, data []byte) {
+// yamlComments keeps the pvlint comments of a Chart.yaml or values file
+// that findings of packaged subcharts are reported in, so that an ignore
+// written above a dependency entry or a values line applies to them.
+func (r *renderer) yamlComments(file string, data []byte) {
 	if r.commentsOf == nil {
 		r.commentsOf = map[string]bool{}
 	}

@@ -29,7 +29,9 @@ func (r *renderer) userValues(ch *chart.Chart, archive bool) (map[string]any, bo
 	if !archive {
 		if _, err := os.Stat(filepath.Join(r.root, filepath.FromSlash(r.chartPath), "values.yaml")); err == nil {
 			r.valuesFiles = append(r.valuesFiles, path.Join(r.chartPath, "values.yaml"))
-			r.boolKeys(path.Join(r.chartPath, "values.yaml"), rawFile(ch, "values.yaml"))
+			data := rawFile(ch, "values.yaml")
+			r.boolKeys(path.Join(r.chartPath, "values.yaml"), data)
+			r.sources = append(r.sources, &valueSource{file: path.Join(r.chartPath, "values.yaml"), data: data})
 		}
 	}
 	base := map[string]any{}
@@ -53,11 +55,18 @@ func (r *renderer) userValues(ch *chart.Chart, archive bool) (map[string]any, bo
 		base = mergeMaps(base, cur)
 		r.valuesFiles = append(r.valuesFiles, shown)
 		r.boolKeys(shown, data)
+		if !filepath.IsAbs(shown) && !strings.HasPrefix(shown, "../") { // findings stay inside the scanned tree
+			r.sources = append(r.sources, &valueSource{file: shown, data: data})
+		} else {
+			r.sources = append(r.sources, &valueSource{vals: cur})
+		}
 	}
 	for _, in := range r.opt.Inline {
 		base = mergeMaps(base, copyValues(in.Values))
 		r.valuesFiles = append(r.valuesFiles, in.Name)
+		r.sources = append(r.sources, &valueSource{vals: in.Values})
 	}
+	r.setSources()
 	for _, v := range r.opt.Set {
 		if err := strvals.ParseInto(v, base); err != nil {
 			r.errorf(r.chartPath, 0, "chart %s: --set %s: %s", r.chartPath, v, err)
