@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/pvlint/pvlint/linter/graph"
@@ -303,6 +304,53 @@ func set(m *graph.Node, key string) bool {
 // (pkg/repository/keys/keys.go).
 const veleroStaticPassword = "static-passw0rd"
 
+// veleroRepositoryFlags are the Velero server flags that send volume data
+// into the backup repository for every backup that does not say otherwise
+// (velero server --help, pkg/cmd/server/config/config.go). The uploader
+// (--uploader-type kopia or restic) is not among them: both encrypt the
+// repository with the same password.
+var veleroRepositoryFlags = []struct{ flag, why string }{
+	{"default-volumes-to-fs-backup", "makes every backup copy pod volumes to the file-system repository (--default-volumes-to-fs-backup)"},
+	{"default-snapshot-move-data", "makes every backup move CSI snapshot data into the backup repository (--default-snapshot-move-data)"},
+}
+
+// veleroBoolFlag finds a boolean flag turned on in the command line of a
+// workload's Velero container. The flags parse as Go's pflag does: --flag
+// or --flag=value (strconv.ParseBool), the last one wins; "--flag false"
+// is not a value for a boolean flag.
+func veleroBoolFlag(w *graph.Resource, flag string) (graph.Loc, bool) {
+	var at graph.Loc
+	on := false
+	for _, t := range w.PodTemplates() {
+		for _, c := range graph.Containers(t.Spec) {
+			if !c.IsVelero() {
+				continue
+			}
+			for _, field := range []string{"command", "args"} {
+				for _, item := range c.Node.Get(field).List() {
+					arg, ok := item.Str()
+					if !ok || item.HasUnknown() || !strings.HasPrefix(arg, "-") {
+						continue
+					}
+					name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+					if name != flag {
+						continue
+					}
+					b := true
+					if hasValue {
+						var err error
+						if b, err = strconv.ParseBool(value); err != nil {
+							continue // velero refuses to start
+						}
+					}
+					on, at = b, w.AtNode(item)
+				}
+			}
+		}
+	}
+	return at, on
+}
+
 var backupRepositoryDefaultPassword = &Rule{
 	Meta: Meta{
 		ID:       "PVL502",
@@ -318,8 +366,12 @@ creates it with a password that is a constant in its source code (` + "`static-p
 bucket can then decrypt every volume backed up, whatever the bucket's own encryption.
 
 pvlint reports a namespace that runs Velero's node agent (a DaemonSet with the ` + "`velero/velero`" + ` image; the chart's
-` + "`deployNodeAgent: true`" + `), or whose ` + "`Backup`" + `s or ` + "`Schedule`" + `s set ` + "`defaultVolumesToFsBackup: true`" + `, when the scan does
-not create ` + "`velero-repo-credentials`" + ` there with another password. A Secret that sets the built-in password is
+` + "`deployNodeAgent: true`" + `), whose Velero server runs with ` + "`--default-volumes-to-fs-backup`" + ` or
+` + "`--default-snapshot-move-data`" + ` (the chart's ` + "`configuration.defaultVolumesToFsBackup`" + ` and
+` + "`configuration.defaultSnapshotMoveData`" + `; CSI snapshot data movement writes into the same repository), or whose
+` + "`Backup`" + `s or ` + "`Schedule`" + `s set ` + "`defaultVolumesToFsBackup: true`" + ` or ` + "`snapshotMoveData: true`" + `, when the scan does
+not create ` + "`velero-repo-credentials`" + ` there with another password. The uploader (` + "`--uploader-type`" + `, Kopia or restic) does
+not change this: both encrypt the repository with that password. A Secret that sets the built-in password is
 reported too.`,
 		Remediation: `Create the repository Secret with a random password before Velero first runs, from a secret store rather
 than the repository:
@@ -390,6 +442,7 @@ spec:
 			"https://velero.io/docs/main/file-system-backup/",
 			"https://velero.io/docs/main/csi-snapshot-data-movement/",
 			"https://github.com/vmware-tanzu/velero/blob/main/pkg/repository/keys/keys.go",
+			"https://github.com/vmware-tanzu/velero/blob/main/pkg/cmd/server/config/config.go",
 		},
 	},
 	Check: func(p *Pass) {
@@ -407,10 +460,18 @@ spec:
 			byNS[ns] = append(byNS[ns], u)
 		}
 		for _, w := range p.Graph.Workloads() {
-			if w.Kind != "DaemonSet" || !runsVelero(w) {
+			if !runsVelero(w) {
 				continue
 			}
-			add(w.Namespace, user{res: w, at: w.At("kind"), why: "runs Velero's node agent"})
+			if w.Kind == "DaemonSet" {
+				add(w.Namespace, user{res: w, at: w.At("kind"), why: "runs Velero's node agent"})
+				continue
+			}
+			for _, fl := range veleroRepositoryFlags {
+				if at, ok := veleroBoolFlag(w, fl.flag); ok {
+					add(w.Namespace, user{res: w, at: at, why: fl.why})
+				}
+			}
 		}
 		for _, r := range p.Graph.OfKind("Backup", "Schedule") {
 			if !r.IsKubernetes() || !strings.HasPrefix(r.APIVersion, "velero.io/") {
@@ -423,6 +484,10 @@ spec:
 			if r.Root.Path(path...).Bool() == graph.True {
 				add(r.Namespace, user{res: r, at: r.At(path...), why: "backs up volumes to the file-system repository"})
 			}
+			path[len(path)-1] = "snapshotMoveData"
+			if r.Root.Path(path...).Bool() == graph.True {
+				add(r.Namespace, user{res: r, at: r.At(path...), why: "moves CSI snapshot data into the backup repository"})
+			}
 		}
 		for _, ns := range order {
 			// Velero's namespace is the node agent's; Backups live there too.
@@ -433,7 +498,10 @@ spec:
 					p.Graph.Resolve(u.res, "SealedSecret", ns, "velero-repo-credentials") != nil {
 					continue // created from a secret store
 				}
-				p.Report(u.at, "%s %s, but the scan creates no Secret velero-repo-credentials in namespace %q: Velero then encrypts every backup repository with its built-in password (%s).", u.res.Title(), u.why, ns, "a constant in its source code")
+				f := p.Report(u.at, "%s %s, but the scan creates no Secret velero-repo-credentials in namespace %q: Velero then encrypts every backup repository with its built-in password (%s).", u.res.Title(), u.why, ns, "a constant in its source code")
+				for _, o := range byNS[ns][1:] {
+					f.Related(o.at, "%s %s", o.res.Title(), o.why)
+				}
 				continue
 			}
 			for _, field := range []string{"data", "stringData"} {

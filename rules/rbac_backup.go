@@ -31,8 +31,7 @@ func veleroServiceAccounts(g *graph.Graph) map[string]bool {
 func runsVelero(w *graph.Resource) bool {
 	for _, t := range w.PodTemplates() {
 		for _, c := range graph.Containers(t.Spec) {
-			img, _ := c.Node.Get("image").Str()
-			if imageRepository(img) == "velero/velero" || strings.HasSuffix(imageRepository(img), "/velero/velero") {
+			if c.IsVelero() {
 				return true
 			}
 		}

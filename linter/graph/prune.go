@@ -86,7 +86,11 @@ func PruneKeeping(r *Resource, keep Keep) {
 	r.Root.remove("status")
 	for _, t := range templates {
 		for _, c := range Containers(t.Spec) {
-			c.Node.removeIf(func(k string) bool { return droppedContainerFields[k] })
+			// The Velero server's flags decide what its backups copy (PVL502).
+			velero := c.IsVelero()
+			c.Node.removeIf(func(k string) bool {
+				return droppedContainerFields[k] && !(velero && (k == "args" || k == "command"))
+			})
 		}
 	}
 }

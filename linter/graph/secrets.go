@@ -178,17 +178,23 @@ func (g *Graph) addSecretEdge(r *Resource, at *Node, ns, name, role string) {
 func runsVeleroImage(r *Resource) bool {
 	for _, t := range r.PodTemplates() {
 		for _, c := range Containers(t.Spec) {
-			img, _ := c.Node.Get("image").Str()
-			if i := strings.Index(img, "@"); i >= 0 {
-				img = img[:i]
-			}
-			if i := strings.LastIndex(img, ":"); i >= 0 && !strings.Contains(img[i:], "/") {
-				img = img[:i]
-			}
-			if img == "velero/velero" || strings.HasSuffix(img, "/velero/velero") {
+			if c.IsVelero() {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// IsVelero reports whether the container runs a velero/velero image (the
+// server and the node agent), from any registry, at any tag or digest.
+func (c Container) IsVelero() bool {
+	img, _ := c.Node.Get("image").Str()
+	if i := strings.Index(img, "@"); i >= 0 {
+		img = img[:i]
+	}
+	if i := strings.LastIndex(img, ":"); i >= 0 && !strings.Contains(img[i:], "/") {
+		img = img[:i]
+	}
+	return img == "velero/velero" || strings.HasSuffix(img, "/velero/velero")
 }
