@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -469,6 +470,7 @@ rules:
 type rbacClaim struct {
 	Name string
 	Loc  graph.Loc
+	Res  *graph.Resource
 }
 
 // rbacClaimsByNamespace lists the claims of every namespace.
@@ -477,7 +479,7 @@ func rbacClaimsByNamespace(g *graph.Graph) map[string][]rbacClaim {
 		out := map[string][]rbacClaim{}
 		for _, pvc := range g.OfKind("PersistentVolumeClaim") {
 			if pvc.IsKubernetes() {
-				out[pvc.Namespace] = append(out[pvc.Namespace], rbacClaim{Name: pvc.Name, Loc: pvc.At()})
+				out[pvc.Namespace] = append(out[pvc.Namespace], rbacClaim{Name: pvc.Name, Loc: pvc.At(), Res: pvc})
 			}
 		}
 		for _, sts := range g.OfKind("StatefulSet") {
@@ -487,7 +489,7 @@ func rbacClaimsByNamespace(g *graph.Graph) map[string][]rbacClaim {
 			for _, t := range sts.Root.Path("spec", "volumeClaimTemplates").List() {
 				if name, ok := t.Path("metadata", "name").Str(); ok && name != "" {
 					// The controller names each claim TEMPLATE-STATEFULSET-ORDINAL.
-					out[sts.Namespace] = append(out[sts.Namespace], rbacClaim{Name: name + "-" + sts.Name + "-*", Loc: sts.AtNode(t)})
+					out[sts.Namespace] = append(out[sts.Namespace], rbacClaim{Name: name + "-" + sts.Name + "-*", Loc: sts.AtNode(t), Res: sts})
 				}
 			}
 		}
@@ -495,43 +497,71 @@ func rbacClaimsByNamespace(g *graph.Graph) map[string][]rbacClaim {
 	}).(map[string][]rbacClaim)
 }
 
-// rbacClaimsInReach reports whether a binding's scope holds claims.
-func rbacClaimsInReach(claims map[string][]rbacClaim, b *rbacBinding) bool {
+// rbacReach lists the claims in a binding's scope (its namespace, or every
+// namespace), namespaces in order, with their names ("namespace/name" for a
+// cluster-wide binding). Only claims in the binding's reach count (the
+// resolver's rule: not across an environment split, not another overlay's
+// build), and copies of one claim (two overlays, or a file and a chart
+// render) count once.
+func rbacReach(g *graph.Graph, claims map[string][]rbacClaim, b *rbacBinding) ([]rbacClaim, []string) {
+	var nss []string
 	if b.ClusterWide() {
-		return len(claims) > 0
+		for ns := range claims {
+			nss = append(nss, ns)
+		}
+		sort.Strings(nss)
+	} else {
+		nss = []string{b.Namespace}
 	}
-	return len(claims[b.Namespace]) > 0
-}
-
-// rbacAllClaims lists every claim of the scan, namespaces in order, with
-// its "namespace/name".
-func rbacAllClaims(claims map[string][]rbacClaim) ([]rbacClaim, []string) {
-	nss := make([]string, 0, len(claims))
-	for ns := range claims {
-		nss = append(nss, ns)
-	}
-	sort.Strings(nss)
-	all, names := []rbacClaim{}, []string{}
+	var reach []rbacClaim
+	var names []string
+	seen := map[string]bool{}
 	for _, ns := range nss {
 		for _, c := range claims[ns] {
-			all = append(all, c)
-			names = append(names, ns+"/"+c.Name)
+			name := c.Name
+			if b.ClusterWide() {
+				name = ns + "/" + c.Name
+			}
+			if seen[name] || !g.InReach(b.Res, c.Res) {
+				continue
+			}
+			seen[name] = true
+			reach = append(reach, c)
+			names = append(names, name)
 		}
 	}
-	return all, names
+	return reach, names
 }
 
 func checkCreatePodsNearClaims(p *Pass) {
 	m := rbacOf(p.Graph)
 	claims := rbacClaimsByNamespace(p.Graph)
-	var allClaims []rbacClaim
-	var allNames []string
+	// Reach depends only on the binding's directory, build and scope: many
+	// bindings of one directory share one list.
+	type reachList struct {
+		claims []rbacClaim
+		names  []string
+	}
+	reached := map[string]reachList{}
+	reachOf := func(b *rbacBinding) ([]rbacClaim, []string) {
+		scope := b.Namespace
+		if b.ClusterWide() {
+			scope = "*"
+		}
+		k := path.Dir(b.Res.File) + "\x00" + b.Res.Origin.Kustomization + "\x00" + scope
+		r, ok := reached[k]
+		if !ok {
+			r.claims, r.names = rbacReach(p.Graph, claims, b)
+			reached[k] = r
+		}
+		return r.claims, r.names
+	}
 	for _, b := range m.Bindings {
 		if len(b.Subjects) == 0 {
 			continue
 		}
 		if b.Role == nil {
-			if b.RoleUnknown && rbacClaimsInReach(claims, b) {
+			if reach, _ := reachOf(b); b.RoleUnknown && len(reach) > 0 {
 				p.Undecided(b.Res.At("roleRef"), "%s refers to a role that could not be evaluated (an unknown value).", b.Res.Title())
 			}
 			continue
@@ -554,28 +584,16 @@ func checkCreatePodsNearClaims(p *Pass) {
 			}
 		}
 		if len(rules) == 0 {
-			if rbacHasUnknown(b.Role) && rbacClaimsInReach(claims, b) {
+			if reach, _ := reachOf(b); rbacHasUnknown(b.Role) && len(reach) > 0 {
 				p.Undecided(b.Res.At("roleRef"), "%s grants %s, whose rules could not all be evaluated (an unknown value).", b.Res.Title(), b.Role.Ref())
 			}
 			continue
 		}
-		var reach []rbacClaim
-		var names []string
 		where := "namespace " + b.Namespace
 		if b.ClusterWide() {
-			// Every cluster-wide binding reaches the same claims: list them
-			// once per scan, not once per binding.
-			if allClaims == nil {
-				allClaims, allNames = rbacAllClaims(claims)
-			}
 			where = "every namespace"
-			reach, names = allClaims, allNames
-		} else {
-			reach = claims[b.Namespace]
-			for _, c := range reach {
-				names = append(names, c.Name)
-			}
 		}
+		reach, names := reachOf(b)
 		if len(reach) == 0 {
 			continue
 		}

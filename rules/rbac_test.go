@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/pvlint/pvlint/linter/graph"
@@ -102,5 +103,28 @@ spec:
 		if fmt.Sprint(got) != c.want {
 			t.Errorf("%s: got %v, want %s", c.id, got, c.want)
 		}
+	}
+}
+
+// PVL306 names only the claims a binding reaches: envs/dev's binding lists
+// dev's claim, never prod's (each environment is a cluster of its own).
+func TestCreatePodsNearClaimsInReach(t *testing.T) {
+	res := rulestest.Run(t, "testdata/rbac-reach", []*rules.Rule{rules.ByID("PVL306")}, rulestest.Options{})
+	seen := 0
+	for _, f := range res.Findings {
+		env := strings.Split(f.Loc.File, "/")[len(strings.Split(f.Loc.File, "/"))-2]
+		other := map[string]string{"dev": "prod", "prod": "dev"}[env]
+		if !strings.Contains(f.Message, "shop/"+env+"-data") || strings.Contains(f.Message, other+"-data") {
+			t.Errorf("%s: %s", f.Loc.File, f.Message)
+		}
+		for _, r := range f.RelatedLocs {
+			if strings.Contains(r.Loc.File, "/"+other+"/") {
+				t.Errorf("%s: related location in %s", f.Loc.File, r.Loc.File)
+			}
+		}
+		seen++
+	}
+	if seen != 2 {
+		t.Errorf("%d PVL306 findings, want one per environment", seen)
 	}
 }
