@@ -209,15 +209,28 @@ func abs64(n int64) int64 {
 }
 
 // tplRef finds the values a template string hands to tpl: `tpl .Values.a.b`
-// (also $.Values, in parentheses).
-var tplRef = regexp.MustCompile(`\btpl\s+\(?\s*\$?\.Values\.([A-Za-z0-9_.]+)`)
+// or `tpl (index .Values "a" "b")` (also $.Values, in parentheses).
+var tplRef = regexp.MustCompile(`\btpl\s+\(?\s*(?:\$?\.Values\.([A-Za-z0-9_.]+)|\(?\s*index\s+\$?\.Values((?:\s+"[^"\\]*")+))`)
+
+// tplTarget is the values path of a tplRef match.
+func tplTarget(m []string) string {
+	if m[1] != "" {
+		return m[1]
+	}
+	var keys []string
+	for _, q := range strings.Fields(m[2]) {
+		keys = append(keys, strings.Trim(q, `"`))
+	}
+	return strings.Join(keys, ".")
+}
 
 // tplCycle finds a values string that reaches itself through tpl (x:
 // "{{ tpl .Values.x . }}", or x → y → x). Helm binds tpl itself and bounds
 // only include's recursion, so such a chart allocates until the process
 // dies; pvlint refuses it before rendering. It returns the cycle's paths,
-// or nil. (A cycle spelled another way, through index or a variable, is
-// not seen here; the chart's timeout is then the only bound.)
+// or nil. A cycle spelled another way (through a variable, a pipeline) is
+// not seen here; it ends in the render worker's memory or stack bound
+// (worker.go).
 func tplCycle(values map[string]any) []string {
 	refs := map[string][]string{}
 	var walk func(prefix string, v any)
@@ -231,7 +244,7 @@ func tplCycle(values map[string]any) []string {
 			walk(prefix, map[string]any(x))
 		case string:
 			for _, m := range tplRef.FindAllStringSubmatch(x, -1) {
-				refs[prefix] = append(refs[prefix], m[1])
+				refs[prefix] = append(refs[prefix], tplTarget(m))
 			}
 		}
 	}

@@ -62,6 +62,9 @@ func (r *renderer) resolveFileDeps(ch *chart.Chart, dir string, depth int, seen 
 			r.errorf(path.Join(dir, "Chart.yaml"), 0, "chart %s: dependency %q (%s) is version %s, which does not meet %q", r.chartPath, req.Name, req.Repository, sub.Metadata.Version, req.Version)
 			continue
 		}
+		// The render worker loads the same files into the same place.
+		r.chartIndex[sub] = len(r.depLoads) + 1
+		r.depLoads = append(r.depLoads, depLoad{parent: r.chartIndex[ch], files: files})
 		seen[rel] = true
 		r.resolveFileDeps(sub, rel, depth+1, seen)
 		delete(seen, rel)

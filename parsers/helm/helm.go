@@ -21,6 +21,7 @@ import (
 
 	"helm.sh/helm/v4/pkg/chart/common"
 	commonutil "helm.sh/helm/v4/pkg/chart/common/util"
+	"helm.sh/helm/v4/pkg/chart/loader/archive"
 	chart "helm.sh/helm/v4/pkg/chart/v2"
 	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
 	"helm.sh/helm/v4/pkg/engine"
@@ -127,6 +128,11 @@ type renderer struct {
 	fileDeps        map[*common.File]string // Chart.yaml of a file:// dependency → its directory
 	sources         []*valueSource          // the root's values layers, lowest precedence first (valuesites.go)
 	byFile          map[string]*tmpl        // templates by file, built on first use
+	// What the render worker is sent (worker.go): the chart's files as
+	// loaded, the file:// dependencies, and each chart's index among them.
+	loaded     []*archive.BufferedFile
+	depLoads   []depLoad
+	chartIndex map[*chart.Chart]int
 }
 
 // tmpl is a template with where it lives on disk.
@@ -194,6 +200,8 @@ func (r *renderer) run() {
 		r.errorf(r.chartFile("Chart.yaml", archive), 0, "chart %s: requires kubeVersion %s, which is incompatible with Kubernetes %s (set --kube-version)", r.chartPath, ch.Metadata.KubeVersion, caps.KubeVersion.String())
 		return
 	}
+	// Encoded before Helm processes the values: the worker repeats that.
+	req, reqErr := r.workerRequest(vals)
 	if err := chartutil.ProcessDependencies(ch, vals); err != nil {
 		r.errorf(r.chartPath, 0, "chart %s: dependencies: %s", r.chartPath, err)
 		return
@@ -205,8 +213,7 @@ func (r *renderer) run() {
 	if r.fatal {
 		return
 	}
-	relOpts := common.ReleaseOptions{Name: r.opt.ReleaseName, Namespace: r.opt.Namespace, Revision: 1, IsInstall: true}
-	top, err := commonutil.ToRenderValuesWithSchemaValidation(ch, vals, relOpts, caps, true)
+	top, err := commonutil.ToRenderValuesWithSchemaValidation(ch, vals, releaseOptions(r.opt.ReleaseName, r.opt.Namespace), caps, true)
 	if err != nil {
 		r.errorf(r.chartPath, 0, "chart %s: values: %s", r.chartPath, err)
 		return
@@ -222,65 +229,102 @@ func (r *renderer) run() {
 			r.chartPath, cycle[0], strings.Join(cycle, " → "))
 		return
 	}
-	files, err, timedOut := r.renderTemplates(ch, top)
-	if timedOut {
+	if reqErr != nil {
+		req = nil // rendered in process (worker.go)
+	}
+	files, err := r.renderTemplates(ch, top, req)
+	var stop *stopped
+	switch {
+	case errors.Is(err, errTimedOut):
 		r.errorf(r.chartPath, 0, "chart %s did not render within %s (a template that loops or builds a huge output?); it was not scanned", r.chartPath, r.opt.Timeout)
 		return
-	}
-	if err != nil {
+	case errors.As(err, &stop):
+		r.errorf(r.chartPath, 0, "chart %s: %s; it was not scanned", r.chartPath, stop.why)
+		return
+	case err != nil:
 		r.templateError(err)
 		return
 	}
 	r.collect(files)
 }
 
+// releaseOptions are the release helm template renders for.
+func releaseOptions(name, namespace string) common.ReleaseOptions {
+	return common.ReleaseOptions{Name: name, Namespace: namespace, Revision: 1, IsInstall: true}
+}
+
 // renderTemplates runs Helm's engine within the chart's bounds (bounds.go)
-// and, when set, Options.Timeout. Only the engine is timed: loading, values
-// and pvlint's own mapping afterwards are not the chart's fault. On timeout
-// the render is told to stop, and does at its next template function call.
-func (r *renderer) renderTemplates(ch *chart.Chart, top common.Values) (files map[string]string, err error, timedOut bool) {
+// and, when set, Options.Timeout, in a render worker (worker.go) given
+// req, the chart as renderer.workerRequest encoded it. Only the engine's
+// run is timed: loading, values and pvlint's own mapping afterwards are not
+// the chart's fault. It returns errTimedOut, a *stopped for a bound only a
+// worker enforces, or the engine's error. Without a worker (req is nil, or
+// none can be started), the chart is rendered in this process.
+func (r *renderer) renderTemplates(ch *chart.Chart, top common.Values, req []byte) (map[string]string, error) {
+	if req != nil {
+		files, err := renderInWorker(req, r.opt.Timeout)
+		if !errors.Is(err, errNoWorker) {
+			return files, err
+		}
+		r.res.Notices = append(r.res.Notices, parsers.Notice{File: r.chartPath, Msg: fmt.Sprintf(
+			"rendered in pvlint's own process (%s): a template that loops without calling a function keeps running after the timeout, and a recursion with no end can end the scan", err)})
+	}
+	return renderInProcess(ch, top, r.opt.Timeout)
+}
+
+// renderInProcess renders in this process. On timeout the render is told
+// to stop, and does at its next template function call.
+func renderInProcess(ch *chart.Chart, top common.Values, timeout time.Duration) (map[string]string, error) {
 	budget := &renderBudget{}
-	e := engine.Engine{CustomTemplateFuncs: budget.funcs()} // no client: lookup returns an empty map, as in helm template
 	type result struct {
 		files map[string]string
 		err   error
 	}
 	done := make(chan result, 1)
 	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				done <- result{err: fmt.Errorf("rendering failed: internal error: %v", p)}
-			}
-		}()
-		f, err := e.Render(ch, top)
+		f, err := renderBounded(ch, top, budget)
 		done <- result{f, err}
 	}()
-	var timeout <-chan time.Time
-	if r.opt.Timeout > 0 {
-		timer := time.NewTimer(r.opt.Timeout)
+	var expired <-chan time.Time
+	if timeout > 0 {
+		timer := time.NewTimer(timeout)
 		defer timer.Stop()
-		timeout = timer.C
+		expired = timer.C
 	}
 	select {
 	case res := <-done:
-		if why := budget.reason(); why != "" {
-			if res.err == nil {
-				res.err = errors.New(why)
-			}
-			return nil, res.err, false
-		}
-		total := int64(0)
-		for _, s := range res.files {
-			total += int64(len(s))
-		}
-		if total > limits.ChartOutputBytes {
-			return nil, errors.New(limits.ChartOutputTooLarge(limits.ChartOutputBytes)), false
-		}
-		return res.files, res.err, false
-	case <-timeout:
+		return res.files, res.err
+	case <-expired:
 		budget.halt("timed out")
-		return nil, nil, true
+		return nil, errTimedOut
 	}
+}
+
+// renderBounded runs Helm's engine with the budget's functions and checks
+// the budget and the total output afterwards: the same code in process and
+// in a worker.
+func renderBounded(ch *chart.Chart, top common.Values, budget *renderBudget) (files map[string]string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			files, err = nil, fmt.Errorf("rendering failed: internal error: %v", p)
+		}
+	}()
+	e := engine.Engine{CustomTemplateFuncs: budget.funcs()} // no client: lookup returns an empty map, as in helm template
+	files, err = e.Render(ch, top)
+	if why := budget.reason(); why != "" {
+		if err == nil {
+			err = errors.New(why)
+		}
+		return nil, err
+	}
+	total := int64(0)
+	for _, s := range files {
+		total += int64(len(s))
+	}
+	if total > limits.ChartOutputBytes {
+		return nil, errors.New(limits.ChartOutputTooLarge(limits.ChartOutputBytes))
+	}
+	return files, err
 }
 
 // chartFile is the repo-relative path of a file of the root chart.

@@ -68,6 +68,8 @@ func (r *renderer) load() (ch *chart.Chart, isArchive, ok bool) {
 		r.errorf(file, 0, "chart %s: Helm 4 cannot load it: %s", r.chartPath, trimAbs(err.Error(), r.root))
 		return nil, isArchive, false
 	}
+	r.loaded = files // for the render worker
+	r.chartIndex = map[*chart.Chart]int{ch: 0}
 	return ch, isArchive, true
 }
 

@@ -51,6 +51,14 @@ const (
 	// ChartListElements bounds the lists a chart's template functions may
 	// build (until, untilStep, seq, list ops).
 	ChartListElements = 1_000_000
+	// ChartRenderMemory bounds the memory of the worker process that
+	// renders one chart (Helm's engine cannot be bounded within a process):
+	// room for ChartOutputBytes of output built, copied and sent back.
+	ChartRenderMemory int64 = 512 << 20
+	// ChartRenderStack bounds the goroutine stack of a chart's render (Go's
+	// default is 1 GB): Helm's include limit of 1,000 nested calls takes a
+	// few MB; a tpl recursion with no end has no limit of Helm's.
+	ChartRenderStack int64 = 64 << 20
 	// FindingsPerRule bounds the findings one rule may report for one
 	// resource shape before a notice replaces the rest.
 	FindingsPerRule = 1_000
@@ -81,6 +89,8 @@ var Table = []Entry{
 	{"ModuleEval", ModuleEval.String(), TimedOut(ModuleEval)},
 	{"ChartOutputBytes", fmt.Sprint(ChartOutputBytes), ChartOutputTooLarge(ChartOutputBytes)},
 	{"ChartListElements", fmt.Sprint(ChartListElements), ChartListTooLong(ChartListElements)},
+	{"ChartRenderMemory", fmt.Sprint(ChartRenderMemory), ChartRenderMemoryExceeded(ChartRenderMemory)},
+	{"ChartRenderStack", fmt.Sprint(ChartRenderStack), ChartRenderTooDeep(ChartRenderStack)},
 	{"FindingsPerRule", fmt.Sprint(FindingsPerRule), FindingsCapped(FindingsPerRule)},
 	{"MessageBytes", fmt.Sprint(MessageBytes), "(a longer message is cut and ends in \"… (truncated)\")"},
 }
@@ -148,6 +158,18 @@ func ChartOutputTooLarge(limit int64) string {
 // ChartListTooLong is the error of a template function asked for a list past ChartListElements.
 func ChartListTooLong(limit int) string {
 	return fmt.Sprintf("a template function was asked for more than %d elements", limit)
+}
+
+// ChartRenderMemoryExceeded is the error of a chart whose render needs
+// more than ChartRenderMemory.
+func ChartRenderMemoryExceeded(limit int64) string {
+	return fmt.Sprintf("rendering needed more than %s of memory (a template that builds a huge output, or a tpl recursion with no end?)", byteSize(int(limit)))
+}
+
+// ChartRenderTooDeep is the error of a chart whose render nests deeper than
+// ChartRenderStack allows.
+func ChartRenderTooDeep(limit int64) string {
+	return fmt.Sprintf("rendering nested deeper than its %s stack allows (a template or tpl recursion with no end?)", byteSize(int(limit)))
 }
 
 // FindingsCapped is the notice given once when a rule reaches FindingsPerRule.
