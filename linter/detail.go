@@ -75,7 +75,7 @@ func writeSnippet(b *strings.Builder, key string, n *graph.Node, indent int, lin
 	*lines++
 	switch n.Kind {
 	case graph.Scalar:
-		v := n.Value
+		v := n.Value()
 		if n.Tag == graph.TagString && (v == "" || strings.ContainsAny(v, ":#{}[]\n") || v == "true" || v == "false") {
 			v = strconv.Quote(v)
 		}
@@ -88,10 +88,10 @@ func writeSnippet(b *strings.Builder, key string, n *graph.Node, indent int, lin
 		b.WriteString(strings.TrimSuffix(prefix, " ") + " null\n")
 	default:
 		b.WriteString(strings.TrimSuffix(prefix, " ") + "\n")
-		for i, it := range n.Items {
+		for i, it := range n.Children() {
 			k := strconv.Itoa(i)
 			if n.Kind == graph.Map {
-				k = n.Keys[i]
+				k = it.Key()
 			}
 			if *lines >= maxSnippetLines {
 				b.WriteString(pad + "  ...\n")

@@ -233,7 +233,7 @@ func noteDefaultsOnly(f *rules.Finding, callers []*graph.Resource) {
 	if len(field) > 0 {
 		name := field[len(field)-1]
 		if n := f.Resource.Root.Path(field...); n != nil && n.Kind == graph.Scalar {
-			what = fmt.Sprintf("with the module's defaults (`%s = %s`)", name, n.Value)
+			what = fmt.Sprintf("with the module's defaults (`%s = %s`)", name, n.Value())
 		} else if n == nil {
 			what = fmt.Sprintf("with the module's defaults (`%s` unset)", name)
 		}
@@ -244,7 +244,7 @@ func noteDefaultsOnly(f *rules.Finding, callers []*graph.Resource) {
 		desc := r.Origin.Address + " in " + r.Origin.Module
 		if len(field) > 0 {
 			if n := r.Root.Path(field...); n != nil && n.Kind == graph.Scalar {
-				desc += " (passing `" + n.Value + "`)"
+				desc += " (passing `" + n.Value() + "`)"
 			}
 		}
 		if !seen[desc] {

@@ -85,8 +85,8 @@ func showAll(t *tree, o *kustomize.Output) {
 			r.Origin.Patches[i] = t.show(p)
 		}
 		r.Root.Walk(func(_ []string, n *graph.Node) bool {
-			if n.File != "" {
-				n.File = t.show(n.File)
+			if n.File() != "" {
+				n.SetFile(t.show(n.File()))
 			}
 			return true
 		})

@@ -520,7 +520,7 @@ spec:
 
 // decodedEquals compares a Secret value (base64 when encoded) with want.
 func decodedEquals(v *graph.Node, encoded bool, want string) bool {
-	s := strings.TrimSpace(v.Value)
+	s := strings.TrimSpace(v.Value())
 	if encoded {
 		return s == "c3RhdGljLXBhc3N3MHJk" && want == veleroStaticPassword
 	}
@@ -611,7 +611,7 @@ spec:
 			case v.HasUnknown():
 				p.Undecided(bsl.AtNode(v), "%s: whether it verifies the object store's certificate depends on a value pvlint cannot evaluate.", bsl.Title())
 			case v.Bool() == graph.True:
-				p.Report(bsl.AtNode(v), "%s does not verify the object store's certificate (%s: %q): anyone on the network path can pose as the store and read or replace backups.", bsl.Title(), k, v.Value)
+				p.Report(bsl.AtNode(v), "%s does not verify the object store's certificate (%s: %q): anyone on the network path can pose as the store and read or replace backups.", bsl.Title(), k, v.Value())
 			}
 		}
 	},

@@ -601,7 +601,7 @@ func (r *rbacRule) items(field string, values []string) []*graph.Node {
 		return nil
 	}
 	if list.Kind == graph.Scalar {
-		if rbacContains(values, list.Value) {
+		if rbacContains(values, list.Value()) {
 			return []*graph.Node{list}
 		}
 		return nil
@@ -622,7 +622,7 @@ func rbacFirst(nodes ...*graph.Node) *graph.Node {
 		if n == nil {
 			continue
 		}
-		if best == nil || n.Pos.Line < best.Pos.Line || n.Pos.Line == best.Pos.Line && n.Pos.Col < best.Pos.Col {
+		if best == nil || n.Pos().Line < best.Pos().Line || n.Pos().Line == best.Pos().Line && n.Pos().Col < best.Pos().Col {
 			best = n
 		}
 	}

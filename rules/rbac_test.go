@@ -74,7 +74,8 @@ spec:
 			n = r.Root.Path("subjects", "0", "name")
 		}
 		if n != nil {
-			n.Kind, n.Value = graph.Unknown, "var.x"
+			n.Kind = graph.Unknown
+			n.SetValue("var.x")
 		}
 	}
 	g := graph.Build(rs, nil, graph.Options{})

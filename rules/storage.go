@@ -105,12 +105,12 @@ func encryptionSwitchFor(provisioner string) *encryptionSwitch {
 // later makes of it.
 func (s *encryptionSwitch) on(v *graph.Node) bool {
 	if v.Tag == graph.TagBool {
-		return strings.EqualFold(v.Value, "true")
+		return strings.EqualFold(v.Value(), "true")
 	}
 	if s.exactTrue {
-		return v.Value == "true"
+		return v.Value() == "true"
 	}
-	b, err := strconv.ParseBool(v.Value)
+	b, err := strconv.ParseBool(v.Value())
 	return err == nil && b
 }
 

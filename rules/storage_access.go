@@ -77,7 +77,7 @@ func (s *transitSwitch) off(attrs *graph.Node, mountOptions []string) (string, *
 			}
 		}
 	}
-	b, err := strconv.ParseBool(strings.TrimSpace(v.Value))
+	b, err := strconv.ParseBool(strings.TrimSpace(v.Value()))
 	if v.Kind != graph.Scalar || err != nil || b {
 		return "", nil, graph.Unset // on, or an invalid value the driver refuses
 	}
@@ -175,7 +175,7 @@ spec:
 			case graph.Unsure:
 				p.Undecided(r.AtNode(v), "%s: whether %s (%s) encrypts in transit depends on a value pvlint cannot evaluate.", subject, driver, key)
 			case graph.True:
-				p.Report(r.AtNode(v), "%s mounts %s volumes without encryption in transit: %s is %q, so file data crosses the network in clear.", subject, driver, key, v.Value)
+				p.Report(r.AtNode(v), "%s mounts %s volumes without encryption in transit: %s is %q, so file data crosses the network in clear.", subject, driver, key, v.Value())
 			}
 		}
 		for _, sc := range p.Graph.OfKind("StorageClass") {
@@ -231,7 +231,7 @@ func secretValueKind(v *graph.Node, base64Encoded bool) string {
 	if v.Kind != graph.Scalar {
 		return "unknown"
 	}
-	s := v.Value
+	s := v.Value()
 	if s == graph.PrunedSecretValue {
 		return "literal"
 	}
@@ -666,7 +666,7 @@ spec:
 			}
 			spec := d.Root.Get("spec")
 			tr := spec.Get("tokenRequests")
-			if tr == nil || tr.Kind == graph.Null || (tr.Kind == graph.List && len(tr.Items) == 0) {
+			if tr == nil || tr.Kind == graph.Null || (tr.Kind == graph.List && len(tr.Children()) == 0) {
 				continue
 			}
 			in := spec.Get("serviceAccountTokenInSecrets")

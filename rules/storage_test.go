@@ -43,7 +43,8 @@ func parseWithUnknowns(t *testing.T, src string, unknown map[string][]string) []
 			if n == nil {
 				t.Fatalf("%s/%s: no node at %v", r.Kind, r.Name, p)
 			}
-			n.Kind, n.Value = graph.Unknown, "var.x"
+			n.Kind = graph.Unknown
+			n.SetValue("var.x")
 		}
 	}
 	return rs

@@ -65,7 +65,7 @@ func (b *tb) m(kv ...any) *graph.Node {
 			v = x
 		case []*graph.Node:
 			v = graph.NewList(pos)
-			v.Items = x
+			v.SetChildren(x)
 		default:
 			panic(fmt.Sprintf("bad value %T", x))
 		}
@@ -77,17 +77,17 @@ func (b *tb) m(kv ...any) *graph.Node {
 // blk is a nested block: always a list of maps.
 func (b *tb) blk(maps ...*graph.Node) *graph.Node {
 	l := graph.NewList(graph.Pos{Line: b.line, Col: 3})
-	l.Items = maps
+	l.SetChildren(maps)
 	return l
 }
 
-func unknown(what string) *graph.Node { return &graph.Node{Kind: graph.Unknown, Value: what} }
+func unknown(what string) *graph.Node { return graph.NewUnknown(what, graph.Pos{}) }
 
 func tfRes(module, typ, name string, root *graph.Node, refs ...graph.Ref) *graph.Resource {
 	return &graph.Resource{
 		Source: graph.SourceTerraform, Kind: typ, Name: typ + "." + name,
-		File: module + "/main.tf", Root: root, KindPos: graph.Pos{Line: root.Pos.Line, Col: 1},
-		Start:  graph.Pos{Line: root.Pos.Line, Col: 1},
+		File: module + "/main.tf", Root: root, KindPos: graph.Pos{Line: root.Pos().Line, Col: 1},
+		Start:  graph.Pos{Line: root.Pos().Line, Col: 1},
 		Refs:   refs,
 		Origin: graph.Origin{Module: module, Address: typ + "." + name},
 	}

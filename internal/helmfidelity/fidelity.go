@@ -229,29 +229,29 @@ func nodeValue(n *graph.Node) any {
 	}
 	switch n.Kind {
 	case graph.Map:
-		m := make(map[string]any, len(n.Keys))
-		for i, k := range n.Keys {
-			m[k] = nodeValue(n.Items[i])
+		m := make(map[string]any, n.Len())
+		for _, it := range n.Children() {
+			m[it.Key()] = nodeValue(it)
 		}
 		return m
 	case graph.List:
-		l := make([]any, len(n.Items))
-		for i, it := range n.Items {
+		l := make([]any, len(n.Children()))
+		for i, it := range n.Children() {
 			l[i] = nodeValue(it)
 		}
 		return l
 	case graph.Scalar:
 		switch n.Tag {
 		case graph.TagBool:
-			return n.Value == "true"
+			return n.Value() == "true"
 		case graph.TagInt, graph.TagFloat:
-			if f, ok := number(n.Value); ok {
+			if f, ok := number(n.Value()); ok {
 				return f
 			}
 		}
-		return n.Value
+		return n.Value()
 	case graph.Unknown:
-		return "<unknown " + n.Value + ">"
+		return "<unknown " + n.Value() + ">"
 	}
 	return nil
 }

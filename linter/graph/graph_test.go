@@ -75,16 +75,16 @@ func TestPruneKeepsWhatRulesRead(t *testing.T) {
 		}
 		return n
 	}
-	list := func(items ...*Node) *Node { l := NewList(Pos{}); l.Items = items; return l }
+	list := func(items ...*Node) *Node { l := NewList(Pos{}); l.SetChildren(items); return l }
 	cm := kube("ConfigMap", "a", "cfg", "c.yaml", m("apiVersion", "v1", "kind", "ConfigMap", "metadata", m("name", "cfg", "managedFields", list()), "data", m("big", "x")))
 	Prune(cm)
 	if cm.Root.Get("data") != nil || cm.Root.Path("metadata", "name") == nil || cm.Root.Path("metadata", "managedFields") != nil {
-		t.Errorf("ConfigMap keeps only apiVersion, kind and metadata: %v", cm.Root.Keys)
+		t.Errorf("ConfigMap keeps only apiVersion, kind and metadata: %v", cm.Root.Keys())
 	}
 	c := m("name", "app", "env", list(m("name", "X")), "securityContext", m("privileged", "true"), "volumeMounts", list(m("name", "d")))
 	pod := kube("Pod", "a", "p", "p.yaml", m("apiVersion", "v1", "kind", "Pod", "spec", m("containers", list(c)), "status", m("phase", "Running")))
 	Prune(pod)
 	if c.Get("env") != nil || c.Get("securityContext") == nil || c.Get("volumeMounts") == nil || pod.Root.Get("status") != nil {
-		t.Errorf("container keeps what rules read: %v; pod %v", c.Keys, pod.Root.Keys)
+		t.Errorf("container keeps what rules read: %v; pod %v", c.Keys(), pod.Root.Keys())
 	}
 }

@@ -6,6 +6,7 @@
 package graph
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -62,22 +63,155 @@ func (p Precision) String() string {
 	return "exact"
 }
 
-// Node is one value of a resource with its position. Maps keep their keys
-// in source order, in Keys, with the values at the same index in Items.
+// Node is one value of a resource with its position. A map's entries keep
+// their source order; each value knows the key it is stored under (Key),
+// so a map is one slice of children, as a list is.
+//
+// The fields are the graph package's business: parsers and rules read and
+// build nodes through the methods below (Value, Pos, KeyPos, File, Key,
+// Children, Set, Append ...), so that the layout can stay compact.
 type Node struct {
-	Kind  NodeKind
-	Tag   ScalarTag
-	Value string   // scalar text; for Unknown, a short description of the expression
-	Keys  []string // Map only
-	Items []*Node  // Map values (parallel to Keys) or List items
-
-	Pos       Pos // where the value starts
-	KeyPos    Pos // where its key is written, when the node is a map value
+	Kind      NodeKind
+	Tag       ScalarTag
 	Precision Precision
-	// File is the file of Pos and KeyPos when it is not the resource's own:
+
+	value string  // scalar text; for Unknown, a short description of the expression
+	key   string  // the key this node is stored under, when it is a map value
+	kids  []*Node // map values (each with its key) or list items, in order
+
+	pos    Pos // where the value starts
+	keyPos Pos // where its key is written, when the node is a map value
+	// file is the file of pos and keyPos when it is not the resource's own:
 	// a Terraform value that a module caller passed is written in the
 	// caller's file; a Kustomize patch or kustomization wrote the value.
-	File string
+	file string
+}
+
+// Value is the scalar text as written (for Unknown, a short description
+// of the expression); "" for maps and lists. String and Str read a known
+// scalar only.
+func (n *Node) Value() string {
+	if n == nil {
+		return ""
+	}
+	return n.value
+}
+
+// SetValue replaces the scalar text.
+func (n *Node) SetValue(v string) { n.value = v }
+
+// Pos is where the value starts.
+func (n *Node) Pos() Pos {
+	if n == nil {
+		return Pos{}
+	}
+	return n.pos
+}
+
+// SetPos sets where the value starts.
+func (n *Node) SetPos(p Pos) { n.pos = p }
+
+// KeyPos is where the node's key is written, when it is a map value.
+func (n *Node) KeyPos() Pos {
+	if n == nil {
+		return Pos{}
+	}
+	return n.keyPos
+}
+
+// SetKeyPos sets where the node's key is written.
+func (n *Node) SetKeyPos(p Pos) { n.keyPos = p }
+
+// File is the file Pos and KeyPos are in when it is not the resource's
+// own, else "".
+func (n *Node) File() string {
+	if n == nil {
+		return ""
+	}
+	return n.file
+}
+
+// SetFile records that Pos and KeyPos are in file, not the resource's own.
+func (n *Node) SetFile(f string) { n.file = f }
+
+// Key is the key the node is stored under in its map, "" for a list item
+// or a root.
+func (n *Node) Key() string {
+	if n == nil {
+		return ""
+	}
+	return n.key
+}
+
+// Len is the number of entries of a map or items of a list.
+func (n *Node) Len() int {
+	if n == nil {
+		return 0
+	}
+	return len(n.kids)
+}
+
+// Children returns a map's values (each with its Key) or a list's items,
+// in order. The slice is the node's own: read it, do not change it (Set,
+// Append, SetChild and Filter change a node).
+func (n *Node) Children() []*Node {
+	if n == nil {
+		return nil
+	}
+	return n.kids
+}
+
+// Keys returns a map's keys in order (a new slice: for messages and
+// tests; loops read Children and Key).
+func (n *Node) Keys() []string {
+	var out []string
+	for _, v := range n.Children() {
+		out = append(out, v.key)
+	}
+	return out
+}
+
+// KeyAt is the key of a map's i-th entry.
+func (n *Node) KeyAt(i int) string { return n.kids[i].key }
+
+// Append adds v as the last item of a list (or the last value of a map,
+// under the key v already has).
+func (n *Node) Append(v *Node) { n.kids = append(n.kids, v) }
+
+// Insert adds key with v as a map's i-th entry, recording keyPos on v.
+func (n *Node) Insert(i int, key string, keyPos Pos, v *Node) {
+	v.key, v.keyPos = key, keyPos
+	n.kids = slices.Insert(n.kids, i, v)
+}
+
+// SetChild replaces the i-th child with v, which takes the key of the
+// entry it replaces.
+func (n *Node) SetChild(i int, v *Node) {
+	v.key = n.kids[i].key
+	n.kids[i] = v
+}
+
+// RenameAt changes the key of a map's i-th entry.
+func (n *Node) RenameAt(i int, key string) { n.kids[i].key = key }
+
+// SetChildren replaces every child of n with kids (map values keep the
+// keys they have).
+func (n *Node) SetChildren(kids []*Node) { n.kids = kids }
+
+// Filter keeps the children for which keep returns true, in order.
+func (n *Node) Filter(keep func(key string, v *Node) bool) {
+	if n == nil {
+		return
+	}
+	j := 0
+	for _, v := range n.kids {
+		if keep(v.key, v) {
+			n.kids[j] = v
+			j++
+		}
+	}
+	clear(n.kids[j:]) // let the dropped subtrees go
+	n.kids = n.kids[:j]
 }
 
 // Get returns the value under key in a map, or nil.
@@ -85,9 +219,9 @@ func (n *Node) Get(key string) *Node {
 	if n == nil || n.Kind != Map {
 		return nil
 	}
-	for i, k := range n.Keys {
-		if k == key {
-			return n.Items[i]
+	for _, v := range n.kids {
+		if v.key == key {
+			return v
 		}
 	}
 	return nil
@@ -115,10 +249,10 @@ func (n *Node) child(k string) *Node {
 		return n.Get(k)
 	case List:
 		i, err := strconv.Atoi(k)
-		if err != nil || i < 0 || i >= len(n.Items) {
+		if err != nil || i < 0 || i >= len(n.kids) {
 			return nil
 		}
-		return n.Items[i]
+		return n.kids[i]
 	}
 	return nil
 }
@@ -134,7 +268,7 @@ func (n *Node) String() string {
 	if n == nil || n.Kind != Scalar {
 		return ""
 	}
-	return n.Value
+	return n.value
 }
 
 // Str returns the scalar text and whether n is a known scalar.
@@ -142,7 +276,7 @@ func (n *Node) Str() (string, bool) {
 	if n == nil || n.Kind != Scalar {
 		return "", false
 	}
-	return n.Value, true
+	return n.value, true
 }
 
 // Truth is a three-valued boolean: a check over a field that may be missing,
@@ -166,7 +300,7 @@ func (n *Node) Bool() Truth {
 	if n.Kind != Scalar {
 		return Unsure
 	}
-	switch strings.ToLower(strings.TrimSpace(n.Value)) {
+	switch strings.ToLower(strings.TrimSpace(n.value)) {
 	case "true":
 		return True
 	case "false":
@@ -180,9 +314,9 @@ func (n *Node) Int() (int64, bool) {
 	if n == nil || n.Kind != Scalar {
 		return 0, false
 	}
-	v, err := strconv.ParseInt(strings.TrimSpace(n.Value), 10, 64)
+	v, err := strconv.ParseInt(strings.TrimSpace(n.value), 10, 64)
 	if err != nil {
-		f, ferr := strconv.ParseFloat(strings.TrimSpace(n.Value), 64)
+		f, ferr := strconv.ParseFloat(strings.TrimSpace(n.value), 64)
 		if ferr != nil || f != float64(int64(f)) {
 			return 0, false
 		}
@@ -196,8 +330,8 @@ func (n *Node) Each(fn func(key string, v *Node)) {
 	if n == nil || n.Kind != Map {
 		return
 	}
-	for i, k := range n.Keys {
-		fn(k, n.Items[i])
+	for _, v := range n.kids {
+		fn(v.key, v)
 	}
 }
 
@@ -206,7 +340,7 @@ func (n *Node) List() []*Node {
 	if n == nil || n.Kind != List {
 		return nil
 	}
-	return n.Items
+	return n.kids
 }
 
 // Strings returns the known scalar items of a list (or a lone scalar as one item).
@@ -215,7 +349,7 @@ func (n *Node) Strings() []string {
 		return nil
 	}
 	if n.Kind == Scalar {
-		return []string{n.Value}
+		return []string{n.value}
 	}
 	var out []string
 	for _, it := range n.List() {
@@ -234,7 +368,7 @@ func (n *Node) HasUnknown() bool {
 	if n.Kind == Unknown {
 		return true
 	}
-	for _, it := range n.Items {
+	for _, it := range n.kids {
 		if it.HasUnknown() {
 			return true
 		}
@@ -250,10 +384,10 @@ func (n *Node) Walk(fn func(path []string, v *Node) bool) {
 		if v == nil || !fn(path, v) {
 			return
 		}
-		for i, it := range v.Items {
+		for i, it := range v.kids {
 			var k string
 			if v.Kind == Map {
-				k = v.Keys[i]
+				k = it.key
 			} else {
 				k = strconv.Itoa(i)
 			}
@@ -286,12 +420,12 @@ func (f *finder) search(v *Node) bool {
 	if v == f.target {
 		return true
 	}
-	for i, it := range v.Items {
+	for i, it := range v.kids {
 		if it == nil {
 			continue
 		}
 		if v.Kind == Map {
-			f.path = append(f.path, v.Keys[i])
+			f.path = append(f.path, it.key)
 		} else {
 			f.path = append(f.path, strconv.Itoa(i))
 		}
@@ -305,21 +439,28 @@ func (f *finder) search(v *Node) bool {
 
 // NewScalar, NewMap and NewList help parsers and tests build trees.
 func NewScalar(v string, tag ScalarTag, pos Pos) *Node {
-	return &Node{Kind: Scalar, Tag: tag, Value: v, Pos: pos}
+	return &Node{Kind: Scalar, Tag: tag, value: v, pos: pos}
 }
 
 // NewMap returns an empty map node at pos.
-func NewMap(pos Pos) *Node { return &Node{Kind: Map, Pos: pos} }
+func NewMap(pos Pos) *Node { return &Node{Kind: Map, pos: pos} }
 
 // NewList returns an empty list node at pos.
-func NewList(pos Pos) *Node { return &Node{Kind: List, Pos: pos} }
+func NewList(pos Pos) *Node { return &Node{Kind: List, pos: pos} }
+
+// NewNull returns a null node at pos.
+func NewNull(pos Pos) *Node { return &Node{Kind: Null, pos: pos} }
+
+// NewUnknown returns a value that could not be evaluated, described by
+// desc (the expression's text).
+func NewUnknown(desc string, pos Pos) *Node { return &Node{Kind: Unknown, value: desc, pos: pos} }
 
 // Set appends key with v to a map node, recording keyPos on v.
 func (n *Node) Set(key string, keyPos Pos, v *Node) {
-	if v.File != "" && !v.KeyPos.IsZero() {
-		keyPos = v.KeyPos // the key is written with the value, in the other file
+	if v.file != "" && !v.keyPos.IsZero() {
+		keyPos = v.keyPos // the key is written with the value, in the other file
 	}
-	v.KeyPos = keyPos
-	n.Keys = append(n.Keys, key)
-	n.Items = append(n.Items, v)
+	v.keyPos = keyPos
+	v.key = key
+	n.kids = append(n.kids, v)
 }

@@ -116,18 +116,7 @@ func (n *Node) removeIf(drop func(string) bool) {
 	if n == nil || n.Kind != Map {
 		return
 	}
-	j := 0
-	for i, k := range n.Keys {
-		if drop(k) {
-			continue
-		}
-		n.Keys[j], n.Items[j] = k, n.Items[i]
-		j++
-	}
-	for i := j; i < len(n.Keys); i++ { // let the dropped subtrees go
-		n.Keys[i], n.Items[i] = "", nil
-	}
-	n.Keys, n.Items = n.Keys[:j], n.Items[:j]
+	n.Filter(func(k string, _ *Node) bool { return !drop(k) })
 }
 
 // pruneSecret keeps a Secret's identity, type and data keys (PVL109 reports
@@ -136,8 +125,8 @@ func pruneSecret(root *Node) {
 	root.keep("apiVersion", "kind", "metadata", "type", "data", "stringData")
 	for _, key := range []string{"data", "stringData"} {
 		root.Get(key).Each(func(_ string, v *Node) {
-			if v.Kind == Scalar && len(v.Value) > secretValueKept {
-				v.Value = PrunedSecretValue
+			if v.Kind == Scalar && len(v.value) > secretValueKept {
+				v.value = PrunedSecretValue
 			}
 		})
 	}

@@ -295,15 +295,15 @@ func (l Loc) Resolve() Location {
 		prec = l.Node.Precision
 		fromNode := true
 		switch {
-		case !l.Node.KeyPos.IsZero():
-			pos = l.Node.KeyPos
-		case !l.Node.Pos.IsZero():
-			pos = l.Node.Pos
+		case !l.Node.KeyPos().IsZero():
+			pos = l.Node.KeyPos()
+		case !l.Node.Pos().IsZero():
+			pos = l.Node.Pos()
 		default:
 			fromNode = false
 		}
-		if fromNode && l.Node.File != "" {
-			out.File = l.Node.File
+		if fromNode && l.Node.File() != "" {
+			out.File = l.Node.File()
 		}
 	} else if l.Res.Root != nil && l.Res.Root.Precision != Exact {
 		prec = l.Res.Root.Precision

@@ -27,7 +27,7 @@ func mapReport() *Report {
 	root, spec, containers := graph.NewMap(graph.Pos{}), graph.NewMap(graph.Pos{}), graph.NewList(graph.Pos{})
 	c := graph.NewMap(graph.Pos{})
 	c.Set("name", graph.Pos{}, graph.NewScalar("pg", graph.TagString, graph.Pos{}))
-	containers.Items = append(containers.Items, c)
+	containers.Append(c)
 	spec.Set("containers", graph.Pos{}, containers)
 	root.Set("spec", graph.Pos{}, spec)
 	pod.Root = root

@@ -241,13 +241,13 @@ func (s *set) collectAnnotations(r *graph.Resource) {
 		if v == nil {
 			continue
 		}
-		line := v.KeyPos.Line
+		line := v.KeyPos().Line
 		if line == 0 {
-			line = v.Pos.Line
+			line = v.Pos().Line
 		}
 		file := r.File
-		if v.File != "" { // written by a Kustomize patch
-			file = v.File
+		if v.File() != "" { // written by a Kustomize patch
+			file = v.File()
 		}
 		list, ok := v.Str()
 		if !ok {

@@ -490,14 +490,15 @@ func literalAgreement(c *entry, n *graph.Node) (int, bool) {
 	}
 	switch n.Kind {
 	case graph.Scalar:
-		if c.value != "" && c.value == n.Value {
+		if c.value != "" && c.value == n.Value() {
 			return 10, true
 		}
 	case graph.Map:
 		score := 0
-		for i, k := range n.Keys {
+		for i := range n.Len() {
+			k := n.KeyAt(i)
 			if kc := keyEntry(c.children, k); kc != nil {
-				s, ok := literalAgreement(kc, n.Items[i])
+				s, ok := literalAgreement(kc, n.Children()[i])
 				if !ok {
 					return 0, false
 				}
@@ -518,8 +519,8 @@ func literalAgreement(c *entry, n *graph.Node) (int, bool) {
 			return 0, true
 		}
 		score := 0
-		for _, it := range n.Items {
-			if it.Kind != graph.Scalar || !lits[it.Value] {
+		for _, it := range n.Children() {
+			if it.Kind != graph.Scalar || !lits[it.Value()] {
 				return 0, false
 			}
 			score += 10
@@ -549,8 +550,8 @@ func flowAgreement(lits []string, n *graph.Node) (int, bool) {
 		return 0, true
 	}
 	score := 0
-	for _, it := range n.Items {
-		if it.Kind != graph.Scalar || !slices.Contains(lits, it.Value) {
+	for _, it := range n.Children() {
+		if it.Kind != graph.Scalar || !slices.Contains(lits, it.Value()) {
 			return 0, false
 		}
 		score += 10

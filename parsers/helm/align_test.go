@@ -62,15 +62,15 @@ func volumeLines(t *testing.T, r *graph.Resource) []string {
 		t.Fatal("no volumes")
 	}
 	var out []string
-	for _, v := range vols.Items {
+	for _, v := range vols.Children() {
 		name, _ := v.Get("name").Str()
 		n := v.Path("hostPath", "path")
 		if n == nil {
 			n = v
 		}
-		p := n.KeyPos
+		p := n.KeyPos()
 		if p.IsZero() {
-			p = n.Pos
+			p = n.Pos()
 		}
 		out = append(out, fmt.Sprintf("%s@%d/%s", name, p.Line, n.Precision))
 	}
@@ -203,10 +203,10 @@ spec:
 		}
 		vols := res.Resources[0].Root.Path("spec", "volumes")
 		var got []string
-		for _, v := range vols.Items {
+		for _, v := range vols.Children() {
 			name, _ := v.Get("name").Str()
 			n := v.Path("hostPath", "path")
-			got = append(got, fmt.Sprintf("%s@%d/%s", name, n.KeyPos.Line, n.Precision))
+			got = append(got, fmt.Sprintf("%s@%d/%s", name, n.KeyPos().Line, n.Precision))
 		}
 		if strings.Join(got, " ") != strings.Join(c.want, " ") {
 			t.Errorf("values %q:\ngot  %v\nwant %v", c.values, got, c.want)

@@ -14,8 +14,8 @@ func TestPostgresChart(t *testing.T) {
 	sts := find(t, res, "StatefulSet", "release-name-postgres")
 	at(t, sts, "spec.volumeClaimTemplates.0.spec.storageClassName", 74, 9, graph.Exact)
 	at(t, sts, "spec.volumeClaimTemplates.0.spec.accessModes.0", 72, 13, graph.Exact)
-	if n := sts.Root.Path("spec", "volumeClaimTemplates", "0", "metadata", "annotations", "backup.velero.io/backup-volumes"); n == nil || n.KeyPos.Line != 67 || n.Precision != graph.Insertion {
-		t.Errorf("annotation: %v %v %v", n.KeyPos, n.Pos, n.Precision)
+	if n := sts.Root.Path("spec", "volumeClaimTemplates", "0", "metadata", "annotations", "backup.velero.io/backup-volumes"); n == nil || n.KeyPos().Line != 67 || n.Precision != graph.Insertion {
+		t.Errorf("annotation: %v %v %v", n.KeyPos(), n.Pos(), n.Precision)
 	}
 	at(t, sts, "spec.template.spec.volumes.1.emptyDir", 59, 9, graph.Insertion)
 	at(t, sts, "spec.template.spec.containers.0.volumeMounts.2.mountPath", 52, 15, graph.Exact)

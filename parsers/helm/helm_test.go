@@ -54,9 +54,9 @@ func at(t *testing.T, r *graph.Resource, path string, line, col int, prec graph.
 		t.Errorf("%s: no %s", r.Title(), path)
 		return
 	}
-	p := n.KeyPos
+	p := n.KeyPos()
 	if p.IsZero() {
-		p = n.Pos
+		p = n.Pos()
 	}
 	if p.Line != line || (col > 0 && p.Col != col) || n.Precision != prec {
 		t.Errorf("%s %s: at %d:%d (%s), want %d:%d (%s)", r.Title(), path, p.Line, p.Col, n.Precision, line, col, prec)
@@ -115,7 +115,7 @@ func TestRenderMapsTemplateLines(t *testing.T) {
 		t.Errorf("cluster-scoped StorageClass got namespace %q", sc.Namespace)
 	}
 	// A block scalar's text is not structure.
-	if n := find(t, res, "ConfigMap", "release-name-app").Root.Path("data", "app.yaml"); n == nil || n.KeyPos != (graph.Pos{Line: 6, Col: 3}) || n.Precision != graph.Exact {
+	if n := find(t, res, "ConfigMap", "release-name-app").Root.Path("data", "app.yaml"); n == nil || n.KeyPos() != (graph.Pos{Line: 6, Col: 3}) || n.Precision != graph.Exact {
 		t.Errorf("data[app.yaml]: %+v", n)
 	}
 

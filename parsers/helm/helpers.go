@@ -240,8 +240,8 @@ func (m *remapper) intoHelper(it *graph.Node, ins []*entry) bool {
 }
 
 func setFile(n *graph.Node, file string) {
-	n.File = file
-	for _, it := range n.Items {
+	n.SetFile(file)
+	for _, it := range n.Children() {
 		setFile(it, file)
 	}
 }

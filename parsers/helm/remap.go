@@ -51,13 +51,14 @@ func (m *remapper) remapDoc(r *graph.Resource, doc *entry, objectOnly bool) {
 	m.start = start
 	if objectOnly {
 		m.setAll(r.Root, start)
-		r.Root.Pos, r.Root.Precision = start.pos(), graph.ObjectStart
+		r.Root.SetPos(start.pos())
+		r.Root.Precision = graph.ObjectStart
 		r.KindPos = start.pos()
 	} else {
-		r.Root.Pos = start.pos()
+		r.Root.SetPos(start.pos())
 		m.mapMap(r.Root, doc.children, m.insertIn(doc, start))
-		if k := r.Root.Get("kind"); k != nil && !k.KeyPos.IsZero() {
-			r.KindPos = k.KeyPos
+		if k := r.Root.Get("kind"); k != nil && !k.KeyPos().IsZero() {
+			r.KindPos = k.KeyPos()
 			if k.Precision != graph.Exact {
 				r.Root.Precision = k.Precision
 			}
@@ -227,13 +228,14 @@ func (sk *skeleton) candidates(kind string, from, n int, forward bool) []int {
 func nodePaths(n *graph.Node, prefix string, out map[string]bool) {
 	switch n.Kind {
 	case graph.Map:
-		for i, k := range n.Keys {
+		for i := range n.Len() {
+			k := n.KeyAt(i)
 			p := prefix + "." + k
 			out[p] = true
-			nodePaths(n.Items[i], p, out)
+			nodePaths(n.Children()[i], p, out)
 		}
 	case graph.List:
-		for _, it := range n.Items {
+		for _, it := range n.Children() {
 			nodePaths(it, prefix+"[]", out)
 		}
 	}
@@ -273,20 +275,21 @@ func (m *remapper) setAll(n *graph.Node, t target) {
 		return
 	}
 	m.note(n, t)
-	n.Pos, n.Precision = t.pos(), t.prec
-	if !n.KeyPos.IsZero() {
-		n.KeyPos = t.pos()
+	n.SetPos(t.pos())
+	n.Precision = t.prec
+	if !n.KeyPos().IsZero() {
+		n.SetKeyPos(t.pos())
 	}
-	for _, it := range n.Items {
+	for _, it := range n.Children() {
 		m.setAll(it, t)
 	}
 }
 
 // note records the target of the first node seen on a rendered line.
 func (m *remapper) note(n *graph.Node, t target) {
-	l := n.KeyPos.Line
+	l := n.KeyPos().Line
 	if l == 0 {
-		l = n.Pos.Line
+		l = n.Pos().Line
 	}
 	if l > 0 {
 		if _, ok := m.lines[l]; !ok {
@@ -298,8 +301,9 @@ func (m *remapper) note(n *graph.Node, t target) {
 // mapMap maps the entries of a rendered map written under the template
 // entries ents; what they do not explain goes to fallback.
 func (m *remapper) mapMap(n *graph.Node, ents []*entry, fallback target) {
-	for i, k := range n.Keys {
-		v := n.Items[i]
+	for i := range n.Len() {
+		k := n.KeyAt(i)
+		v := n.Children()[i]
 		e := bestKey(ents, k, v)
 		if e == nil {
 			m.setAll(v, fallback)
@@ -310,12 +314,13 @@ func (m *remapper) mapMap(n *graph.Node, ents []*entry, fallback target) {
 			t.prec = graph.Insertion
 		}
 		m.note(v, t)
-		v.KeyPos, v.Precision = t.pos(), t.prec
+		v.SetKeyPos(t.pos())
+		v.Precision = t.prec
 		switch {
 		case e.valCol > 0:
-			v.Pos = graph.Pos{Line: e.line, Col: e.valCol}
+			v.SetPos(graph.Pos{Line: e.line, Col: e.valCol})
 		default:
-			v.Pos = t.pos()
+			v.SetPos(t.pos())
 		}
 		// Children the template does not write under the key came from an
 		// insertion under it, or are only known to be in the object.
@@ -327,7 +332,7 @@ func (m *remapper) mapValue(v *graph.Node, e *entry, fallback target) {
 	switch v.Kind {
 	case graph.Map:
 		if e.valIns || e.flow {
-			for _, it := range v.Items {
+			for _, it := range v.Children() {
 				m.setAll(it, fallback)
 			}
 			return
@@ -335,7 +340,7 @@ func (m *remapper) mapValue(v *graph.Node, e *entry, fallback target) {
 		m.mapMap(v, e.children, fallback)
 	case graph.List:
 		if e.valIns || e.flow {
-			for _, it := range v.Items {
+			for _, it := range v.Children() {
 				m.setAll(it, fallback)
 			}
 			return
@@ -348,8 +353,8 @@ func (m *remapper) mapValue(v *graph.Node, e *entry, fallback target) {
 // alignList): an item whose origin is ambiguous goes to the object's start,
 // one nothing explains to fallback.
 func (m *remapper) mapList(n *graph.Node, parent *entry, fallback target) {
-	for x, a := range m.alignList(n.Items, parent) {
-		it := n.Items[x]
+	for x, a := range m.alignList(n.Children(), parent) {
+		it := n.Children()[x]
 		switch {
 		case a.ent != nil:
 			m.mapItem(it, a.ent)
@@ -374,15 +379,16 @@ func (m *remapper) mapList(n *graph.Node, parent *entry, fallback target) {
 func (m *remapper) mapItem(it *graph.Node, e *entry) {
 	t := target{e.line, e.col, graph.Exact}
 	m.note(it, t)
-	it.Pos, it.Precision = t.pos(), t.prec
+	it.SetPos(t.pos())
+	it.Precision = t.prec
 	if e.valCol > 0 && it.Kind == graph.Scalar {
-		it.Pos = graph.Pos{Line: e.line, Col: e.valCol}
+		it.SetPos(graph.Pos{Line: e.line, Col: e.valCol})
 	}
 	fb := m.insertIn(e, m.start)
 	switch it.Kind {
 	case graph.Map:
 		if e.valIns || e.flow {
-			for _, c := range it.Items {
+			for _, c := range it.Children() {
 				m.setAll(c, fb)
 			}
 		} else {
@@ -413,7 +419,8 @@ func itemScore(e *entry, v *graph.Node) int {
 			return 1
 		}
 		score := 0
-		for i, k := range v.Keys {
+		for i := range v.Len() {
+			k := v.KeyAt(i)
 			c := keyEntry(e.children, k)
 			if c == nil {
 				if !open {
@@ -423,7 +430,7 @@ func itemScore(e *entry, v *graph.Node) int {
 			}
 			score++
 			if k == "name" && !c.valIns && c.value != "" {
-				s, ok := v.Items[i].Str()
+				s, ok := v.Children()[i].Str()
 				if ok && s == c.value {
 					score += 100
 				} else if ok {
@@ -431,7 +438,7 @@ func itemScore(e *entry, v *graph.Node) int {
 				}
 				continue
 			}
-			s, ok := literalAgreement(c, v.Items[i])
+			s, ok := literalAgreement(c, v.Children()[i])
 			if !ok {
 				return 0
 			}
@@ -506,7 +513,7 @@ func keyScore(e *entry, v *graph.Node) int {
 		if e.valIns || e.text {
 			return 1
 		}
-		if e.value != "" && e.value == v.Value {
+		if e.value != "" && e.value == v.Value() {
 			return 2
 		}
 		return 0

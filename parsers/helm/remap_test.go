@@ -179,9 +179,9 @@ spec:
 					t.Errorf("no %s", w.path)
 					continue
 				}
-				p := n.KeyPos
+				p := n.KeyPos()
 				if p.IsZero() {
-					p = n.Pos
+					p = n.Pos()
 				}
 				if p.Line != w.line || n.Precision != w.prec {
 					t.Errorf("%s at line %d (%s), want %d (%s)", w.path, p.Line, n.Precision, w.line, w.prec)
@@ -285,7 +285,7 @@ func TestManyDocumentsMapToTheirOwn(t *testing.T) {
 		t.Fatalf("%d resources, errors %v", len(res.Resources), res.Errors)
 	}
 	for i, r := range res.Resources {
-		if want := 1 + i*7 + 1; r.KindPos.Line != want || r.Root.Path("data", "k").KeyPos.Line != want+4 {
+		if want := 1 + i*7 + 1; r.KindPos.Line != want || r.Root.Path("data", "k").KeyPos().Line != want+4 {
 			t.Fatalf("object %d (%s): kind at %d, want %d", i, r.Name, r.KindPos.Line, want)
 		}
 	}

@@ -16,7 +16,7 @@ func dump(rs []*graph.Resource) string {
 	for _, r := range rs {
 		fmt.Fprintf(&b, "%s/%s doc=%d kind@%v start=%v end=%v\n", r.Kind, r.Name, r.Doc, r.KindPos, r.Start, r.End)
 		r.Root.Walk(func(path []string, n *graph.Node) bool {
-			fmt.Fprintf(&b, "  %s %v %v %q\n", strings.Join(path, "."), n.KeyPos, n.Pos, n.Value)
+			fmt.Fprintf(&b, "  %s %v %v %q\n", strings.Join(path, "."), n.KeyPos(), n.Pos(), n.Value())
 			return true
 		})
 	}

@@ -211,8 +211,8 @@ func TestMergedWideAnchor(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := rs[0].Root.Get("m19")
-	if len(m.Keys) != 20000 || m.Get("k7").String() != "own" || m.Get("k8").String() != "v8" {
-		t.Errorf("merged map: %d keys, k7=%q k8=%q", len(m.Keys), m.Get("k7").String(), m.Get("k8").String())
+	if m.Len() != 20000 || m.Get("k7").String() != "own" || m.Get("k8").String() != "v8" {
+		t.Errorf("merged map: %d keys, k7=%q k8=%q", m.Len(), m.Get("k7").String(), m.Get("k8").String())
 	}
 }
 
@@ -243,8 +243,8 @@ func TestDuplicateKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := rs[0].Root.Get("data")
-	if len(d.Keys) != 100 || d.Get("k3").String() != "last" || d.Get("k90").String() != "last" || d.Get("k3").KeyPos.Line != 106 {
-		t.Errorf("data: %d keys, k3 %+v", len(d.Keys), d.Get("k3"))
+	if d.Len() != 100 || d.Get("k3").String() != "last" || d.Get("k90").String() != "last" || d.Get("k3").KeyPos().Line != 106 {
+		t.Errorf("data: %d keys, k3 %+v", d.Len(), d.Get("k3"))
 	}
 }
 

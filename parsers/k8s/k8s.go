@@ -181,7 +181,7 @@ func appendObjects(out []*graph.Resource, file string, doc int, root *graph.Node
 		File:       file,
 		Doc:        doc,
 		Root:       root,
-		KindPos:    root.Get("kind").KeyPos,
+		KindPos:    root.Get("kind").KeyPos(),
 		Start:      firstPos(root),
 		End:        graph.Pos{Line: lastLine(root)},
 	}
@@ -196,19 +196,19 @@ func appendObjects(out []*graph.Resource, file string, doc int, root *graph.Node
 }
 
 func firstPos(root *graph.Node) graph.Pos {
-	p := root.Pos
-	if len(root.Items) > 0 && !root.Items[0].KeyPos.IsZero() {
-		p = root.Items[0].KeyPos
+	p := root.Pos()
+	if len(root.Children()) > 0 && !root.Children()[0].KeyPos().IsZero() {
+		p = root.Children()[0].KeyPos()
 	}
 	return p
 }
 
 func lastLine(n *graph.Node) int {
-	max := n.Pos.Line
-	if n.KeyPos.Line > max {
-		max = n.KeyPos.Line
+	max := n.Pos().Line
+	if n.KeyPos().Line > max {
+		max = n.KeyPos().Line
 	}
-	for _, it := range n.Items {
+	for _, it := range n.Children() {
 		if l := lastLine(it); l > max {
 			max = l
 		}
@@ -300,18 +300,17 @@ type converter struct {
 	*alloc
 }
 
-// alloc hands out the key and item slices of one file's maps and lists
-// from shared blocks, and interns repeated keys and short values, so the
+// alloc hands out the child slices of one file's maps and lists from
+// shared blocks, and interns repeated keys and short values, so the
 // yaml.v3 strings become garbage with the yaml.v3 tree and a resource keeps
 // fewer, larger allocations. Blocks start small and double, so a file of
 // one small object keeps a few hundred bytes of blocks, not kilobytes.
-// (Nodes are allocated one by one: a Node is exactly a size class, and
-// blocks of them would waste their tails.)
+// itemSlice returns an empty slice with room for n entries; appending past
+// n reallocates, so a block is never shared by two nodes.
 type alloc struct {
-	keys           []string
-	items          []*graph.Node
-	keyNext, itemN int // size of the next block
-	strs           map[string]string
+	items []*graph.Node
+	itemN int // size of the next block
+	strs  map[string]string
 }
 
 const (
@@ -320,28 +319,7 @@ const (
 )
 
 func newAlloc() *alloc {
-	return &alloc{keyNext: allocFirst, itemN: allocFirst, strs: map[string]string{}}
-}
-
-func (a *alloc) node(n graph.Node) *graph.Node {
-	p := new(graph.Node)
-	*p = n
-	return p
-}
-
-// keySlice and itemSlice return empty slices with room for n entries;
-// appending past n reallocates, so blocks are never shared by two nodes.
-func (a *alloc) keySlice(n int) []string {
-	if n > allocBlock/4 {
-		return make([]string, 0, n)
-	}
-	if len(a.keys) < n {
-		a.keys = make([]string, max(a.keyNext, n))
-		a.keyNext = min(2*a.keyNext, allocBlock)
-	}
-	s := a.keys[:0:n]
-	a.keys = a.keys[n:]
-	return s
+	return &alloc{itemN: allocFirst, strs: map[string]string{}}
 }
 
 func (a *alloc) itemSlice(n int) []*graph.Node {
@@ -393,7 +371,7 @@ func (c *converter) convert(y *yaml.Node, depth int, key string) (*graph.Node, e
 		return c.convert(y.Content[0], depth, "")
 	case yaml.AliasNode:
 		if y.Alias == nil {
-			return c.node(graph.Node{Kind: graph.Null, Pos: pos}), nil
+			return graph.NewNull(pos), nil
 		}
 		if y.Alias.Line < c.docLine {
 			// yaml.v3 keeps anchors across the documents of one stream;
@@ -405,17 +383,19 @@ func (c *converter) convert(y *yaml.Node, depth int, key string) (*graph.Node, e
 	case yaml.ScalarNode:
 		return c.scalar(y, pos), nil
 	case yaml.SequenceNode:
-		out := c.node(graph.Node{Kind: graph.List, Pos: pos, Items: c.itemSlice(len(y.Content))})
+		out := graph.NewList(pos)
+		out.SetChildren(c.itemSlice(len(y.Content)))
 		for _, it := range y.Content {
 			v, err := c.convert(it, depth+1, key)
 			if err != nil {
 				return nil, err
 			}
-			out.Items = append(out.Items, v)
+			out.Append(v)
 		}
 		return out, nil
 	case yaml.MappingNode:
-		out := c.node(graph.Node{Kind: graph.Map, Pos: pos, Keys: c.keySlice(len(y.Content) / 2), Items: c.itemSlice(len(y.Content) / 2)})
+		out := graph.NewMap(pos)
+		out.SetChildren(c.itemSlice(len(y.Content) / 2))
 		m := entries{m: out}
 		for i := 0; i+1 < len(y.Content); i += 2 {
 			k, v := y.Content[i], y.Content[i+1]
@@ -435,14 +415,15 @@ func (c *converter) convert(y *yaml.Node, depth int, key string) (*graph.Node, e
 			}
 			if val.Kind == graph.Scalar && booleanField(name, key) {
 				if b, ok := yaml11Bool(v); ok {
-					val.Value, val.Tag = b, graph.TagBool
+					val.SetValue(b)
+					val.Tag = graph.TagBool
 				}
 			}
 			m.set(c.intern(name), graph.Pos{Line: k.Line + c.shift, Col: k.Column}, val)
 		}
 		return out, nil
 	}
-	return c.node(graph.Node{Kind: graph.Null, Pos: pos}), nil
+	return graph.NewNull(pos), nil
 }
 
 // entries adds the keys of one map node in linear time: a small map is
@@ -462,7 +443,8 @@ func (e *entries) find(key string) int {
 		}
 		return -1
 	}
-	for i, k := range e.m.Keys {
+	for i := range e.m.Len() {
+		k := e.m.KeyAt(i)
 		if k == key {
 			return i
 		}
@@ -471,14 +453,14 @@ func (e *entries) find(key string) int {
 }
 
 func (e *entries) add(key string, v *graph.Node) {
-	e.m.Keys = append(e.m.Keys, key)
-	e.m.Items = append(e.m.Items, v)
+	e.m.Set(key, v.KeyPos(), v)
 	switch {
 	case e.idx != nil:
-		e.idx[key] = len(e.m.Keys) - 1
-	case len(e.m.Keys) > indexAbove:
-		e.idx = make(map[string]int, 2*len(e.m.Keys))
-		for i, k := range e.m.Keys {
+		e.idx[key] = e.m.Len() - 1
+	case e.m.Len() > indexAbove:
+		e.idx = make(map[string]int, 2*e.m.Len())
+		for i := range e.m.Len() {
+			k := e.m.KeyAt(i)
 			e.idx[k] = i
 		}
 	}
@@ -487,9 +469,9 @@ func (e *entries) add(key string, v *graph.Node) {
 // set sets key, replacing an earlier value (the last duplicate wins, as
 // the API server's decoder does).
 func (e *entries) set(key string, keyPos graph.Pos, v *graph.Node) {
-	v.KeyPos = keyPos
+	v.SetKeyPos(keyPos)
 	if i := e.find(key); i >= 0 {
-		e.m.Items[i] = v
+		e.m.SetChild(i, v)
 		return
 	}
 	e.add(key, v)
@@ -513,9 +495,10 @@ func (c *converter) merge(out *entries, v *yaml.Node, depth int, key string) err
 		if m == nil || m.Kind != graph.Map {
 			continue
 		}
-		for i, k := range m.Keys {
+		for i := range m.Len() {
+			k := m.KeyAt(i)
 			if out.find(k) < 0 {
-				out.add(k, m.Items[i])
+				out.add(k, m.Children()[i])
 			}
 		}
 	}
@@ -523,7 +506,7 @@ func (c *converter) merge(out *entries, v *yaml.Node, depth int, key string) err
 }
 
 func (c *converter) scalar(y *yaml.Node, pos graph.Pos) *graph.Node {
-	n := c.node(graph.Node{Kind: graph.Scalar, Value: c.intern(y.Value), Pos: pos})
+	n := graph.NewScalar(c.intern(y.Value), graph.TagString, pos)
 	switch y.ShortTag() {
 	case "!!null":
 		n.Kind = graph.Null

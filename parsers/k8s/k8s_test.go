@@ -50,7 +50,7 @@ func TestParseMultiDocumentAndList(t *testing.T) {
 		t.Errorf("storage class: %+v kind at %v start %v end %v", sc.Kind, sc.KindPos, sc.Start, sc.End)
 	}
 	enc := sc.Root.Path("parameters", "encrypted")
-	if enc.Bool() != graph.True || enc.KeyPos != (graph.Pos{Line: 7, Col: 3}) || enc.Pos != (graph.Pos{Line: 7, Col: 14}) || enc.Tag != graph.TagString {
+	if enc.Bool() != graph.True || enc.KeyPos() != (graph.Pos{Line: 7, Col: 3}) || enc.Pos() != (graph.Pos{Line: 7, Col: 14}) || enc.Tag != graph.TagString {
 		t.Errorf("encrypted node: %+v", enc)
 	}
 	if pvc.Kind != "PersistentVolumeClaim" || pvc.Namespace != "db" || pvc.Name != "data" || pvc.Doc != 2 {

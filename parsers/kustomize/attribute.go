@@ -115,8 +115,11 @@ func clearPositions(n *graph.Node) {
 	if n == nil {
 		return
 	}
-	n.Pos, n.KeyPos, n.File, n.Precision = graph.Pos{}, graph.Pos{}, "", graph.ObjectStart
-	for _, it := range n.Items {
+	n.SetPos(graph.Pos{})
+	n.SetKeyPos(graph.Pos{})
+	n.SetFile("")
+	n.Precision = graph.ObjectStart
+	for _, it := range n.Children() {
 		clearPositions(it)
 	}
 }
@@ -173,12 +176,15 @@ func (a *attributor) sameValue(rendered, written string) bool {
 }
 
 func (a *attributor) set(rn *graph.Node, file string, cn *graph.Node, prec graph.Precision) {
-	rn.File, rn.Pos, rn.KeyPos, rn.Precision = file, cn.Pos, cn.KeyPos, prec
+	rn.SetFile(file)
+	rn.SetPos(cn.Pos())
+	rn.SetKeyPos(cn.KeyPos())
+	rn.Precision = prec
 	if cn.Precision != graph.Exact && prec == graph.Exact {
 		rn.Precision = cn.Precision // a Helm template's own precision
 	}
-	if cn.File != "" {
-		rn.File = cn.File
+	if cn.File() != "" {
+		rn.SetFile(cn.File())
 	}
 }
 
@@ -199,7 +205,7 @@ func (a *attributor) walk(c contrib, rn, cn *graph.Node, top bool) {
 	}
 	switch rn.Kind {
 	case graph.Scalar:
-		if cn.Kind == graph.Scalar && a.sameValue(rn.Value, cn.Value) {
+		if cn.Kind == graph.Scalar && a.sameValue(rn.Value(), cn.Value()) {
 			a.set(rn, c.file, cn, graph.Exact)
 			a.exact[rn] = true
 		} else if cn.Kind == graph.Scalar {
@@ -218,16 +224,21 @@ func (a *attributor) walk(c contrib, rn, cn *graph.Node, top bool) {
 		}
 		// A key the source deleted (key: null, $patch: delete) makes the
 		// source the last writer of the map that lost it.
-		for i, k := range cn.Keys {
-			if v := cn.Items[i]; (v.Kind == graph.Null || isDelete(v)) && rn.Get(k) == nil && !top {
-				rn.File, rn.Pos, rn.KeyPos, rn.Precision = c.file, v.KeyPos, v.KeyPos, graph.Exact
-				if cn.File != "" {
-					rn.File = cn.File
+		for i := range cn.Len() {
+			k := cn.KeyAt(i)
+			if v := cn.Children()[i]; (v.Kind == graph.Null || isDelete(v)) && rn.Get(k) == nil && !top {
+				rn.SetFile(c.file)
+				rn.SetPos(v.KeyPos())
+				rn.SetKeyPos(v.KeyPos())
+				rn.Precision = graph.Exact
+				if cn.File() != "" {
+					rn.SetFile(cn.File())
 				}
 			}
 		}
-		for i, k := range rn.Keys {
-			a.walk(c, rn.Items[i], cn.Get(k), false)
+		for i := range rn.Len() {
+			k := rn.KeyAt(i)
+			a.walk(c, rn.Children()[i], cn.Get(k), false)
 		}
 	case graph.List:
 		if cn.Kind != graph.List {
@@ -238,7 +249,7 @@ func (a *attributor) walk(c contrib, rn, cn *graph.Node, top bool) {
 			a.exact[rn] = true
 		}
 		used := map[*graph.Node]bool{}
-		for i, it := range rn.Items {
+		for i, it := range rn.Children() {
 			if m := a.matchItem(c, rn, i, cn, used); m != nil {
 				used[m] = true
 				a.walk(c, it, m, false)
@@ -249,7 +260,10 @@ func (a *attributor) walk(c contrib, rn, cn *graph.Node, top bool) {
 
 func (a *attributor) setTree(rn *graph.Node, file string, cn *graph.Node) {
 	rn.Walk(func(_ []string, n *graph.Node) bool {
-		n.File, n.Pos, n.KeyPos, n.Precision = file, cn.Pos, cn.KeyPos, graph.Exact
+		n.SetFile(file)
+		n.SetPos(cn.Pos())
+		n.SetKeyPos(cn.KeyPos())
+		n.Precision = graph.Exact
 		a.exact[n] = true
 		return true
 	})
@@ -261,7 +275,7 @@ func isReplace(n *graph.Node) bool {
 }
 
 func isReplaceList(n *graph.Node) bool {
-	for _, it := range n.Items {
+	for _, it := range n.Children() {
 		if isReplace(it) {
 			return true
 		}
@@ -281,9 +295,9 @@ var mergeKeys = []string{"name", "mountPath", "devicePath", "containerPort", "ke
 // matchItem finds the item of source list cn that rendered item i of rn
 // came from.
 func (a *attributor) matchItem(c contrib, rn *graph.Node, i int, cn *graph.Node, used map[*graph.Node]bool) *graph.Node {
-	it := rn.Items[i]
+	it := rn.Children()[i]
 	if c.hints != nil {
-		for _, ci := range cn.Items {
+		for _, ci := range cn.Children() {
 			h, ok := c.hints[ci]
 			if !ok || used[ci] {
 				continue
@@ -300,7 +314,7 @@ func (a *attributor) matchItem(c contrib, rn *graph.Node, i int, cn *graph.Node,
 			if !ok {
 				continue
 			}
-			for _, ci := range cn.Items {
+			for _, ci := range cn.Children() {
 				if cv, ok := ci.Get(k).Str(); ok && !used[ci] && a.sameValue(v, cv) {
 					return ci
 				}
@@ -309,17 +323,17 @@ func (a *attributor) matchItem(c contrib, rn *graph.Node, i int, cn *graph.Node,
 		}
 	}
 	if it.Kind == graph.Scalar {
-		for _, ci := range cn.Items {
-			if cv, ok := ci.Str(); ok && !used[ci] && a.sameValue(it.Value, cv) {
+		for _, ci := range cn.Children() {
+			if cv, ok := ci.Str(); ok && !used[ci] && a.sameValue(it.Value(), cv) {
 				return ci
 			}
 		}
 		return nil
 	}
-	if len(cn.Items) == len(rn.Items) {
-		return cn.Items[i]
+	if len(cn.Children()) == len(rn.Children()) {
+		return cn.Children()[i]
 	}
-	for _, ci := range cn.Items {
+	for _, ci := range cn.Children() {
 		if !used[ci] && contains(it, ci) {
 			return ci
 		}
@@ -334,16 +348,17 @@ func contains(n, sub *graph.Node) bool {
 	}
 	switch sub.Kind {
 	case graph.Scalar:
-		return n.Kind == graph.Scalar && n.Value == sub.Value
+		return n.Kind == graph.Scalar && n.Value() == sub.Value()
 	case graph.Map:
 		if n.Kind != graph.Map {
 			return false
 		}
-		for i, k := range sub.Keys {
+		for i := range sub.Len() {
+			k := sub.KeyAt(i)
 			if strings.HasPrefix(k, "$") {
 				continue
 			}
-			if !contains(n.Get(k), sub.Items[i]) {
+			if !contains(n.Get(k), sub.Children()[i]) {
 				return false
 			}
 		}
@@ -352,9 +367,9 @@ func contains(n, sub *graph.Node) bool {
 		if n.Kind != graph.List {
 			return false
 		}
-		for _, s := range sub.Items {
+		for _, s := range sub.Children() {
 			found := false
-			for _, it := range n.Items {
+			for _, it := range n.Children() {
 				if contains(it, s) {
 					found = true
 					break
@@ -399,7 +414,10 @@ func (a *attributor) transformer(p []string, n *graph.Node) bool {
 		if e == nil {
 			return false
 		}
-		n.File, n.Pos, n.KeyPos, n.Precision = k.file, e.Pos, e.KeyPos, graph.Transformer
+		n.SetFile(k.file)
+		n.SetPos(e.Pos())
+		n.SetKeyPos(e.KeyPos())
+		n.Precision = graph.Transformer
 		return true
 	}
 	under := func(key string) bool {
@@ -520,10 +538,12 @@ func (a *attributor) generated(kfile, kind string) {
 		a.fallback(l)
 		return
 	}
-	a.res.KindPos, a.res.Start = entry.Pos, entry.Pos
-	a.res.End = entry.Pos
+	a.res.KindPos, a.res.Start = entry.Pos(), entry.Pos()
+	a.res.End = entry.Pos()
 	a.res.Root.Walk(func(_ []string, n *graph.Node) bool {
-		n.File, n.Pos, n.Precision = l.k.file, entry.Pos, graph.Transformer
+		n.SetFile(l.k.file)
+		n.SetPos(entry.Pos())
+		n.Precision = graph.Transformer
 		return true
 	})
 }
@@ -636,10 +656,10 @@ func (p *parser) patchContribs(pr patchRef, a *attributor) []contrib {
 }
 
 func isJSONPatch(d *graph.Node) bool {
-	if d == nil || d.Kind != graph.List || len(d.Items) == 0 {
+	if d == nil || d.Kind != graph.List || len(d.Children()) == 0 {
 		return false
 	}
-	_, ok := d.Items[0].Get("op").Str()
+	_, ok := d.Children()[0].Get("op").Str()
 	return ok
 }
 
@@ -690,7 +710,7 @@ func stringMap(n *graph.Node) map[string]string {
 // remove marks the parent it changed, copy and move mark their target.
 func jsonPatchContrib(file string, ops *graph.Node) contrib {
 	c := contrib{file: file, root: graph.NewMap(graph.Pos{}), hints: map[*graph.Node]int{}, wild: map[*graph.Node]bool{}}
-	for _, op := range ops.Items {
+	for _, op := range ops.Children() {
 		kind, _ := op.Get("op").Str()
 		ptr, ok := op.Get("path").Str()
 		if !ok {
@@ -709,7 +729,8 @@ func jsonPatchContrib(file string, ops *graph.Node) contrib {
 			}
 			leaf = cloneShallowKey(leaf, op.Get("path"))
 		case "copy", "move":
-			leaf = &graph.Node{Kind: graph.Null, Pos: op.Get("path").Pos, KeyPos: op.Get("path").KeyPos}
+			leaf = graph.NewNull(op.Get("path").Pos())
+			leaf.SetKeyPos(op.Get("path").KeyPos())
 			c.wild[leaf] = true
 		case "remove":
 			// The parent lost a child: the operation is its last writer.
@@ -717,9 +738,10 @@ func jsonPatchContrib(file string, ops *graph.Node) contrib {
 				continue
 			}
 			parent := sparse(c, segs[:len(segs)-1], op.Get("path"))
-			del := &graph.Node{Kind: graph.Null, KeyPos: op.Get("path").KeyPos, Pos: op.Get("path").Pos}
+			del := graph.NewNull(op.Get("path").Pos())
+			del.SetKeyPos(op.Get("path").KeyPos())
 			if parent.Kind == graph.Map && parent.Get(segs[len(segs)-1]) == nil {
-				parent.Set(segs[len(segs)-1], del.KeyPos, del)
+				parent.Set(segs[len(segs)-1], del.KeyPos(), del)
 			}
 			continue
 		default:
@@ -729,7 +751,7 @@ func jsonPatchContrib(file string, ops *graph.Node) contrib {
 		last := segs[len(segs)-1]
 		switch parent.Kind {
 		case graph.Map:
-			if parent.Items == nil && parent.Keys == nil && isIndex(last) {
+			if parent.Len() == 0 && isIndex(last) {
 				parent.Kind = graph.List
 			}
 		}
@@ -738,7 +760,7 @@ func jsonPatchContrib(file string, ops *graph.Node) contrib {
 			if err != nil {
 				idx = -1
 			}
-			parent.Items = append(parent.Items, leaf)
+			parent.Append(leaf)
 			c.hints[leaf] = idx
 			continue
 		}
@@ -760,21 +782,21 @@ func isIndex(s string) bool {
 // key at the path line.
 func cloneShallowKey(v, pathNode *graph.Node) *graph.Node {
 	c := *v
-	if c.KeyPos.IsZero() || c.Kind != graph.Scalar {
-		c.KeyPos = v.KeyPos
+	if c.KeyPos().IsZero() || c.Kind != graph.Scalar {
+		c.SetKeyPos(v.KeyPos())
 	}
 	return &c
 }
 
 func replaceKey(m *graph.Node, k string, v *graph.Node) {
-	for i, kk := range m.Keys {
+	for i := range m.Len() {
+		kk := m.KeyAt(i)
 		if kk == k {
-			m.Items[i] = v
+			m.SetChild(i, v)
 			return
 		}
 	}
-	m.Keys = append(m.Keys, k)
-	m.Items = append(m.Items, v)
+	m.Set(k, v.KeyPos(), v)
 }
 
 // sparse returns the node at segs in c's tree, creating maps (or, for a
@@ -782,7 +804,7 @@ func replaceKey(m *graph.Node, k string, v *graph.Node) {
 func sparse(c contrib, segs []string, at *graph.Node) *graph.Node {
 	cur := c.root
 	for _, s := range segs {
-		if cur.Kind == graph.Map && len(cur.Keys) == 0 && isIndex(s) {
+		if cur.Kind == graph.Map && cur.Len() == 0 && isIndex(s) {
 			cur.Kind = graph.List
 		}
 		if cur.Kind == graph.List {
@@ -791,14 +813,15 @@ func sparse(c contrib, segs []string, at *graph.Node) *graph.Node {
 				idx = -1
 			}
 			var next *graph.Node
-			for _, it := range cur.Items {
+			for _, it := range cur.Children() {
 				if c.hints[it] == idx && idx >= 0 {
 					next = it
 				}
 			}
 			if next == nil {
-				next = &graph.Node{Kind: graph.Map, Pos: at.Pos, KeyPos: at.KeyPos}
-				cur.Items = append(cur.Items, next)
+				next = graph.NewMap(at.Pos())
+				next.SetKeyPos(at.KeyPos())
+				cur.Append(next)
 				c.hints[next] = idx
 			}
 			cur = next
@@ -806,9 +829,9 @@ func sparse(c contrib, segs []string, at *graph.Node) *graph.Node {
 		}
 		next := cur.Get(s)
 		if next == nil {
-			next = &graph.Node{Kind: graph.Map, Pos: at.Pos, KeyPos: at.KeyPos}
-			cur.Keys = append(cur.Keys, s)
-			cur.Items = append(cur.Items, next)
+			next = graph.NewMap(at.Pos())
+			next.SetKeyPos(at.KeyPos())
+			cur.Set(s, next.KeyPos(), next)
 		}
 		cur = next
 	}
@@ -841,8 +864,8 @@ func inlineDocs(k *kustomization, n *graph.Node) []*graph.Node {
 	}
 	lines := strings.Split(string(k.data), "\n")
 	lineOff, colOff, literal := 0, 0, false
-	if l := n.Pos.Line; l >= 1 && l <= len(lines) {
-		if c := n.Pos.Col; c >= 1 && c <= len(lines[l-1]) && lines[l-1][c-1] == '|' {
+	if l := n.Pos().Line; l >= 1 && l <= len(lines) {
+		if c := n.Pos().Col; c >= 1 && c <= len(lines[l-1]) && lines[l-1][c-1] == '|' {
 			literal = true
 			lineOff = l
 			for _, body := range lines[l:] {
@@ -856,10 +879,12 @@ func inlineDocs(k *kustomization, n *graph.Node) []*graph.Node {
 	for _, d := range docs {
 		d.Walk(func(_ []string, x *graph.Node) bool {
 			if literal {
-				x.Pos = shift(x.Pos, lineOff, colOff)
-				x.KeyPos = shift(x.KeyPos, lineOff, colOff)
+				x.SetPos(shift(x.Pos(), lineOff, colOff))
+				x.SetKeyPos(shift(x.KeyPos(), lineOff, colOff))
 			} else {
-				x.Pos, x.KeyPos, x.Precision = n.Pos, n.KeyPos, graph.Insertion
+				x.SetPos(n.Pos())
+				x.SetKeyPos(n.KeyPos())
+				x.Precision = graph.Insertion
 			}
 			return true
 		})

@@ -28,7 +28,7 @@ func (p *parser) inflateCharts(k *kustomization, v *vfs, charts map[string]bool)
 	for i, h := range k.helmCharts {
 		name, _ := h.Get("name").Str()
 		if name == "" {
-			errs = append(errs, fmt.Sprintf("%s:%d: helmCharts entry without a name", k.file, h.Pos.Line))
+			errs = append(errs, fmt.Sprintf("%s:%d: helmCharts entry without a name", k.file, h.Pos().Line))
 			continue
 		}
 		version, _ := h.Get("version").Str()
@@ -46,7 +46,7 @@ func (p *parser) inflateCharts(k *kustomization, v *vfs, charts map[string]bool)
 				from = " from " + repo
 			}
 			errs = append(errs, fmt.Sprintf("helmCharts entry %q (%s:%d) is not vendored at %s; pvlint renders vendored charts only and never runs helm or downloads%s (vendor it with helm pull --untar into %s)",
-				name, k.file, h.Pos.Line, dir, from, home))
+				name, k.file, h.Pos().Line, dir, from, home))
 			continue
 		}
 		ho := p.opt.Helm
@@ -59,7 +59,7 @@ func (p *parser) inflateCharts(k *kustomization, v *vfs, charts map[string]bool)
 		}
 		if in := h.Get("valuesInline"); in != nil && in.Kind == graph.Map {
 			m, _ := nodeValue(in).(map[string]any)
-			ho.Inline = append(ho.Inline, helm.InlineValues{Name: fmt.Sprintf("%s:%d (valuesInline)", k.file, in.KeyPos.Line), Values: m})
+			ho.Inline = append(ho.Inline, helm.InlineValues{Name: fmt.Sprintf("%s:%d (valuesInline)", k.file, in.KeyPos().Line), Values: m})
 		}
 		if s, ok := h.Get("releaseName").Str(); ok && s != "" {
 			ho.ReleaseName = s
@@ -130,31 +130,31 @@ func nodeValue(n *graph.Node) any {
 	}
 	switch n.Kind {
 	case graph.Map:
-		m := make(map[string]any, len(n.Keys))
-		for i, k := range n.Keys {
-			m[k] = nodeValue(n.Items[i])
+		m := make(map[string]any, n.Len())
+		for _, it := range n.Children() {
+			m[it.Key()] = nodeValue(it)
 		}
 		return m
 	case graph.List:
-		l := make([]any, len(n.Items))
-		for i, it := range n.Items {
+		l := make([]any, len(n.Children()))
+		for i, it := range n.Children() {
 			l[i] = nodeValue(it)
 		}
 		return l
 	case graph.Scalar:
 		switch n.Tag {
 		case graph.TagBool:
-			return strings.EqualFold(n.Value, "true")
+			return strings.EqualFold(n.Value(), "true")
 		case graph.TagInt:
-			if v, err := strconv.ParseInt(n.Value, 0, 64); err == nil {
+			if v, err := strconv.ParseInt(n.Value(), 0, 64); err == nil {
 				return v
 			}
 		case graph.TagFloat:
-			if v, err := strconv.ParseFloat(n.Value, 64); err == nil {
+			if v, err := strconv.ParseFloat(n.Value(), 64); err == nil {
 				return v
 			}
 		}
-		return n.Value
+		return n.Value()
 	}
 	return nil
 }

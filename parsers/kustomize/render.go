@@ -66,7 +66,7 @@ func (p *parser) render(k *kustomization) (out rendered) {
 			mu.Lock()
 			remote = append(remote, r.value)
 			mu.Unlock()
-			p.notice(kk.file, fmt.Sprintf("line %d: remote resource %s is not fetched (pvlint uses no network); the kustomization is rendered without it", r.node.Pos.Line, r.value))
+			p.notice(kk.file, fmt.Sprintf("line %d: remote resource %s is not fetched (pvlint uses no network); the kustomization is rendered without it", r.node.Pos().Line, r.value))
 		}
 		if len(kk.helmCharts) > 0 {
 			e.dropHelm = true

@@ -51,8 +51,9 @@ func (nb *nodeBuilder) body(bv *bodyVal, pos graph.Pos) *graph.Node {
 				continue // Terraform treats null as unset
 			}
 			v := nb.value(e.val, e.expr, 0, placed{})
-			if v.File == "" && nb.file != "" && e.keyRng.Filename != nb.file {
-				v.File, v.KeyPos = e.keyRng.Filename, keyPos
+			if v.File() == "" && nb.file != "" && e.keyRng.Filename != nb.file {
+				v.SetFile(e.keyRng.Filename)
+				v.SetKeyPos(keyPos)
 			}
 			nb.addRefs(v, e.refs)
 			n.Set(key, keyPos, v)
@@ -71,22 +72,22 @@ func (nb *nodeBuilder) body(bv *bodyVal, pos graph.Pos) *graph.Node {
 		case len(e.blocks) == 0:
 			v = graph.NewList(keyPos) // a dynamic block over an empty collection
 		case allUnknown:
-			v = &graph.Node{Kind: graph.Unknown, Value: "dynamic " + e.name + ": " + nb.text(e.blocks[0].unknown), Pos: gpos(e.blocks[0].unknown.Range().Start)}
+			v = graph.NewUnknown("dynamic "+e.name+": "+nb.text(e.blocks[0].unknown), gpos(e.blocks[0].unknown.Range().Start))
 		case single && len(e.blocks) == 1:
 			v = nb.body(e.blocks[0].body, gpos(e.blocks[0].typeRng.Start))
 		default:
 			v = graph.NewList(keyPos)
 			for _, b := range e.blocks {
 				if b.body == nil {
-					v.Items = append(v.Items, &graph.Node{Kind: graph.Unknown, Value: "dynamic " + e.name + ": " + nb.text(b.unknown), Pos: gpos(b.unknown.Range().Start)})
+					v.Append(graph.NewUnknown("dynamic "+e.name+": "+nb.text(b.unknown), gpos(b.unknown.Range().Start)))
 					continue
 				}
-				v.Items = append(v.Items, nb.body(b.body, gpos(b.typeRng.Start)))
+				v.Append(nb.body(b.body, gpos(b.typeRng.Start)))
 			}
 		}
-		if v.File == "" && nb.file != "" && e.keyRng.Filename != nb.file {
+		if v.File() == "" && nb.file != "" && e.keyRng.Filename != nb.file {
 			inFile(v, e.keyRng.Filename)
-			v.KeyPos = keyPos
+			v.SetKeyPos(keyPos)
 		}
 		nb.addRefs(v, blockRefs)
 		n.Set(key, keyPos, v)
@@ -98,10 +99,10 @@ func (nb *nodeBuilder) body(bv *bodyVal, pos graph.Pos) *graph.Node {
 // file (a block written in an override file).
 func inFile(n *graph.Node, file string) {
 	n.Walk(func(_ []string, v *graph.Node) bool {
-		if v.File != "" && v != n {
+		if v.File() != "" && v != n {
 			return false
 		}
-		v.File = file
+		v.SetFile(file)
 		return true
 	})
 }
@@ -149,7 +150,8 @@ func (nb *nodeBuilder) value(v cty.Value, expr hcl.Expression, depth int, parent
 	at := placeValue(v, expr, parent)
 	n := nb.valueAt(v, expr, depth, at)
 	if at.file != "" {
-		n.File, n.KeyPos = at.file, at.keyPos
+		n.SetFile(at.file)
+		n.SetKeyPos(at.keyPos)
 	}
 	return n
 }
@@ -158,10 +160,10 @@ func (nb *nodeBuilder) valueAt(v cty.Value, expr hcl.Expression, depth int, at p
 	pos := at.pos
 	v, _ = v.Unmark()
 	if depth > parsers.MaxDepth || !v.IsKnown() {
-		return &graph.Node{Kind: graph.Unknown, Value: nb.text(expr), Pos: pos}
+		return graph.NewUnknown(nb.text(expr), pos)
 	}
 	if v.IsNull() {
-		return &graph.Node{Kind: graph.Null, Pos: pos}
+		return graph.NewNull(pos)
 	}
 	ty := v.Type()
 	switch {
@@ -215,11 +217,11 @@ func (nb *nodeBuilder) valueAt(v cty.Value, expr hcl.Expression, depth int, at p
 			if exprs != nil {
 				e = exprs[i]
 			}
-			n.Items = append(n.Items, nb.value(child, e, depth+1, at))
+			n.Append(nb.value(child, e, depth+1, at))
 		}
 		return n
 	}
-	return &graph.Node{Kind: graph.Unknown, Value: nb.text(expr), Pos: pos}
+	return graph.NewUnknown(nb.text(expr), pos)
 }
 
 func elementByKey(v cty.Value, k string) (cty.Value, bool) {

@@ -108,23 +108,22 @@ func toKube(res *graph.Resource, c kubeConv) {
 		// persistent_volume_source { csi {...} } is spec.csi in the API.
 		if spec := root.Get("spec"); spec != nil && spec.Kind == graph.Map {
 			if i := indexOf(spec, "persistentVolumeSource"); i >= 0 {
-				src := spec.Items[i]
-				keys, items := append([]string(nil), spec.Keys[:i]...), append([]*graph.Node(nil), spec.Items[:i]...)
+				src := spec.Children()[i]
+				kids := append([]*graph.Node(nil), spec.Children()[:i]...)
 				if src.Kind == graph.Map {
-					keys, items = append(keys, src.Keys...), append(items, src.Items...)
+					kids = append(kids, src.Children()...)
 				}
-				spec.Keys = append(keys, spec.Keys[i+1:]...)
-				spec.Items = append(items, spec.Items[i+1:]...)
+				spec.SetChildren(append(kids, spec.Children()[i+1:]...))
 			}
 		}
 	case "ServiceAccount":
 		if i := indexOf(root, "secret"); i >= 0 {
-			root.Keys[i] = "secrets"
-			if n := root.Items[i]; n.Kind == graph.Map {
-				l := graph.NewList(n.Pos)
-				l.KeyPos = n.KeyPos
-				l.Items = []*graph.Node{n}
-				root.Items[i] = l
+			root.RenameAt(i, "secrets")
+			if n := root.Children()[i]; n.Kind == graph.Map {
+				l := graph.NewList(n.Pos())
+				l.SetKeyPos(n.KeyPos())
+				l.Append(n)
+				root.SetChild(i, l)
 			}
 		}
 	}
@@ -153,16 +152,14 @@ func setIdentity(res *graph.Resource, apiVersion, kind string, prepend bool) {
 	res.Namespace, _ = res.Root.Path("metadata", "namespace").Str()
 	if prepend {
 		root := res.Root
-		a := graph.NewScalar(apiVersion, graph.TagString, res.KindPos)
-		k := graph.NewScalar(kind, graph.TagString, res.KindPos)
-		a.KeyPos, k.KeyPos = res.KindPos, res.KindPos
-		root.Keys = append([]string{"apiVersion", "kind"}, root.Keys...)
-		root.Items = append([]*graph.Node{a, k}, root.Items...)
+		root.Insert(0, "apiVersion", res.KindPos, graph.NewScalar(apiVersion, graph.TagString, res.KindPos))
+		root.Insert(1, "kind", res.KindPos, graph.NewScalar(kind, graph.TagString, res.KindPos))
 	}
 }
 
 func indexOf(n *graph.Node, key string) int {
-	for i, k := range n.Keys {
+	for i := range n.Len() {
+		k := n.KeyAt(i)
 		if k == key {
 			return i
 		}
@@ -171,11 +168,5 @@ func indexOf(n *graph.Node, key string) int {
 }
 
 func removeKeys(n *graph.Node, drop func(string) bool) {
-	keys, items := n.Keys[:0], n.Items[:0]
-	for i, k := range n.Keys {
-		if !drop(k) {
-			keys, items = append(keys, k), append(items, n.Items[i])
-		}
-	}
-	n.Keys, n.Items = keys, items
+	n.Filter(func(k string, _ *graph.Node) bool { return !drop(k) })
 }

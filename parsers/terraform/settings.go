@@ -120,7 +120,7 @@ func (in *instance) settingsNode(body *hclsyntax.Body, scope map[string]cty.Valu
 		keys := append([]string{b.Type}, b.Labels...)
 		for i, k := range keys {
 			if i == len(keys)-1 {
-				child.Pos = keyPos
+				child.SetPos(keyPos)
 				parent.Set(k, keyPos, child)
 				break
 			}
@@ -156,10 +156,10 @@ func sortedAttrs(body *hclsyntax.Body) []*hclsyntax.Attribute {
 func ctyNode(v cty.Value, pos graph.Pos, expr hcl.Expression) *graph.Node {
 	if !v.IsWhollyKnown() || v.IsNull() && v.Type() == cty.DynamicPseudoType {
 		r := expr.Range()
-		return &graph.Node{Kind: graph.Unknown, Value: strings.TrimSpace(string(r.SliceBytes(nil))), Pos: pos}
+		return graph.NewUnknown(strings.TrimSpace(string(r.SliceBytes(nil))), pos)
 	}
 	if v.IsNull() {
-		return &graph.Node{Kind: graph.Null, Pos: pos}
+		return graph.NewNull(pos)
 	}
 	switch v.Type() {
 	case cty.String:
@@ -173,5 +173,5 @@ func ctyNode(v cty.Value, pos graph.Pos, expr hcl.Expression) *graph.Node {
 	case cty.Number:
 		return graph.NewScalar(v.AsBigFloat().Text('f', -1), graph.TagFloat, pos)
 	}
-	return &graph.Node{Kind: graph.Unknown, Value: "a collection", Pos: pos}
+	return graph.NewUnknown("a collection", pos)
 }

@@ -50,9 +50,9 @@ func str(t *testing.T, r *graph.Resource, path ...string) string {
 		t.Fatalf("%s: no %v", r.Origin.Address, path)
 	}
 	if n.Kind != graph.Scalar {
-		t.Fatalf("%s: %v is kind %d (%q), not a scalar", r.Origin.Address, path, n.Kind, n.Value)
+		t.Fatalf("%s: %v is kind %d (%q), not a scalar", r.Origin.Address, path, n.Kind, n.Value())
 	}
-	return n.Value
+	return n.Value()
 }
 
 func noErrors(t *testing.T, res parsers.Result) {
@@ -87,11 +87,11 @@ func TestVariables(t *testing.T) {
 	if n := v.Root.Get("encrypted"); n.Tag != graph.TagBool {
 		t.Errorf("encrypted tag = %v, want bool (type = bool converts the default)", n.Tag)
 	}
-	if n := v.Root.Path("tags", "nothing"); n == nil || n.Kind != graph.Unknown || n.Value != "var.nothing" {
+	if n := v.Root.Path("tags", "nothing"); n == nil || n.Kind != graph.Unknown || n.Value() != "var.nothing" {
 		t.Errorf("variable without a value: %+v, want Unknown var.nothing", n)
 	}
-	if n := v.Root.Path("tags", "cli"); n.Pos.Line != 21 || n.KeyPos.Line != 21 {
-		t.Errorf("tags.cli at %+v / %+v, want line 21 where it is written", n.Pos, n.KeyPos)
+	if n := v.Root.Path("tags", "cli"); n.Pos().Line != 21 || n.KeyPos().Line != 21 {
+		t.Errorf("tags.cli at %+v / %+v, want line 21 where it is written", n.Pos(), n.KeyPos())
 	}
 }
 
@@ -117,7 +117,7 @@ func TestBasic(t *testing.T) {
 		t.Errorf("Keys = %q", got)
 	}
 	kms := v.Root.Get("kms_key_id")
-	if kms.Kind != graph.Unknown || kms.Value != "aws_kms_key.k.arn" || kms.KeyPos != (graph.Pos{Line: 22, Col: 3}) || kms.Pos != (graph.Pos{Line: 22, Col: 23}) {
+	if kms.Kind != graph.Unknown || kms.Value() != "aws_kms_key.k.arn" || kms.KeyPos() != (graph.Pos{Line: 22, Col: 3}) || kms.Pos() != (graph.Pos{Line: 22, Col: 23}) {
 		t.Errorf("kms_key_id = %+v", kms)
 	}
 	wantRef := graph.Ref{Path: []string{"kms_key_id"}, To: graph.TerraformKey("basic", "aws_kms_key.k")}
@@ -160,8 +160,8 @@ func TestBasic(t *testing.T) {
 
 	lt := mustGet(t, m, "aws_launch_template.t")
 	bdm := lt.Root.Get("block_device_mappings")
-	if len(bdm.List()) != 2 || bdm.KeyPos.Line != 50 {
-		t.Fatalf("dynamic block: kind %d, %d items at %+v", bdm.Kind, len(bdm.Items), bdm.KeyPos)
+	if len(bdm.List()) != 2 || bdm.KeyPos().Line != 50 {
+		t.Fatalf("dynamic block: kind %d, %d items at %+v", bdm.Kind, len(bdm.Children()), bdm.KeyPos())
 	}
 	if got := str(t, lt, "block_device_mappings", "1", "device_name"); got != "/dev/sdb" {
 		t.Errorf("device_name = %q", got)
@@ -232,8 +232,8 @@ func TestModules(t *testing.T) {
 	}
 	// The value the caller passed is located at the caller's argument,
 	// where the user edits it.
-	if n := db.Root.Get("encrypted"); n.File != "calls/root/main.tf" || n.KeyPos.Line != 3 {
-		t.Errorf("encrypted located at %s %+v, want the caller's argument calls/root/main.tf:3", n.File, n.KeyPos)
+	if n := db.Root.Get("encrypted"); n.File() != "calls/root/main.tf" || n.KeyPos().Line != 3 {
+		t.Errorf("encrypted located at %s %+v, want the caller's argument calls/root/main.tf:3", n.File(), n.KeyPos())
 	}
 	if !reflect.DeepEqual(db.Origin.CallChain, []string{"module.db (calls/root/main.tf:1)"}) {
 		t.Errorf("call chain = %q", db.Origin.CallChain)
@@ -367,9 +367,9 @@ func TestKubernetes(t *testing.T) {
 					t.Errorf("%v = %q, want %q", c.path, got, c.want)
 				}
 				n := r.Root.Path(c.path...)
-				line := n.KeyPos.Line
+				line := n.KeyPos().Line
 				if line == 0 {
-					line = n.Pos.Line
+					line = n.Pos().Line
 				}
 				if line != c.line {
 					t.Errorf("%v at line %d, want %d", c.path, line, c.line)

@@ -218,7 +218,7 @@ func checkValues(t *testing.T, res parsers.Result, want map[string]string) {
 			if n.Kind != graph.Unknown {
 				t.Errorf("%s = %+v, want unknown", k, n)
 			}
-		case n.Kind != graph.Scalar || n.Value != w:
+		case n.Kind != graph.Scalar || n.Value() != w:
 			t.Errorf("%s = %+v, want %q", k, n, w)
 		}
 	}
@@ -282,7 +282,7 @@ locals {
 			case n.Kind == graph.Unknown:
 				got = "?"
 			case n.Kind == graph.Scalar:
-				got = n.Value
+				got = n.Value()
 			default:
 				got = strings.Join(n.Strings(), ",")
 			}

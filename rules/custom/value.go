@@ -77,44 +77,44 @@ func native(n *graph.Node) any {
 	case graph.Unknown:
 		return unknownVal
 	case graph.Map:
-		m := make(map[string]any, len(n.Keys))
-		for i, k := range n.Keys {
+		m := make(map[string]any, n.Len())
+		for _, it := range n.Children() {
 			// A key with a null value (`initContainers:` left empty by a
 			// template) is absent at admission: the API server decodes the
 			// object into its Go type and back, which drops nulls, so
 			// has() is false there and must be here.
-			if it := n.Items[i]; it == nil || it.Kind == graph.Null {
+			if it == nil || it.Kind == graph.Null {
 				continue
 			}
-			m[k] = native(n.Items[i])
+			m[it.Key()] = native(it)
 		}
 		return m
 	case graph.List:
-		l := make([]any, len(n.Items))
-		for i, it := range n.Items {
+		l := make([]any, len(n.Children()))
+		for i, it := range n.Children() {
 			l[i] = native(it)
 		}
 		return l
 	}
 	switch n.Tag {
 	case graph.TagBool:
-		switch strings.ToLower(n.Value) {
+		switch strings.ToLower(n.Value()) {
 		case "true":
 			return true
 		case "false":
 			return false
 		}
 	case graph.TagInt:
-		if i, err := strconv.ParseInt(n.Value, 10, 64); err == nil {
+		if i, err := strconv.ParseInt(n.Value(), 10, 64); err == nil {
 			return i
 		}
-		if f, err := strconv.ParseFloat(n.Value, 64); err == nil {
+		if f, err := strconv.ParseFloat(n.Value(), 64); err == nil {
 			return f
 		}
 	case graph.TagFloat:
-		if f, err := strconv.ParseFloat(n.Value, 64); err == nil {
+		if f, err := strconv.ParseFloat(n.Value(), 64); err == nil {
 			return f
 		}
 	}
-	return n.Value
+	return n.Value()
 }
