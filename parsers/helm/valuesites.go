@@ -73,11 +73,11 @@ func (r *renderer) packagedValues(t *tmpl, res *graph.Resource) {
 	walk = func(n, parent *graph.Node, field string, vp []string) {
 		var own []string
 		switch {
-		case vp != nil && parent != nil && n.Pos == parent.Pos && n.File == parent.File:
+		case vp != nil && parent != nil && n.Pos() == parent.Pos() && n.File() == parent.File():
 			own = vp // deeper in the same inserted value
 		default:
 			refs := r.actionRefs(res, n)
-			inserted := n.KeyPos == n.Pos || n.KeyPos.IsZero() && parent != nil && parent.Kind == graph.List
+			inserted := n.KeyPos() == n.Pos() || n.KeyPos().IsZero() && parent != nil && parent.Kind == graph.List
 			for _, ref := range refs {
 				cand := ref
 				if inserted { // n is a key (or item) of the inserted text
@@ -94,10 +94,10 @@ func (r *renderer) packagedValues(t *tmpl, res *graph.Resource) {
 				sites = append(sites, graph.ValueSite{Field: field, Value: path, At: at})
 			}
 		}
-		for i, it := range n.Items {
+		for i, it := range n.Children() {
 			k := strconv.Itoa(i)
 			if n.Kind == graph.Map {
-				k = n.Keys[i]
+				k = it.Key()
 			}
 			var next []string
 			if own != nil {
@@ -106,9 +106,9 @@ func (r *renderer) packagedValues(t *tmpl, res *graph.Resource) {
 			walk(it, n, joinPath(field, k), next)
 		}
 	}
-	for i, it := range res.Root.Items {
+	for _, it := range res.Root.Children() {
 		if res.Root.Kind == graph.Map {
-			walk(it, res.Root, res.Root.Keys[i], nil)
+			walk(it, res.Root, it.Key(), nil)
 		}
 	}
 	if len(sites) > 0 {
@@ -128,10 +128,10 @@ func lastField(field string) string {
 // actionRefs returns the .Values paths read by the output action written
 // at n's position, if one is.
 func (r *renderer) actionRefs(res *graph.Resource, n *graph.Node) [][]string {
-	if n.Pos.IsZero() || n.Precision == graph.ObjectStart {
+	if n.Pos().IsZero() || n.Precision == graph.ObjectStart {
 		return nil
 	}
-	file := n.File
+	file := n.File()
 	if file == "" {
 		file = res.File
 	}
@@ -147,7 +147,7 @@ func (r *renderer) actionRefs(res *graph.Resource, n *graph.Node) [][]string {
 			}
 		}
 	}
-	text, ok := t.actionsAt[n.Pos]
+	text, ok := t.actionsAt[n.Pos()]
 	if !ok {
 		return nil
 	}
@@ -200,14 +200,14 @@ func matches(v any, n *graph.Node) bool {
 	case []any:
 		return n.Kind == graph.List
 	case string:
-		return n.Kind == graph.Scalar && n.Value == x
+		return n.Kind == graph.Scalar && n.Value() == x
 	case map[string]any:
 		return n.Kind == graph.Map
 	}
 	if _, ok := asMap(v); ok {
 		return n.Kind == graph.Map
 	}
-	return n.Kind == graph.Scalar && n.Value == fmt.Sprint(v)
+	return n.Kind == graph.Scalar && n.Value() == fmt.Sprint(v)
 }
 
 // valueLine finds the values file line that set path (relative to
