@@ -63,13 +63,13 @@ var helmBound = map[string]bool{"include": true, "tpl": true, "required": true, 
 // funcs is the FuncMap for Engine.CustomTemplateFuncs.
 func (b *renderBudget) funcs() template.FuncMap {
 	out := template.FuncMap{}
-	for name, fn := range sprig.TxtFuncMap() {
+	sp := sprig.TxtFuncMap()
+	for name, fn := range sp {
 		if helmBound[name] {
 			continue
 		}
 		out[name] = b.checked(fn)
 	}
-	sp := sprig.TxtFuncMap()
 	until := sp["until"].(func(int) []int)
 	untilStep := sp["untilStep"].(func(int, int, int) []int)
 	seq := sp["seq"].(func(...int) string)
@@ -165,17 +165,60 @@ func (b *renderBudget) funcs() template.FuncMap {
 
 // checked wraps a template function so that it fails once the render is
 // stopped (text/template turns the panic of a function into an error that
-// ends the execution).
+// ends the execution). The signatures most sprig functions have are wrapped
+// by plain closures: a reflect.MakeFunc wrapper costs a second reflective
+// call, with its allocations, on every call a template makes.
 func (b *renderBudget) checked(fn any) any {
+	stop := func() {
+		if b.stop.Load() {
+			panic(errStopped)
+		}
+	}
+	switch f := fn.(type) {
+	case func(string) string:
+		return func(s string) string { stop(); return f(s) }
+	case func(any) string:
+		return func(v any) string { stop(); return f(v) }
+	case func(string, string) string:
+		return func(a, c string) string { stop(); return f(a, c) }
+	case func(int, string) string:
+		return func(n int, s string) string { stop(); return f(n, s) }
+	case func(string, string, string) string:
+		return func(a, c, d string) string { stop(); return f(a, c, d) }
+	case func(...any) string:
+		return func(v ...any) string { stop(); return f(v...) }
+	case func(any) any:
+		return func(v any) any { stop(); return f(v) }
+	case func(any, ...any) any:
+		return func(v any, w ...any) any { stop(); return f(v, w...) }
+	case func(any) bool:
+		return func(v any) bool { stop(); return f(v) }
+	case func(string, string) bool:
+		return func(a, c string) bool { stop(); return f(a, c) }
+	case func(map[string]any, string) bool:
+		return func(m map[string]any, k string) bool { stop(); return f(m, k) }
+	case func(...any) map[string]any:
+		return func(v ...any) map[string]any { stop(); return f(v...) }
+	case func(...any) []any:
+		return func(v ...any) []any { stop(); return f(v...) }
+	case func(any) []any:
+		return func(v any) []any { stop(); return f(v) }
+	case func(any) int64:
+		return func(v any) int64 { stop(); return f(v) }
+	case func(any) int:
+		return func(v any) int { stop(); return f(v) }
+	case func(any) (string, error):
+		return func(v any) (string, error) { stop(); return f(v) }
+	case func(string, string) (bool, error):
+		return func(a, c string) (bool, error) { stop(); return f(a, c) }
+	}
 	v := reflect.ValueOf(fn)
 	t := v.Type()
 	if t.Kind() != reflect.Func {
 		return fn
 	}
 	return reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
-		if b.stop.Load() {
-			panic(errStopped)
-		}
+		stop()
 		if t.IsVariadic() {
 			return v.CallSlice(args)
 		}

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/Masterminds/sprig/v3"
 	"helm.sh/helm/v4/pkg/chart/common"
 	commonutil "helm.sh/helm/v4/pkg/chart/common/util"
 	"helm.sh/helm/v4/pkg/chart/loader/archive"
@@ -285,5 +287,50 @@ func TestBooleanValuesKeys(t *testing.T) {
 	}
 	if strings.Join(notes, "\n") != strings.Join(want, "\n") {
 		t.Errorf("notices\n%s\nwant\n%s", strings.Join(notes, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// Every sprig function keeps its type when wrapped (text/template reads
+// arity, variadics and the error result from it; the bounded builders add
+// an error result only) and stops once the render is stopped.
+func TestCheckedKeepsTypes(t *testing.T) {
+	b := &renderBudget{}
+	wrapped := b.funcs()
+	for name, fn := range sprig.TxtFuncMap() {
+		if helmBound[name] {
+			continue
+		}
+		got, want := reflect.TypeOf(wrapped[name]), reflect.TypeOf(fn)
+		if got == want {
+			continue
+		}
+		// The bounded builders take the same arguments and add an error.
+		same := got.NumIn() == want.NumIn() && got.IsVariadic() == want.IsVariadic() && got.NumOut() == 2 && got.Out(0) == want.Out(0)
+		for i := 0; same && i < got.NumIn(); i++ {
+			same = got.In(i) == want.In(i)
+		}
+		if !same {
+			t.Errorf("%s: %v, want %v", name, got, want)
+		}
+	}
+	b.halt("test")
+	for _, name := range []string{"upper", "quote", "default", "dict", "trunc", "semverCompare", "toString", "b64enc"} {
+		v := reflect.ValueOf(wrapped[name])
+		args := make([]reflect.Value, v.Type().NumIn())
+		for i := range args {
+			args[i] = reflect.Zero(v.Type().In(i))
+		}
+		func() {
+			defer func() {
+				if p := recover(); p != errStopped {
+					t.Errorf("%s after a stop: %v, want errStopped", name, p)
+				}
+			}()
+			if v.Type().IsVariadic() {
+				v.CallSlice(args)
+			} else {
+				v.Call(args)
+			}
+		}()
 	}
 }

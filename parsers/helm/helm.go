@@ -493,10 +493,12 @@ func (r *renderer) collectTemplate(t *tmpl, out string) {
 	// Helm ends every document it installs or prints with a newline
 	// (releaseutil.SplitManifests, then "%s\n"): a block scalar closing the
 	// template's text keeps its final line break, as the cluster gets it.
+	data := make([]byte, len(out), len(out)+1)
+	copy(data, out)
 	if !strings.HasSuffix(out, "\n") {
-		out += "\n"
+		data = append(data, '\n')
 	}
-	rs, comments, err := k8s.ParseBytes(t.file, []byte(out), k8s.Options{Source: graph.SourceHelm})
+	rs, comments, err := k8s.ParseBytes(t.file, data, k8s.Options{Source: graph.SourceHelm})
 	if err != nil {
 		msg := err.Error()
 		var line int
@@ -513,7 +515,8 @@ func (r *renderer) collectTemplate(t *tmpl, out string) {
 		t.rm = newRemapper(t.src, t.values)
 		t.rm.helpers = r.helperNamed(t)
 	}
-	lines := strings.Split(out, "\n")
+	t.rm.noteLines = len(comments) > 0 // rendered comments are mapped through the nodes' lines
+	lines := lineStarts(out)
 	var inHelpers [][2]int // rendered lines of objects mapped into helpers
 	for _, res := range rs {
 		res.Source = graph.SourceHelm
@@ -521,7 +524,7 @@ func (r *renderer) collectTemplate(t *tmpl, out string) {
 		res.Origin.Chart = r.chartPath
 		res.Origin.Template = t.name
 		res.Origin.Values = r.valuesFiles
-		res.Origin.Rendered = renderedText(lines, res.Start.Line, res.End.Line)
+		res.Origin.Rendered = renderedText(out, lines, res.Start.Line, res.End.Line)
 		res.Origin.Packaged = t.pkg
 		if res.Namespace == "" && !graph.ClusterScoped(res.Kind) {
 			res.Namespace = r.opt.Namespace
@@ -558,15 +561,30 @@ func within(ranges [][2]int, line int) bool {
 	return false
 }
 
-// renderedText returns lines [from, to] (1-based) capped at maxRendered.
-func renderedText(lines []string, from, to int) string {
+// lineStarts returns the offset of every line of s: line n (1-based)
+// is s[starts[n-1] : starts[n]-1].
+func lineStarts(s string) []int {
+	starts := make([]int, 1, strings.Count(s, "\n")+2)
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return append(starts, len(s)+1)
+}
+
+// renderedText returns lines [from, to] (1-based) of out, whose lines
+// start at starts, capped at maxRendered. It shares out's memory.
+func renderedText(out string, starts []int, from, to int) string {
+	n := len(starts) - 1 // lines
 	if from < 1 {
 		from = 1
 	}
-	if to > len(lines) || to < from {
-		to = len(lines)
+	if to > n || to < from {
+		to = n
 	}
-	s := strings.Join(lines[from-1:to], "\n")
+	from = min(from, to)
+	s := out[starts[from-1] : starts[to]-1]
 	if len(s) > maxRendered {
 		cut := maxRendered
 		for cut > 0 && !isRuneStart(s[cut]) {

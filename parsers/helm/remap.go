@@ -24,9 +24,20 @@ type remapper struct {
 	used    []bool         // documents that explained an object
 	start   target         // the current object's start
 	// rendered line → template target of the first node written on it, to
-	// map rendered comments.
-	lines  map[int]target
-	sorted []int // the keys of lines, sorted (renderedComment)
+	// map rendered comments; kept only while noteLines is set (the rendered
+	// text holds comments).
+	lines     map[int]target
+	sorted    []int // the keys of lines, sorted (renderedComment)
+	noteLines bool
+	// paths indexes known, the key paths of the rendered objects seen
+	// (pickDoc), each with the generation (object) that last had it; cur
+	// lists those of the current object. Kept across objects, so that the
+	// paths of objects alike are built once.
+	paths map[string]int
+	known []knownPath
+	gen   uint32
+	cur   []string
+	buf   []byte
 	// helpers finds the define block an include action names (nil: none
 	// followed).
 	helpers func(action string) *define
@@ -94,7 +105,7 @@ func (m *remapper) pickDoc(root *graph.Node) *entry {
 	if m.lastDoc >= 0 && sk.docs[m.lastDoc].repeatable {
 		start = m.lastDoc
 	}
-	var rendered map[string]bool // computed only when candidates compete
+	var rendered []string // computed only when candidates compete
 	score := func(i int) int {
 		d := sk.docs[i]
 		s := 0
@@ -120,14 +131,13 @@ func (m *remapper) pickDoc(root *graph.Node) *entry {
 			}
 		}
 		if rendered == nil {
-			rendered = map[string]bool{}
-			nodePaths(root, "", rendered)
+			rendered = m.objectPaths(root)
 		}
 		// Keys the document cannot have written count against it; keys
 		// it merely writes too do not count for it, so that a document
 		// that inserts its content (rules: {{ include ... }}) is not
 		// passed over for a later one spelling the same keys out.
-		for p := range rendered {
+		for _, p := range rendered {
 			if !d.explains(p) {
 				s -= 2
 			}
@@ -225,20 +235,55 @@ func (sk *skeleton) candidates(kind string, from, n int, forward bool) []int {
 	return out
 }
 
-func nodePaths(n *graph.Node, prefix string, out map[string]bool) {
+// objectPaths returns the distinct key paths of a rendered object, list
+// items folded into "[]" (as collectPaths writes them).
+func (m *remapper) objectPaths(root *graph.Node) []string {
+	if m.paths == nil {
+		m.paths = map[string]int{}
+	}
+	m.gen++
+	m.cur = m.cur[:0]
+	m.buf = m.nodePaths(root, m.buf[:0])
+	return m.cur
+}
+
+func (m *remapper) nodePaths(n *graph.Node, buf []byte) []byte {
 	switch n.Kind {
 	case graph.Map:
-		for i := range n.Len() {
-			k := n.KeyAt(i)
-			p := prefix + "." + k
-			out[p] = true
-			nodePaths(n.Children()[i], p, out)
+		for i, it := range n.Children() {
+			b := append(append(buf, '.'), n.KeyAt(i)...)
+			m.addPath(b)
+			b = m.nodePaths(it, b)
+			buf = b[:len(buf)]
 		}
 	case graph.List:
+		b := append(buf, "[]"...)
 		for _, it := range n.Children() {
-			nodePaths(it, prefix+"[]", out)
+			b = m.nodePaths(it, b)
+			b = b[:len(buf)+2]
 		}
+		buf = b[:len(buf)]
 	}
+	return buf
+}
+
+func (m *remapper) addPath(b []byte) {
+	if i, ok := m.paths[string(b)]; ok { // no allocation to look up
+		if k := &m.known[i]; k.gen != m.gen {
+			k.gen = m.gen
+			m.cur = append(m.cur, k.path)
+		}
+		return
+	}
+	p := string(b)
+	m.paths[p] = len(m.known)
+	m.known = append(m.known, knownPath{p, m.gen})
+	m.cur = append(m.cur, p)
+}
+
+type knownPath struct {
+	path string
+	gen  uint32 // the object that last had it
 }
 
 // objectStart is where the object is written: its kind: line, else the
@@ -287,6 +332,9 @@ func (m *remapper) setAll(n *graph.Node, t target) {
 
 // note records the target of the first node seen on a rendered line.
 func (m *remapper) note(n *graph.Node, t target) {
+	if !m.noteLines {
+		return
+	}
 	l := n.KeyPos().Line
 	if l == 0 {
 		l = n.Pos().Line
