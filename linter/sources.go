@@ -195,9 +195,14 @@ func rebase(r *parsers.Result, dir string) {
 
 // DefaultChartTimeout bounds one chart's rendering: Helm's engine has no
 // limit of its own, and a template can loop (range until 1000000000). It
-// covers the template engine only (helm.Options.Timeout), not pvlint's own
-// mapping of the output.
-const DefaultChartTimeout = 2 * time.Minute
+// covers the template engine only (helm.Options.Timeout), not loading or
+// pvlint's own mapping of the output. Ten seconds: the largest public
+// charts render in well under a second, each chart renders in a worker
+// process of its own (so others' load does not count against it), and a
+// hostile chart in a pull request holds the check for its timeout: the
+// two-minute default it replaced made a single looping chart cost two
+// minutes per scan.
+const DefaultChartTimeout = 10 * time.Second
 
 // checkScopedValues makes a "CHART_DIR=FILE" values entry that names no
 // chart of the scan a usage error: scanning that chart with its default

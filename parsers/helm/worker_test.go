@@ -3,10 +3,13 @@ package helm
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"math"
+	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -292,4 +295,82 @@ func killedWorkers() []int {
 	pool.mu.Lock()
 	defer pool.mu.Unlock()
 	return append([]int(nil), pool.killed...)
+}
+
+// BenchmarkRender (bench_test.go) renders in a worker; this renders the
+// same chart in process, for the per-chart cost of the worker. Both report
+// the CPU time of this process and its workers.
+func BenchmarkRenderInProcess(b *testing.B) {
+	root := testRoot(b)
+	pool.mu.Lock()
+	saved, idle := pool.disabled, pool.idle
+	pool.disabled, pool.idle = errNoWorker, nil
+	pool.mu.Unlock()
+	defer func() {
+		pool.mu.Lock()
+		pool.disabled, pool.idle = saved, append(pool.idle, idle...)
+		pool.mu.Unlock()
+	}()
+	benchCPU(b, func() {
+		if res := Render(root, "charts/postgres", Options{}); len(res.Resources) == 0 {
+			b.Fatal(res.Errors)
+		}
+	})
+}
+
+func BenchmarkRenderWorker(b *testing.B) {
+	root := testRoot(b)
+	Render(root, "charts/postgres", Options{}) // the worker's start is BenchmarkWorkerStart's
+	benchCPU(b, func() {
+		if res := Render(root, "charts/postgres", Options{}); len(res.Errors) > 0 || len(res.Resources) == 0 {
+			b.Fatal(res.Errors)
+		}
+	})
+}
+
+// BenchmarkWorkerStart is the cost of starting a worker (paid once per
+// worker per scan) and ending it.
+func BenchmarkWorkerStart(b *testing.B) {
+	benchCPU(b, func() {
+		w, err := startWorker()
+		if err != nil {
+			b.Fatal(err)
+		}
+		w.in.Close()
+		<-w.exited
+		w.out.Close()
+	})
+}
+
+func benchCPU(b *testing.B, f func()) {
+	b.ReportAllocs()
+	cpu := processCPU()
+	for b.Loop() {
+		f()
+	}
+	b.ReportMetric(float64((processCPU()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+}
+
+// processCPU is the CPU time of this process and its children, ended
+// (rusage) or running (/proc, clock ticks of 1/100 s).
+func processCPU() time.Duration {
+	var self, children syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &children)
+	d := time.Duration(self.Utime.Nano() + self.Stime.Nano() + children.Utime.Nano() + children.Stime.Nano())
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", os.Getpid()))
+	for _, f := range tasks {
+		list, _ := os.ReadFile(f)
+		for _, pid := range strings.Fields(string(list)) {
+			stat, _ := os.ReadFile("/proc/" + pid + "/stat")
+			if i := strings.LastIndexByte(string(stat), ')'); i > 0 {
+				if f := strings.Fields(string(stat[i+1:])); len(f) > 12 {
+					u, _ := strconv.ParseInt(f[11], 10, 64)
+					s, _ := strconv.ParseInt(f[12], 10, 64)
+					d += time.Duration(u+s) * 10 * time.Millisecond
+				}
+			}
+		}
+	}
+	return d
 }
