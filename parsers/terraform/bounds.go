@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"bytes"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -69,23 +70,121 @@ const forBudgetFunc = "pvlint_for_budget"
 
 // meterForExprs wraps the collection of every for expression in body's
 // blocks (except variable blocks, whose defaults are evaluated without
-// functions) in a call of forBudgetFunc.
-func meterForExprs(body *hclsyntax.Body) {
+// functions) in a call of forBudgetFunc. src is the text body was parsed
+// from: a file without the keyword for is not walked (the walk allocates
+// per syntax node, and most files have no for expression).
+func meterForExprs(body *hclsyntax.Body, src []byte) {
+	if !hasForKeyword(src) {
+		return
+	}
 	for _, b := range body.Blocks {
-		if b.Type == "variable" {
-			continue
+		if b.Type != "variable" {
+			meterBody(b.Body)
 		}
-		hclsyntax.VisitAll(b.Body, func(n hclsyntax.Node) hcl.Diagnostics {
+	}
+}
+
+// meterBody and meterExpr walk the syntax tree without the closure per node
+// that hclsyntax.VisitAll allocates; an expression type they do not know is
+// walked with VisitAll, so no for expression is ever missed.
+func meterBody(body *hclsyntax.Body) {
+	for _, a := range body.Attributes {
+		meterExpr(a.Expr)
+	}
+	for _, b := range body.Blocks {
+		meterBody(b.Body)
+	}
+}
+
+func meterExpr(e hclsyntax.Expression) {
+	switch x := e.(type) {
+	case nil, *hclsyntax.LiteralValueExpr, *hclsyntax.ScopeTraversalExpr, *hclsyntax.AnonSymbolExpr:
+	case *hclsyntax.ForExpr:
+		meterFor(x)
+		meterExpr(x.CollExpr)
+		meterExpr(x.KeyExpr)
+		meterExpr(x.ValExpr)
+		meterExpr(x.CondExpr)
+	case *hclsyntax.FunctionCallExpr:
+		for _, a := range x.Args {
+			meterExpr(a)
+		}
+	case *hclsyntax.ConditionalExpr:
+		meterExpr(x.Condition)
+		meterExpr(x.TrueResult)
+		meterExpr(x.FalseResult)
+	case *hclsyntax.IndexExpr:
+		meterExpr(x.Collection)
+		meterExpr(x.Key)
+	case *hclsyntax.TupleConsExpr:
+		for _, it := range x.Exprs {
+			meterExpr(it)
+		}
+	case *hclsyntax.ObjectConsExpr:
+		for _, it := range x.Items {
+			meterExpr(it.KeyExpr)
+			meterExpr(it.ValueExpr)
+		}
+	case *hclsyntax.ObjectConsKeyExpr:
+		meterExpr(x.Wrapped)
+	case *hclsyntax.SplatExpr:
+		meterExpr(x.Source)
+		meterExpr(x.Each)
+	case *hclsyntax.RelativeTraversalExpr:
+		meterExpr(x.Source)
+	case *hclsyntax.BinaryOpExpr:
+		meterExpr(x.LHS)
+		meterExpr(x.RHS)
+	case *hclsyntax.UnaryOpExpr:
+		meterExpr(x.Val)
+	case *hclsyntax.TemplateExpr:
+		for _, p := range x.Parts {
+			meterExpr(p)
+		}
+	case *hclsyntax.TemplateJoinExpr:
+		meterExpr(x.Tuple)
+	case *hclsyntax.TemplateWrapExpr:
+		meterExpr(x.Wrapped)
+	case *hclsyntax.ParenthesesExpr:
+		meterExpr(x.Expression)
+	default:
+		hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
 			if fe, ok := n.(*hclsyntax.ForExpr); ok {
-				if call, ok := fe.CollExpr.(*hclsyntax.FunctionCallExpr); ok && call.Name == forBudgetFunc {
-					return nil
-				}
-				r := fe.CollExpr.Range()
-				fe.CollExpr = &hclsyntax.FunctionCallExpr{Name: forBudgetFunc, Args: []hclsyntax.Expression{fe.CollExpr},
-					NameRange: r, OpenParenRange: r, CloseParenRange: r}
+				meterFor(fe)
 			}
 			return nil
 		})
+	}
+}
+
+// meterFor passes a for expression's collection through forBudgetFunc, once.
+func meterFor(fe *hclsyntax.ForExpr) {
+	if call, ok := fe.CollExpr.(*hclsyntax.FunctionCallExpr); ok && call.Name == forBudgetFunc {
+		return
+	}
+	r := fe.CollExpr.Range()
+	fe.CollExpr = &hclsyntax.FunctionCallExpr{Name: forBudgetFunc, Args: []hclsyntax.Expression{fe.CollExpr},
+		NameRange: r, OpenParenRange: r, CloseParenRange: r}
+}
+
+// hasForKeyword reports whether src holds "for" not joined to an ASCII
+// identifier character, as the keyword of every for expression is (for_each
+// and format are not). A neighbour outside ASCII counts as a separator, so
+// the test never misses a for expression.
+func hasForKeyword(src []byte) bool {
+	ident := func(c byte) bool {
+		return c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	}
+	for i := 0; ; {
+		j := bytes.Index(src[i:], []byte("for"))
+		if j < 0 {
+			return false
+		}
+		j += i
+		if (j == 0 || !ident(src[j-1])) && (j+3 == len(src) || !ident(src[j+3])) {
+			return true
+		}
+		i = j + 3
 	}
 }
 
@@ -97,7 +196,7 @@ func forBudget(left *int64) function.Function {
 		Type: func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 			v := args[0]
-			uv, _ := v.UnmarkDeep()
+			uv, _ := v.Unmark() // the length needs only the collection itself unmarked
 			if uv.IsKnown() && !uv.IsNull() && uv.CanIterateElements() {
 				if *left -= int64(uv.LengthInt()); *left < 0 {
 					return cty.DynamicVal, &inputError{limits.ForIterations(limits.ValueElements)}
@@ -119,7 +218,7 @@ func guardElements(name string, fn function.Function, max int, product bool) fun
 			total = 1
 		}
 		for _, a := range args {
-			a, _ = a.UnmarkDeep()
+			a, _ = a.Unmark() // the length needs only the collection itself unmarked
 			if !a.IsKnown() || a.IsNull() || !a.CanIterateElements() {
 				continue
 			}
@@ -162,15 +261,27 @@ var unifyingFuncs = []string{"toset", "tolist", "tomap", "distinct", "setunion",
 	"setsubtract", "concat", "flatten", "merge", "zipmap", "sort", "compact", "coalescelist"}
 
 // guardFunctions applies the element bounds to a root module's functions.
+// The guarded functions are built once per process: the functions they wrap
+// are the same for every root module (go-cty's, independent of the root).
 func guardFunctions(fns map[string]function.Function) {
 	for _, name := range unifyingFuncs {
 		if fn, ok := fns[name]; ok {
-			fns[name] = guardElements(name, fn, limits.SetElements, false)
+			fns[name] = guarded(name, fn, limits.SetElements, false)
 		}
 	}
 	if fn, ok := fns["setproduct"]; ok {
-		fns["setproduct"] = guardElements("setproduct", fn, limits.ValueElements, true)
+		fns["setproduct"] = guarded("setproduct", fn, limits.ValueElements, true)
 	}
+}
+
+var guardedFuncs sync.Map // name -> function.Function
+
+func guarded(name string, fn function.Function, max int, product bool) function.Function {
+	if g, ok := guardedFuncs.Load(name); ok {
+		return g.(function.Function)
+	}
+	g, _ := guardedFuncs.LoadOrStore(name, guardElements(name, fn, max, product))
+	return g.(function.Function)
 }
 
 // instanceBudget counts resource and module instances across every root
