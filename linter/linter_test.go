@@ -425,3 +425,34 @@ func TestNoticesSaidOnce(t *testing.T) {
 		t.Errorf("'not installed' notices %q, want one naming both roots", got)
 	}
 }
+
+// A module that adds its key block only when a key is given (a dynamic
+// block over `var.key == null ? [] : [1]`): a caller passing a key
+// resource's id or self_link gets the block (an id is never null), so its
+// instance is quiet and the finding of the module's own defaults names it
+// (found on terraform-google-modules/terraform-google-vm's instance_template).
+func TestDefaultsNoteWithKeyGivenAsResourceID(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"main.tf": "variable \"key\" {\n  type    = string\n  default = null\n}\n" +
+			"resource \"google_compute_disk\" \"d\" {\n  name = \"d\"\n  zone = \"europe-west1-b\"\n" +
+			"  dynamic \"disk_encryption_key\" {\n    for_each = compact([var.key == null ? null : 1])\n" +
+			"    content {\n      kms_key_self_link = var.key\n    }\n  }\n}\n",
+		"examples/plain/main.tf": "module \"plain\" {\n  source = \"../..\"\n}\n",
+		"examples/cmek/main.tf": "resource \"google_kms_crypto_key\" \"k\" {\n  name     = \"k\"\n  key_ring = \"r\"\n}\n" +
+			"module \"cmek\" {\n  source = \"../..\"\n  key    = google_kms_crypto_key.k.id\n}\n",
+	})
+	res, err := Run(Options{Root: root, Paths: []string{"."}, Rules: []*rules.Rule{rules.ByID("PVL421")}})
+	if err != nil || len(res.Errors) > 0 {
+		t.Fatal(err, errorsOf(res))
+	}
+	if len(res.Findings) != 1 {
+		t.Fatalf("findings %v", files(res))
+	}
+	f := res.Findings[0]
+	if f.Undecided || f.Loc.File != "main.tf" ||
+		!strings.Contains(f.Message, "Found in 2 instances: google_compute_disk.d (. as its own root, with its defaults), module.plain.google_compute_disk.d (root module examples/plain).") ||
+		!strings.Contains(f.Message, "it does not hold for module.cmek.google_compute_disk.d in examples/cmek") {
+		t.Errorf("%+v: %s", f.Loc, f.Message)
+	}
+}

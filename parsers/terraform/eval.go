@@ -919,6 +919,19 @@ func (in *instance) pathModule() string {
 // augment adds the attributes a traversal reads but the configuration does
 // not set (arn, id, key_id...) as unknown values, so reading a computed
 // attribute yields unknown rather than an "unsupported attribute" error.
+// computedAttr is the value of an attribute a resource block does not set:
+// unknown until apply. The identifiers every managed resource has once it
+// exists (id, and the arn and self_link that AWS and Google resources
+// export) are known not to be null, so `var.key == null ? ... : ...` over a
+// key passed as aws_kms_key.k.arn decides, as it does at plan time.
+func computedAttr(name string) cty.Value {
+	switch name {
+	case "id", "arn", "self_link":
+		return cty.UnknownVal(cty.String).RefineNotNull()
+	}
+	return cty.DynamicVal
+}
+
 func augment(v cty.Value, steps hcl.Traversal, depth int) cty.Value {
 	if len(steps) == 0 || depth > 64 || !v.IsKnown() || v.IsNull() {
 		return v
@@ -938,7 +951,7 @@ func augment(v cty.Value, steps hcl.Traversal, depth int) cty.Value {
 			if cur, ok := m[s.Name]; ok {
 				m[s.Name] = augment(cur, steps[1:], depth+1)
 			} else {
-				m[s.Name] = cty.DynamicVal
+				m[s.Name] = computedAttr(s.Name)
 			}
 			return cty.ObjectVal(m)
 		}
