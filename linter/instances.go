@@ -112,10 +112,7 @@ func mergeInstances(g *graph.Graph, fs []*rules.Finding) []*rules.Finding {
 		rule string
 		res  *graph.Resource
 	}
-	fired := map[ruleRes]bool{}
-	for _, f := range fs {
-		fired[ruleRes{f.RuleID, f.Resource}] = true
-	}
+	var fired map[ruleRes]bool // built when the first defaults note is looked for
 	drop := map[*rules.Finding]bool{}
 	for _, k := range order {
 		group := groups[k]
@@ -149,16 +146,24 @@ func mergeInstances(g *graph.Graph, fs []*rules.Finding) []*rules.Finding {
 		}
 		if ownRoot(rep.Resource) && !rep.Undecided {
 			if blocks == nil {
+				// Only blocks that some caller instantiates can have a note.
 				blocks = map[blockKey][]*graph.Resource{}
 				for _, r := range g.Resources {
-					if r.Source == graph.SourceTerraform {
+					if r.Source == graph.SourceTerraform && !ownRoot(r) {
 						k := blockKey{r.File, r.Start.Line}
 						blocks[k] = append(blocks[k], r)
 					}
 				}
 			}
+			instances := blocks[blockKey{rep.Resource.File, rep.Resource.Start.Line}]
+			if len(instances) > 0 && fired == nil {
+				fired = map[ruleRes]bool{}
+				for _, f := range fs {
+					fired[ruleRes{f.RuleID, f.Resource}] = true
+				}
+			}
 			var quiet []*graph.Resource // the callers' instances of the block that do not have the finding
-			for _, r := range blocks[blockKey{rep.Resource.File, rep.Resource.Start.Line}] {
+			for _, r := range instances {
 				if r != rep.Resource && !ownRoot(r) && r.Kind == rep.Resource.Kind && !fired[ruleRes{rep.RuleID, r}] {
 					quiet = append(quiet, r)
 				}

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -104,6 +105,12 @@ type Resource struct {
 	// that holds the reference. Build turns them into edges.
 	Refs []Ref
 
+	// Terraform: arguments written in the configuration whose value is null.
+	// Terraform treats them as unset, so they are not in Root; a finding
+	// about such a missing field points at where it is written (or at the
+	// module caller's line that passed the null) instead of the block.
+	NullArgs []NullArg
+
 	Origin Origin
 
 	// SourceUnit names the unit of source the object was written in, when
@@ -118,6 +125,13 @@ type Resource struct {
 
 	templates    []PodTemplate // pod specs (see PodTemplates), found once by Build
 	templatesSet bool
+}
+
+// NullArg is an argument set to null: its path in Root and a Null node
+// that holds its position (and file, when a module caller wrote it).
+type NullArg struct {
+	Path []string
+	At   *Node
 }
 
 // Ref is an unresolved reference from a field to another resource's Key.
@@ -221,7 +235,8 @@ type Loc struct {
 	Node *Node    // the deepest existing node on the path; nil means the resource itself
 	Path []string // the full requested path (what the finding is about)
 	// Missing is true when the requested path does not exist and Node is its
-	// nearest existing parent.
+	// nearest existing parent, or the Terraform argument that sets it to null
+	// (Resource.NullArgs).
 	Missing bool
 }
 
@@ -246,13 +261,27 @@ func (r *Resource) AtFrom(base *Node, path ...string) Loc {
 	for i, k := range path {
 		next := cur.child(k)
 		if next == nil {
-			return Loc{Res: r, Node: nodeOrNil(r, last), Path: full, Missing: true}
+			at := nodeOrNil(r, last)
+			if n := r.nullArg(full); n != nil {
+				at = n
+			}
+			return Loc{Res: r, Node: at, Path: full, Missing: true}
 		}
 		cur = next
 		last = cur
 		_ = i
 	}
 	return Loc{Res: r, Node: nodeOrNil(r, last), Path: full}
+}
+
+// nullArg is the node of an argument written as null at path, or nil.
+func (r *Resource) nullArg(path []string) *Node {
+	for _, a := range r.NullArgs {
+		if slices.Equal(a.Path, path) {
+			return a.At
+		}
+	}
+	return nil
 }
 
 func nodeOrNil(r *Resource, n *Node) *Node {

@@ -237,11 +237,15 @@ func guardElements(name string, fn function.Function, max int, product bool) fun
 	spec := &function.Spec{
 		Params:   fn.Params(),
 		VarParam: fn.VarParam(),
+		// The bound is checked before fn's own type check, which is where
+		// go-cty unifies element types. The wrapper does not type-check a
+		// second time (fn.Call does, and each check walks every argument
+		// deeply for marks): its type is dynamic, its result fn's.
 		Type: func(args []cty.Value) (cty.Type, error) {
 			if err := check(args); err != nil {
 				return cty.NilType, err
 			}
-			return fn.ReturnTypeForValues(args)
+			return cty.DynamicPseudoType, nil
 		},
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) { return fn.Call(args) },
 	}

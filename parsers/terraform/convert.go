@@ -27,6 +27,14 @@ type nodeBuilder struct {
 	file  string // the resource's file; an argument from an override file is placed in its own
 	names namer
 	refs  []nodeRef
+	nulls []nullRef
+}
+
+// nullRef is an argument written as null in the map node parent.
+type nullRef struct {
+	parent *graph.Node
+	key    string
+	at     *graph.Node
 }
 
 type nodeRef struct {
@@ -48,7 +56,19 @@ func (nb *nodeBuilder) body(bv *bodyVal, pos graph.Pos) *graph.Node {
 		keyPos := gpos(e.keyRng.Start)
 		if !e.isBlock {
 			if e.val.IsNull() {
-				continue // Terraform treats null as unset
+				// Terraform treats null as unset: not in the tree, but
+				// remembered where it is written, for findings about it.
+				if nb.names == nil {
+					at := nb.value(e.val, e.expr, 0, placed{})
+					if at.File() == "" {
+						at.SetKeyPos(keyPos)
+						if nb.file != "" && e.keyRng.Filename != nb.file {
+							at.SetFile(e.keyRng.Filename)
+						}
+					}
+					nb.nulls = append(nb.nulls, nullRef{parent: n, key: key, at: at})
+				}
+				continue
 			}
 			v := nb.value(e.val, e.expr, 0, placed{})
 			if v.File() == "" && nb.file != "" && e.keyRng.Filename != nb.file {
@@ -111,6 +131,30 @@ func (nb *nodeBuilder) addRefs(n *graph.Node, to []string) {
 	if len(to) > 0 {
 		nb.refs = append(nb.refs, nodeRef{n: n, to: to})
 	}
+}
+
+// resolveNulls gives each argument written as null its path in the final
+// tree (nil when the map that held it was dropped).
+func (nb *nodeBuilder) resolveNulls(root *graph.Node) []graph.NullArg {
+	if len(nb.nulls) == 0 {
+		return nil
+	}
+	paths := map[*graph.Node][]string{}
+	root.Walk(func(p []string, v *graph.Node) bool {
+		if v.Kind == graph.Map {
+			paths[v] = append([]string(nil), p...)
+		}
+		return true
+	})
+	var out []graph.NullArg
+	for _, r := range nb.nulls {
+		p, ok := paths[r.parent]
+		if !ok {
+			continue
+		}
+		out = append(out, graph.NullArg{Path: append(p[:len(p):len(p)], r.key), At: r.at})
+	}
+	return out
 }
 
 // resolveRefs finds the path of every node that holds a reference in the

@@ -1077,6 +1077,7 @@ func (in *instance) emit(rs *resSlot) {
 			toKube(res, conv)
 		}
 		res.Refs = nb.resolveRefs(res.Root, in.r.rootDir)
+		res.NullArgs = nb.resolveNulls(res.Root)
 		in.r.out.Resources = append(in.r.out.Resources, res)
 	}
 }
