@@ -23,3 +23,23 @@ resource "aws_ebs_volume" "scratch" {
   encrypted         = var.scratch_encrypted # want: PVL401
   kms_key_id        = aws_kms_key.this.arn
 }
+
+# Default without a key (kms_key_id = null, which Terraform treats as
+# unset): reported at the argument, once for the module and the caller that
+# passes nothing; the caller passing a key is quiet.
+resource "aws_ebs_volume" "logs" {
+  availability_zone = "eu-west-1a"
+  size              = 10
+  encrypted         = true
+  kms_key_id        = var.logs_key # want: PVL402
+}
+
+# Volumes only callers create, from a map of objects: an item without a key
+# is reported at the caller's item.
+resource "aws_ebs_volume" "extra" {
+  for_each          = var.extra_volumes
+  availability_zone = "eu-west-1a"
+  size              = each.value.size
+  encrypted         = true
+  kms_key_id        = each.value.kms_key_id
+}
