@@ -6,9 +6,12 @@
 package graph
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Pos is a 1-based line and column in a file. The zero Pos means "unknown".
@@ -71,20 +74,91 @@ func (p Precision) String() string {
 // build nodes through the methods below (Value, Pos, KeyPos, File, Key,
 // Children, Set, Append ...), so that the layout can stay compact.
 type Node struct {
-	Kind      NodeKind
-	Tag       ScalarTag
-	Precision Precision
-
 	value string  // scalar text; for Unknown, a short description of the expression
 	key   string  // the key this node is stored under, when it is a map value
 	kids  []*Node // map values (each with its key) or list items, in order
 
-	pos    Pos // where the value starts
-	keyPos Pos // where its key is written, when the node is a map value
-	// file is the file of pos and keyPos when it is not the resource's own:
-	// a Terraform value that a module caller passed is written in the
-	// caller's file; a Kustomize patch or kustomization wrote the value.
-	file string
+	pos    pos32 // where the value starts
+	keyPos pos32 // where its key is written, when the node is a map value
+	// file is the file of pos and keyPos when it is not the resource's own
+	// (an index into the process's file table, 0 = none): a Terraform value
+	// that a module caller passed is written in the caller's file; a
+	// Kustomize patch or kustomization wrote the value.
+	file fileID
+
+	Kind      NodeKind
+	Tag       ScalarTag
+	Precision Precision
+}
+
+// The layout above is 80 bytes on 64-bit platforms (a size class of the
+// Go allocator): a scan holds a node per key and value of every object, so
+// positions are 32-bit and a node names its file through a small table.
+
+// pos32 is a Pos in 32 bits a field. Lines and columns past 2^31-1 (a file
+// far beyond every size limit) are kept as 2^31-1.
+type pos32 struct{ line, col int32 }
+
+func packPos(p Pos) pos32 { return pos32{clamp32(p.Line), clamp32(p.Col)} }
+
+func clamp32(v int) int32 {
+	if v > math.MaxInt32 {
+		return math.MaxInt32
+	}
+	if v < math.MinInt32 {
+		return math.MinInt32
+	}
+	return int32(v)
+}
+
+func (p pos32) unpack() Pos { return Pos{Line: int(p.line), Col: int(p.col)} }
+
+// fileID names a file of the process-wide table of files that nodes are
+// written in when it is not their resource's own (few: module callers,
+// patches, kustomizations). The table only grows; names are looked up
+// without a lock.
+type fileID uint32
+
+var files struct {
+	mu    sync.Mutex
+	ids   map[string]fileID
+	names atomic.Pointer[[]string] // names[id-1]
+}
+
+func fileOf(name string) fileID {
+	if name == "" {
+		return 0
+	}
+	if names := files.names.Load(); names != nil {
+		// Fast path for the common case of the latest name again.
+		if l := *names; len(l) > 0 && l[len(l)-1] == name {
+			return fileID(len(l))
+		}
+	}
+	files.mu.Lock()
+	defer files.mu.Unlock()
+	if id, ok := files.ids[name]; ok {
+		return id
+	}
+	if files.ids == nil {
+		files.ids = map[string]fileID{}
+	}
+	var next []string
+	if cur := files.names.Load(); cur != nil {
+		next = append(next, *cur...)
+	}
+	next = append(next, name)
+	files.names.Store(&next)
+	id := fileID(len(next))
+	files.ids[name] = id
+	return id
+}
+
+func (id fileID) name() string {
+	if id == 0 {
+		return ""
+	}
+	return (*files.names.Load())[id-1]
 }
 
 // Value is the scalar text as written (for Unknown, a short description
@@ -105,22 +179,22 @@ func (n *Node) Pos() Pos {
 	if n == nil {
 		return Pos{}
 	}
-	return n.pos
+	return n.pos.unpack()
 }
 
 // SetPos sets where the value starts.
-func (n *Node) SetPos(p Pos) { n.pos = p }
+func (n *Node) SetPos(p Pos) { n.pos = packPos(p) }
 
 // KeyPos is where the node's key is written, when it is a map value.
 func (n *Node) KeyPos() Pos {
 	if n == nil {
 		return Pos{}
 	}
-	return n.keyPos
+	return n.keyPos.unpack()
 }
 
 // SetKeyPos sets where the node's key is written.
-func (n *Node) SetKeyPos(p Pos) { n.keyPos = p }
+func (n *Node) SetKeyPos(p Pos) { n.keyPos = packPos(p) }
 
 // File is the file Pos and KeyPos are in when it is not the resource's
 // own, else "".
@@ -128,11 +202,11 @@ func (n *Node) File() string {
 	if n == nil {
 		return ""
 	}
-	return n.file
+	return n.file.name()
 }
 
 // SetFile records that Pos and KeyPos are in file, not the resource's own.
-func (n *Node) SetFile(f string) { n.file = f }
+func (n *Node) SetFile(f string) { n.file = fileOf(f) }
 
 // Key is the key the node is stored under in its map, "" for a list item
 // or a root.
@@ -180,7 +254,7 @@ func (n *Node) Append(v *Node) { n.kids = append(n.kids, v) }
 
 // Insert adds key with v as a map's i-th entry, recording keyPos on v.
 func (n *Node) Insert(i int, key string, keyPos Pos, v *Node) {
-	v.key, v.keyPos = key, keyPos
+	v.key, v.keyPos = key, packPos(keyPos)
 	n.kids = slices.Insert(n.kids, i, v)
 }
 
@@ -439,28 +513,30 @@ func (f *finder) search(v *Node) bool {
 
 // NewScalar, NewMap and NewList help parsers and tests build trees.
 func NewScalar(v string, tag ScalarTag, pos Pos) *Node {
-	return &Node{Kind: Scalar, Tag: tag, value: v, pos: pos}
+	return &Node{Kind: Scalar, Tag: tag, value: v, pos: packPos(pos)}
 }
 
 // NewMap returns an empty map node at pos.
-func NewMap(pos Pos) *Node { return &Node{Kind: Map, pos: pos} }
+func NewMap(pos Pos) *Node { return &Node{Kind: Map, pos: packPos(pos)} }
 
 // NewList returns an empty list node at pos.
-func NewList(pos Pos) *Node { return &Node{Kind: List, pos: pos} }
+func NewList(pos Pos) *Node { return &Node{Kind: List, pos: packPos(pos)} }
 
 // NewNull returns a null node at pos.
-func NewNull(pos Pos) *Node { return &Node{Kind: Null, pos: pos} }
+func NewNull(pos Pos) *Node { return &Node{Kind: Null, pos: packPos(pos)} }
 
 // NewUnknown returns a value that could not be evaluated, described by
 // desc (the expression's text).
-func NewUnknown(desc string, pos Pos) *Node { return &Node{Kind: Unknown, value: desc, pos: pos} }
+func NewUnknown(desc string, pos Pos) *Node {
+	return &Node{Kind: Unknown, value: desc, pos: packPos(pos)}
+}
 
 // Set appends key with v to a map node, recording keyPos on v.
 func (n *Node) Set(key string, keyPos Pos, v *Node) {
-	if v.file != "" && !v.keyPos.IsZero() {
-		keyPos = v.keyPos // the key is written with the value, in the other file
+	if v.file != 0 && v.keyPos.line != 0 {
+		keyPos = v.keyPos.unpack() // the key is written with the value, in the other file
 	}
-	v.keyPos = keyPos
+	v.keyPos = packPos(keyPos)
 	v.key = key
 	n.kids = append(n.kids, v)
 }

@@ -1,0 +1,48 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/gob"
+	"reflect"
+	"testing"
+	"unsafe"
+)
+
+// TestNodeSize keeps a Node at 80 bytes on 64-bit platforms: a scan holds
+// one per key and value of every object (see the layout in node.go).
+func TestNodeSize(t *testing.T) {
+	if unsafe.Sizeof(uintptr(0)) != 8 {
+		t.Skip("32-bit platform")
+	}
+	if got := unsafe.Sizeof(Node{}); got != 80 {
+		t.Errorf("graph.Node is %d bytes, want 80", got)
+	}
+}
+
+// TestNodeGob round-trips a tree through encoding/gob (the Helm cache):
+// kinds, tags, precision, values, keys, files and positions survive.
+func TestNodeGob(t *testing.T) {
+	root := NewMap(Pos{Line: 1, Col: 1})
+	v := NewScalar("x", TagBool, Pos{Line: 2, Col: 7})
+	v.SetFile("other.tf")
+	v.Precision = Insertion
+	root.Set("a", Pos{Line: 2, Col: 3}, v)
+	l := NewList(Pos{Line: 3, Col: 1 << 20})
+	l.Append(NewUnknown("var.x", Pos{Line: 4, Col: 5}))
+	l.Append(NewNull(Pos{}))
+	root.Set("b", Pos{Line: 3, Col: 1}, l)
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(root); err != nil {
+		t.Fatal(err)
+	}
+	var got Node
+	if err := gob.NewDecoder(&buf).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(&got, root) {
+		t.Errorf("round trip: got %+v, want %+v", &got, root)
+	}
+	if err := got.GobDecode([]byte{1, 2}); err == nil {
+		t.Error("a damaged encoding decoded")
+	}
+}
