@@ -100,6 +100,29 @@ var storageAdvisories = []advisory{
 		Affected: []versionRange{{To: v("1.1.3")}},
 		Fixed:    "1.1.3", Impact: "any pod can read and write other volumes' replicas through the instance manager",
 		Severity: Critical, Ref: "https://github.com/longhorn/longhorn/issues/3420"},
+	// Velero: both advisories of github.com/vmware-tanzu/velero/security/advisories.
+	{ID: "CVE-2020-3996 (GHSA-72xg-3mcq-52v4)", Component: "Velero", Images: []string{"velero/velero"},
+		Affected: []versionRange{{To: v("1.4.3")}, {From: v("1.5.0"), To: v("1.5.2")}},
+		Fixed:    "1.4.3, 1.5.2", Impact: "a restore can leave a claim bound to a PersistentVolume that is not its own, exposing another volume's data",
+		Severity: Medium, Ref: "https://github.com/vmware-tanzu/velero/security/advisories/GHSA-72xg-3mcq-52v4"},
+	{ID: "CVE-2026-32637 (GHSA-j2g6-362q-6qc6)", Component: "Velero", Images: []string{"velero/velero"},
+		Affected: []versionRange{{To: v("1.18.1")}},
+		Fixed:    "1.18.1", Impact: "a backup tarball planted in the object store writes files outside the restore directory of the Velero server, which holds cluster-wide rights",
+		Severity: Medium, Ref: "https://github.com/vmware-tanzu/velero/security/advisories/GHSA-j2g6-362q-6qc6"},
+	// Ceph (the image Rook runs, named in CephCluster spec.cephVersion.image):
+	// the 19.2.6 / 20.2.4 security release of 2026-08-19.
+	{ID: "CVE-2025-30156", Component: "Ceph", Images: []string{"ceph/ceph"},
+		Affected: []versionRange{{To: v("19.2.6")}, {From: v("20.0.0"), To: v("20.2.4")}},
+		Fixed:    "19.2.6, 20.2.4 (then rotate the CephX keys to aes256k)", Impact: "anyone holding a CephX key (a CSI driver's, for example) can forge service tickets up to cluster administrator: every pool, image and file system",
+		Severity: High, Ref: "https://docs.ceph.com/en/latest/security/CVE-2025-30156/"},
+	{ID: "CVE-2026-50152", Component: "Ceph", Images: []string{"ceph/ceph"},
+		Affected: []versionRange{{To: v("19.2.6")}, {From: v("20.0.0"), To: v("20.2.4")}},
+		Fixed:    "19.2.6, 20.2.4", Impact: "any CephX user allowed to read the monitors reads their config-key store, which holds the LUKS passphrases of encrypted OSDs",
+		Severity: Critical, Ref: "https://docs.ceph.com/en/latest/security/CVE-2026-50152/"},
+	{ID: "CVE-2026-54330 (GHSA-rmjq-ffrm-j6vj)", Component: "Ceph", Images: []string{"ceph/ceph"},
+		Affected: []versionRange{{To: v("19.2.6")}, {From: v("20.0.0"), To: v("20.2.4")}},
+		Fixed:    "19.2.6, 20.2.4", Impact: "with the object gateway (RGW), a presigned URL accepts unsigned x-amz-* headers: its holder can copy other objects or change their ACLs as the signer",
+		Severity: High, Ref: "https://docs.ceph.com/en/latest/security/CVE-2026-54330/"},
 }
 
 // parseSemver reads the numeric core of a tag: "v1.2.3", "1.2", "v4.13.1-eks-1".
@@ -184,7 +207,8 @@ var vulnerableStorageImage = &Rule{
 		Description: `Patching the storage stack is the customer's side of the shared responsibility model: the CSI drivers, their
 sidecars and the storage systems run with access to every volume of their nodes, to the cloud credentials that create
 and attach disks, and often privileged. pvlint compares the image tags of every container (operator kinds included)
-with a table of published advisories for flaws that reach volume data, escape to the node or leak credentials, and
+and the Ceph image a Rook ` + "`CephCluster`" + ` names (` + "`spec.cephVersion.image`" + `: Rook starts the Ceph daemons from it, so no container
+in the repository carries it) with a table of published advisories for flaws that reach volume data, escape to the node or leak credentials, and
 reports a tag in an affected range with the advisory's own severity.
 
 The table is kept in pvlint's source and was last checked on **` + advisoriesDate + `**; flaws published later are not
@@ -239,46 +263,60 @@ spec:
 			"https://kubernetes.io/docs/reference/issues-security/official-cve-feed/",
 			"https://github.com/kubernetes/kubernetes/issues/85233",
 			"https://github.com/longhorn/longhorn/releases/tag/v1.1.3",
+			"https://github.com/vmware-tanzu/velero/security/advisories",
+			"https://docs.ceph.com/en/latest/security/",
 		},
 	},
 	Check: func(p *Pass) {
 		for _, w := range podWorkloads(p.Graph) {
 			for _, c := range graph.Containers(w.Spec) {
-				n := c.Node.Get("image")
-				img, ok := n.Str()
-				if !ok || img == "" {
-					continue
-				}
-				repo, tag, digest := imageRef(img)
-				var matching []*advisory
-				for i := range storageAdvisories {
-					if storageAdvisories[i].matchesImage(repo) {
-						matching = append(matching, &storageAdvisories[i])
-					}
-				}
-				if len(matching) == 0 {
-					continue
-				}
-				who := upperFirst(containerTitle(c)) + " of " + w.Res.Title()
-				ver, ok := parseSemver(tag)
-				if !ok {
-					what := "tag " + strconv.Quote(tag)
-					if tag == "" && digest != "" {
-						what = "a digest only"
-					} else if tag == "" {
-						what = "no tag"
-					}
-					p.Undecided(w.Res.AtNode(n), "%s runs %s with %s: whether it is a release with a published vulnerability (%s) cannot be told.", who, repo, what, matching[0].Component)
-					continue
-				}
-				for _, a := range matching {
-					if !a.affects(ver) {
-						continue
-					}
-					p.Report(w.Res.AtNode(n), "%s runs %s %s, affected by %s: %s. Fixed in %s (table of %s).", who, a.Component, tag, a.ID, a.Impact, a.Fixed, advisoriesDate).
-						With(a.Severity)
-				}
+				checkStorageImage(p, w.Res, c.Node.Get("image"), upperFirst(containerTitle(c))+" of "+w.Res.Title())
+			}
+		}
+		// Rook runs the Ceph daemons from the image its CephCluster names:
+		// no container in the repository carries it.
+		for _, cc := range p.Graph.OfKind("CephCluster") {
+			if cc.IsKubernetes() && strings.HasPrefix(cc.APIVersion, "ceph.rook.io/") {
+				checkStorageImage(p, cc, cc.Root.Path("spec", "cephVersion", "image"), "The Ceph image of "+cc.Title())
 			}
 		}
 	},
+}
+
+// checkStorageImage reports the image at n when its tag falls in an
+// advisory's range, and leaves a storage image without a version tag
+// undecided. who names the container ("Container \"x\" of Deployment \"y\"").
+func checkStorageImage(p *Pass, r *graph.Resource, n *graph.Node, who string) {
+	img, ok := n.Str()
+	if !ok || img == "" {
+		return
+	}
+	repo, tag, digest := imageRef(img)
+	var matching []*advisory
+	for i := range storageAdvisories {
+		if storageAdvisories[i].matchesImage(repo) {
+			matching = append(matching, &storageAdvisories[i])
+		}
+	}
+	if len(matching) == 0 {
+		return
+	}
+	ver, ok := parseSemver(tag)
+	if !ok {
+		what := "tag " + strconv.Quote(tag)
+		if tag == "" && digest != "" {
+			what = "a digest only"
+		} else if tag == "" {
+			what = "no tag"
+		}
+		p.Undecided(r.AtNode(n), "%s runs %s with %s: whether it is a release with a published vulnerability (%s) cannot be told.", who, repo, what, matching[0].Component)
+		return
+	}
+	for _, a := range matching {
+		if !a.affects(ver) {
+			continue
+		}
+		p.Report(r.AtNode(n), "%s runs %s %s, affected by %s: %s. Fixed in %s (table of %s).", who, a.Component, tag, a.ID, a.Impact, a.Fixed, advisoriesDate).
+			With(a.Severity)
+	}
 }

@@ -17,6 +17,8 @@ var keptKinds = map[string]bool{
 	// Storage access (PVL110, PVL111) and backups (PVL5xx, PVL109).
 	"CSIDriver": true, "ReferenceGrant": true,
 	"BackupStorageLocation": true, "VolumeSnapshotLocation": true, "Schedule": true, "Backup": true,
+	// The Ceph image Rook runs (PVL207).
+	"CephCluster": true,
 }
 
 // secretValueKept is how much of a Secret's value is kept: enough to tell a
