@@ -23,6 +23,7 @@ import (
 type document struct {
 	line int    // line of its first byte in the file
 	data []byte // the document's bytes, its "---" line included
+	size int    // len(data), also when the bytes are not kept
 }
 
 var bom = []byte("\xef\xbb\xbf")
@@ -36,7 +37,23 @@ var bom = []byte("\xef\xbb\xbf")
 // "---" line, or the line after one) is dropped, as kubectl's decoder does;
 // anywhere else it is left to the YAML parser.
 func splitDocuments(file string, r *bufio.Reader, limit int, emit func(document) error) error {
+	return cutStream(file, r, limit, true, emit)
+}
+
+// cutDocuments cuts data as splitDocuments does without copying the
+// documents: fn gets each one's first line and size.
+func cutDocuments(data []byte, limit int, fn func(line, size int)) error {
+	return cutStream("", bufio.NewReaderSize(bytes.NewReader(data), 16<<10), limit, false, func(d document) error {
+		fn(d.line, d.size)
+		return nil
+	})
+}
+
+// cutStream is splitDocuments; with keep false the documents' bytes are
+// only counted, not kept.
+func cutStream(file string, r *bufio.Reader, limit int, keep bool, emit func(document) error) error {
 	var buf []byte
+	size := 0
 	start, line := 1, 1
 	content := false // buf holds a node, not only directives, comments or blank lines
 	atLineStart, bomOK := true, true
@@ -53,10 +70,10 @@ func splitDocuments(file string, r *bufio.Reader, limit int, emit func(document)
 				bomOK = false
 				if documentStart(frag) {
 					if content {
-						if err := emit(document{line: start, data: buf}); err != nil {
+						if err := emit(document{line: start, data: buf, size: size}); err != nil {
 							return err
 						}
-						buf, start = nil, line
+						buf, start, size = nil, line, 0
 					}
 					content, bomOK = true, emptyMarker(frag)
 				} else if !content && holdsNode(frag) {
@@ -65,10 +82,13 @@ func splitDocuments(file string, r *bufio.Reader, limit int, emit func(document)
 			} else if !content && holdsNode(frag) {
 				content = true
 			}
-			if len(buf)+len(frag) > limit {
+			if size+len(frag) > limit {
 				return &parsers.Error{File: file, Line: start, Msg: limits.DocumentTooLarge(limit)}
 			}
-			buf = append(buf, frag...)
+			size += len(frag)
+			if keep {
+				buf = append(buf, frag...)
+			}
 			if len(frag) > 0 { // empty when a BOM was all the stream had left
 				atLineStart = frag[len(frag)-1] == '\n'
 				if atLineStart {
@@ -77,8 +97,8 @@ func splitDocuments(file string, r *bufio.Reader, limit int, emit func(document)
 			}
 		}
 		if errors.Is(err, io.EOF) {
-			if len(buf) > 0 {
-				return emit(document{line: start, data: buf})
+			if size > 0 {
+				return emit(document{line: start, data: buf, size: size})
 			}
 			return nil
 		}

@@ -40,6 +40,9 @@ func ParseBytes(file string, data []byte, opt Options) ([]*graph.Resource, []gra
 		return nil, nil, &parsers.Error{File: file, Msg: err.Error()}
 	}
 	comments := scanComments(file, data)
+	if out, ok, err := parseWhole(file, data, opt); ok {
+		return out, comments, err
+	}
 	var out []*graph.Resource
 	al := newAlloc()
 	index := 0
@@ -297,6 +300,7 @@ type converter struct {
 	shift            int  // lines before the cut document in the file
 	docLine          int  // first line of the YAML document, within the cut one
 	expanded         bool // an alias or merge key was expanded
+	lastLine         int  // the last line a converted node starts on
 	*alloc
 }
 
@@ -348,6 +352,10 @@ func (a *alloc) intern(s string) string {
 	return s
 }
 
+// crossDocumentAlias is the error of an alias to an anchor of an earlier
+// document of the stream (yaml.v3 keeps anchors across documents).
+type crossDocumentAlias struct{ error }
+
 func (c *converter) budgetError() error {
 	return errors.New(limits.TooManyNodes(c.max, c.expanded))
 }
@@ -363,6 +371,9 @@ func (c *converter) convert(y *yaml.Node, depth int, key string) (*graph.Node, e
 		return nil, c.budgetError()
 	}
 	pos := graph.Pos{Line: y.Line + c.shift, Col: y.Column}
+	if pos.Line > c.lastLine {
+		c.lastLine = pos.Line
+	}
 	switch y.Kind {
 	case yaml.DocumentNode:
 		if len(y.Content) == 0 {
@@ -376,7 +387,7 @@ func (c *converter) convert(y *yaml.Node, depth int, key string) (*graph.Node, e
 		if y.Alias.Line < c.docLine {
 			// yaml.v3 keeps anchors across the documents of one stream;
 			// kubectl decodes each on its own.
-			return nil, fmt.Errorf("line %d: alias *%s refers to an anchor of an earlier document (each document is decoded on its own, as kubectl does: an alias cannot reach into another document)", y.Line+c.shift, y.Value)
+			return nil, crossDocumentAlias{fmt.Errorf("line %d: alias *%s refers to an anchor of an earlier document (each document is decoded on its own, as kubectl does: an alias cannot reach into another document)", y.Line+c.shift, y.Value)}
 		}
 		c.expanded = true
 		return c.convert(y.Alias, depth+1, key)

@@ -1,0 +1,87 @@
+package k8s
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestWholeFileMatchesPerDocument decodes inputs with the one-decoder fast
+// path and document by document, and wants the same resources (every
+// node, key, value and position), comments and error. The inputs are
+// every YAML file under the repository's testdata folders and the edge
+// cases of cutting: "---" inside block and quoted scalars, "..." ends,
+// empty and comment-only documents, aliases within and across documents,
+// byte-order marks, a List, duplicate keys, node budgets.
+func TestWholeFileMatchesPerDocument(t *testing.T) {
+	inputs := map[string]string{
+		"plain":          "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: b}\n",
+		"leading":        "# c\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\n",
+		"empty docs":     "---\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\n---\n",
+		"comments only":  "# nothing\n# here\n",
+		"dots":           "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n...\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\n...\n",
+		"dots inside":    "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n...\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\n",
+		"block scalar":   "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  x: |\n    one\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\n",
+		"root block":     "--- |\nfoo\n---\nbar\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\n",
+		"quoted across":  "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  x: \"one\n---\n two\"\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\n",
+		"alias within":   "apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: a}\ndata: {x: *m}\n",
+		"alias across":   "apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: *m\n",
+		"merge":          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  base: &b {k: v}\n  more: {<<: *b, j: w}\n",
+		"bom":            "\xef\xbb\xbfapiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\n\xef\xbb\xbfapiVersion: v1\nkind: Pod\nmetadata: {name: b}\n",
+		"list":           "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: b}\n",
+		"duplicate keys": "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nmetadata: {name: b}\n",
+		"invalid":        "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: v1\nkind: [\n",
+		"tabs":           "apiVersion: v1\nkind: Pod\nmetadata:\n\tname: a\n",
+		"crlf":           "apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: a\r\n---\r\napiVersion: v1\r\nkind: Pod\r\nmetadata: {name: b}\r\n",
+		"no newline":     "apiVersion: v1\nkind: Pod\nmetadata: {name: a}",
+		"directive":      "%YAML 1.1\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: a}\n",
+		"marker content": "--- {apiVersion: v1, kind: Pod, metadata: {name: a}}\n--- {apiVersion: v1, kind: Pod, metadata: {name: b}}\n",
+		"deep":           "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: " + strings.Repeat("[", 200) + strings.Repeat("]", 200) + "\n",
+		"budget":         "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec: [" + strings.Repeat("1,", 600) + "1]\n",
+		"booleans":       "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  hostNetwork: yes\n  containers:\n  - securityContext: {privileged: on}\n",
+	}
+	for _, root := range []string{"testdata", "../../rules/testdata", "../../testdata", "../../linter/testdata"} {
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+				return nil
+			}
+			if b, err := os.ReadFile(p); err == nil && len(b) < 1<<20 {
+				inputs[p] = string(b)
+			}
+			return nil
+		})
+	}
+	for name, want := range map[string]bool{"plain": true, "dots": true, "list": true, "crlf": true, "marker content": true,
+		"bom": false, "alias across": false, "quoted across": false, "invalid": false} {
+		if _, ok, _ := parseWhole("f.yaml", []byte(inputs[name]), Options{}.withDefaults()); ok != want {
+			t.Errorf("%s: fast path taken %v, want %v", name, ok, want)
+		}
+	}
+	if len(inputs) < 100 {
+		t.Fatalf("only %d inputs", len(inputs))
+	}
+	for name, src := range inputs {
+		opt := Options{MaxNodes: 500}
+		if !strings.Contains(name, "budget") {
+			opt = Options{}
+		}
+		wholeFiles = true
+		rs1, cs1, err1 := ParseBytes("f.yaml", []byte(src), opt)
+		wholeFiles = false
+		rs2, cs2, err2 := ParseBytes("f.yaml", []byte(src), opt)
+		wholeFiles = true
+		if fmt.Sprint(err1) != fmt.Sprint(err2) {
+			t.Errorf("%s: error %v, document by document %v", name, err1, err2)
+		}
+		if !reflect.DeepEqual(cs1, cs2) {
+			t.Errorf("%s: comments differ", name)
+		}
+		if !reflect.DeepEqual(rs1, rs2) {
+			t.Errorf("%s: resources differ: %d and %d", name, len(rs1), len(rs2))
+		}
+	}
+}
