@@ -235,7 +235,7 @@ func startWorker() (*renderWorker, error) {
 	cmd.Env = workerEnviron()
 	cmd.ExtraFiles = []*os.File{reqR, respW}
 	cmd.Stderr = w.stderr
-	cmd.Dir = os.TempDir() // never the scanned tree: the worker reads no file
+	cmd.Dir = "/" // never the scanned tree: the worker reads no file
 	cmd.SysProcAttr = workerProcAttr()
 	w.cmd = cmd
 	err = spawn(cmd)
@@ -275,7 +275,11 @@ func workerEnviron() []string {
 
 // kill ends the worker and its process group, and waits until it is reaped.
 func (w *renderWorker) kill() {
-	killGroup(w.cmd.Process)
+	select {
+	case <-w.exited: // already reaped: its pid may be another process's now
+	default:
+		killGroup(w.cmd.Process)
+	}
 	<-w.exited
 	pool.mu.Lock()
 	pool.killed = append(pool.killed[max(0, len(pool.killed)-63):], w.cmd.Process.Pid)
@@ -291,8 +295,8 @@ func (w *renderWorker) close() {
 		select {
 		case <-w.exited:
 		case <-time.After(5 * time.Second):
-			killGroup(w.cmd.Process)
-			<-w.exited
+			w.kill()
+			return
 		}
 		w.out.Close()
 	}()

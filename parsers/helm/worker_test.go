@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -373,4 +374,63 @@ func processCPU() time.Duration {
 		}
 	}
 	return d
+}
+
+// loopChildEnv makes the test binary a pvlint stand-in that renders a
+// chart which loops for ever (TestWorkersDieWithPvlint).
+const loopChildEnv = "PVLINT_HELM_TEST_LOOP_CHILD"
+
+func TestMain(m *testing.M) {
+	if dir := os.Getenv(loopChildEnv); dir != "" {
+		Render(dir, "loop", Options{Timeout: time.Hour})
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// A worker dies with pvlint, even in the middle of a render that never
+// reads its pipe again: on Linux by the parent-death signal.
+func TestWorkersDieWithPvlint(t *testing.T) {
+	if _, err := os.Stat("/proc/self/task"); err != nil {
+		t.Skip("needs /proc")
+	}
+	watchdog(t, 2*time.Minute)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"loop/Chart.yaml": "apiVersion: v2\nname: loop\nversion: 0.1.0\n", "loop/templates/x.yaml": "{{ range 1000000 }}{{ range 1000000 }}{{ end }}{{ end }}\n",
+	})
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), loopChildEnv+"="+dir)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var worker int
+	for worker == 0 { // until the stand-in has started its worker (the watchdog bounds this)
+		tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", cmd.Process.Pid))
+		for _, f := range tasks {
+			b, _ := os.ReadFile(f)
+			if f := strings.Fields(string(b)); len(f) > 0 {
+				worker, _ = strconv.Atoi(f[0])
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	for !ended(worker) { // the watchdog fails the test if it never ends
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// ended reports whether process pid is gone or a zombie (it runs no more;
+// in a container without an init that reaps, an orphan stays a zombie).
+func ended(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	i := strings.LastIndexByte(string(b), ')')
+	return i > 0 && strings.HasPrefix(strings.TrimSpace(string(b[i+1:])), "Z")
 }

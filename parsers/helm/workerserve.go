@@ -52,6 +52,10 @@ func serveRenders(protocol string) int {
 	// The collector works harder from three quarters of the bound; the
 	// guard ends the worker at the bound.
 	debug.SetMemoryLimit(limits.ChartRenderMemory / 4 * 3)
+	// A fresh worker's heap is small, so at Go's default the collector runs
+	// every few MB of a render; the memory limit above bounds the heap
+	// anyway, so collect less often.
+	debug.SetGCPercent(400)
 	go guardMemory(limits.ChartRenderMemory)
 	// Helm logs through slog and log; the parent logs what its own run of
 	// the same loading and values processing says, once.
