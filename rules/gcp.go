@@ -39,7 +39,8 @@ var gcpDiskNoCMEK = &Rule{
 			"`google_compute_instance_template` and `google_compute_region_instance_template` (each `disk`'s " +
 			"`disk_encryption_key.kms_key_self_link`: every instance of a managed instance group gets them), and GKE node boot disks " +
 			"(`node_config.boot_disk_kms_key` of `google_container_node_pool` and of a `google_container_cluster`'s " +
-			"default or inline node pools; `cluster_autoscaling.auto_provisioning_defaults.boot_disk_kms_key` for " +
+			"default or inline node pools (not the inline pool named `default-pool` when `remove_default_node_pool` is true: " +
+			"the provider deletes it as soon as the cluster exists); `cluster_autoscaling.auto_provisioning_defaults.boot_disk_kms_key` for " +
 			"Autopilot clusters and for the pools that node auto-provisioning creates when `cluster_autoscaling.enabled` is true). A customer-supplied key also counts as a customer key (but see PVL422). Disks attached with " +
 			"`source` are judged where they are declared.",
 		Remediation: "```hcl\nresource \"google_compute_disk\" \"data\" {\n  name = \"data\"\n  zone = \"europe-west1-b\"\n  size = 100\n\n  disk_encryption_key {\n    kms_key_self_link = google_kms_crypto_key.disks.id\n  }\n}\n\n" +
@@ -150,9 +151,17 @@ func gcpDiskIssues(r *graph.Resource) []issue {
 		if unknownBlocks(pools) {
 			out = append(out, undecidedCMEK(r, r.At("node_pool"), "Boot disks of the node pools of cluster "+r.Title(), "`node_pool`"))
 		}
+		removeDefault := r.Root.Get("remove_default_node_pool").Bool() == graph.True
 		for i, np := range blocks(pools) {
 			pname := fmt.Sprintf("Boot disks of node pool %d of cluster %s", i, r.Title())
 			if s, ok := str(np.Get("name")); ok {
+				// remove_default_node_pool deletes the pool named
+				// default-pool as soon as the cluster exists (the provider
+				// names it so); an inline pool of that name is the one
+				// removed, and its disks do not last.
+				if removeDefault && s == "default-pool" {
+					continue
+				}
 				pname = fmt.Sprintf("Boot disks of node pool %q of cluster %s", s, r.Title())
 			}
 			out = append(out, nodeConfigIssues(r, np, pname)...)

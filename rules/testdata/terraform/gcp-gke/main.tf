@@ -92,3 +92,32 @@ resource "google_container_cluster" "nap_cmek" {
     }
   }
 }
+
+# An inline pool named default-pool with remove_default_node_pool: the
+# provider deletes that pool once the cluster exists, so its disks are not
+# reported; another inline pool of the same cluster is.
+resource "google_container_cluster" "inline_removed" {
+  name                     = "inline-removed"
+  location                 = "europe-west1"
+  remove_default_node_pool = true
+  initial_node_count       = 1
+
+  database_encryption {
+    state    = "ENCRYPTED"
+    key_name = google_kms_crypto_key.gke.id
+  }
+
+  node_pool {
+    name = "default-pool"
+    node_config {
+      machine_type = "e2-medium"
+    }
+  }
+
+  node_pool {
+    name = "kept"
+    node_config { # want: PVL421
+      machine_type = "e2-medium"
+    }
+  }
+}
