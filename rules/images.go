@@ -41,6 +41,10 @@ type advisory struct {
 	Impact    string // why it matters for volume data, nodes or credentials
 	Severity  Severity
 	Ref       string
+	// DaemonsOnly: the flaw is in the storage daemons, so only the image a
+	// cluster runs them from (a Rook CephCluster's) is judged, not client
+	// containers of the same image (the Rook toolbox).
+	DaemonsOnly bool
 }
 
 func v(s string) semver {
@@ -114,15 +118,15 @@ var storageAdvisories = []advisory{
 	{ID: "CVE-2025-30156", Component: "Ceph", Images: []string{"ceph/ceph"},
 		Affected: []versionRange{{To: v("19.2.6")}, {From: v("20.0.0"), To: v("20.2.4")}},
 		Fixed:    "19.2.6, 20.2.4 (then rotate the CephX keys to aes256k)", Impact: "anyone holding a CephX key (a CSI driver's, for example) can forge service tickets up to cluster administrator: every pool, image and file system",
-		Severity: High, Ref: "https://docs.ceph.com/en/latest/security/CVE-2025-30156/"},
+		Severity: High, Ref: "https://docs.ceph.com/en/latest/security/CVE-2025-30156/", DaemonsOnly: true},
 	{ID: "CVE-2026-50152", Component: "Ceph", Images: []string{"ceph/ceph"},
 		Affected: []versionRange{{To: v("19.2.6")}, {From: v("20.0.0"), To: v("20.2.4")}},
 		Fixed:    "19.2.6, 20.2.4", Impact: "any CephX user allowed to read the monitors reads their config-key store, which holds the LUKS passphrases of encrypted OSDs",
-		Severity: Critical, Ref: "https://docs.ceph.com/en/latest/security/CVE-2026-50152/"},
+		Severity: Critical, Ref: "https://docs.ceph.com/en/latest/security/CVE-2026-50152/", DaemonsOnly: true},
 	{ID: "CVE-2026-54330 (GHSA-rmjq-ffrm-j6vj)", Component: "Ceph", Images: []string{"ceph/ceph"},
 		Affected: []versionRange{{To: v("19.2.6")}, {From: v("20.0.0"), To: v("20.2.4")}},
 		Fixed:    "19.2.6, 20.2.4", Impact: "with the object gateway (RGW), a presigned URL accepts unsigned x-amz-* headers: its holder can copy other objects or change their ACLs as the signer",
-		Severity: High, Ref: "https://docs.ceph.com/en/latest/security/CVE-2026-54330/"},
+		Severity: High, Ref: "https://docs.ceph.com/en/latest/security/CVE-2026-54330/", DaemonsOnly: true},
 }
 
 // parseSemver reads the numeric core of a tag: "v1.2.3", "1.2", "v4.13.1-eks-1".
@@ -208,7 +212,8 @@ var vulnerableStorageImage = &Rule{
 sidecars and the storage systems run with access to every volume of their nodes, to the cloud credentials that create
 and attach disks, and often privileged. pvlint compares the image tags of every container (operator kinds included)
 and the Ceph image a Rook ` + "`CephCluster`" + ` names (` + "`spec.cephVersion.image`" + `: Rook starts the Ceph daemons from it, so no container
-in the repository carries it) with a table of published advisories for flaws that reach volume data, escape to the node or leak credentials, and
+in the repository carries it; the Ceph advisories, flaws of the daemons, are judged there only and not on client
+containers of the same image such as the Rook toolbox) with a table of published advisories for flaws that reach volume data, escape to the node or leak credentials, and
 reports a tag in an affected range with the advisory's own severity.
 
 The table is kept in pvlint's source and was last checked on **` + advisoriesDate + `**; flaws published later are not
@@ -270,14 +275,14 @@ spec:
 	Check: func(p *Pass) {
 		for _, w := range podWorkloads(p.Graph) {
 			for _, c := range graph.Containers(w.Spec) {
-				checkStorageImage(p, w.Res, c.Node.Get("image"), upperFirst(containerTitle(c))+" of "+w.Res.Title())
+				checkStorageImage(p, w.Res, c.Node.Get("image"), upperFirst(containerTitle(c))+" of "+w.Res.Title(), false)
 			}
 		}
 		// Rook runs the Ceph daemons from the image its CephCluster names:
 		// no container in the repository carries it.
 		for _, cc := range p.Graph.OfKind("CephCluster") {
 			if cc.IsKubernetes() && strings.HasPrefix(cc.APIVersion, "ceph.rook.io/") {
-				checkStorageImage(p, cc, cc.Root.Path("spec", "cephVersion", "image"), "The Ceph image of "+cc.Title())
+				checkStorageImage(p, cc, cc.Root.Path("spec", "cephVersion", "image"), "The Ceph image of "+cc.Title(), true)
 			}
 		}
 	},
@@ -285,8 +290,9 @@ spec:
 
 // checkStorageImage reports the image at n when its tag falls in an
 // advisory's range, and leaves a storage image without a version tag
-// undecided. who names the container ("Container \"x\" of Deployment \"y\"").
-func checkStorageImage(p *Pass, r *graph.Resource, n *graph.Node, who string) {
+// undecided. who names the container ("Container \"x\" of Deployment \"y\"");
+// daemons says whether the image runs a cluster's storage daemons.
+func checkStorageImage(p *Pass, r *graph.Resource, n *graph.Node, who string, daemons bool) {
 	img, ok := n.Str()
 	if !ok || img == "" {
 		return
@@ -294,7 +300,7 @@ func checkStorageImage(p *Pass, r *graph.Resource, n *graph.Node, who string) {
 	repo, tag, digest := imageRef(img)
 	var matching []*advisory
 	for i := range storageAdvisories {
-		if storageAdvisories[i].matchesImage(repo) {
+		if storageAdvisories[i].matchesImage(repo) && (daemons || !storageAdvisories[i].DaemonsOnly) {
 			matching = append(matching, &storageAdvisories[i])
 		}
 	}
