@@ -3,8 +3,10 @@ package helm
 import (
 	"archive/tar"
 	"compress/gzip"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,8 +90,11 @@ func TestRenderMapsTemplateLines(t *testing.T) {
 	at(t, d, "spec.template.spec.volumes.3.name", 25, 11, graph.Exact)
 	// if: the item after a range is told apart by its literal name
 	at(t, d, "spec.template.spec.volumes.4.persistentVolumeClaim.claimName", 31, 13, graph.Exact)
-	// include | nindent
-	at(t, d, "metadata.labels.team", 6, 5, graph.Insertion)
+	// include | nindent: the key is written in the helper (issue 12)
+	at(t, d, "metadata.labels.team", 7, 1, graph.Exact)
+	if f := d.Root.Path("metadata", "labels", "team").File(); f != "charts/app/templates/_helpers.tpl" {
+		t.Errorf("metadata.labels.team in %q", f)
+	}
 	at(t, d, "metadata.name", 4, 3, graph.Exact)
 	// key: {{- toYaml ... | nindent }}
 	at(t, d, "spec.template.spec.containers.0.securityContext", 39, 11, graph.Exact)
@@ -235,27 +240,33 @@ func TestComments(t *testing.T) {
 	}
 }
 
+// A comment a helper writes above a key governs the helper's own line,
+// where the key is located (issue 12), and is not mapped again onto the
+// template that includes it.
 func TestRenderedCommentsFromHelpers(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, filepath.Join(root, "c"), map[string]string{
 		"Chart.yaml":             "apiVersion: v2\nname: c\nversion: 0.1.0\n",
-		"templates/_helpers.tpl": "{{- define \"c.vol\" -}}\n# pvlint:ignore PVL201 from helper\nhostPath:\n  path: /x\n{{- end }}\n",
-		"templates/pod.yaml":     "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  volumes:\n    - name: v\n      {{- include \"c.vol\" . | nindent 6 }}\n",
+		"templates/_helpers.tpl": "{{- define \"c.vol\" -}}\nhostPath:\n  # pvlint:ignore PVL201 from helper\n  path: /x\n{{- end }}\n",
+		"templates/pod.yaml":     "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  volumes:\n    - name: v\n      {{- include \"c.vol\" . | nindent 6 }}\n    # pvlint:ignore PVL104 template\n    - name: w\n      emptyDir: {}\n",
 	})
 	res := Render(root, "c", Options{})
 	if len(res.Errors) > 0 {
 		t.Fatal(res.Errors)
 	}
 	pod := res.Resources[0]
-	at(t, pod, "spec.volumes.0.hostPath.path", 8, 7, graph.Insertion)
-	found := false
-	for _, c := range res.Comments {
-		if c.File == "c/templates/pod.yaml" && c.Line == 8 && c.Text == "pvlint:ignore PVL201 from helper" {
-			found = true
-		}
+	at(t, pod, "spec.volumes.0.hostPath.path", 4, 3, graph.Exact)
+	if f := pod.Root.Path("spec", "volumes", "0", "hostPath", "path").File(); f != "c/templates/_helpers.tpl" {
+		t.Errorf("hostPath.path in %q", f)
 	}
-	if !found {
-		t.Errorf("rendered helper comment not mapped: %+v", res.Comments)
+	var got []string
+	for _, c := range res.Comments {
+		got = append(got, fmt.Sprintf("%s:%d %s", c.File, c.Line, c.Text))
+	}
+	want := []string{"c/templates/_helpers.tpl:3 pvlint:ignore PVL201 from helper", "c/templates/pod.yaml:9 pvlint:ignore PVL104 template"}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("comments %q, want %q", got, want)
 	}
 }
 

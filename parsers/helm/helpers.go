@@ -231,11 +231,14 @@ func (m *remapper) intoHelper(it *graph.Node, ins []*entry) bool {
 	if best == nil {
 		return false
 	}
+	if m.noteLines {
+		m.inHelper(renderedLines(it, nil))
+	}
 	h := bestDef.rm
 	h.values = m.values
 	h.start = target{best.line, best.col, graph.Insertion}
 	h.mapItem(it, best)
-	setFile(it, bestDef.t.file)
+	setFileIfUnset(it, bestDef.t.file)
 	return true
 }
 
@@ -243,6 +246,17 @@ func setFile(n *graph.Node, file string) {
 	n.SetFile(file)
 	for _, it := range n.Children() {
 		setFile(it, file)
+	}
+}
+
+// setFileIfUnset gives the nodes of n that no deeper helper claimed the
+// file of the helper that wrote them.
+func setFileIfUnset(n *graph.Node, file string) {
+	if n.File() == "" {
+		n.SetFile(file)
+	}
+	for _, it := range n.Children() {
+		setFileIfUnset(it, file)
 	}
 }
 

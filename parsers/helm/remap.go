@@ -353,26 +353,124 @@ func (m *remapper) mapMap(n *graph.Node, ents []*entry, fallback target) {
 		k := n.KeyAt(i)
 		v := n.Children()[i]
 		e := bestKey(ents, k, v)
-		if e == nil {
-			m.setAll(v, fallback)
+		if e == nil || e.wild { // not written here: an included helper may write it
+			if m.keyIntoHelper(v, k, m.insertSites(ents), 0) {
+				continue
+			}
+			if e == nil {
+				m.setAll(v, fallback)
+				continue
+			}
+		}
+		m.mapKey(v, e)
+	}
+}
+
+// mapKey maps rendered map value v, whose key template entry e writes.
+func (m *remapper) mapKey(v *graph.Node, e *entry) {
+	t := target{e.line, e.col, graph.Exact}
+	if e.wild {
+		t.prec = graph.Insertion
+	}
+	m.note(v, t)
+	v.SetKeyPos(t.pos())
+	v.Precision = t.prec
+	switch {
+	case e.valCol > 0:
+		v.SetPos(graph.Pos{Line: e.line, Col: e.valCol})
+	default:
+		v.SetPos(t.pos())
+	}
+	// Children the template does not write under the key came from an
+	// insertion under it, or are only known to be in the object.
+	m.mapValue(v, e, m.insertIn(e, m.start))
+}
+
+// insertSite is an output action that inserted text where a rendered node
+// has no entry of its own.
+type insertSite struct {
+	action    string
+	line, col int
+}
+
+// insertSites lists the insertion lines among ents.
+func (m *remapper) insertSites(ents []*entry) []insertSite {
+	var out []insertSite
+	for _, c := range ents {
+		if c.kind == entInsert {
+			out = append(out, insertSite{c.action, c.line, c.col})
+		}
+	}
+	return out
+}
+
+// valueSite is the inline action that inserted e's value (key: {{ ... }}).
+func (m *remapper) valueSite(e *entry) []insertSite {
+	if !e.valIns {
+		return nil
+	}
+	acts := m.sk.actions
+	i := sort.Search(len(acts), func(i int) bool {
+		return acts[i].line > e.line || acts[i].line == e.line && acts[i].col >= e.valCol
+	})
+	if i < len(acts) && acts[i].line == e.line && acts[i].col == e.valCol {
+		return []insertSite{{acts[i].text, e.line, e.valCol}}
+	}
+	return nil
+}
+
+// keyIntoHelper maps rendered key k (value v), which the template does not
+// write, into the define block that one of the include actions at sites
+// inserted, when the helper writes the key (itself, or through the
+// helpers it includes): the node then points at the helper's line, in its
+// file. It reports whether it did.
+func (m *remapper) keyIntoHelper(v *graph.Node, k string, sites []insertSite, depth int) bool {
+	if m.helpers == nil || depth >= maxIncludeDepth {
+		return false
+	}
+	var lines []int
+	for _, s := range sites {
+		d := m.helpers(s.action)
+		if d == nil {
 			continue
 		}
-		t := target{e.line, e.col, graph.Exact}
-		if e.wild {
-			t.prec = graph.Insertion
+		if m.noteLines && lines == nil {
+			lines = renderedLines(v, []int{})
 		}
-		m.note(v, t)
-		v.SetKeyPos(t.pos())
-		v.Precision = t.prec
-		switch {
-		case e.valCol > 0:
-			v.SetPos(graph.Pos{Line: e.line, Col: e.valCol})
-		default:
-			v.SetPos(t.pos())
+		h := d.rm
+		for _, doc := range h.sk.docs {
+			if h.keyIn(v, k, doc.children, m.values, depth+1) {
+				m.inHelper(lines)
+				setFileIfUnset(v, d.t.file)
+				return true
+			}
 		}
-		// Children the template does not write under the key came from an
-		// insertion under it, or are only known to be in the object.
-		m.mapValue(v, e, m.insertIn(e, m.start))
+	}
+	return false
+}
+
+// keyIn maps key k among a helper's entries ents, or into the helpers they
+// include.
+func (m *remapper) keyIn(v *graph.Node, k string, ents []*entry, values map[string]any, depth int) bool {
+	e := bestKey(ents, k, v)
+	if e == nil || e.wild {
+		return m.keyIntoHelper(v, k, m.insertSites(ents), depth)
+	}
+	saved, savedValues := m.start, m.values
+	m.start, m.values = target{e.line, e.col, graph.Insertion}, values
+	m.mapKey(v, e)
+	m.start, m.values = saved, savedValues
+	return true
+}
+
+// mapInserted maps the children of rendered map v, inserted whole by an
+// action (an inline value, or an insertion line): into the helper that
+// writes each key, else to fallback.
+func (m *remapper) mapInserted(v *graph.Node, sites []insertSite, fallback target) {
+	for _, it := range v.Children() {
+		if len(sites) == 0 || !m.keyIntoHelper(it, it.Key(), sites, 0) {
+			m.setAll(it, fallback)
+		}
 	}
 }
 
@@ -380,9 +478,7 @@ func (m *remapper) mapValue(v *graph.Node, e *entry, fallback target) {
 	switch v.Kind {
 	case graph.Map:
 		if e.valIns || e.flow {
-			for _, it := range v.Children() {
-				m.setAll(it, fallback)
-			}
+			m.mapInserted(v, m.valueSite(e), fallback)
 			return
 		}
 		m.mapMap(v, e.children, fallback)
@@ -436,9 +532,7 @@ func (m *remapper) mapItem(it *graph.Node, e *entry) {
 	switch it.Kind {
 	case graph.Map:
 		if e.valIns || e.flow {
-			for _, c := range it.Children() {
-				m.setAll(c, fb)
-			}
+			m.mapInserted(it, m.valueSite(e), fb)
 		} else {
 			m.mapMap(it, e.children, fb)
 		}
@@ -596,7 +690,7 @@ func keyScore(e *entry, v *graph.Node) int {
 // of the node it sits on or, on a line of its own, of the next node.
 func (m *remapper) renderedComment(line int) (target, bool) {
 	if t, ok := m.lines[line]; ok {
-		return t, true
+		return t, t.line > 0
 	}
 	if len(m.sorted) != len(m.lines) {
 		m.sorted = m.sorted[:0]
@@ -609,9 +703,36 @@ func (m *remapper) renderedComment(line int) (target, bool) {
 	if i == len(m.sorted) {
 		return target{}, false
 	}
-	return m.lines[m.sorted[i]], true
+	t := m.lines[m.sorted[i]]
+	return t, t.line > 0
 }
 
+// renderedLines appends the rendered lines of n's nodes (before they are
+// remapped) to out.
+func renderedLines(n *graph.Node, out []int) []int {
+	l := n.KeyPos().Line
+	if l == 0 {
+		l = n.Pos().Line
+	}
+	if l > 0 {
+		out = append(out, l)
+	}
+	for _, c := range n.Children() {
+		out = renderedLines(c, out)
+	}
+	return out
+}
+
+// inHelper marks rendered lines whose nodes were mapped into a helper's
+// define block, for renderedComment: a comment the helper wrote there is
+// the helper file's own (templateComments), never the template's.
+func (m *remapper) inHelper(lines []int) {
+	for _, l := range lines {
+		if _, ok := m.lines[l]; !ok {
+			m.lines[l] = target{} // line 0: written in a helper
+		}
+	}
+}
 // templateComments returns the pvlint comments written in a template: YAML
 // comments and {{/* */}} actions.
 func templateComments(file string, src string, sk *skeleton) []graph.Comment {

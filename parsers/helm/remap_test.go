@@ -15,6 +15,7 @@ func TestRemapCases(t *testing.T) {
 		path string
 		line int
 		prec graph.Precision
+		file string // inside the chart; "" for the template
 	}
 	cases := []struct {
 		name, tpl, helpers, values string
@@ -33,7 +34,7 @@ spec:
   containers:
   - name: c
 `,
-		want: []want{{"spec.volumes.0.hostPath.path", 9, graph.Exact}, {"spec.containers.0.name", 11, graph.Exact}},
+		want: []want{{"spec.volumes.0.hostPath.path", 9, graph.Exact, ""}, {"spec.containers.0.name", 11, graph.Exact, ""}},
 	}, {
 		name:   "toYaml at column 0 under its key",
 		values: "sc:\n  privileged: true\n",
@@ -48,7 +49,7 @@ spec:
 {{ toYaml .Values.sc | indent 8 }}
       image: x
 `,
-		want: []want{{"spec.containers.0.securityContext.privileged", 9, graph.Insertion}, {"spec.containers.0.image", 10, graph.Exact}},
+		want: []want{{"spec.containers.0.securityContext.privileged", 9, graph.Insertion, ""}, {"spec.containers.0.image", 10, graph.Exact, ""}},
 	}, {
 		name:   "if else alternatives",
 		values: "fast: false\n",
@@ -63,7 +64,7 @@ spec:
   storageClassName: slow
   {{- end }}
 `,
-		want: []want{{"spec.storageClassName", 9, graph.Exact}},
+		want: []want{{"spec.storageClassName", 9, graph.Exact, ""}},
 	}, {
 		name:    "multi-line action and define",
 		helpers: `{{- define "x" }}{{ .a }}{{ end }}`,
@@ -78,7 +79,7 @@ metadata:
   labels:
     a: b
 `,
-		want: []want{{"kind", 5, graph.Exact}, {"metadata.name", 7, graph.Exact}, {"metadata.labels.a", 10, graph.Exact}},
+		want: []want{{"kind", 5, graph.Exact, ""}, {"metadata.name", 7, graph.Exact, ""}, {"metadata.labels.a", 10, graph.Exact, ""}},
 	}, {
 		name:   "templated key",
 		values: "k: custom\n",
@@ -90,13 +91,13 @@ data:
   {{ .Values.k }}: v
   fixed: w
 `,
-		want: []want{{"data.custom", 6, graph.Insertion}, {"data.fixed", 7, graph.Exact}},
+		want: []want{{"data.custom", 6, graph.Insertion, ""}, {"data.fixed", 7, graph.Exact, ""}},
 	}, {
 		name:    "whole document from a helper",
 		helpers: "{{- define \"cm\" }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n{{- end }}\n",
 		tpl:     "# generated\n{{ include \"cm\" . }}\n",
 		// Mapped into the define block (issue 12); the include is IncludedAt.
-		want: []want{{"metadata.name", 5, graph.Exact}, {"kind", 3, graph.Exact}},
+		want: []want{{"metadata.name", 5, graph.Exact, "templates/_helpers.tpl"}, {"kind", 3, graph.Exact, "templates/_helpers.tpl"}},
 	}, {
 		name:   "documents from a range",
 		values: "names: [a, b]\n",
@@ -113,7 +114,7 @@ kind: ConfigMap
 metadata:
   name: after
 `,
-		want: []want{{"metadata.name", 6, graph.Exact}},
+		want: []want{{"metadata.name", 6, graph.Exact, ""}},
 	}, {
 		name:   "nindent trailing a literal key",
 		values: "extra:\n  x: y\n",
@@ -129,7 +130,7 @@ metadata:
 data:
   k: v
 `,
-		want: []want{{"metadata.labels.x", 8, graph.Insertion}, {"metadata.labels.app", 6, graph.Exact}, {"data.k", 11, graph.Exact}},
+		want: []want{{"metadata.labels.x", 8, graph.Insertion, ""}, {"metadata.labels.app", 6, graph.Exact, ""}, {"data.k", 11, graph.Exact, ""}},
 	}, {
 		name: "flow and block scalars",
 		tpl: `apiVersion: v1
@@ -150,8 +151,72 @@ spec:
       env:
         - name: A
 `,
-		want: []want{{"metadata.annotations.a", 5, graph.Exact}, {"spec.containers.0.args.1", 9, graph.Exact},
-			{"spec.containers.0.command.2", 13, graph.Exact}, {"spec.containers.0.env.0.name", 17, graph.Exact}},
+		want: []want{{"metadata.annotations.a", 5, graph.Exact, ""}, {"spec.containers.0.args.1", 9, graph.Exact, ""},
+			{"spec.containers.0.command.2", 13, graph.Exact, ""}, {"spec.containers.0.env.0.name", 17, graph.Exact, ""}},
+	}, {
+		// Issue 12: keys an included helper writes under a key of the
+		// template point into the define block (the helper's file).
+		name: "map keys from included helpers",
+		helpers: `{{- define "sc" }}
+privileged: true
+runAsUser: 0
+{{- end }}
+{{- define "vol" -}}
+hostPath:
+  path: /var/lib
+{{- end }}
+{{- define "labels" -}}
+app: {{ .Chart.Name }}
+{{ include "more" . }}
+{{- end }}
+{{- define "more" -}}
+tier: db
+{{- end }}
+`,
+		tpl: `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  labels: {{- include "labels" . | nindent 4 }}
+spec:
+  containers:
+    - name: c
+      securityContext:
+        {{- include "sc" . | nindent 8 }}
+      image: x
+  volumes:
+    - name: v
+      {{- include "vol" . | nindent 6 }}
+    - name: w
+      emptyDir: {}
+`,
+		want: []want{
+			{"spec.containers.0.securityContext.privileged", 2, graph.Exact, "templates/_helpers.tpl"},
+			{"spec.containers.0.securityContext.runAsUser", 3, graph.Exact, "templates/_helpers.tpl"},
+			{"spec.containers.0.image", 11, graph.Exact, ""},
+			{"spec.volumes.0.hostPath.path", 7, graph.Exact, "templates/_helpers.tpl"},
+			{"spec.volumes.0.name", 13, graph.Exact, ""},
+			{"spec.volumes.1.emptyDir", 16, graph.Exact, ""},
+			{"metadata.labels.app", 10, graph.Exact, "templates/_helpers.tpl"},
+			{"metadata.labels.tier", 14, graph.Exact, "templates/_helpers.tpl"},
+		},
+	}, {
+		name: "a helper's key not found stays on the include line",
+		helpers: `{{- define "sc" }}
+{{- toYaml .Values.sc }}
+{{- end }}
+`,
+		values: "sc:\n  privileged: true\n",
+		tpl: `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+    - name: c
+      securityContext: {{- include "sc" . | nindent 8 }}
+`,
+		want: []want{{"spec.containers.0.securityContext.privileged", 8, graph.Insertion, ""}},
 	}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -183,8 +248,16 @@ spec:
 				if p.IsZero() {
 					p = n.Pos()
 				}
-				if p.Line != w.line || n.Precision != w.prec {
-					t.Errorf("%s at line %d (%s), want %d (%s)", w.path, p.Line, n.Precision, w.line, w.prec)
+				file := n.File()
+				if file == "" {
+					file = r.File
+				}
+				wantFile := "c/templates/t.yaml"
+				if w.file != "" {
+					wantFile = "c/" + w.file
+				}
+				if p.Line != w.line || n.Precision != w.prec || file != wantFile {
+					t.Errorf("%s at %s:%d (%s), want %s:%d (%s)", w.path, file, p.Line, n.Precision, wantFile, w.line, w.prec)
 				}
 			}
 		})

@@ -64,3 +64,13 @@ spec:
   resources: ["volumeattachments"]
   verbs: ["get", "list", "delete"] # want: PVL302
 {{- end }}
+
+{{- /* Map keys included under a key of a template (collector.yaml). */}}
+{{- define "nodeagent.hostAccess" -}}
+privileged: true # want: PVL203@critical
+{{- end }}
+
+{{- define "nodeagent.logVolume" -}}
+hostPath:
+  path: /var/log # want: PVL201
+{{- end }}
