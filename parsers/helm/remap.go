@@ -733,6 +733,7 @@ func (m *remapper) inHelper(lines []int) {
 		}
 	}
 }
+
 // templateComments returns the pvlint comments written in a template: YAML
 // comments and {{/* */}} actions.
 func templateComments(file string, src string, sk *skeleton) []graph.Comment {
