@@ -200,7 +200,7 @@ var instanceDiskUnencrypted = &Rule{
 		Title:    "EC2 instance or launch template disk is not encrypted at rest",
 		Severity: High,
 		Category: CatAWS,
-		Description: "The root and data volumes of an `aws_instance`, and the volumes that an `aws_launch_template` or " +
+		Description: "The root and data volumes of an `aws_instance` (and of an `aws_spot_instance_request`, which takes the same arguments), and the volumes that an `aws_launch_template` or " +
 			"`aws_launch_configuration` creates for every node of an Auto Scaling group or EKS node group, are EBS " +
 			"volumes: without `encrypted = true` they hold the node's data, container images and `emptyDir` and " +
 			"hostPath volumes in the clear.\n\n" +
@@ -244,7 +244,7 @@ var instanceDiskUnencrypted = &Rule{
 			"https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/launch_template#block-devices"},
 	},
 	Check: func(p *Pass) {
-		for _, r := range tfResources(p.Graph, "aws_instance", "aws_launch_configuration", "aws_launch_template") {
+		for _, r := range tfResources(p.Graph, "aws_instance", "aws_spot_instance_request", "aws_launch_configuration", "aws_launch_template") {
 			report(p, instanceDiskIssues(p.Graph, r))
 		}
 		for _, r := range tfResources(p.Graph, "aws_ami") {
@@ -284,8 +284,10 @@ func instanceDiskIssues(g *graph.Graph, r *graph.Resource) []issue {
 	case unknownBlocks(root):
 		out = append(out, issue{At: r.At("root_block_device"), Undecided: true,
 			Msg: fmt.Sprintf("Root volume of %s may not be encrypted at rest: `root_block_device` is not known statically.", owner)})
-	case len(blocks(root)) == 0 && r.Root.Has("launch_template"):
-		// The instance's launch template declares its disks; it is checked itself.
+	case len(blocks(root)) == 0 && (len(blocks(r.Root.Get("launch_template"))) > 0 || unknownBlocks(r.Root.Get("launch_template"))):
+		// The instance's launch template declares its disks; it is checked
+		// itself. (A dynamic launch_template over an empty collection is
+		// no template: the AMI decides.)
 	case len(blocks(root)) == 0:
 		out = append(out, rootFromAMI(g, r, owner)...)
 	default:

@@ -121,3 +121,41 @@ resource "aws_instance" "dynamic_unknown" {
     }
   }
 }
+
+# A launch_template block that a dynamic block leaves out (the module was
+# given no template): the instance takes the AMI's root device.
+variable "launch_template" {
+  type    = object({ id = string })
+  default = null
+}
+
+resource "aws_instance" "no_template" { # want: PVL403
+  ami           = "ami-12345678"
+  instance_type = "t3.micro"
+
+  dynamic "launch_template" {
+    for_each = var.launch_template != null ? [var.launch_template] : []
+    content {
+      id = launch_template.value.id
+    }
+  }
+}
+
+# A spot instance request takes aws_instance's block device arguments.
+resource "aws_spot_instance_request" "spot" {
+  ami           = "ami-12345678"
+  instance_type = "t3.micro"
+
+  root_block_device {
+    volume_size = 20
+    encrypted   = false # want: PVL403
+  }
+}
+
+# An instance launched from a template: the template's disks are checked
+# there, not here.
+resource "aws_instance" "from_template" {
+  launch_template {
+    id = aws_launch_template.nodes.id
+  }
+}
