@@ -35,6 +35,9 @@ type encryptionSwitch struct {
 	// exactTrue: only the string "true" turns it on (the driver compares
 	// with ==); otherwise the driver reads it with strconv.ParseBool.
 	exactTrue bool
+	// onValue, when set, is the one value that turns encryption on (UpCloud:
+	// encryption: data-at-rest), compared exactly.
+	onValue string
 	// secretParam, when set, replaces params: the driver formats volumes
 	// with LUKS when the class passes it a Secret through this parameter,
 	// and reads the passphrase from the Secret's key passphraseKey (Hetzner).
@@ -59,6 +62,9 @@ var (
 	// Linode Block Storage CSI: the platform's Block Storage Encryption or
 	// LUKS, each exactly "true" (internal/driver/controllerserver_helper.go).
 	linodeSwitch = &encryptionSwitch{params: []string{"linodebs.csi.linode.com/encrypted", "linodebs.csi.linode.com/luks-encrypted"}, exactTrue: true}
+	// UpCloud CSI: encrypted at rest only for encryption: data-at-rest
+	// (internal/controller/controller.go createVolumeRequestEncryptionAtRest).
+	upcloudSwitch = &encryptionSwitch{params: []string{"encryption"}, onValue: "data-at-rest"}
 	// Hetzner Cloud CSI: LUKS when the node-publish Secret carries
 	// encryption-passphrase (internal/driver/node.go); no class parameter.
 	hetznerSwitch = &encryptionSwitch{secretParam: "csi.storage.k8s.io/node-publish-secret-name", passphraseKey: "encryption-passphrase"}
@@ -89,6 +95,8 @@ func encryptionSwitchFor(provisioner string) *encryptionSwitch {
 		return linodeSwitch
 	case "csi.hetzner.cloud":
 		return hetznerSwitch
+	case "storage.csi.upcloud.com":
+		return upcloudSwitch
 	case "csi.vsphere.vmware.com", "kubernetes.io/vsphere-volume":
 		return vsphereSwitch
 	}
@@ -104,6 +112,9 @@ func encryptionSwitchFor(provisioner string) *encryptionSwitch {
 // boolean true counts: it is what the author meant, whatever the decoder
 // later makes of it.
 func (s *encryptionSwitch) on(v *graph.Node) bool {
+	if s.onValue != "" {
+		return v.Value() == s.onValue
+	}
 	if v.Tag == graph.TagBool {
 		return strings.EqualFold(v.Value(), "true")
 	}
@@ -342,7 +353,8 @@ the EBS CSI driver (` + "`ebs.csi.aws.com`" + `, and the in-tree ` + "`kubernete
 PVL103 does not report it). Drivers that encrypt with LUKS or a platform switch only when asked are reported the same way:
 Scaleway (` + "`csi.scaleway.com`" + `) without ` + "`encrypted: \"true\"`" + `, cloudscale.ch (` + "`csi.cloudscale.ch`" + `) without
 ` + "`csi.cloudscale.ch/luks-encrypted: \"true\"`" + `, Linode (` + "`linodebs.csi.linode.com`" + `) without
-` + "`linodebs.csi.linode.com/encrypted`" + ` or ` + "`linodebs.csi.linode.com/luks-encrypted`" + ` set to ` + "`\"true\"`" + `, and Hetzner
+` + "`linodebs.csi.linode.com/encrypted`" + ` or ` + "`linodebs.csi.linode.com/luks-encrypted`" + ` set to ` + "`\"true\"`" + `, UpCloud
+(` + "`storage.csi.upcloud.com`" + `) without ` + "`encryption: data-at-rest`" + `, and Hetzner
 (` + "`csi.hetzner.cloud`" + `), which has no switch and formats a volume with LUKS only when the class passes a node-publish
 Secret (` + "`csi.storage.k8s.io/node-publish-secret-name`" + `) holding ` + "`encryption-passphrase`" + `: a class without one, or whose
 Secret is in the scan without that key or with it empty, is reported; a Secret outside the scan or a per-claim name
@@ -422,6 +434,7 @@ parameters:
 			"https://github.com/scaleway/scaleway-csi/blob/master/examples/kubernetes/README.md#encrypting-volumes",
 			"https://github.com/cloudscale-ch/csi-cloudscale/blob/master/README.md",
 			"https://github.com/linode/linode-blockstorage-csi-driver/blob/main/docs/encrypted-drives.md",
+			"https://upcloud.com/docs/guides/storage-encryption-at-rest/",
 			"https://github.com/kubernetes-sigs/vsphere-csi-driver",
 			"https://docs.redhat.com/en/documentation/openshift_container_platform/4.18/html/storage/persistent-storage-vsphere",
 			"https://registry.terraform.io/providers/hashicorp/vsphere/latest/docs/resources/vm_storage_policy",
