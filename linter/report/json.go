@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"runtime"
+	"sync"
 
 	"github.com/pvlint/pvlint/rules"
 )
@@ -209,11 +211,62 @@ func writeStreamed(w io.Writer, v any, key string, n int, item func(i int) any) 
 	if _, err := w.Write(doc[:at+len(placeholder)-1]); err != nil { // up to and including "["
 		return err
 	}
+	if err := encodeItems(w, indent, n, item); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, "\n"+indent[:len(indent)-2]+"]"); err != nil {
+		return err
+	}
+	_, err := w.Write(doc[at+len(placeholder):])
+	return err
+}
+
+// streamBatch is how many items one worker encodes before the batch is
+// written: a few hundred kilobytes of JSON per worker at most in memory.
+const streamBatch = 128
+
+// encodeItems writes items 0..n-1, each on a new line after indent and
+// separated by commas, as an indented encoding of the array would. The
+// items are encoded by every core in turn, a batch each (encoding is most
+// of the time a large report takes), and written in order.
+func encodeItems(w io.Writer, indent string, n int, item func(i int) any) error {
+	workers := max(1, min(runtime.GOMAXPROCS(0), (n+streamBatch-1)/streamBatch))
+	bufs := make([]bytes.Buffer, workers)
+	errs := make([]error, workers)
+	for start := 0; start < n; start += workers * streamBatch {
+		var wg sync.WaitGroup
+		for k := range workers {
+			from := start + k*streamBatch
+			if from >= n {
+				break
+			}
+			to := min(from+streamBatch, n)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[k] = encodeBatch(&bufs[k], indent, from, to, item)
+			}()
+		}
+		wg.Wait()
+		for k := range workers {
+			if errs[k] != nil {
+				return errs[k]
+			}
+			if _, err := w.Write(bufs[k].Bytes()); err != nil {
+				return err
+			}
+			bufs[k].Reset()
+		}
+	}
+	return nil
+}
+
+func encodeBatch(out *bytes.Buffer, indent string, from, to int, item func(i int) any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent(indent, "  ")
-	for i := 0; i < n; i++ {
+	for i := from; i < to; i++ {
 		buf.Reset()
 		if err := enc.Encode(item(i)); err != nil {
 			return err
@@ -222,18 +275,10 @@ func writeStreamed(w io.Writer, v any, key string, n int, item func(i int) any) 
 		if i == 0 {
 			sep = "\n"
 		}
-		if _, err := io.WriteString(w, sep+indent); err != nil {
-			return err
-		}
-		if _, err := w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))); err != nil {
-			return err
-		}
+		out.WriteString(sep + indent)
+		out.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	}
-	if _, err := io.WriteString(w, "\n"+indent[:len(indent)-2]+"]"); err != nil {
-		return err
-	}
-	_, err := w.Write(doc[at+len(placeholder):])
-	return err
+	return nil
 }
 
 // writeJSON indents by two spaces, ends with a newline and leaves <, > and &
