@@ -15,9 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"sort"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -222,56 +220,10 @@ func show(v any) string {
 	return string(b)
 }
 
-// nodeValue turns a graph node into the JSON value the API server gets.
+// nodeValue turns a graph node into the JSON value the API server gets
+// (numbers as encoding/json decodes them); an unknown value shows as text.
 func nodeValue(n *graph.Node) any {
-	if n == nil {
-		return nil
-	}
-	switch n.Kind {
-	case graph.Map:
-		m := make(map[string]any, n.Len())
-		for _, it := range n.Children() {
-			m[it.Key()] = nodeValue(it)
-		}
-		return m
-	case graph.List:
-		l := make([]any, len(n.Children()))
-		for i, it := range n.Children() {
-			l[i] = nodeValue(it)
-		}
-		return l
-	case graph.Scalar:
-		switch n.Tag {
-		case graph.TagBool:
-			return n.Value() == "true"
-		case graph.TagInt, graph.TagFloat:
-			if f, ok := number(n.Value()); ok {
-				return f
-			}
-		}
-		return n.Value()
-	case graph.Unknown:
-		return "<unknown " + n.Value() + ">"
-	}
-	return nil
-}
-
-func number(s string) (float64, bool) {
-	s = strings.ReplaceAll(s, "_", "")
-	if i, err := strconv.ParseInt(s, 0, 64); err == nil {
-		return float64(i), true
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		switch strings.ToLower(s) {
-		case ".inf", "+.inf":
-			return math.Inf(1), true
-		case "-.inf":
-			return math.Inf(-1), true
-		}
-		return 0, false
-	}
-	return f, true
+	return n.Plain(graph.PlainOptions{Floats: true, Unknown: func(n *graph.Node) any { return "<unknown " + n.Value() + ">" }})
 }
 
 // normalize gives sigs.k8s.io/yaml's numbers (int64, float64) one type.

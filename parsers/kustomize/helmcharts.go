@@ -58,7 +58,7 @@ func (p *parser) inflateCharts(k *kustomization, v *vfs, charts map[string]bool)
 			ho.Values = append(ho.Values, k.resolve(s))
 		}
 		if in := h.Get("valuesInline"); in != nil && in.Kind == graph.Map {
-			m, _ := nodeValue(in).(map[string]any)
+			m, _ := in.Plain(graph.PlainOptions{}).(map[string]any)
 			ho.Inline = append(ho.Inline, helm.InlineValues{Name: fmt.Sprintf("%s:%d (valuesInline)", k.file, in.KeyPos().Line), Values: m})
 		}
 		if s, ok := h.Get("releaseName").Str(); ok && s != "" {
@@ -87,7 +87,7 @@ func (p *parser) inflateCharts(k *kustomization, v *vfs, charts map[string]bool)
 		}
 		var b strings.Builder
 		for j, r := range res.Resources {
-			val, ok := nodeValue(r.Root).(map[string]any)
+			val, ok := r.Root.Plain(graph.PlainOptions{}).(map[string]any)
 			if !ok {
 				continue
 			}
@@ -121,42 +121,6 @@ func (p *parser) inflateCharts(k *kustomization, v *vfs, charts map[string]bool)
 func (p *parser) isChart(dir string) bool {
 	st, err := p.files.Stat(path.Join(dir, "Chart.yaml"))
 	return err == nil && st.Mode().IsRegular()
-}
-
-// nodeValue turns a node tree back into plain values.
-func nodeValue(n *graph.Node) any {
-	if n == nil {
-		return nil
-	}
-	switch n.Kind {
-	case graph.Map:
-		m := make(map[string]any, n.Len())
-		for _, it := range n.Children() {
-			m[it.Key()] = nodeValue(it)
-		}
-		return m
-	case graph.List:
-		l := make([]any, len(n.Children()))
-		for i, it := range n.Children() {
-			l[i] = nodeValue(it)
-		}
-		return l
-	case graph.Scalar:
-		switch n.Tag {
-		case graph.TagBool:
-			return strings.EqualFold(n.Value(), "true")
-		case graph.TagInt:
-			if v, err := strconv.ParseInt(n.Value(), 0, 64); err == nil {
-				return v
-			}
-		case graph.TagFloat:
-			if v, err := strconv.ParseFloat(n.Value(), 64); err == nil {
-				return v
-			}
-		}
-		return n.Value()
-	}
-	return nil
 }
 
 // helmSource returns the chart object behind a rendered object whose origin

@@ -2,8 +2,6 @@ package custom
 
 import (
 	"reflect"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/google/cel-go/common/types"
@@ -64,57 +62,11 @@ func (ix *index) resourceOf(v ref.Val) *graph.Resource {
 // undecided, never a pass and never a fail.
 var unknownVal = types.NewUnknown(0, nil)
 
-// native converts a node tree into the values an unstructured object holds:
-// map[string]any, []any, string, int64, float64, bool and nil, with CEL
-// unknowns where the value could not be evaluated.
+// native converts a node tree into the values an unstructured object holds,
+// with CEL unknowns where the value could not be evaluated. A key with a
+// null value (`initContainers:` left empty by a template) is absent at
+// admission: the API server decodes the object into its Go type and back,
+// which drops nulls, so has() is false there and must be here.
 func native(n *graph.Node) any {
-	if n == nil {
-		return nil
-	}
-	switch n.Kind {
-	case graph.Null:
-		return nil
-	case graph.Unknown:
-		return unknownVal
-	case graph.Map:
-		m := make(map[string]any, n.Len())
-		for _, it := range n.Children() {
-			// A key with a null value (`initContainers:` left empty by a
-			// template) is absent at admission: the API server decodes the
-			// object into its Go type and back, which drops nulls, so
-			// has() is false there and must be here.
-			if it == nil || it.Kind == graph.Null {
-				continue
-			}
-			m[it.Key()] = native(it)
-		}
-		return m
-	case graph.List:
-		l := make([]any, len(n.Children()))
-		for i, it := range n.Children() {
-			l[i] = native(it)
-		}
-		return l
-	}
-	switch n.Tag {
-	case graph.TagBool:
-		switch strings.ToLower(n.Value()) {
-		case "true":
-			return true
-		case "false":
-			return false
-		}
-	case graph.TagInt:
-		if i, err := strconv.ParseInt(n.Value(), 10, 64); err == nil {
-			return i
-		}
-		if f, err := strconv.ParseFloat(n.Value(), 64); err == nil {
-			return f
-		}
-	case graph.TagFloat:
-		if f, err := strconv.ParseFloat(n.Value(), 64); err == nil {
-			return f
-		}
-	}
-	return n.Value()
+	return n.Plain(graph.PlainOptions{Unknown: func(*graph.Node) any { return unknownVal }, DropNulls: true})
 }
