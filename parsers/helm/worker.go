@@ -169,9 +169,16 @@ var pool renderPool
 
 func (p *renderPool) get() (*renderWorker, error) {
 	p.mu.Lock()
-	if n := len(p.idle); n > 0 {
+	for n := len(p.idle); n > 0; n = len(p.idle) {
 		w := p.idle[n-1]
 		p.idle = p.idle[:n-1]
+		select {
+		case <-w.exited: // it died while idle (killed from outside): not the next chart's fault
+			w.in.Close()
+			w.out.Close()
+			continue
+		default:
+		}
 		p.mu.Unlock()
 		return w, nil
 	}

@@ -434,3 +434,25 @@ func ended(pid int) bool {
 	i := strings.LastIndexByte(string(b), ')')
 	return i > 0 && strings.HasPrefix(strings.TrimSpace(string(b[i+1:])), "Z")
 }
+
+// The worker's memory bound leaves room for what the other bounds allow: a
+// chart that renders close to limits.ChartOutputBytes, from a chart close
+// to Helm's own size budget, renders.
+func TestLargeChartWithinTheBounds(t *testing.T) {
+	watchdog(t, 3*time.Minute)
+	dir := t.TempDir()
+	doc := "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big-{{ $i }}\ndata:\n  x: {{ repeat 1048576 \"x\" }}\n"
+	writeFiles(t, dir, map[string]string{
+		"c/Chart.yaml":          "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+		"c/templates/x.yaml":    "{{ range $i := until 56 }}" + doc + "{{ end }}",
+		"c/files/blob.txt":      strings.Repeat("0123456789abcdef", 40<<20/16),
+		"c/templates/file.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: file\ndata:\n  size: {{ len (.Files.Get \"files/blob.txt\") | quote }}\n",
+	})
+	res := Render(dir, "c", Options{Timeout: 2 * time.Minute})
+	if len(res.Errors) > 0 || len(res.Resources) != 57 {
+		t.Fatalf("%d objects: %s", len(res.Resources), errs(res))
+	}
+	if cm := find(t, res, "ConfigMap", "file"); cm == nil {
+		t.Errorf("no ConfigMap file")
+	}
+}

@@ -205,10 +205,6 @@ func (r *wireReader) raw() []byte {
 
 func (r *wireReader) str() string { return string(r.raw()) }
 
-func (r *wireReader) bytes() []byte {
-	b := r.raw()
-	return append(make([]byte, 0, len(b)), b...)
-}
 
 func (r *wireReader) strs() []string {
 	n := r.count()
@@ -225,7 +221,9 @@ func (r *wireReader) bufferedFiles() []*archive.BufferedFile {
 	for i := 0; i < n && r.err == nil; i++ {
 		name := r.str()
 		mod := time.Unix(0, int64(r.uvarint()))
-		out = append(out, &archive.BufferedFile{Name: name, ModTime: mod, Data: r.bytes()})
+		// The data stays in the frame (not copied): a chart may hold Helm's
+		// 100 MiB of files, and the worker's memory is bounded.
+		out = append(out, &archive.BufferedFile{Name: name, ModTime: mod, Data: r.raw()})
 	}
 	return out
 }
