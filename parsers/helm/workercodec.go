@@ -205,7 +205,6 @@ func (r *wireReader) raw() []byte {
 
 func (r *wireReader) str() string { return string(r.raw()) }
 
-
 func (r *wireReader) strs() []string {
 	n := r.count()
 	out := make([]string, 0, n)
