@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pvlint/pvlint/internal/watchdog"
 )
 
 // The child process of TestAllReproducersAtOnce: the test binary started
@@ -250,7 +252,7 @@ func reproducers(full bool) []reproducer {
 // every bad input on standard error and exits 3. pvlint runs as a child
 // process so that its time and memory are measured alone.
 func TestAllReproducersAtOnce(t *testing.T) {
-	watchdog(t, 15*time.Minute) // generating the tree and go build are slow on a busy machine
+	watchdog.Start(t, 15*time.Minute) // generating the tree and go build are slow on a busy machine
 	root, outside := t.TempDir(), t.TempDir()
 	if d := os.Getenv("PVLINT_ACCEPTANCE_DIR"); d != "" {
 		root = d // kept, to profile a run by hand

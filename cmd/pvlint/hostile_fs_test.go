@@ -1,31 +1,15 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
-)
 
-// watchdog fails the test process fast instead of letting a read that
-// blocks (a named pipe, a device) hang the suite: a test that would hang
-// fails, with its name.
-func watchdog(t *testing.T, d time.Duration) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	t.Cleanup(cancel)
-	name := t.Name()
-	go func() {
-		<-ctx.Done()
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			panic("hung for " + d.String() + ": " + name)
-		}
-	}()
-}
+	"github.com/pvlint/pvlint/internal/watchdog"
+)
 
 func symlink(t *testing.T, target, name string) {
 	t.Helper()
@@ -51,7 +35,7 @@ func mkfifo(t *testing.T, name string) {
 // named pipes with a source file's name are each an error naming the file,
 // the good manifest is still reported, exit 3, and nothing hangs.
 func TestHostileFilesInTheTree(t *testing.T) {
-	watchdog(t, 60*time.Second)
+	watchdog.Start(t, 60*time.Second)
 	outside := t.TempDir()
 	if err := os.WriteFile(filepath.Join(outside, "secret.yaml"), []byte(hostPathPod), 0o644); err != nil {
 		t.Fatal(err)
@@ -93,7 +77,7 @@ func TestHostileFilesInTheTree(t *testing.T) {
 // is an error for that input (exit 3, no hang); the other inputs are still
 // scanned.
 func TestHostilePathsNamed(t *testing.T) {
-	watchdog(t, 60*time.Second)
+	watchdog.Start(t, 60*time.Second)
 	root := tree(t, map[string]string{"pod.yaml": hostPathPod})
 	mkfifo(t, filepath.Join(root, "named.yaml"))
 	outside := t.TempDir()
@@ -133,7 +117,7 @@ const plainVolume = `resource "aws_ebs_volume" "data" {
 // pipe called .tf and file() of a named pipe are each an error naming the
 // file; the good volume is still reported; exit 3; nothing hangs.
 func TestHostileTerraform(t *testing.T) {
-	watchdog(t, 60*time.Second)
+	watchdog.Start(t, 60*time.Second)
 	outside := t.TempDir()
 	if err := os.WriteFile(filepath.Join(outside, "terraform.tfvars"), []byte("size = 99\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -192,7 +176,7 @@ const chartYAML = "apiVersion: v2\nname: c\nversion: 0.1.0\n"
 // an error naming each, the chart not rendered, a good chart still
 // reported, exit 3, and no byte of the environment in any output.
 func TestHostileHelmFiles(t *testing.T) {
-	watchdog(t, 60*time.Second)
+	watchdog.Start(t, 60*time.Second)
 	t.Setenv("PVLINT_TEST_SECRET", "s3cr3t-token-value")
 	outside := t.TempDir()
 	if err := os.WriteFile(filepath.Join(outside, "t.yaml"), []byte(hostPathPod), 0o644); err != nil {
@@ -240,7 +224,7 @@ func TestHostileHelmFiles(t *testing.T) {
 // manifests: a Terraform file, a variables file, a file() target and a
 // chart file over it are each an error naming the file and the limit.
 func TestMaxFileSizeEverywhere(t *testing.T) {
-	watchdog(t, 60*time.Second)
+	watchdog.Start(t, 60*time.Second)
 	pad := "# " + strings.Repeat("x", 600) + "\n"
 	root := tree(t, map[string]string{
 		"small.yaml":               "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
@@ -273,7 +257,7 @@ func TestMaxFileSizeEverywhere(t *testing.T) {
 // error (exit 2) naming the cause, never read and never skipped silently.
 // An explicit --config /dev/null still means "no configuration".
 func TestHostileConfiguration(t *testing.T) {
-	watchdog(t, 60*time.Second)
+	watchdog.Start(t, 60*time.Second)
 	root := tree(t, map[string]string{"pod.yaml": hostPathPod})
 	symlink(t, "/etc/passwd", filepath.Join(root, ".pvlint.yaml"))
 	code, out, errb := pvlint(t, root, "", ".")

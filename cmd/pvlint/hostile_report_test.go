@@ -5,13 +5,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pvlint/pvlint/internal/watchdog"
 )
 
 // TestFindingsCappedPerShape: a Helm range of 1,500 hostPath volumes is one
 // problem at one template line; 1,000 findings are listed (the limit) and
 // one notice says how many were left out. The report is valid JSON.
 func TestFindingsCappedPerShape(t *testing.T) {
-	watchdog(t, 120*time.Second)
+	watchdog.Start(t, 120*time.Second)
 	root := tree(t, map[string]string{
 		"chart/Chart.yaml":  "apiVersion: v2\nname: many\nversion: 1.0.0\n",
 		"chart/values.yaml": "n: 1500\n",
@@ -65,7 +67,7 @@ spec:
 // TestErrorMessagesBounded: a template that includes itself fails with
 // Helm's error quoting the nesting; the error line stays short.
 func TestErrorMessagesBounded(t *testing.T) {
-	watchdog(t, 120*time.Second)
+	watchdog.Start(t, 120*time.Second)
 	root := tree(t, map[string]string{
 		"chart/Chart.yaml":       "apiVersion: v2\nname: rec\nversion: 1.0.0\n",
 		"chart/templates/_h.tpl": `{{- define "rec.loop" -}}{{ include "rec.loop" . }}{{- end -}}`,

@@ -9,13 +9,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pvlint/pvlint/internal/watchdog"
 )
 
 // TestOutputNeverReplacesWhatIsNotARegularFile: -o writes devices and pipes
 // in place, follows a link to its target, and renames only over regular
 // files. /dev/null stays a device even when the tests run as root.
 func TestOutputNeverReplacesWhatIsNotARegularFile(t *testing.T) {
-	watchdog(t, 60*time.Second)
+	watchdog.Start(t, 60*time.Second)
 	root := tree(t, map[string]string{"pod.yaml": hostPathPod})
 
 	before, err := os.Stat("/dev/null")

@@ -1,7 +1,6 @@
 package fsgate
 
 import (
-	"context"
 	"errors"
 	"io"
 	"io/fs"
@@ -12,6 +11,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/pvlint/pvlint/internal/watchdog"
 )
 
 // hostileTree builds, at test time, the links and pipes that cannot be
@@ -56,21 +57,8 @@ func hostileTree(t *testing.T) (root, outside string) {
 	return root, outside
 }
 
-// watchdog fails the test fast instead of hanging on a pipe.
-func watchdog(t *testing.T, d time.Duration) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	t.Cleanup(cancel)
-	go func() {
-		<-ctx.Done()
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			panic("fsgate test hung: " + t.Name())
-		}
-	}()
-	return ctx
-}
-
 func TestGatePolicy(t *testing.T) {
-	watchdog(t, 20*time.Second)
+	watchdog.Start(t, 20*time.Second)
 	root, _ := hostileTree(t)
 	g, err := New(root, 50)
 	if err != nil {

@@ -1,8 +1,6 @@
 package helm
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -19,22 +17,10 @@ import (
 	"helm.sh/helm/v4/pkg/engine"
 	"helm.sh/helm/v4/pkg/strvals"
 
+	"github.com/pvlint/pvlint/internal/watchdog"
 	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/parsers/limits"
 )
-
-func watchdog(t *testing.T, d time.Duration) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	t.Cleanup(cancel)
-	name := t.Name()
-	go func() {
-		<-ctx.Done()
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			panic("no bound held within " + d.String() + ": " + name)
-		}
-	}()
-}
 
 // renderTemplate renders a one-template chart in a temporary directory.
 func renderTemplate(t *testing.T, tpl string, opt Options) parsers.Result {
@@ -59,7 +45,7 @@ func errs(res parsers.Result) string {
 // Each allocating sprig call fails the chart alone, quickly, naming the
 // template line and the bound.
 func TestSprigBuildersAreBounded(t *testing.T) {
-	watchdog(t, 60*time.Second)
+	watchdog.Start(t, 60*time.Second)
 	for _, c := range []struct{ tpl, want string }{
 		{"{{ range until 1000000000 }}x{{ end }}", "until: " + limits.ChartListTooLong(limits.ChartListElements)},
 		{"{{ range untilStep 0 2000000000 1 }}x{{ end }}", "untilStep: " + limits.ChartListTooLong(limits.ChartListElements)},
@@ -87,7 +73,7 @@ func TestSprigBuildersAreBounded(t *testing.T) {
 // A chart that times out stops using a core: the abandoned render ends at
 // its next template function call.
 func TestTimedOutRenderStops(t *testing.T) {
-	watchdog(t, 60*time.Second)
+	watchdog.Start(t, 60*time.Second)
 	before := runtime.NumGoroutine()
 	res := renderTemplate(t, "{{ range until 100000 }}{{ range until 100000 }}{{ end }}{{ end }}\n", Options{Timeout: 300 * time.Millisecond})
 	if e := errs(res); !strings.Contains(e, "did not render within 300ms") {
@@ -108,7 +94,7 @@ func TestTimedOutRenderStops(t *testing.T) {
 // process died; it is refused before rendering. tpl of values that do not
 // loop renders as Helm does.
 func TestSelfRecursiveTplIsRefused(t *testing.T) {
-	watchdog(t, 60*time.Second)
+	watchdog.Start(t, 60*time.Second)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"loop/Chart.yaml":       "apiVersion: v2\nname: loop\nversion: 0.1.0\n",
@@ -134,7 +120,7 @@ func TestSelfRecursiveTplIsRefused(t *testing.T) {
 // make of them), pvlint's engine renders what Helm's stock engine renders,
 // or fails where it fails.
 func TestBoundedBuildersMatchHelm(t *testing.T) {
-	watchdog(t, 60*time.Second)
+	watchdog.Start(t, 60*time.Second)
 	exprs := []string{
 		"{{ range until (int .Values.count) }}x{{ end }}",
 		"{{ range until (int .Values.float) }}x{{ end }}",

@@ -19,6 +19,7 @@ import (
 
 	"helm.sh/helm/v4/pkg/chart/common"
 
+	"github.com/pvlint/pvlint/internal/watchdog"
 	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/parsers/limits"
 )
@@ -62,7 +63,7 @@ func startedWorkers() int {
 // Every chart of the repository's test data renders to the same result in
 // a worker as in this process: objects, positions, errors and notices.
 func TestWorkerRendersAsInProcess(t *testing.T) {
-	watchdog(t, 5*time.Minute)
+	watchdog.Start(t, 5*time.Minute)
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +110,7 @@ func TestWorkerRendersAsInProcess(t *testing.T) {
 // templates see the difference (kindOf, typeOf; a float64 1000000 prints
 // as 1e+06).
 func TestWorkerKeepsValueTypes(t *testing.T) {
-	watchdog(t, 2*time.Minute)
+	watchdog.Start(t, 2*time.Minute)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"c/Chart.yaml":  "apiVersion: v2\nname: c\nversion: 0.1.0\n",
@@ -178,7 +179,7 @@ func gone(pid int) bool {
 // killed: the process is gone when Render returns, and charts rendered at
 // the same time and afterwards are reported.
 func TestFunctionFreeLoopIsKilled(t *testing.T) {
-	watchdog(t, 3*time.Minute)
+	watchdog.Start(t, 3*time.Minute)
 	dir := t.TempDir()
 	loop := "{{ range 1000000 }}{{ range 1000000 }}{{ end }}{{ end }}\n"
 	listLoop := "{{ $l := list 1 2 3 4 5 6 7 8 9 10 }}{{ range $l }}{{ range until 1000000 }}{{ range until 1000 }}{{ end }}{{ end }}{{ end }}\n"
@@ -233,7 +234,7 @@ func TestFunctionFreeLoopIsKilled(t *testing.T) {
 // end that chart alone with an error naming it and the cause. In process
 // the second is a fatal stack overflow of the whole scan.
 func TestRecursionEndsTheWorkerOnly(t *testing.T) {
-	watchdog(t, 3*time.Minute)
+	watchdog.Start(t, 3*time.Minute)
 	withs := strings.Repeat("{{ with . }}", 10)
 	ends := strings.Repeat("{{ end }}", 10)
 	for _, c := range []struct{ name, values, tpl, want string }{
@@ -267,7 +268,7 @@ func TestRecursionEndsTheWorkerOnly(t *testing.T) {
 // Output written straight into the template's buffer (a range of repeats,
 // each under the bounds of bounds.go) meets the worker's memory bound.
 func TestRenderMemoryIsBounded(t *testing.T) {
-	watchdog(t, 2*time.Minute)
+	watchdog.Start(t, 2*time.Minute)
 	res := renderTemplate(t, "{{ range until 1000000 }}{{ repeat 1000000 \"x\" }}{{ end }}\n", Options{Timeout: time.Minute})
 	if e := errs(res); !strings.Contains(e, "chart c: "+limits.ChartRenderMemoryExceeded(limits.ChartRenderMemory)+"; it was not scanned") {
 		t.Errorf("errors %q", e)
@@ -394,7 +395,7 @@ func TestWorkersDieWithPvlint(t *testing.T) {
 	if _, err := os.Stat("/proc/self/task"); err != nil {
 		t.Skip("needs /proc")
 	}
-	watchdog(t, 2*time.Minute)
+	watchdog.Start(t, 2*time.Minute)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"loop/Chart.yaml": "apiVersion: v2\nname: loop\nversion: 0.1.0\n", "loop/templates/x.yaml": "{{ range 1000000 }}{{ range 1000000 }}{{ end }}{{ end }}\n",

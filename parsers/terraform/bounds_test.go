@@ -1,31 +1,15 @@
 package terraform
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pvlint/pvlint/internal/watchdog"
 	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/parsers/limits"
 )
-
-// watchdog fails fast (with the test's name) where a bound does not hold,
-// instead of letting the suite hang or run for minutes.
-func watchdog(t *testing.T, d time.Duration) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	t.Cleanup(cancel)
-	name := t.Name()
-	go func() {
-		<-ctx.Done()
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			panic("no bound held within " + d.String() + ": " + name)
-		}
-	}()
-}
 
 const goodVolume = `resource "aws_ebs_volume" "good" {
   availability_zone = "eu-west-1a"
@@ -69,7 +53,7 @@ func hostile(t *testing.T, files map[string]string, want ...string) parsers.Resu
 }
 
 func TestNestingIsBoundedBeforeParsing(t *testing.T) {
-	watchdog(t, 60*time.Second)
+	watchdog.Start(t, 60*time.Second)
 	const n = 100_000
 	hostile(t, map[string]string{
 		"parens/main.tf":        "locals {\n  x = " + strings.Repeat("(", n) + "1" + strings.Repeat(")", n) + "\n}\n",
@@ -92,7 +76,7 @@ func TestNestingIsBoundedBeforeParsing(t *testing.T) {
 }
 
 func TestNestedForIsBounded(t *testing.T) {
-	watchdog(t, 60*time.Second)
+	watchdog.Start(t, 60*time.Second)
 	// 200 bytes, a billion elements.
 	hostile(t, map[string]string{"bomb/main.tf": `locals {
   a = range(1000)
@@ -106,7 +90,7 @@ resource "aws_ebs_volume" "x" {
 }
 
 func TestInstancesAcrossModulesAreBounded(t *testing.T) {
-	watchdog(t, 120*time.Second)
+	watchdog.Start(t, 120*time.Second)
 	res := hostile(t, map[string]string{
 		"root/main.tf": `
 module "a" {
@@ -134,7 +118,7 @@ module "c" {
 }
 
 func TestSetFunctionsAreBoundedBeforeUnification(t *testing.T) {
-	watchdog(t, 60*time.Second)
+	watchdog.Start(t, 60*time.Second)
 	var b strings.Builder
 	b.WriteString("locals {\n  names = [")
 	for i := range 100_000 {
@@ -150,7 +134,7 @@ func TestSetFunctionsAreBoundedBeforeUnification(t *testing.T) {
 }
 
 func TestCountAndFunctionErrorsAreErrors(t *testing.T) {
-	watchdog(t, 60*time.Second)
+	watchdog.Start(t, 60*time.Second)
 	hostile(t, map[string]string{
 		"neg/main.tf": `resource "aws_ebs_volume" "x" {
   count             = -5
@@ -171,7 +155,7 @@ resource "aws_ebs_volume" "x" {
 }
 
 func TestEvaluationHasADeadline(t *testing.T) {
-	watchdog(t, 60*time.Second)
+	watchdog.Start(t, 60*time.Second)
 	old := moduleEval
 	moduleEval = time.Nanosecond
 	t.Cleanup(func() { moduleEval = old })
