@@ -440,7 +440,7 @@ func ended(pid int) bool {
 // chart that renders close to limits.ChartOutputBytes, from a chart close
 // to Helm's own size budget, renders.
 func TestLargeChartWithinTheBounds(t *testing.T) {
-	watchdog(t, 3*time.Minute)
+	watchdog.Start(t, 3*time.Minute)
 	dir := t.TempDir()
 	doc := "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big-{{ $i }}\ndata:\n  x: {{ repeat 1048576 \"x\" }}\n"
 	writeFiles(t, dir, map[string]string{
