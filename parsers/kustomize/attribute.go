@@ -85,6 +85,13 @@ func (a *attributor) locate(origin *resource.Origin, helmIdx string, v *vfs) {
 		a.fallback(def)
 		return
 	}
+	a.fromSource(src)
+}
+
+// fromSource maps the object onto its source document (a base file, or a
+// vendored chart's rendered template): the document's lines are its base,
+// then the patches of the chain of kustomizations, in order.
+func (a *attributor) fromSource(src *graph.Resource) {
 	a.res.File, a.res.Doc = src.File, src.Doc
 	a.res.KindPos, a.res.Start, a.res.End = src.KindPos, src.Start, src.End
 	a.origName = src.Name

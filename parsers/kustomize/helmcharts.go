@@ -157,20 +157,7 @@ func (a *attributor) helmObject(file string, hs *graph.Resource) {
 		def = a.tree
 	}
 	a.chain = def.chain()
-	a.res.File, a.res.Doc = hs.File, hs.Doc
-	a.res.KindPos, a.res.Start, a.res.End = hs.KindPos, hs.Start, hs.End
 	a.res.Origin.Chart, a.res.Origin.Template, a.res.Origin.Values = hs.Origin.Chart, hs.Origin.Template, hs.Origin.Values
 	a.res.Origin.Rendered = hs.Origin.Rendered
-	a.origName = hs.Name
-	a.nameForms()
-	a.apply(contrib{file: hs.File, root: hs.Root})
-	for _, l := range a.chain {
-		for _, pr := range l.patches() {
-			for _, c := range a.p.patchContribs(pr, a) {
-				a.apply(c)
-				a.patches = appendUnique(a.patches, c.file)
-			}
-		}
-	}
-	a.finish()
+	a.fromSource(hs)
 }
