@@ -212,22 +212,33 @@ func (m *remapper) intoHelper(it *graph.Node, ins []*entry) bool {
 	var bestDef *define
 	var best *entry
 	bestScore := 0
-	for _, in := range ins {
-		d := m.helpers(in.action)
-		if d == nil {
-			continue
+	// The items of the helpers the insertions include, and of the helpers
+	// those include on lines of their own (kafka.commonEnv includes
+	// kafka.saslEnv), at most maxIncludeDepth deep.
+	var visit func(helpers func(string) *define, ins []*entry, depth int)
+	visit = func(helpers func(string) *define, ins []*entry, depth int) {
+		if helpers == nil || depth >= maxIncludeDepth {
+			return
 		}
-		for _, doc := range d.rm.sk.docs {
-			for _, e := range doc.children {
-				if e.kind != entItem {
-					continue
+		for _, in := range ins {
+			d := helpers(in.action)
+			if d == nil {
+				continue
+			}
+			for _, doc := range d.rm.sk.docs {
+				for _, e := range doc.children {
+					if e.kind != entItem {
+						continue
+					}
+					if s := itemScore(e, it); s > bestScore {
+						bestDef, best, bestScore = d, e, s
+					}
 				}
-				if s := itemScore(e, it); s > bestScore {
-					bestDef, best, bestScore = d, e, s
-				}
+				visit(d.rm.helpers, inserts(doc), depth+1)
 			}
 		}
 	}
+	visit(m.helpers, ins, 0)
 	if best == nil {
 		return false
 	}

@@ -349,12 +349,18 @@ func (m *remapper) note(n *graph.Node, t target) {
 // mapMap maps the entries of a rendered map written under the template
 // entries ents; what they do not explain goes to fallback.
 func (m *remapper) mapMap(n *graph.Node, ents []*entry, fallback target) {
+	m.mapMapSites(n, ents, nil, fallback)
+}
+
+// mapMapSites is mapMap with sites, inline actions that also inserted
+// text into the map (labels: {{ include ... }} followed by keys of its own).
+func (m *remapper) mapMapSites(n *graph.Node, ents []*entry, sites []insertSite, fallback target) {
 	for i := range n.Len() {
 		k := n.KeyAt(i)
 		v := n.Children()[i]
 		e := bestKey(ents, k, v)
 		if e == nil || e.wild { // not written here: an included helper may write it
-			if m.keyIntoHelper(v, k, m.insertSites(ents), 0) {
+			if m.keyIntoHelper(v, k, append(m.insertSites(ents), sites...), 0) {
 				continue
 			}
 			if e == nil {
@@ -477,11 +483,14 @@ func (m *remapper) mapInserted(v *graph.Node, sites []insertSite, fallback targe
 func (m *remapper) mapValue(v *graph.Node, e *entry, fallback target) {
 	switch v.Kind {
 	case graph.Map:
-		if e.valIns || e.flow {
+		switch {
+		case e.valIns && len(e.children) > 0: // keys written after the inline insertion
+			m.mapMapSites(v, e.children, m.valueSite(e), fallback)
+		case e.valIns || e.flow:
 			m.mapInserted(v, m.valueSite(e), fallback)
-			return
+		default:
+			m.mapMap(v, e.children, fallback)
 		}
-		m.mapMap(v, e.children, fallback)
 	case graph.List:
 		if e.valIns || e.flow {
 			for _, it := range v.Children() {

@@ -201,6 +201,48 @@ spec:
 			{"metadata.labels.tier", 14, graph.Exact, "templates/_helpers.tpl"},
 		},
 	}, {
+		// longhorn's services, bitnami's labels: keys written after an
+		// inline include stay on their own lines, the helper's in the
+		// helper; list items of a helper included by the included helper
+		// (bitnami kafka.commonEnv → kafka.saslEnv) point into it.
+		name: "keys after an inline include, items of nested helpers",
+		helpers: `{{- define "labels" -}}
+tier: x
+{{- end }}
+{{- define "env" -}}
+- name: A
+  value: a
+{{ include "sasl" . }}
+{{- end }}
+{{- define "sasl" -}}
+- name: USER
+  value: u
+- name: PASSWORD_FILE
+  value: /p
+{{- end }}
+`,
+		tpl: `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  labels: {{- include "labels" . | nindent 4 }}
+    app: own
+spec:
+  containers:
+    - name: c
+      env:
+        - name: OWN
+          value: o
+        {{- include "env" . | nindent 8 }}
+`,
+		want: []want{
+			{"metadata.labels.app", 6, graph.Exact, ""},
+			{"metadata.labels.tier", 2, graph.Exact, "templates/_helpers.tpl"},
+			{"spec.containers.0.env.0.name", 11, graph.Exact, ""},
+			{"spec.containers.0.env.1.name", 5, graph.Exact, "templates/_helpers.tpl"},
+			{"spec.containers.0.env.3.value", 13, graph.Exact, "templates/_helpers.tpl"},
+		},
+	}, {
 		name: "a helper's key not found stays on the include line",
 		helpers: `{{- define "sc" }}
 {{- toYaml .Values.sc }}
