@@ -1,6 +1,7 @@
-// Command peakrss runs a command and prints its wall time in seconds and its
-// peak resident set size in kilobytes (from wait4's rusage), like GNU time's
-// -f "%e %M", for machines without /usr/bin/time:
+// Command peakrss runs a command and prints its wall time, user and system
+// CPU time in seconds and its peak resident set size in kilobytes (from
+// wait4's rusage), like GNU time's -f "%e %U %S %M", for machines without
+// /usr/bin/time:
 //
 //	peakrss [-o FILE] -- COMMAND [ARG...]
 //
@@ -37,8 +38,10 @@ func main() {
 		os.Exit(127)
 	}
 	var maxrss int64
+	var user, sys float64
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		maxrss = ru.Maxrss // kilobytes on Linux
+		user, sys = float64(ru.Utime.Nano())/1e9, float64(ru.Stime.Nano())/1e9
 	}
 	var w io.Writer = os.Stderr
 	if *out != "" {
@@ -50,7 +53,7 @@ func main() {
 		defer f.Close()
 		w = f
 	}
-	fmt.Fprintf(w, "%.3f %d\n", wall.Seconds(), maxrss)
+	fmt.Fprintf(w, "%.3f %.3f %.3f %d\n", wall.Seconds(), user, sys, maxrss) // as GNU time -f "%e %U %S %M"
 	if code := cmd.ProcessState.ExitCode(); code != 0 {
 		if f, ok := w.(*os.File); ok && f != os.Stderr {
 			f.Close()
