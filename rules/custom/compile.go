@@ -286,7 +286,13 @@ func nodeDepth(res *graph.Resource, loc graph.Loc) int {
 	if loc.Node == nil {
 		return 0
 	}
-	return len(res.AtNode(loc.Node).Path)
+	p := res.AtNode(loc.Node).Path
+	if p == nil && loc.Missing && len(loc.Path) > 0 {
+		// A Terraform argument written as null (Resource.NullArgs): not in
+		// the tree, and its parent, which is, sits one level up.
+		return len(loc.Path) - 1
+	}
+	return len(p)
 }
 
 func indexOf2(list []string, v string) int {
