@@ -127,6 +127,10 @@ var storageAdvisories = []advisory{
 		Affected: []versionRange{{To: v("19.2.6")}, {From: v("20.0.0"), To: v("20.2.4")}},
 		Fixed:    "19.2.6, 20.2.4", Impact: "with the object gateway (RGW), a presigned URL accepts unsigned x-amz-* headers: its holder can copy other objects or change their ACLs as the signer",
 		Severity: High, Ref: "https://docs.ceph.com/en/latest/security/CVE-2026-54330/", DaemonsOnly: true},
+	{ID: "CVE-2026-39944", Component: "Ceph", Images: []string{"ceph/ceph"},
+		Affected: []versionRange{{To: v("19.2.6")}, {From: v("20.0.0"), To: v("20.2.4")}},
+		Fixed:    "19.2.6, 20.2.4", Impact: "with the object gateway (RGW), anyone holding a valid STS session token can tamper with it up to RGW administrator: every bucket",
+		Severity: High, Ref: "https://docs.ceph.com/en/latest/security/CVE-2026-39944/", DaemonsOnly: true},
 }
 
 // parseSemver reads the numeric core of a tag: "v1.2.3", "1.2", "v4.13.1-eks-1".
