@@ -161,7 +161,10 @@ func relocatePackaged(fs []*rules.Finding) {
 		p := r.Origin.Packaged
 		entry := graph.Location{File: p.At.File, Line: p.At.Line, Col: p.At.Col, Precision: graph.ObjectStart}
 		if inArchive(f.Loc.File, p.Archive) {
-			if s := valueSiteOf(p, f.Loc.FieldPath); s != nil {
+			if s := valueSiteOf(p, f.Loc.FieldPath); s != nil && s.By != "" {
+				f.Message = strings.TrimRight(f.Message, " ") + fmt.Sprintf(" Written at %s:%d inside the packaged chart, with the value %s set by %s; reported at its %s.", f.Loc.File, f.Loc.Line, s.Value, s.By, p.Entry)
+				f.Loc = at(entry, f.Loc.FieldPath)
+			} else if s != nil {
 				f.Message = strings.TrimRight(f.Message, " ") + fmt.Sprintf(" Written at %s:%d inside the packaged chart, with the value %s set here.", f.Loc.File, f.Loc.Line, s.Value)
 				f.RelatedLocs = append(f.RelatedLocs, rules.Related{Loc: at(entry, f.Loc.FieldPath), Message: "the packaged chart: " + p.Entry})
 				f.Loc = at(s.At, f.Loc.FieldPath)
@@ -175,7 +178,7 @@ func relocatePackaged(fs []*rules.Finding) {
 			if !inArchive(rl.Loc.File, p.Archive) {
 				continue
 			}
-			if s := valueSiteOf(p, rl.Loc.FieldPath); s != nil {
+			if s := valueSiteOf(p, rl.Loc.FieldPath); s != nil && s.By == "" {
 				rl.Message += fmt.Sprintf(" (%s:%d inside the packaged chart, with the value %s)", rl.Loc.File, rl.Loc.Line, s.Value)
 				rl.Loc = at(s.At, rl.Loc.FieldPath)
 			} else {

@@ -97,6 +97,24 @@ func TestPackagedValuesFile(t *testing.T) {
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("PVL203 findings %q, want %q", got, want)
 	}
+
+	// Set with --set: no line to point at; the entry, saying so.
+	res, err = linter.Run(linter.Options{Paths: []string{chart}, Rules: rules.All(), Helm: linter.HelmOptions{Set: []string{"db.backup.privileged=true"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range res.Findings {
+		if f.RuleID == "PVL203" {
+			n++
+		}
+		if f.RuleID == "PVL203" && (f.Loc.File != chart+"/Chart.yaml" || !strings.Contains(f.Message, "with the value db.backup.privileged set by --set; reported at its dependency \"db\" in Chart.yaml.")) {
+			t.Errorf("with --set: %s:%d %s", f.Loc.File, f.Loc.Line, f.Message)
+		}
+	}
+	if n != 1 {
+		t.Errorf("with --set: %d PVL203 findings, want 1", n)
+	}
 }
 
 // The packaged subchart of the warehouse fixture is built from

@@ -71,17 +71,20 @@ type Packaged struct {
 	Archive string   // the .tgz, relative to the repository root
 	At      Location // where findings go: the parent's Chart.yaml dependency entry
 	Entry   string   // what At is, for messages: dependency "db" in Chart.yaml
-	// Set lists the fields of the object whose rendered value a values file
-	// outside the archive set (the parent's values.yaml, a --values file):
-	// findings on them go to that values line instead of At.
+	// Set lists the fields of the object whose rendered value the user's
+	// values set outside the archive (the parent's values.yaml, a --values
+	// file, --set): findings on them go to that values line instead of At,
+	// or say what set the value.
 	Set []ValueSite
 }
 
-// ValueSite is a field of a rendered object whose value a values file set.
+// ValueSite is a field of a rendered object whose value the user's values
+// set: a values file line (At), or values without a file (By).
 type ValueSite struct {
 	Field string   // the field's dotted path in the object (Location.FieldPath)
-	Value string   // the values path as written in the file: db.persistence.hostPath
-	At    Location // the key of that value in the values file
+	Value string   // the values path as written: db.persistence.hostPath
+	At    Location // the key of that value in the values file; zero for By
+	By    string   // what set the value without a file: --set, a kustomization's valuesInline
 }
 
 // Resource is one object in the graph: a Kubernetes object (from YAML, Helm or

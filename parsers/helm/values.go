@@ -58,13 +58,13 @@ func (r *renderer) userValues(ch *chart.Chart, archive bool) (map[string]any, bo
 		if !filepath.IsAbs(shown) && !strings.HasPrefix(shown, "../") { // findings stay inside the scanned tree
 			r.sources = append(r.sources, &valueSource{file: shown, data: data})
 		} else {
-			r.sources = append(r.sources, &valueSource{vals: cur})
+			r.sources = append(r.sources, &valueSource{vals: cur, name: shown})
 		}
 	}
 	for _, in := range r.opt.Inline {
 		base = mergeMaps(base, copyValues(in.Values))
 		r.valuesFiles = append(r.valuesFiles, in.Name)
-		r.sources = append(r.sources, &valueSource{vals: in.Values})
+		r.sources = append(r.sources, &valueSource{vals: in.Values, name: in.Name})
 	}
 	r.setSources()
 	for _, v := range r.opt.Set {

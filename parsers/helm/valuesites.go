@@ -30,6 +30,7 @@ type valueSource struct {
 	file string         // repo-relative; "" for values without a file
 	data []byte         // the file's text
 	vals map[string]any // values without a file
+	name string         // what set vals, for messages: --set, a kustomization
 	doc  *yaml3.Node    // data parsed, on first use
 }
 
@@ -55,7 +56,7 @@ func (r *renderer) setSources() {
 		_ = strvals.ParseIntoFile(v, set, func([]rune) (any, error) { return "", nil })
 	}
 	if len(set) > 0 {
-		r.sources = append(r.sources, &valueSource{vals: set})
+		r.sources = append(r.sources, &valueSource{vals: set, name: "--set"})
 	}
 }
 
@@ -90,8 +91,9 @@ func (r *renderer) packagedValues(t *tmpl, res *graph.Resource) {
 			}
 		}
 		if own != nil {
-			if at, path, ok := r.valueLine(t, own); ok {
-				sites = append(sites, graph.ValueSite{Field: field, Value: path, At: at})
+			if site, ok := r.valueLine(t, own); ok {
+				site.Field = field
+				sites = append(sites, site)
 			}
 		}
 		for i, it := range n.Children() {
@@ -212,9 +214,9 @@ func matches(v any, n *graph.Node) bool {
 
 // valueLine finds the values file line that set path (relative to
 // template t's .Values): the layer of highest precedence that sets it. A
-// value set without a file (--set, valuesInline) or nowhere outside the
-// archive has none.
-func (r *renderer) valueLine(t *tmpl, path []string) (graph.Location, string, bool) {
+// value set without a file (--set, valuesInline) has no line (At is zero,
+// By names what set it); one set nowhere outside the archive, no site.
+func (r *renderer) valueLine(t *tmpl, path []string) (graph.ValueSite, bool) {
 	var tries [][]string // the path in the root's values: under the chain, or a global
 	tries = append(tries, append(append([]string(nil), t.chain...), path...))
 	if len(path) > 0 && path[0] == "global" {
@@ -225,13 +227,13 @@ func (r *renderer) valueLine(t *tmpl, path []string) (graph.Location, string, bo
 		for _, p := range tries {
 			if s.file == "" {
 				if lookupValues(s.vals, p) != nil {
-					return graph.Location{}, "", false
+					return graph.ValueSite{Value: strings.Join(p, "."), By: s.name}, true
 				}
 				continue
 			}
 			if at, ok := s.line(p); ok {
 				r.yamlComments(s.file, s.data)
-				return at, strings.Join(p, "."), true
+				return graph.ValueSite{Value: strings.Join(p, "."), At: at}, true
 			}
 		}
 	}
@@ -245,10 +247,10 @@ func (r *renderer) valueLine(t *tmpl, path []string) (graph.Location, string, bo
 		s := &valueSource{file: d.file, data: data}
 		if at, ok := s.line(p); ok {
 			r.yamlComments(s.file, s.data)
-			return at, strings.Join(p, "."), true
+			return graph.ValueSite{Value: strings.Join(p, "."), At: at}, true
 		}
 	}
-	return graph.Location{}, "", false
+	return graph.ValueSite{}, false
 }
 
 // line finds the key of path in the values file, explicitly set (a null

@@ -46,15 +46,15 @@ func TestPackagedValueSites(t *testing.T) {
 	}
 	var got []string
 	for _, s := range p.Set {
-		got = append(got, fmt.Sprintf("%s=%s@%s:%d:%d", s.Field, s.Value, s.At.File, s.At.Line, s.At.Col))
+		got = append(got, fmt.Sprintf("%s=%s@%s:%d:%d%s", s.Field, s.Value, s.At.File, s.At.Line, s.At.Col, s.By))
 	}
 	want := []string{
 		"data.mode=store.mode@app/charts/mid/values.yaml:3:3", // the intermediate chart's values.yaml
 		"data.flag=mid.store.flag@app/values.yaml:3:5",        // the root's, over mid's
+		"data.cli=mid.store.cli@:0:0--set",                    // --set, over prod.yaml: no line
 		"data.region=global.region@app/values.yaml:7:3",
 		"data.sc.runAsUser=mid.store.sc.runAsUser@app/values.yaml:5:7",
-		// data.own: the subchart's default; data.cli: --set, over prod.yaml;
-		// data.sc.fsGroup: the subchart's default.
+		// data.own and data.sc.fsGroup: the subchart's defaults.
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("sites\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
