@@ -343,6 +343,27 @@ func TestChartRenderTimeout(t *testing.T) {
 	}
 }
 
+// A chart rendered through a kustomization's helmCharts goes through the
+// same render worker: one that loops without calling a template function
+// is an error for the kustomization, the rest of the scan goes on.
+func TestKustomizeHelmChartRenderTimeout(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"k/kustomization.yaml":           "helmCharts:\n  - name: loop\n    releaseName: r\n",
+		"k/charts/loop/Chart.yaml":       "apiVersion: v2\nname: loop\nversion: 0.1.0\n",
+		"k/charts/loop/templates/x.yaml": "{{ range 1000000 }}{{ range 1000000 }}{{ end }}{{ end }}\n",
+		"pod.yaml":                       pod("ok"),
+	})
+	res, err := Run(Options{Root: root, Paths: []string{"."}, Rules: []*rules.Rule{everyPod}, ChartTimeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := fmt.Sprint(errorsOf(res))
+	if !strings.Contains(all, "kustomization k did not render: k/charts/loop: chart k/charts/loop did not render within 1s") || len(res.Findings) != 1 {
+		t.Errorf("errors %v findings %v", errorsOf(res), files(res))
+	}
+}
+
 // A module is linted as its own root and as each caller's instance; a rule
 // that fires on the same line for several instances is reported once,
 // naming them, and a finding that only the module's defaults produce says
