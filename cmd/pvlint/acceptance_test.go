@@ -232,11 +232,11 @@ func reproducers(full bool) []reproducer {
 			[]string{"helm-stack: chart helm-stack: rendering nested deeper than its 64 MiB stack allows"}},
 	}
 	if full {
-		// Each takes a render worker to its memory bound (512 MiB, seconds).
+		// Each takes a render worker to its memory bound (256 MiB, seconds).
 		rs = append(rs, reproducer{"helm tpl recursion through a variable", helmChart("helm-tpl-var", "a: '{{ $v := .Values.a }}{{ tpl $v . }}'\n", "data: {{ tpl .Values.a . }}\n"),
-			[]string{"helm-tpl-var: chart helm-tpl-var: rendering needed more than 512 MiB of memory"}},
+			[]string{"helm-tpl-var: chart helm-tpl-var: rendering needed more than 256 MiB of memory"}},
 			reproducer{"helm output built in the template", helmChart("helm-mem", "", "{{ range until 1000000 }}{{ repeat 1000000 \"x\" }}{{ end }}\n"),
-				[]string{"helm-mem: chart helm-mem: rendering needed more than 512 MiB of memory"}})
+				[]string{"helm-mem: chart helm-mem: rendering needed more than 256 MiB of memory"}})
 	}
 	if flowBig > 0 {
 		rs = append(rs, reproducer{"flow sequence 120 MB", func(t *testing.T, root, _ string) {

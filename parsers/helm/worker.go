@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -187,7 +188,14 @@ func (p *renderPool) get() (*renderWorker, error) {
 		return nil, p.disabled
 	}
 	p.started++
+	first := p.started == 1
 	p.mu.Unlock()
+	if first {
+		// Workers add their memory to pvlint's: give back what the scan
+		// so far freed (a large YAML file decoded earlier) before the first
+		// one starts, once.
+		debug.FreeOSMemory()
+	}
 	w, err := startWorker()
 	if err != nil {
 		p.mu.Lock()

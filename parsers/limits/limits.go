@@ -53,8 +53,10 @@ const (
 	ChartListElements = 1_000_000
 	// ChartRenderMemory bounds the memory of the worker process that
 	// renders one chart (Helm's engine cannot be bounded within a process):
-	// room for ChartOutputBytes of output built, copied and sent back.
-	ChartRenderMemory int64 = 512 << 20
+	// room for ChartOutputBytes of output built and sent back from a chart
+	// with tens of MB of files, while pvlint and one worker per core stay
+	// under 1 GB together. Real charts take a few tens of MB.
+	ChartRenderMemory int64 = 256 << 20
 	// ChartRenderStack bounds the goroutine stack of a chart's render (Go's
 	// default is 1 GB): Helm's include limit of 1,000 nested calls takes a
 	// few MB; a tpl recursion with no end has no limit of Helm's.
