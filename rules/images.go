@@ -118,19 +118,19 @@ var storageAdvisories = []advisory{
 	{ID: "CVE-2025-30156", Component: "Ceph", Images: []string{"ceph/ceph"},
 		Affected: []versionRange{{To: v("19.2.6")}, {From: v("20.0.0"), To: v("20.2.4")}},
 		Fixed:    "19.2.6, 20.2.4 (then rotate the CephX keys to aes256k)", Impact: "anyone holding a CephX key (a CSI driver's, for example) can forge service tickets up to cluster administrator: every pool, image and file system",
-		Severity: High, Ref: "https://docs.ceph.com/en/latest/security/CVE-2025-30156/", DaemonsOnly: true},
+		Severity: High, Ref: "https://github.com/ceph/ceph/security/advisories/GHSA-7q3q-3975-qw3q", DaemonsOnly: true},
 	{ID: "CVE-2026-50152", Component: "Ceph", Images: []string{"ceph/ceph"},
 		Affected: []versionRange{{To: v("19.2.6")}, {From: v("20.0.0"), To: v("20.2.4")}},
 		Fixed:    "19.2.6, 20.2.4", Impact: "any CephX user allowed to read the monitors reads their config-key store, which holds the LUKS passphrases of encrypted OSDs",
-		Severity: Critical, Ref: "https://docs.ceph.com/en/latest/security/CVE-2026-50152/", DaemonsOnly: true},
+		Severity: Critical, Ref: "https://github.com/ceph/ceph/security/advisories/GHSA-rg9p-5xcp-wm8h", DaemonsOnly: true},
 	{ID: "CVE-2026-54330 (GHSA-rmjq-ffrm-j6vj)", Component: "Ceph", Images: []string{"ceph/ceph"},
 		Affected: []versionRange{{To: v("19.2.6")}, {From: v("20.0.0"), To: v("20.2.4")}},
 		Fixed:    "19.2.6, 20.2.4", Impact: "with the object gateway (RGW), a presigned URL accepts unsigned x-amz-* headers: its holder can copy other objects or change their ACLs as the signer",
-		Severity: High, Ref: "https://docs.ceph.com/en/latest/security/CVE-2026-54330/", DaemonsOnly: true},
+		Severity: High, Ref: "https://github.com/ceph/ceph/security/advisories/GHSA-rmjq-ffrm-j6vj", DaemonsOnly: true},
 	{ID: "CVE-2026-39944", Component: "Ceph", Images: []string{"ceph/ceph"},
 		Affected: []versionRange{{To: v("19.2.6")}, {From: v("20.0.0"), To: v("20.2.4")}},
 		Fixed:    "19.2.6, 20.2.4", Impact: "with the object gateway (RGW), anyone holding a valid STS session token can tamper with it up to RGW administrator: every bucket",
-		Severity: High, Ref: "https://docs.ceph.com/en/latest/security/CVE-2026-39944/", DaemonsOnly: true},
+		Severity: High, Ref: "https://www.cve.org/CVERecord?id=CVE-2026-39944", DaemonsOnly: true},
 }
 
 // parseSemver reads the numeric core of a tag: "v1.2.3", "1.2", "v4.13.1-eks-1".
