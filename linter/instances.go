@@ -91,6 +91,9 @@ type blockKey struct {
 // declarations share (same rule, same location), and says when a finding
 // exists only through a module's defaults. fs is sorted; so is the result.
 func mergeInstances(g *graph.Graph, fs []*rules.Finding) []*rules.Finding {
+	// Two findings of one rule on one line are one problem only when they are
+	// about the same field (a key and a host flag assembled on the same line
+	// are two).
 	type locKey struct {
 		rule string
 		loc  graph.Location
@@ -101,7 +104,7 @@ func mergeInstances(g *graph.Graph, fs []*rules.Finding) []*rules.Finding {
 		if f.Resource == nil || f.Resource.Source != graph.SourceTerraform {
 			continue
 		}
-		k := locKey{f.RuleID, graph.Location{File: f.Loc.File, Line: f.Loc.Line, Col: f.Loc.Col}}
+		k := locKey{f.RuleID, graph.Location{File: f.Loc.File, Line: f.Loc.Line, Col: f.Loc.Col, FieldPath: f.Loc.FieldPath}}
 		if groups[k] == nil {
 			order = append(order, k)
 		}

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/pvlint/pvlint/linter/graph"
 )
@@ -120,7 +122,11 @@ var aksDiskEncryption = &Rule{
 			"- Without host encryption (`host_encryption_enabled`, called `enable_host_encryption` before azurerm " +
 			"4.0) on the `default_node_pool` or an `azurerm_kubernetes_cluster_node_pool`, the temporary disk and the " +
 			"OS and data disk caches on the VM host are not encrypted at rest, and data flows unencrypted from the " +
-			"host to the storage service.",
+			"host to the storage service.\n\n" +
+			"Clusters and agent pools written with the AzAPI provider (`azapi_resource` of type " +
+			"`Microsoft.ContainerService/managedClusters` or `.../agentPools`, as Azure Verified Modules write them) " +
+			"are checked on the same ARM properties: `properties.diskEncryptionSetID` and each agent pool's " +
+			"`enableEncryptionAtHost`. A `body` given as a `jsonencode()` string is not read.",
 		Remediation: "```hcl\nresource \"azurerm_kubernetes_cluster\" \"main\" {\n  name                   = \"main\"\n  location               = azurerm_resource_group.main.location\n  resource_group_name    = azurerm_resource_group.main.name\n  dns_prefix             = \"main\"\n  disk_encryption_set_id = azurerm_disk_encryption_set.nodes.id\n\n  default_node_pool {\n    name                    = \"system\"\n    vm_size                 = \"Standard_D4s_v5\"\n    node_count              = 3\n    host_encryption_enabled = true\n  }\n\n  identity {\n    type = \"SystemAssigned\"\n  }\n}\n```\n\n" +
 			"Host encryption must first be enabled on the subscription (`az feature register --namespace Microsoft.Compute --name EncryptionAtHost`).",
 		Bad: []Example{{Lang: "hcl", Code: `resource "azurerm_kubernetes_cluster_node_pool" "workers" {
@@ -147,7 +153,101 @@ var aksDiskEncryption = &Rule{
 		for _, r := range tfResources(p.Graph, "azurerm_kubernetes_cluster", "azurerm_kubernetes_cluster_node_pool") {
 			report(p, aksIssues(r))
 		}
+		for _, r := range tfResources(p.Graph, "azapi_resource") {
+			report(p, azapiAKSIssues(r))
+		}
 	},
+}
+
+// azapiType is the ARM resource type of an azapi_resource without its API
+// version ("Microsoft.ContainerService/managedClusters"), lower-cased as ARM
+// compares it.
+func azapiType(r *graph.Resource) string {
+	t, _ := r.Root.Get("type").Str()
+	t, _, _ = strings.Cut(t, "@")
+	return strings.ToLower(t)
+}
+
+// azapiAKSIssues checks AKS clusters and agent pools written with the AzAPI
+// provider (Azure Verified Modules are): the ARM properties
+// diskEncryptionSetID and enableEncryptionAtHost stand for azurerm's
+// disk_encryption_set_id and host_encryption_enabled. Only a body written as
+// an HCL object is read (azapi 2.x); a jsonencode() string is not.
+func azapiAKSIssues(r *graph.Resource) []issue {
+	typ := azapiType(r)
+	if typ != "microsoft.containerservice/managedclusters" && typ != "microsoft.containerservice/managedclusters/agentpools" {
+		return nil
+	}
+	body := r.Root.Get("body")
+	if body.IsUnknown() {
+		return []issue{{At: r.At("body"), Undecided: true,
+			Msg: fmt.Sprintf("AKS %s %s may not encrypt its node disks: its `body` is not known statically.", azapiNoun(typ), r.Title())}}
+	}
+	if body != nil && body.Kind == graph.Scalar {
+		return []issue{{At: r.At("body"), Undecided: true,
+			Msg: fmt.Sprintf("AKS %s %s may not encrypt its node disks: its `body` is a JSON string (azapi 1.x `jsonencode`), which pvlint does not read; write it as an object.", azapiNoun(typ), r.Title())}}
+	}
+	if body == nil || body.Kind != graph.Map {
+		return nil
+	}
+	props := body.Get("properties")
+	if props.IsUnknown() {
+		return []issue{{At: r.At("body", "properties"), Undecided: true,
+			Msg: fmt.Sprintf("AKS %s %s may not encrypt its node disks: `body.properties` is not known statically.", azapiNoun(typ), r.Title())}}
+	}
+	if typ == "microsoft.containerservice/managedclusters/agentpools" {
+		return azapiHostEncryption(r, props, []string{"body", "properties"}, "Agent pool "+r.Title())
+	}
+	var out []issue
+	name := "AKS cluster " + r.Title()
+	switch keyRef(r, props.Get("diskEncryptionSetID")) {
+	case graph.Unsure:
+		out = append(out, issue{At: r.At("body", "properties", "diskEncryptionSetID"), Undecided: true,
+			Msg: fmt.Sprintf("%s may not encrypt node OS disks with a customer-managed key: `properties.diskEncryptionSetID` is not known statically.", name)})
+	case graph.Unset:
+		out = append(out, issue{At: r.At("body", "properties", "diskEncryptionSetID"),
+			Msg: fmt.Sprintf("%s does not encrypt node OS disks with a customer-managed key: set `properties.diskEncryptionSetID` to a disk encryption set.", name)})
+	}
+	pools := props.Get("agentPoolProfiles")
+	if pools.IsUnknown() {
+		return append(out, issue{At: r.At("body", "properties", "agentPoolProfiles"), Undecided: true,
+			Msg: fmt.Sprintf("Agent pools of %s may not use host encryption: `properties.agentPoolProfiles` is not known statically.", r.Title())})
+	}
+	for i, pool := range pools.List() {
+		if pool.IsUnknown() {
+			out = append(out, issue{At: r.AtNode(pool), Undecided: true,
+				Msg: fmt.Sprintf("Agent pool %d of %s may not use host encryption: it is not known statically.", i, r.Title())})
+			continue
+		}
+		pname := fmt.Sprintf("Agent pool %d of %s", i, r.Title())
+		if s, ok := str(pool.Get("name")); ok {
+			pname = fmt.Sprintf("Agent pool %q of %s", s, r.Title())
+		}
+		out = append(out, azapiHostEncryption(r, pool, []string{"body", "properties", "agentPoolProfiles", strconv.Itoa(i)}, pname)...)
+	}
+	return out
+}
+
+func azapiNoun(typ string) string {
+	if strings.HasSuffix(typ, "/agentpools") {
+		return "agent pool"
+	}
+	return "cluster"
+}
+
+// azapiHostEncryption checks enableEncryptionAtHost of an agent pool's
+// properties (at path in r).
+func azapiHostEncryption(r *graph.Resource, pool *graph.Node, path []string, name string) []issue {
+	at := r.At(append(path[:len(path):len(path)], "enableEncryptionAtHost")...)
+	switch pool.Get("enableEncryptionAtHost").Bool() {
+	case graph.True:
+		return nil
+	case graph.Unsure:
+		return []issue{{At: at, Undecided: true,
+			Msg: fmt.Sprintf("%s may not use host encryption: `enableEncryptionAtHost` is not known statically.", name)}}
+	}
+	return []issue{{At: at,
+		Msg: fmt.Sprintf("%s does not use host encryption: temporary disks and disk caches on the host are not encrypted at rest; set `enableEncryptionAtHost = true`.", name)}}
 }
 
 func aksIssues(r *graph.Resource) []issue {

@@ -53,6 +53,32 @@ func lessOrigin(a, b argOrigin) bool {
 	return a.col < b.col
 }
 
+// assembled reports a collection that carries the marks of several caller
+// arguments: the module built it (merge, an object of variables), so it is
+// written in the module, not at any one of those arguments; its elements
+// keep their own positions.
+func assembled(v cty.Value) bool {
+	ty := v.Type()
+	if !ty.IsObjectType() && !ty.IsMapType() && !ty.IsTupleType() && !ty.IsListType() && !ty.IsSetType() {
+		return false
+	}
+	var first argOrigin
+	n := 0
+	for m := range v.Marks() {
+		o, ok := m.(argOrigin)
+		if !ok {
+			continue
+		}
+		if n == 0 {
+			first = o
+		} else if o.file != first.file || o.line != first.line || o.col != first.col {
+			return true
+		}
+		n++
+	}
+	return false
+}
+
 func hasOrigin(v cty.Value) bool {
 	for m := range v.Marks() {
 		if _, ok := m.(argOrigin); ok {
@@ -135,7 +161,7 @@ type placed struct {
 // expression in the module, and a nested value without an origin of its own
 // stays with its parent's (the argument that passed the whole object).
 func placeValue(v cty.Value, expr hcl.Expression, parent placed) placed {
-	if o, ok := originOf(v); ok {
+	if o, ok := originOf(v); ok && !assembled(v) {
 		return placed{file: o.file, pos: graph.Pos{Line: o.line, Col: o.col}, keyPos: graph.Pos{Line: o.keyLine, Col: o.keyCol}}
 	}
 	if parent.file != "" {
