@@ -530,6 +530,51 @@ func literalAgreement(c *entry, n *graph.Node) (int, bool) {
 	return 0, true
 }
 
+// insertedAgreement compares a scalar written with actions in it
+// ("--backup-sync-period={{ . }}", actions masked as \x01) with a rendered
+// scalar: the literal text around the actions must appear in order, so two
+// list items that differ only in their literal text are told apart (Velero's
+// server flags, one per with block). It scores the literal characters
+// matched, at most 9 (below a literal value's 10); an item whose literal
+// text the rendered value cannot hold cannot have written it. Text next to
+// an action is trimmed, as {{- and -}} may have eaten its spaces.
+func insertedAgreement(tpl, got string) (int, bool) {
+	segs := strings.Split(tpl, "\x01")
+	matched := 0
+	rest := got
+	for i, seg := range segs {
+		if i > 0 {
+			seg = strings.TrimLeft(seg, " ")
+		}
+		if i < len(segs)-1 {
+			seg = strings.TrimRight(seg, " ")
+		}
+		if seg == "" {
+			continue
+		}
+		switch {
+		case i == 0:
+			if !strings.HasPrefix(rest, seg) {
+				return 0, false
+			}
+			rest = rest[len(seg):]
+		case i == len(segs)-1:
+			if !strings.HasSuffix(rest, seg) {
+				return 0, false
+			}
+			rest = rest[:len(rest)-len(seg)]
+		default:
+			j := strings.Index(rest, seg)
+			if j < 0 {
+				return 0, false
+			}
+			rest = rest[j+len(seg):]
+		}
+		matched += len(seg)
+	}
+	return min(matched, 9), true
+}
+
 // flowLiterals reads a literal flow list of scalars (["get", "list"]);
 // nil when it holds actions or is not one.
 func flowLiterals(text string) []string {

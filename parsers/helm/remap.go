@@ -608,6 +608,14 @@ func itemScore(e *entry, v *graph.Node) int {
 		if keys > 0 {
 			return 0
 		}
+		if e.valIns && !e.text && !e.flow && v.Kind == graph.Scalar {
+			// The literal text around the actions tells items apart.
+			s, ok := insertedAgreement(e.value, v.Value())
+			if !ok {
+				return 0
+			}
+			return 1 + s
+		}
 		if e.valIns || e.text {
 			return 1
 		}

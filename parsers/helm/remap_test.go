@@ -21,6 +21,28 @@ func TestRemapCases(t *testing.T) {
 		name, tpl, helpers, values string
 		want                       []want
 	}{{
+		name:   "list items inserting values told apart by their literal text",
+		values: "configuration:\n  defaultSnapshotMoveData: true\n",
+		tpl: `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+    - name: c
+      args:
+        - server
+      {{- with .Values.configuration }}
+        {{- with .backupSyncPeriod }}
+        - --backup-sync-period={{ . }}
+        {{- end }}
+        {{- with .defaultSnapshotMoveData }}
+        - --default-snapshot-move-data={{ . }}
+        {{- end }}
+      {{- end }}
+`,
+		want: []want{{"spec.containers.0.args.1", 15, graph.Exact, ""}},
+	}, {
 		name: "compact list",
 		tpl: `apiVersion: v1
 kind: Pod
