@@ -90,6 +90,7 @@ type blockKey struct {
 // mergeInstances reports once what several instances of Terraform
 // declarations share (same rule, same location), and says when a finding
 // exists only through a module's defaults. fs is sorted; so is the result.
+// The grouping is mergeCopies' (copies.go), shared with Kustomize overlays.
 func mergeInstances(g *graph.Graph, fs []*rules.Finding) []*rules.Finding {
 	// Two findings of one rule on one line are one problem only when they are
 	// about the same field (a key and a host flag assembled on the same line
@@ -98,17 +99,11 @@ func mergeInstances(g *graph.Graph, fs []*rules.Finding) []*rules.Finding {
 		rule string
 		loc  graph.Location
 	}
-	groups := map[locKey][]*rules.Finding{}
-	var order []locKey
-	for _, f := range fs {
+	key := func(f *rules.Finding) (locKey, bool) {
 		if f.Resource == nil || f.Resource.Source != graph.SourceTerraform {
-			continue
+			return locKey{}, false
 		}
-		k := locKey{f.RuleID, graph.Location{File: f.Loc.File, Line: f.Loc.Line, Col: f.Loc.Col, FieldPath: f.Loc.FieldPath}}
-		if groups[k] == nil {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], f)
+		return locKey{f.RuleID, graph.Location{File: f.Loc.File, Line: f.Loc.Line, Col: f.Loc.Col, FieldPath: f.Loc.FieldPath}}, true
 	}
 	var blocks map[blockKey][]*graph.Resource
 	type ruleRes struct {
@@ -116,9 +111,7 @@ func mergeInstances(g *graph.Graph, fs []*rules.Finding) []*rules.Finding {
 		res  *graph.Resource
 	}
 	var fired map[ruleRes]bool // built when the first defaults note is looked for
-	drop := map[*rules.Finding]bool{}
-	for _, k := range order {
-		group := groups[k]
+	return mergeCopies(fs, key, func(group []*rules.Finding) (drop []*rules.Finding) {
 		decided := group[:0:0]
 		for _, f := range group {
 			if !f.Undecided {
@@ -128,7 +121,7 @@ func mergeInstances(g *graph.Graph, fs []*rules.Finding) []*rules.Finding {
 		if len(decided) > 0 && len(decided) < len(group) {
 			for _, f := range group {
 				if f.Undecided {
-					drop[f] = true
+					drop = append(drop, f)
 				}
 			}
 			group = decided
@@ -143,7 +136,7 @@ func mergeInstances(g *graph.Graph, fs []*rules.Finding) []*rules.Finding {
 			mergeInto(rep, group)
 			for _, f := range group {
 				if f != rep {
-					drop[f] = true
+					drop = append(drop, f)
 				}
 			}
 		}
@@ -173,17 +166,8 @@ func mergeInstances(g *graph.Graph, fs []*rules.Finding) []*rules.Finding {
 			}
 			noteDefaultsOnly(rep, quiet)
 		}
-	}
-	if len(drop) == 0 {
-		return fs
-	}
-	out := fs[:0]
-	for _, f := range fs {
-		if !drop[f] {
-			out = append(out, f)
-		}
-	}
-	return out
+		return drop
+	})
 }
 
 // mergeInto makes rep stand for every finding of group.

@@ -124,7 +124,8 @@ const maxListedOverlays = 8
 // names the overlays that have it and, when others render the same object
 // without it, the overlays that fix it. Suppression has been applied, so
 // only findings in the same state are merged (an annotation one overlay's
-// patch adds silences that overlay only).
+// patch adds silences that overlay only). The grouping is mergeCopies'
+// (copies.go), shared with Terraform instances.
 func mergeOverlays(g *graph.Graph, fs []*rules.Finding, reads map[string]map[string]bool) []*rules.Finding {
 	type key struct {
 		rule       string
@@ -144,24 +145,17 @@ func mergeOverlays(g *graph.Graph, fs []*rules.Finding, reads map[string]map[str
 			renderedBy[s] = appendOnce(renderedBy[s], r.Origin.Kustomization)
 		}
 	}
-	groups := map[key][]*rules.Finding{}
-	var order []key
-	for _, f := range fs {
+	keyOf := func(f *rules.Finding) (key, bool) {
 		r := f.Resource
 		if r == nil || r.Source != graph.SourceKustomize || r.Origin.Kustomization == "" {
-			continue
+			return key{}, false
 		}
 		// The written line, not the field path: list indices differ when
 		// one overlay's patch added items before the one found.
-		k := key{f.RuleID, f.Loc.File, f.Loc.Line, f.Loc.Col, srcOf(r), f.Suppression != nil}
-		if groups[k] == nil {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], f)
+		return key{f.RuleID, f.Loc.File, f.Loc.Line, f.Loc.Col, srcOf(r), f.Suppression != nil}, true
 	}
-	drop := map[*rules.Finding]bool{}
-	for _, k := range order {
-		group := groups[k]
+	return mergeCopies(fs, keyOf, func(group []*rules.Finding) (drop []*rules.Finding) {
+		k, _ := keyOf(group[0])
 		// The overlays that could have the finding: they render the object
 		// and read the file the finding is written in (a component's patch
 		// is no concern of an overlay without the component).
@@ -172,7 +166,7 @@ func mergeOverlays(g *graph.Graph, fs []*rules.Finding, reads map[string]map[str
 			}
 		}
 		if len(all) < 2 {
-			continue // one overlay alone writes or renders it: nothing to name
+			return nil // one overlay alone writes or renders it: nothing to name
 		}
 		var have []string
 		for _, f := range group {
@@ -196,7 +190,7 @@ func mergeOverlays(g *graph.Graph, fs []*rules.Finding, reads map[string]map[str
 			if f.Undecided != rep.Undecided && !f.Undecided {
 				rep.Undecided = false
 			}
-			drop[f] = true
+			drop = append(drop, f)
 			rep.Merged = append(rep.Merged, f)
 		}
 		msg := strings.TrimRight(rep.Message, " ")
@@ -222,17 +216,8 @@ func mergeOverlays(g *graph.Graph, fs []*rules.Finding, reads map[string]map[str
 				Message: fmt.Sprintf("overlay %s renders %s with this finding", path.Dir(kf), f.Resource.Title()),
 			})
 		}
-	}
-	if len(drop) == 0 {
-		return fs
-	}
-	out := fs[:0]
-	for _, f := range fs {
-		if !drop[f] {
-			out = append(out, f)
-		}
-	}
-	return out
+		return drop
+	})
 }
 
 // shortener names overlays relative to the deepest directory they share
