@@ -133,26 +133,18 @@ var storageAdvisories = []advisory{
 		Severity: High, Ref: "https://www.cve.org/CVERecord?id=CVE-2026-39944", DaemonsOnly: true},
 }
 
-// parseSemver reads the numeric core of a tag: "v1.2.3", "1.2", "v4.13.1-eks-1".
-// Suffixes are ignored: vendor rebuilds and pre-releases share the core.
+// parseSemver reads the numeric core of a tag: "v1.2.3", "1.2", "v4.13.1-eks-1",
+// "v1.2.3_build". Suffixes are ignored: vendor rebuilds and pre-releases share
+// the core. The numbers are read as graph.ParseKubeVersion reads a release.
 func parseSemver(tag string) (semver, bool) {
-	t := strings.TrimPrefix(strings.TrimSpace(tag), "v")
-	if i := strings.IndexAny(t, "-+_"); i >= 0 {
-		t = t[:i]
+	if i := strings.IndexByte(tag, '_'); i >= 0 {
+		tag = tag[:i]
 	}
-	parts := strings.Split(t, ".")
-	if len(parts) < 2 || len(parts) > 3 {
+	v, err := graph.ParseKubeVersion(tag)
+	if err != nil {
 		return semver{}, false
 	}
-	var out semver
-	for i, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 {
-			return semver{}, false
-		}
-		out[i] = n
-	}
-	return out, true
+	return semver{v.Major, v.Minor, v.Patch}, true
 }
 
 // imageRef splits an image reference into repository (without registry

@@ -447,13 +447,7 @@ func ReadNamed(g *Gate, name string) ([]byte, error) {
 	if g != nil {
 		max = g.max
 	}
-	dir, err := New(filepath.Dir(abs), max)
-	if err != nil {
-		return nil, err
-	}
-	defer dir.Close()
-	b, err := dir.ReadFile(filepath.Base(abs))
-	return b, renamed(err, name)
+	return ReadNamedLimit(name, max)
 }
 
 // ReadNamedLimit is ReadNamed outside any tree, with its own byte limit.
