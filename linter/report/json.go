@@ -55,6 +55,8 @@ type jsonSeverities struct {
 	Low      int `json:"low"`
 }
 
+// jsonFinding documents a finding of the report; appendJSONFinding writes
+// it without reflection, and the tests compare the two byte for byte.
 type jsonFinding struct {
 	RuleID      string          `json:"rule_id"`
 	RuleName    string          `json:"rule_name"`
@@ -108,6 +110,17 @@ type jsonNotice struct {
 }
 
 func (jsonWriter) Write(w io.Writer, r *Report) error {
+	out, shown := buildJSONReport(r)
+	idx := ruleIndex(r.Rules)
+	// Findings are streamed one at a time, as SARIF results are.
+	return writeStreamed(w, out, "findings", len(shown), func(a *jsonAppender, i int) {
+		appendJSONFinding(a, shown[i], r.Rules, idx)
+	})
+}
+
+// buildJSONReport is the report without its findings, which are written as
+// they are streamed, and the findings to write.
+func buildJSONReport(r *Report) (jsonReport, []*rules.Finding) {
 	c := countFindings(r.Findings)
 	out := jsonReport{
 		Version: jsonFormatVersion,
@@ -134,7 +147,6 @@ func (jsonWriter) Write(w io.Writer, r *Report) error {
 		Errors:   []jsonError{},
 		Notices:  []jsonNotice{},
 	}
-	idx := ruleIndex(r.Rules)
 	var shown []*rules.Finding
 	for _, f := range r.Findings {
 		if r.shown(f) {
@@ -147,54 +159,74 @@ func (jsonWriter) Write(w io.Writer, r *Report) error {
 	for _, n := range r.Notices {
 		out.Notices = append(out.Notices, jsonNotice{File: n.File, Message: n.Msg})
 	}
-	// Findings are streamed one at a time, as SARIF results are.
-	return writeStreamed(w, out, "findings", len(shown), func(i int) any {
-		return toJSONFinding(shown[i], r.Rules, idx)
-	})
+	return out, shown
 }
 
-func toJSONFinding(f *rules.Finding, ms []rules.Meta, idx map[string]int) jsonFinding {
-	jf := jsonFinding{
-		RuleID:      f.RuleID,
-		Severity:    f.Severity.String(),
-		Message:     f.Message,
-		Detail:      f.Detail,
-		File:        f.Loc.File,
-		Line:        f.Loc.Line,
-		Column:      f.Loc.Col,
-		FieldPath:   f.Loc.FieldPath,
-		Precision:   f.Loc.Precision.String(),
-		Related:     []jsonRelated{},
-		Fingerprint: f.Fingerprint(),
-		Undecided:   f.Undecided,
-	}
+// appendJSONFinding writes f as a jsonFinding: the members in the order of
+// its fields, every one present.
+func appendJSONFinding(a *jsonAppender, f *rules.Finding, ms []rules.Meta, idx map[string]int) {
+	a.beginObject()
+	a.strMember("rule_id", f.RuleID)
+	name := ""
 	if i, ok := idx[f.RuleID]; ok {
-		jf.RuleName = ms[i].Name
+		name = ms[i].Name
 	}
+	a.strMember("rule_name", name)
+	a.strMember("severity", f.Severity.String())
+	a.strMember("message", f.Message)
+	a.strMember("detail", f.Detail)
+	a.strMember("file", f.Loc.File)
+	a.intMember("line", f.Loc.Line)
+	a.intMember("column", f.Loc.Col)
+	a.strMember("field_path", f.Loc.FieldPath)
+	a.strMember("precision", f.Loc.Precision.String())
+	a.key("resource")
 	if res := f.Resource; res != nil {
-		jf.Resource = &jsonResource{
-			Kind:      res.Kind,
-			Namespace: res.Namespace,
-			Name:      res.Name,
-			Source:    res.Source.String(),
-			Address:   res.Origin.Address,
-			Unit:      res.Unit(),
-		}
+		a.beginObject()
+		a.strMember("kind", res.Kind)
+		a.strMember("namespace", res.Namespace)
+		a.strMember("name", res.Name)
+		a.strMember("source", res.Source.String())
+		a.strMember("address", res.Origin.Address)
+		a.strMember("unit", res.Unit())
+		a.endObject()
+	} else {
+		a.raw("null")
 	}
+	a.key("related")
+	a.beginArray()
 	for _, rel := range f.RelatedLocs {
-		jf.Related = append(jf.Related, jsonRelated{File: rel.Loc.File, Line: rel.Loc.Line, Column: rel.Loc.Col, Message: rel.Message})
+		a.next()
+		a.beginObject()
+		a.strMember("file", rel.Loc.File)
+		a.intMember("line", rel.Loc.Line)
+		a.intMember("column", rel.Loc.Col)
+		a.strMember("message", rel.Message)
+		a.endObject()
 	}
+	a.endArray()
+	a.strMember("fingerprint", f.Fingerprint())
+	a.key("suppressed")
 	if s := f.Suppression; s != nil {
-		jf.Suppressed = &jsonSuppressed{Kind: s.Kind, Reason: s.Reason, Source: s.Source}
+		a.beginObject()
+		a.strMember("kind", s.Kind)
+		a.strMember("reason", s.Reason)
+		a.strMember("source", s.Source)
+		a.endObject()
+	} else {
+		a.raw("null")
 	}
-	return jf
+	a.key("undecided")
+	a.bool(f.Undecided)
+	a.endObject()
 }
 
 // writeStreamed writes v as writeJSON does, with the empty array under key
-// (written once in v as "key": []) filled with n items encoded one at a
-// time, so a large report is never built whole in memory. The bytes are
-// exactly what encoding the whole value at once would give.
-func writeStreamed(w io.Writer, v any, key string, n int, item func(i int) any) error {
+// (written once in v as "key": []) filled with n items, item(a, i) writing
+// the i-th with a, so a large report is never built whole in memory. The
+// bytes are exactly what encoding the whole value, with the items in the
+// array, at once would give.
+func writeStreamed(w io.Writer, v any, key string, n int, item func(a *jsonAppender, i int)) error {
 	var head bytes.Buffer
 	if err := writeJSON(&head, v); err != nil {
 		return err
@@ -227,12 +259,11 @@ const streamBatch = 128
 
 // encodeItems writes items 0..n-1, each on a new line after indent and
 // separated by commas, as an indented encoding of the array would. The
-// items are encoded by every core in turn, a batch each (encoding is most
-// of the time a large report takes), and written in order.
-func encodeItems(w io.Writer, indent string, n int, item func(i int) any) error {
+// items are encoded by every core in turn, a batch each, and written in
+// order; each worker keeps its buffer from batch to batch.
+func encodeItems(w io.Writer, indent string, n int, item func(a *jsonAppender, i int)) error {
 	workers := max(1, min(runtime.GOMAXPROCS(0), (n+streamBatch-1)/streamBatch))
-	bufs := make([]bytes.Buffer, workers)
-	errs := make([]error, workers)
+	bufs := make([][]byte, workers)
 	for start := 0; start < n; start += workers * streamBatch {
 		var wg sync.WaitGroup
 		for k := range workers {
@@ -241,44 +272,33 @@ func encodeItems(w io.Writer, indent string, n int, item func(i int) any) error 
 				break
 			}
 			to := min(from+streamBatch, n)
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				errs[k] = encodeBatch(&bufs[k], indent, from, to, item)
-			}()
+			wg.Go(func() { bufs[k] = encodeBatch(bufs[k][:0], indent, from, to, item) })
 		}
 		wg.Wait()
 		for k := range workers {
-			if errs[k] != nil {
-				return errs[k]
-			}
-			if _, err := w.Write(bufs[k].Bytes()); err != nil {
+			if _, err := w.Write(bufs[k]); err != nil {
 				return err
 			}
-			bufs[k].Reset()
+			bufs[k] = bufs[k][:0]
 		}
 	}
 	return nil
 }
 
-func encodeBatch(out *bytes.Buffer, indent string, from, to int, item func(i int) any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent(indent, "  ")
+// encodeBatch appends items from..to-1 to out, each after a comma (but the
+// first of all) and a new line.
+func encodeBatch(out []byte, indent string, from, to int, item func(a *jsonAppender, i int)) []byte {
+	a := jsonAppender{b: out}
 	for i := from; i < to; i++ {
-		buf.Reset()
-		if err := enc.Encode(item(i)); err != nil {
-			return err
+		if i > 0 {
+			a.b = append(a.b, ',')
 		}
-		sep := ",\n"
-		if i == 0 {
-			sep = "\n"
-		}
-		out.WriteString(sep + indent)
-		out.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		a.b = append(a.b, '\n')
+		a.b = append(a.b, indent...)
+		a.start(indent)
+		item(&a, i)
 	}
-	return nil
+	return a.b
 }
 
 // writeJSON indents by two spaces, ends with a newline and leaves <, > and &

@@ -38,6 +38,13 @@ const (
 )
 
 func (sarifWriter) Write(w io.Writer, r *Report) error {
+	log, results, idx := buildSARIFLog(r)
+	return writeSARIF(w, log, results, idx)
+}
+
+// buildSARIFLog is the log without its results, which are written as they are
+// streamed, the results to write and the index of each rule in the log.
+func buildSARIFLog(r *Report) (*sarif.Report, []result, map[string]int) {
 	log := sarif.NewReport()
 	log.Schema = sarifSchema
 
@@ -86,7 +93,7 @@ func (sarifWriter) Write(w io.Writer, r *Report) error {
 	}
 	run.AddInvocation(inv)
 	log.AddRun(run)
-	return writeSARIF(w, log, results, idx)
+	return log, results, idx
 }
 
 // maxSARIFResults is what GitHub code scanning accepts in one run: a file
@@ -168,8 +175,8 @@ func resultRank(g result) int {
 // writeSARIF writes the log with its results streamed one at a time: a
 // report with tens of thousands of results is never built whole in memory.
 func writeSARIF(w io.Writer, log *sarif.Report, results []result, idx map[string]int) error {
-	return writeStreamed(w, log, "results", len(results), func(i int) any {
-		return sarifResult(results[i], idx[results[i].RuleID])
+	return writeStreamed(w, log, "results", len(results), func(a *jsonAppender, i int) {
+		appendSARIFResult(a, results[i], idx[results[i].RuleID])
 	})
 }
 
@@ -224,55 +231,168 @@ func ruleTags(m rules.Meta) []string {
 	return append(tags, "storage")
 }
 
-func sarifResult(g result, ruleIdx int) *sarif.Result {
+// appendSARIFResult writes the result as go-sarif's Result with the members
+// pvlint sets encodes (the reference, sarif_ref_test.go, builds that Result
+// and the tests compare the bytes): the members in its field order, the
+// spec defaults it always writes ("rank": -1, "index": -1, empty arrays),
+// and the property bag's values with <, > and & escaped, as go-sarif's
+// json.Marshal of the bag writes them.
+func appendSARIFResult(a *jsonAppender, g result, ruleIdx int) {
 	f := g.Finding
 	lvl := level(f.Severity)
 	if f.Undecided {
 		lvl = "note"
 	}
-	res := sarif.NewRuleResult(f.RuleID).
-		WithRuleIndex(ruleIdx).
-		WithLevel(lvl).
-		WithMessage(sarif.NewTextMessage(resultMessage(f, g.message()))).
-		WithPartialFingerprints(map[string]string{fingerprintKey: fingerprintHash(f)})
-	if f.Loc.File != "" {
-		res.AddLocation(sarifLocation(f.Loc.File, f.Loc.Line, f.Loc.Col))
+	a.beginObject()
+	a.key("partialFingerprints")
+	a.beginObject()
+	a.key(fingerprintKey)
+	// The hash of the line-independent identity of the finding, so that
+	// code scanning tracks an alert across edits that move it. (Copied to
+	// scratch: converting a string this long would allocate.)
+	a.scratch = append(a.scratch[:0], f.Fingerprint()...)
+	sum := sha256.Sum256(a.scratch)
+	a.b = append(a.b, '"') // hex digits need no escaping
+	a.b = hex.AppendEncode(a.b, sum[:])
+	a.b = append(a.b, '"')
+	a.endObject()
+	a.rawMember("attachments", "[]")
+	a.rawMember("codeFlows", "[]")
+	a.rawMember("fixes", "[]")
+	a.rawMember("graphTraversals", "[]")
+	a.rawMember("graphs", "[]")
+	a.strMember("kind", "fail")
+	if lvl != "" {
+		a.strMember("level", lvl)
 	}
+	a.key("locations")
+	a.beginArray()
+	if f.Loc.File != "" {
+		a.next()
+		appendSARIFLocation(a, f.Loc.File, f.Loc.Line, f.Loc.Col, -1, nil)
+	}
+	a.endArray()
+	a.key("message")
+	a.beginObject()
+	a.rawMember("arguments", "[]")
+	a.key("text")
+	msg := f.Message
+	if len(g.Others) > 0 {
+		msg = g.message()
+	}
+	if n := len(msg) + len("\n\n") + len(f.Detail); n <= maxMessageBytes || f.Detail == "" && len(msg) <= maxMessageBytes {
+		// resultMessage, without building the string
+		a.scratch = append(a.scratch[:0], msg...)
+		if f.Detail != "" {
+			a.scratch = append(append(a.scratch, "\n\n"...), f.Detail...)
+		}
+		a.b = appendJSONString(a.b, a.scratch, false)
+	} else {
+		a.str(resultMessage(f, msg))
+	}
+	a.endObject()
+	a.key("properties")
+	a.beginObject() // keys sorted, as json.Marshal sorts a map's
+	if len(g.Others) > 0 {
+		a.key("pvlint-objects")
+		a.beginArray()
+		for _, o := range append([]*rules.Finding{f}, g.Others...) {
+			a.next()
+			a.htmlSafeStr(o.Resource.Identity())
+		}
+		a.endArray()
+	}
+	a.key("pvlint-precision")
+	a.htmlSafeStr(f.Loc.Precision.String())
+	if f.Undecided {
+		a.key("pvlint-undecided")
+		a.bool(true)
+	}
+	if f.Resource != nil {
+		a.key("pvlint-unit")
+		a.htmlSafeStr(f.Resource.Unit())
+		a.key("resource")
+		a.htmlSafeStr(f.Resource.Identity())
+	}
+	a.key("security-severity")
+	a.htmlSafeStr(f.Severity.SecuritySeverity())
+	a.endObject()
+	a.rawMember("rank", "-1")
+	a.key("relatedLocations")
+	a.beginArray()
 	for i, rel := range f.RelatedLocs {
 		if i == maxRelated {
 			break
 		}
-		loc := sarifLocation(rel.Loc.File, rel.Loc.Line, rel.Loc.Col).
-			WithID(i + 1).
-			WithMessage(sarif.NewTextMessage(rel.Message))
-		res.AddRelatedLocation(loc)
+		a.next()
+		msg := rel.Message
+		appendSARIFLocation(a, rel.Loc.File, rel.Loc.Line, rel.Loc.Col, i+1, &msg)
 	}
-	props := sarif.NewPropertyBag().
-		Add("security-severity", f.Severity.SecuritySeverity()).
-		Add("pvlint-precision", f.Loc.Precision.String())
-	if f.Resource != nil {
-		props.Add("resource", f.Resource.Identity())
-		props.Add("pvlint-unit", f.Resource.Unit())
-	}
-	if f.Undecided {
-		props.Add("pvlint-undecided", true)
-	}
-	if len(g.Others) > 0 {
-		objs := make([]string, 0, len(g.Others)+1)
-		for _, o := range append([]*rules.Finding{f}, g.Others...) {
-			objs = append(objs, o.Resource.Identity())
-		}
-		props.Add("pvlint-objects", objs)
-	}
-	res.WithProperties(props)
-	if s := f.Suppression; s != nil {
-		sup := sarif.NewSuppression().WithKind(suppressionKind(s.Kind)).WithStatus("accepted")
+	a.endArray()
+	a.strMember("ruleId", f.RuleID)
+	a.intMember("ruleIndex", ruleIdx)
+	a.rawMember("stacks", "[]")
+	if s := f.Suppression; s != nil { // omitempty
+		a.key("suppressions")
+		a.beginArray()
+		a.next()
+		a.beginObject()
 		if s.Reason != "" {
-			sup.WithJustification(s.Reason)
+			a.strMember("justification", s.Reason)
 		}
-		res.AddSuppression(sup)
+		a.strMember("kind", suppressionKind(s.Kind))
+		a.strMember("status", "accepted")
+		a.endObject()
+		a.endArray()
 	}
-	return res
+	a.rawMember("taxa", "[]")
+	a.endObject()
+}
+
+// appendSARIFLocation writes what sarifLocation builds, with the id and
+// message a related location has.
+func appendSARIFLocation(a *jsonAppender, file string, line, col, id int, msg *string) {
+	a.beginObject()
+	a.rawMember("annotations", "[]")
+	a.intMember("id", id)
+	a.rawMember("logicalLocations", "[]")
+	if msg != nil {
+		a.key("message")
+		appendSARIFMessage(a, *msg)
+	}
+	a.key("physicalLocation")
+	a.beginObject()
+	a.key("artifactLocation")
+	a.beginObject()
+	a.rawMember("index", "-1")
+	if file != a.lastFile { // the results of a file come together; relativeURI("") is ""
+		a.lastFile, a.lastURI = file, relativeURI(file)
+	}
+	a.strMember("uri", a.lastURI)
+	a.strMember("uriBaseId", srcRoot)
+	a.endObject()
+	if line > 0 {
+		a.key("region")
+		a.beginObject()
+		a.rawMember("byteOffset", "-1")
+		a.rawMember("charOffset", "-1")
+		if col > 0 {
+			a.intMember("startColumn", col)
+		}
+		a.intMember("startLine", line)
+		a.endObject()
+	}
+	a.endObject()
+	a.rawMember("relationships", "[]")
+	a.endObject()
+}
+
+// appendSARIFMessage writes sarif.NewTextMessage(text).
+func appendSARIFMessage(a *jsonAppender, text string) {
+	a.beginObject()
+	a.rawMember("arguments", "[]")
+	a.strMember("text", text)
+	a.endObject()
 }
 
 // resultMessage is the finding's message, then its detail; GitHub shows the
@@ -282,13 +402,6 @@ func resultMessage(f *rules.Finding, msg string) string {
 		msg += "\n\n" + f.Detail
 	}
 	return truncate(msg, maxMessageBytes)
-}
-
-// fingerprintHash hashes the line-independent identity of a finding, so that
-// code scanning tracks an alert across edits that move it.
-func fingerprintHash(f *rules.Finding) string {
-	sum := sha256.Sum256([]byte(f.Fingerprint()))
-	return hex.EncodeToString(sum[:])
 }
 
 func suppressionKind(k string) string {
