@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Pos is a 1-based line and column in a file. The zero Pos means "unknown".
@@ -74,9 +75,19 @@ func (p Precision) String() string {
 // build nodes through the methods below (Value, Pos, KeyPos, File, Key,
 // Children, Set, Append ...), so that the layout can stay compact.
 type Node struct {
-	value string  // scalar text; for Unknown, a short description of the expression
-	key   string  // the key this node is stored under, when it is a map value
-	kids  []*Node // map values (each with its key) or list items, in order
+	key string // the key this node is stored under, when it is a map value
+
+	// data is the node's payload, one of two shapes (holdsKids says which):
+	// the bytes of its scalar text (for Unknown, a short description of
+	// the expression), or the backing array of its children (map values,
+	// each with its key, or list items, in order), with n and c the length
+	// and capacity. A node never needs both, and one pointer with two
+	// 32-bit counts is 16 bytes where a string and a slice were 40. The
+	// garbage collector follows an unsafe.Pointer whatever it points at;
+	// val and children are the only readers, setVal and setKids the only
+	// writers.
+	data unsafe.Pointer
+	n, c int32
 
 	pos    pos32 // where the value starts
 	keyPos pos32 // where its key is written, when the node is a map value
@@ -89,11 +100,45 @@ type Node struct {
 	Kind      NodeKind
 	Tag       ScalarTag
 	Precision Precision
+	holdsKids bool
 }
 
-// The layout above is 80 bytes on 64-bit platforms (a size class of the
-// Go allocator): a scan holds a node per key and value of every object, so
+// The layout above is 56 bytes on 64-bit platforms, allocated in the
+// 64-byte size class of the Go allocator (it was 80 with a string and a
+// slice): a scan holds a node per key and value of every object, so
 // positions are 32-bit and a node names its file through a small table.
+
+// val is the scalar text, "" for a node that holds children.
+func (n *Node) val() string {
+	if n.holdsKids || n.data == nil {
+		return ""
+	}
+	return unsafe.String((*byte)(n.data), int(n.n))
+}
+
+// setVal makes n hold the scalar text v (and no children).
+func (n *Node) setVal(v string) {
+	n.holdsKids, n.c = false, 0
+	n.data, n.n = unsafe.Pointer(unsafe.StringData(v)), int32(len(v))
+}
+
+// children is the slice of n's children, nil for a node that holds text.
+// Writing its elements writes n's own; growing it goes through setKids.
+func (n *Node) children() []*Node {
+	if !n.holdsKids || n.data == nil {
+		return nil
+	}
+	return unsafe.Slice((**Node)(n.data), int(n.c))[:n.n:n.c]
+}
+
+// setKids makes n hold kids as its children (and no text).
+func (n *Node) setKids(kids []*Node) {
+	if cap(kids) > math.MaxInt32 {
+		panic("graph: more children than a node holds") // far beyond every node budget
+	}
+	n.holdsKids = true
+	n.data, n.n, n.c = unsafe.Pointer(unsafe.SliceData(kids)), int32(len(kids)), int32(cap(kids))
+}
 
 // pos32 is a Pos in 32 bits a field. Lines and columns past 2^31-1 (a file
 // far beyond every size limit) are kept as 2^31-1.
@@ -168,11 +213,11 @@ func (n *Node) Value() string {
 	if n == nil {
 		return ""
 	}
-	return n.value
+	return n.val()
 }
 
 // SetValue replaces the scalar text.
-func (n *Node) SetValue(v string) { n.value = v }
+func (n *Node) SetValue(v string) { n.setVal(v) }
 
 // Pos is where the value starts.
 func (n *Node) Pos() Pos {
@@ -222,7 +267,7 @@ func (n *Node) Len() int {
 	if n == nil {
 		return 0
 	}
-	return len(n.kids)
+	return len(n.children())
 }
 
 // Children returns a map's values (each with its Key) or a list's items,
@@ -232,7 +277,7 @@ func (n *Node) Children() []*Node {
 	if n == nil {
 		return nil
 	}
-	return n.kids
+	return n.children()
 }
 
 // Keys returns a map's keys in order (a new slice: for messages and
@@ -246,46 +291,47 @@ func (n *Node) Keys() []string {
 }
 
 // KeyAt is the key of a map's i-th entry.
-func (n *Node) KeyAt(i int) string { return n.kids[i].key }
+func (n *Node) KeyAt(i int) string { return n.children()[i].key }
 
 // Append adds v as the last item of a list (or the last value of a map,
 // under the key v already has).
-func (n *Node) Append(v *Node) { n.kids = append(n.kids, v) }
+func (n *Node) Append(v *Node) { n.setKids(append(n.children(), v)) }
 
 // Insert adds key with v as a map's i-th entry, recording keyPos on v.
 func (n *Node) Insert(i int, key string, keyPos Pos, v *Node) {
 	v.key, v.keyPos = key, packPos(keyPos)
-	n.kids = slices.Insert(n.kids, i, v)
+	n.setKids(slices.Insert(n.children(), i, v))
 }
 
 // SetChild replaces the i-th child with v, which takes the key of the
 // entry it replaces.
 func (n *Node) SetChild(i int, v *Node) {
-	v.key = n.kids[i].key
-	n.kids[i] = v
+	v.key = n.children()[i].key
+	n.children()[i] = v
 }
 
 // RenameAt changes the key of a map's i-th entry.
-func (n *Node) RenameAt(i int, key string) { n.kids[i].key = key }
+func (n *Node) RenameAt(i int, key string) { n.children()[i].key = key }
 
 // SetChildren replaces every child of n with kids (map values keep the
 // keys they have).
-func (n *Node) SetChildren(kids []*Node) { n.kids = kids }
+func (n *Node) SetChildren(kids []*Node) { n.setKids(kids) }
 
 // Filter keeps the children for which keep returns true, in order.
 func (n *Node) Filter(keep func(key string, v *Node) bool) {
 	if n == nil {
 		return
 	}
+	kids := n.children()
 	j := 0
-	for _, v := range n.kids {
+	for _, v := range kids {
 		if keep(v.key, v) {
-			n.kids[j] = v
+			kids[j] = v
 			j++
 		}
 	}
-	clear(n.kids[j:]) // let the dropped subtrees go
-	n.kids = n.kids[:j]
+	clear(kids[j:]) // let the dropped subtrees go
+	n.setKids(kids[:j])
 }
 
 // Get returns the value under key in a map, or nil.
@@ -293,7 +339,7 @@ func (n *Node) Get(key string) *Node {
 	if n == nil || n.Kind != Map {
 		return nil
 	}
-	for _, v := range n.kids {
+	for _, v := range n.children() {
 		if v.key == key {
 			return v
 		}
@@ -323,10 +369,10 @@ func (n *Node) child(k string) *Node {
 		return n.Get(k)
 	case List:
 		i, err := strconv.Atoi(k)
-		if err != nil || i < 0 || i >= len(n.kids) {
+		if err != nil || i < 0 || i >= len(n.children()) {
 			return nil
 		}
-		return n.kids[i]
+		return n.children()[i]
 	}
 	return nil
 }
@@ -342,7 +388,7 @@ func (n *Node) String() string {
 	if n == nil || n.Kind != Scalar {
 		return ""
 	}
-	return n.value
+	return n.val()
 }
 
 // Str returns the scalar text and whether n is a known scalar.
@@ -350,7 +396,7 @@ func (n *Node) Str() (string, bool) {
 	if n == nil || n.Kind != Scalar {
 		return "", false
 	}
-	return n.value, true
+	return n.val(), true
 }
 
 // Truth is a three-valued boolean: a check over a field that may be missing,
@@ -374,7 +420,7 @@ func (n *Node) Bool() Truth {
 	if n.Kind != Scalar {
 		return Unsure
 	}
-	switch strings.ToLower(strings.TrimSpace(n.value)) {
+	switch strings.ToLower(strings.TrimSpace(n.val())) {
 	case "true":
 		return True
 	case "false":
@@ -388,9 +434,9 @@ func (n *Node) Int() (int64, bool) {
 	if n == nil || n.Kind != Scalar {
 		return 0, false
 	}
-	v, err := strconv.ParseInt(strings.TrimSpace(n.value), 10, 64)
+	v, err := strconv.ParseInt(strings.TrimSpace(n.val()), 10, 64)
 	if err != nil {
-		f, ferr := strconv.ParseFloat(strings.TrimSpace(n.value), 64)
+		f, ferr := strconv.ParseFloat(strings.TrimSpace(n.val()), 64)
 		if ferr != nil || f != float64(int64(f)) {
 			return 0, false
 		}
@@ -404,7 +450,7 @@ func (n *Node) Each(fn func(key string, v *Node)) {
 	if n == nil || n.Kind != Map {
 		return
 	}
-	for _, v := range n.kids {
+	for _, v := range n.children() {
 		fn(v.key, v)
 	}
 }
@@ -414,7 +460,7 @@ func (n *Node) List() []*Node {
 	if n == nil || n.Kind != List {
 		return nil
 	}
-	return n.kids
+	return n.children()
 }
 
 // Strings returns the known scalar items of a list (or a lone scalar as one item).
@@ -423,7 +469,7 @@ func (n *Node) Strings() []string {
 		return nil
 	}
 	if n.Kind == Scalar {
-		return []string{n.value}
+		return []string{n.val()}
 	}
 	var out []string
 	for _, it := range n.List() {
@@ -442,7 +488,7 @@ func (n *Node) HasUnknown() bool {
 	if n.Kind == Unknown {
 		return true
 	}
-	for _, it := range n.kids {
+	for _, it := range n.children() {
 		if it.HasUnknown() {
 			return true
 		}
@@ -458,7 +504,7 @@ func (n *Node) Walk(fn func(path []string, v *Node) bool) {
 		if v == nil || !fn(path, v) {
 			return
 		}
-		for i, it := range v.kids {
+		for i, it := range v.children() {
 			var k string
 			if v.Kind == Map {
 				k = it.key
@@ -494,7 +540,7 @@ func (f *finder) search(v *Node) bool {
 	if v == f.target {
 		return true
 	}
-	for i, it := range v.kids {
+	for i, it := range v.children() {
 		if it == nil {
 			continue
 		}
@@ -513,7 +559,13 @@ func (f *finder) search(v *Node) bool {
 
 // NewScalar, NewMap and NewList help parsers and tests build trees.
 func NewScalar(v string, tag ScalarTag, pos Pos) *Node {
-	return &Node{Kind: Scalar, Tag: tag, value: v, pos: packPos(pos)}
+	return newText(Scalar, tag, v, pos)
+}
+
+func newText(k NodeKind, tag ScalarTag, v string, pos Pos) *Node {
+	n := &Node{Kind: k, Tag: tag, pos: packPos(pos)}
+	n.setVal(v)
+	return n
 }
 
 // NewMap returns an empty map node at pos.
@@ -528,7 +580,7 @@ func NewNull(pos Pos) *Node { return &Node{Kind: Null, pos: packPos(pos)} }
 // NewUnknown returns a value that could not be evaluated, described by
 // desc (the expression's text).
 func NewUnknown(desc string, pos Pos) *Node {
-	return &Node{Kind: Unknown, value: desc, pos: packPos(pos)}
+	return newText(Unknown, TagString, desc, pos)
 }
 
 // Set appends key with v to a map node, recording keyPos on v.
@@ -538,5 +590,29 @@ func (n *Node) Set(key string, keyPos Pos, v *Node) {
 	}
 	v.keyPos = packPos(keyPos)
 	v.key = key
-	n.kids = append(n.kids, v)
+	n.setKids(append(n.children(), v))
+}
+
+// Equal reports whether a and b hold the same tree: the same kinds, tags,
+// precision, text, keys, files and positions, child by child. (Nodes are
+// compared by what they hold: reflect.DeepEqual would compare the pointers
+// of their payloads.)
+func Equal(a, b *Node) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	if a.Kind != b.Kind || a.Tag != b.Tag || a.Precision != b.Precision || a.key != b.key ||
+		a.val() != b.val() || a.pos != b.pos || a.keyPos != b.keyPos || a.file != b.file {
+		return false
+	}
+	ak, bk := a.children(), b.children()
+	if len(ak) != len(bk) {
+		return false
+	}
+	for i := range ak {
+		if !Equal(ak[i], bk[i]) {
+			return false
+		}
+	}
+	return true
 }

@@ -36,10 +36,10 @@ func (n *Node) Plain(opt PlainOptions) any {
 		if opt.Unknown != nil {
 			return opt.Unknown(n)
 		}
-		return n.value
+		return n.val()
 	case Map:
-		m := make(map[string]any, len(n.kids))
-		for _, it := range n.kids {
+		m := make(map[string]any, len(n.children()))
+		for _, it := range n.children() {
 			if opt.DropNulls && (it == nil || it.Kind == Null) {
 				continue
 			}
@@ -47,8 +47,8 @@ func (n *Node) Plain(opt PlainOptions) any {
 		}
 		return m
 	case List:
-		l := make([]any, len(n.kids))
-		for i, it := range n.kids {
+		l := make([]any, len(n.children()))
+		for i, it := range n.children() {
 			l[i] = it.Plain(opt)
 		}
 		return l
@@ -62,11 +62,11 @@ func (n *Node) Plain(opt PlainOptions) any {
 			return false
 		}
 	case TagInt, TagFloat:
-		if v, ok := plainNumber(n.value, opt.Floats); ok {
+		if v, ok := plainNumber(n.val(), opt.Floats); ok {
 			return v
 		}
 	}
-	return n.value
+	return n.val()
 }
 
 // plainNumber reads a YAML number: an integer in any base Go and YAML 1.1

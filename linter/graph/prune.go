@@ -127,8 +127,8 @@ func pruneSecret(root *Node) {
 	root.keep("apiVersion", "kind", "metadata", "type", "data", "stringData")
 	for _, key := range []string{"data", "stringData"} {
 		root.Get(key).Each(func(_ string, v *Node) {
-			if v.Kind == Scalar && len(v.value) > secretValueKept {
-				v.value = PrunedSecretValue
+			if v.Kind == Scalar && len(v.val()) > secretValueKept {
+				v.setVal(PrunedSecretValue)
 			}
 		})
 	}

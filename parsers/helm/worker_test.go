@@ -20,6 +20,7 @@ import (
 	"helm.sh/helm/v4/pkg/chart/common"
 
 	"github.com/pvlint/pvlint/internal/watchdog"
+	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/parsers/limits"
 )
@@ -97,7 +98,7 @@ func TestWorkerRendersAsInProcess(t *testing.T) {
 	for _, c := range charts {
 		inWorker := Render(root, c, opt)
 		in := inProcess(t, root, c, opt)
-		if !reflect.DeepEqual(inWorker, in) {
+		if !graph.DeepEqual(inWorker, in) {
 			t.Errorf("%s: the worker's result differs from rendering in process\nworker:     %+v\nin process: %+v", c, inWorker.Errors, in.Errors)
 		}
 	}
@@ -126,7 +127,7 @@ func TestWorkerKeepsValueTypes(t *testing.T) {
 	if len(inWorker.Errors) > 0 || len(inWorker.Resources) != 1 {
 		t.Fatalf("%v", inWorker.Errors)
 	}
-	if !reflect.DeepEqual(inWorker, in) {
+	if !graph.DeepEqual(inWorker, in) {
 		t.Errorf("worker:\n%s\nin process:\n%s", inWorker.Resources[0].Origin.Rendered, in.Resources[0].Origin.Rendered)
 	}
 	for _, want := range []string{`\"empty\":[]`, `\"big\":1000000`, "big: \"1e+06\"", "i64=int64/int64", "fl=float64/float64"} {

@@ -171,7 +171,7 @@ func TestParseStreamMatchesParseBytes(t *testing.T) {
 		if !reflect.DeepEqual(c1, c2) {
 			t.Errorf("%s: comments %v, ParseBytes %v", name, c2, c1)
 		}
-		if !reflect.DeepEqual(r1, r2) {
+		if !graph.DeepEqual(r1, r2) {
 			t.Errorf("%s: resources differ", name)
 		}
 	}

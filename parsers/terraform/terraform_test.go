@@ -428,7 +428,7 @@ func TestParallelDeterministic(t *testing.T) {
 	first := Parse(gateAt(t, testRoot(t)), dirs, Options{})
 	for range 3 {
 		again := Parse(gateAt(t, testRoot(t)), dirs, Options{})
-		if !reflect.DeepEqual(first, again) {
+		if !graph.DeepEqual(first, again) {
 			t.Fatal("results differ between runs")
 		}
 	}
