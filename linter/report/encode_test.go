@@ -44,6 +44,7 @@ func TestWritersMatchEncodingJSON(t *testing.T) {
 		"clean":      cleanReport,
 		"many":       func() *Report { return manyFindings(1000) },
 		"bench":      func() *Report { return benchReport(700) },
+		"cut":        messagesAtTheCut,
 	}
 	for seed := range uint64(20) {
 		reports[fmt.Sprintf("random%d", seed)] = func() *Report { return randomReport(seed, 50+int(seed)*40) }
@@ -53,6 +54,24 @@ func TestWritersMatchEncodingJSON(t *testing.T) {
 			checkSameAsReference(t, name, format, mk())
 		}
 	}
+}
+
+// messagesAtTheCut has SARIF messages (message, blank line, detail) of
+// every length around maxMessageBytes, the cut falling inside a character.
+func messagesAtTheCut() *Report {
+	r := manyFindings(1)
+	f0 := r.Findings[0]
+	r.Findings = nil
+	for n := maxMessageBytes - 8; n <= maxMessageBytes+8; n++ {
+		for _, detail := range []string{"", "d", "dé", "\u2028"} {
+			f := *f0
+			f.Message = strings.Repeat("é", n/2) + strings.Repeat("x", n%2)
+			f.Detail = detail
+			f.Loc.Line = n
+			r.Findings = append(r.Findings, &f)
+		}
+	}
+	return r
 }
 
 // nasty are the pieces random strings are made of: what JSON escapes, what

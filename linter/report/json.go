@@ -260,10 +260,11 @@ const streamBatch = 128
 // encodeItems writes items 0..n-1, each on a new line after indent and
 // separated by commas, as an indented encoding of the array would. The
 // items are encoded by every core in turn, a batch each, and written in
-// order; each worker keeps its buffer from batch to batch.
+// order; each worker keeps its appender, and so its buffers, from batch to
+// batch.
 func encodeItems(w io.Writer, indent string, n int, item func(a *jsonAppender, i int)) error {
 	workers := max(1, min(runtime.GOMAXPROCS(0), (n+streamBatch-1)/streamBatch))
-	bufs := make([][]byte, workers)
+	apps := make([]jsonAppender, workers)
 	for start := 0; start < n; start += workers * streamBatch {
 		var wg sync.WaitGroup
 		for k := range workers {
@@ -272,23 +273,22 @@ func encodeItems(w io.Writer, indent string, n int, item func(a *jsonAppender, i
 				break
 			}
 			to := min(from+streamBatch, n)
-			wg.Go(func() { bufs[k] = encodeBatch(bufs[k][:0], indent, from, to, item) })
+			wg.Go(func() { encodeBatch(&apps[k], indent, from, to, item) })
 		}
 		wg.Wait()
 		for k := range workers {
-			if _, err := w.Write(bufs[k]); err != nil {
+			if _, err := w.Write(apps[k].b); err != nil {
 				return err
 			}
-			bufs[k] = bufs[k][:0]
+			apps[k].b = apps[k].b[:0]
 		}
 	}
 	return nil
 }
 
-// encodeBatch appends items from..to-1 to out, each after a comma (but the
-// first of all) and a new line.
-func encodeBatch(out []byte, indent string, from, to int, item func(a *jsonAppender, i int)) []byte {
-	a := jsonAppender{b: out}
+// encodeBatch appends items from..to-1 to a's buffer, each after a comma
+// (but the first of all) and a new line.
+func encodeBatch(a *jsonAppender, indent string, from, to int, item func(a *jsonAppender, i int)) {
 	for i := from; i < to; i++ {
 		if i > 0 {
 			a.b = append(a.b, ',')
@@ -296,9 +296,8 @@ func encodeBatch(out []byte, indent string, from, to int, item func(a *jsonAppen
 		a.b = append(a.b, '\n')
 		a.b = append(a.b, indent...)
 		a.start(indent)
-		item(&a, i)
+		item(a, i)
 	}
-	return a.b
 }
 
 // writeJSON indents by two spaces, ends with a newline and leaves <, > and &

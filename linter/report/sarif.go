@@ -232,7 +232,7 @@ func ruleTags(m rules.Meta) []string {
 }
 
 // appendSARIFResult writes the result as go-sarif's Result with the members
-// pvlint sets encodes (the reference, sarif_ref_test.go, builds that Result
+// pvlint sets encodes (the reference, reference_test.go, builds that Result
 // and the tests compare the bytes): the members in its field order, the
 // spec defaults it always writes ("rank": -1, "index": -1, empty arrays),
 // and the property bag's values with <, > and & escaped, as go-sarif's
@@ -280,16 +280,8 @@ func appendSARIFResult(a *jsonAppender, g result, ruleIdx int) {
 	if len(g.Others) > 0 {
 		msg = g.message()
 	}
-	if n := len(msg) + len("\n\n") + len(f.Detail); n <= maxMessageBytes || f.Detail == "" && len(msg) <= maxMessageBytes {
-		// resultMessage, without building the string
-		a.scratch = append(a.scratch[:0], msg...)
-		if f.Detail != "" {
-			a.scratch = append(append(a.scratch, "\n\n"...), f.Detail...)
-		}
-		a.b = appendJSONString(a.b, a.scratch, false)
-	} else {
-		a.str(resultMessage(f, msg))
-	}
+	a.scratch = appendResultMessage(a.scratch[:0], f, msg)
+	a.b = appendJSONString(a.b, a.scratch, false)
 	a.endObject()
 	a.key("properties")
 	a.beginObject() // keys sorted, as json.Marshal sorts a map's
@@ -393,6 +385,23 @@ func appendSARIFMessage(a *jsonAppender, text string) {
 	a.rawMember("arguments", "[]")
 	a.strMember("text", text)
 	a.endObject()
+}
+
+// appendResultMessage appends resultMessage(f, msg) to dst, without
+// building the string when it needs no cut.
+func appendResultMessage(dst []byte, f *rules.Finding, msg string) []byte {
+	n := len(msg)
+	if f.Detail != "" {
+		n += len("\n\n") + len(f.Detail)
+	}
+	if n > maxMessageBytes {
+		return append(dst, resultMessage(f, msg)...)
+	}
+	dst = append(dst, msg...)
+	if f.Detail != "" {
+		dst = append(append(dst, "\n\n"...), f.Detail...)
+	}
+	return dst
 }
 
 // resultMessage is the finding's message, then its detail; GitHub shows the
