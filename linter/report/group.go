@@ -29,7 +29,7 @@ func sameResult(a, b *rules.Finding) bool {
 // groupResults merges adjacent findings of the report order (file, line,
 // column, rule) that are the same result.
 func groupResults(fs []*rules.Finding) []result {
-	var out []result
+	out := make([]result, 0, len(fs))
 	for _, f := range fs {
 		if n := len(out); n > 0 && sameResult(out[n-1].Finding, f) {
 			out[n-1].Others = append(out[n-1].Others, f)
