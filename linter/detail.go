@@ -35,8 +35,8 @@ func addRenderedDetail(fs []*rules.Finding, h HelmOptions) {
 		}
 		var b strings.Builder
 		b.WriteString("Rendered")
-		if len(r.Origin.Values) > 0 {
-			b.WriteString(" with values " + strings.Join(r.Origin.Values, ", "))
+		if len(r.Origin().Values) > 0 {
+			b.WriteString(" with values " + strings.Join(r.Origin().Values, ", "))
 		}
 		if len(sets) > 0 {
 			b.WriteString(" and --set " + strings.Join(sets, ", "))
@@ -111,10 +111,10 @@ var callSite = regexp.MustCompile(`^(.+) \((.+):(\d+)\)$`)
 func addModuleCallSites(fs []*rules.Finding) {
 	for _, f := range fs {
 		r := f.Resource
-		if r == nil || r.Source != graph.SourceTerraform || len(r.Origin.CallChain) == 0 {
+		if r == nil || r.Source != graph.SourceTerraform || len(r.Origin().CallChain) == 0 {
 			continue
 		}
-		for _, c := range r.Origin.CallChain {
+		for _, c := range r.Origin().CallChain {
 			m := callSite.FindStringSubmatch(c)
 			if m == nil {
 				continue
@@ -137,7 +137,7 @@ func addIncludeSites(fs []*rules.Finding) {
 		if r == nil || r.Source != graph.SourceHelm {
 			continue
 		}
-		for _, in := range r.Origin.IncludedAt {
+		for _, in := range r.Origin().IncludedAt {
 			f.RelatedLocs = append(f.RelatedLocs, rules.Related{
 				Loc:     in.At,
 				Message: fmt.Sprintf("object built by include %q", in.Name),
@@ -155,10 +155,10 @@ func addIncludeSites(fs []*rules.Finding) {
 func relocatePackaged(fs []*rules.Finding) {
 	for _, f := range fs {
 		r := f.Resource
-		if r == nil || r.Origin.Packaged == nil {
+		if r == nil || r.Origin().Packaged == nil {
 			continue
 		}
-		p := r.Origin.Packaged
+		p := r.Origin().Packaged
 		entry := graph.Location{File: p.At.File, Line: p.At.Line, Col: p.At.Col, Precision: graph.ObjectStart}
 		if inArchive(f.Loc.File, p.Archive) {
 			if s := valueSiteOf(p, f.Loc.FieldPath); s != nil && s.By != "" {

@@ -30,7 +30,7 @@ func locateInModule(fs []*rules.Finding) {
 		}
 		f.RelatedLocs = append(f.RelatedLocs, rules.Related{
 			Loc:     graph.Location{File: r.File, Line: r.KindPos.Line, Col: r.KindPos.Col},
-			Message: fmt.Sprintf("%s in module %s, which uses the value", r.Origin.Address, path.Dir(r.File)),
+			Message: fmt.Sprintf("%s in module %s, which uses the value", r.Origin().Address, path.Dir(r.File)),
 		})
 	}
 }
@@ -47,11 +47,11 @@ func underDotTerraform(p string) bool {
 func placeInstalled(fs []*rules.Finding) {
 	for _, f := range fs {
 		r := f.Resource
-		if r == nil || r.Source != graph.SourceTerraform || r.Origin.Installed == nil || !underDotTerraform(f.Loc.File) {
+		if r == nil || r.Source != graph.SourceTerraform || r.Origin().Installed == nil || !underDotTerraform(f.Loc.File) {
 			continue
 		}
 		inner := f.Loc
-		at := *r.Origin.Installed
+		at := *r.Origin().Installed
 		f.Loc = graph.Location{File: at.File, Line: at.Line, Col: at.Col, FieldPath: inner.FieldPath, Precision: inner.Precision}
 		f.Message = strings.TrimRight(f.Message, " ") + fmt.Sprintf(" It is inside the installed module, at %s:%d.", inner.File, inner.Line)
 		f.RelatedLocs = append([]rules.Related{{Loc: inner, Message: "inside the installed module (" + path.Dir(inner.File) + ")"}}, f.RelatedLocs...)
@@ -63,8 +63,8 @@ func placeInstalled(fs []*rules.Finding) {
 // lifecycle.enabled) what that condition is; it stays a finding.
 func statesConditions(fs []*rules.Finding) {
 	for _, f := range fs {
-		if r := f.Resource; r != nil && r.Source == graph.SourceTerraform && r.Origin.Condition != "" {
-			f.Message = strings.TrimRight(f.Message, " ") + " This holds only when " + r.Origin.Condition + "."
+		if r := f.Resource; r != nil && r.Source == graph.SourceTerraform && r.Origin().Condition != "" {
+			f.Message = strings.TrimRight(f.Message, " ") + " This holds only when " + r.Origin().Condition + "."
 		}
 	}
 }
@@ -72,14 +72,14 @@ func statesConditions(fs []*rules.Finding) {
 // ownRoot reports whether r is the instance of a module evaluated as its
 // own root, with its defaults.
 func ownRoot(r *graph.Resource) bool {
-	return len(r.Origin.CallChain) == 0 && r.Origin.Module == path.Dir(r.File)
+	return len(r.Origin().CallChain) == 0 && r.Origin().Module == path.Dir(r.File)
 }
 
 func instanceName(r *graph.Resource) string {
 	if ownRoot(r) {
-		return fmt.Sprintf("%s (%s as its own root, with its defaults)", r.Origin.Address, r.Origin.Module)
+		return fmt.Sprintf("%s (%s as its own root, with its defaults)", r.Origin().Address, r.Origin().Module)
 	}
-	return fmt.Sprintf("%s (root module %s)", r.Origin.Address, r.Origin.Module)
+	return fmt.Sprintf("%s (root module %s)", r.Origin().Address, r.Origin().Module)
 }
 
 type blockKey struct {
@@ -233,7 +233,7 @@ func noteDefaultsOnly(f *rules.Finding, callers []*graph.Resource) {
 	var passes []string
 	seen := map[string]bool{}
 	for _, r := range callers {
-		desc := r.Origin.Address + " in " + r.Origin.Module
+		desc := r.Origin().Address + " in " + r.Origin().Module
 		if len(field) > 0 {
 			if n := r.Root.Path(field...); n != nil && n.Kind == graph.Scalar {
 				desc += " (passing `" + n.Value() + "`)"

@@ -80,9 +80,9 @@ func parseKustomizations(ts *trees, dirs []string, opt Options) kustomizeOutput 
 func showAll(t *tree, o *kustomize.Output) {
 	for _, r := range o.Resources {
 		r.File = t.show(r.File)
-		r.Origin.Kustomization = t.show(r.Origin.Kustomization)
-		for i, p := range r.Origin.Patches {
-			r.Origin.Patches[i] = t.show(p)
+		r.EditOrigin().Kustomization = t.show(r.Origin().Kustomization)
+		for i, p := range r.Origin().Patches {
+			r.EditOrigin().Patches[i] = t.show(p)
 		}
 		r.Root.Walk(func(_ []string, n *graph.Node) bool {
 			if n.File() != "" {
@@ -140,14 +140,14 @@ func mergeOverlays(g *graph.Graph, fs []*rules.Finding, reads map[string]map[str
 	// Which roots render each source object.
 	renderedBy := map[string][]string{}
 	for _, r := range g.Resources {
-		if r.Source == graph.SourceKustomize && r.Origin.Kustomization != "" {
+		if r.Source == graph.SourceKustomize && r.Origin().Kustomization != "" {
 			s := srcOf(r)
-			renderedBy[s] = appendOnce(renderedBy[s], r.Origin.Kustomization)
+			renderedBy[s] = appendOnce(renderedBy[s], r.Origin().Kustomization)
 		}
 	}
 	keyOf := func(f *rules.Finding) (key, bool) {
 		r := f.Resource
-		if r == nil || r.Source != graph.SourceKustomize || r.Origin.Kustomization == "" {
+		if r == nil || r.Source != graph.SourceKustomize || r.Origin().Kustomization == "" {
 			return key{}, false
 		}
 		// The written line, not the field path: list indices differ when
@@ -170,7 +170,7 @@ func mergeOverlays(g *graph.Graph, fs []*rules.Finding, reads map[string]map[str
 		}
 		var have []string
 		for _, f := range group {
-			have = appendOnce(have, path.Dir(f.Resource.Origin.Kustomization))
+			have = appendOnce(have, path.Dir(f.Resource.Origin().Kustomization))
 		}
 		sort.Strings(have)
 		var fixed []string
@@ -206,7 +206,7 @@ func mergeOverlays(g *graph.Graph, fs []*rules.Finding, reads map[string]map[str
 		rep.Message = msg
 		seen := map[string]bool{}
 		for _, f := range group {
-			kf := f.Resource.Origin.Kustomization
+			kf := f.Resource.Origin().Kustomization
 			if seen[kf] {
 				continue
 			}

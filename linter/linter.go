@@ -264,7 +264,7 @@ func zeroRenderNotices(in inputs, parsed parsers.Result) []parsers.Notice {
 		rendered := map[string]bool{}
 		for _, r := range parsed.Resources {
 			if r.Source == graph.SourceHelm {
-				rendered[r.Origin.Chart] = true
+				rendered[r.Origin().Chart] = true
 			}
 		}
 		for _, c := range in.charts {
@@ -277,7 +277,7 @@ func zeroRenderNotices(in inputs, parsed parsers.Result) []parsers.Notice {
 		has := map[string]bool{}
 		for _, r := range parsed.Resources {
 			if r.Source == graph.SourceTerraform {
-				has[r.Origin.Module] = true
+				has[r.Origin().Module] = true
 				has[path.Dir(r.File)] = true
 			}
 		}
@@ -669,8 +669,8 @@ func sameBuild(a, b *rules.Finding) bool {
 	}
 	// Terraform instances from different root modules are merged by
 	// mergeInstances, which names every one of them.
-	return a.Resource.Origin.Kustomization == b.Resource.Origin.Kustomization &&
-		a.Resource.Origin.Module == b.Resource.Origin.Module
+	return a.Resource.Origin().Kustomization == b.Resource.Origin().Kustomization &&
+		a.Resource.Origin().Module == b.Resource.Origin().Module
 }
 
 // overlayCopies reports whether a group of definitions of one object are
@@ -679,7 +679,7 @@ func sameBuild(a, b *rules.Finding) bool {
 func overlayCopies(group []*graph.Resource) bool {
 	roots := map[string]bool{}
 	for _, r := range group {
-		k := r.Origin.Kustomization
+		k := r.Origin().Kustomization
 		if k == "" || roots[k] {
 			return false
 		}

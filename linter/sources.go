@@ -169,10 +169,10 @@ func rebase(r *parsers.Result, dir string) {
 	}
 	for _, res := range r.Resources {
 		res.File = abs(res.File)
-		res.Origin.Module = abs(res.Origin.Module)
-		res.Origin.Chart = abs(res.Origin.Chart)
-		for i, v := range res.Origin.Values {
-			res.Origin.Values[i] = abs(v)
+		res.EditOrigin().Module = abs(res.Origin().Module)
+		res.EditOrigin().Chart = abs(res.Origin().Chart)
+		for i, v := range res.Origin().Values {
+			res.EditOrigin().Values[i] = abs(v)
 		}
 		for i := range res.Refs {
 			if rest, ok := strings.CutPrefix(res.Refs[i].To, "tf:"); ok {

@@ -166,7 +166,7 @@ func contains(n, target *graph.Node) bool {
 func sameModule(g *graph.Graph, r *graph.Resource, typ string) []*graph.Resource {
 	var out []*graph.Resource
 	for _, o := range tfResources(g, typ) {
-		if o.Origin.Module == r.Origin.Module {
+		if o.Origin().Module == r.Origin().Module {
 			out = append(out, o)
 		}
 	}

@@ -27,7 +27,7 @@ func TestHelmChartFindings(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range secure.Findings {
-		if f.Resource != nil && f.Resource.Origin.Chart != "" {
+		if f.Resource != nil && f.Resource.Origin().Chart != "" {
 			t.Errorf("with secure values: %s:%d: %s %s", f.Loc.File, f.Loc.Line, f.RuleID, f.Message)
 		}
 	}

@@ -548,7 +548,7 @@ func checkCreatePodsNearClaims(p *Pass) {
 		if b.ClusterWide() {
 			scope = "*"
 		}
-		k := path.Dir(b.Res.File) + "\x00" + b.Res.Origin.Kustomization + "\x00" + scope
+		k := path.Dir(b.Res.File) + "\x00" + b.Res.Origin().Kustomization + "\x00" + scope
 		r, ok := reached[k]
 		if !ok {
 			r.claims, r.names = rbacReach(p.Graph, claims, b)

@@ -128,26 +128,26 @@ terraform {
 				m := t.Get("method")
 				switch {
 				case unencrypted(m):
-					p.Report(r.AtNode(m), "OpenTofu %s encryption of root module %s uses the unencrypted method: %s files are written in clear.", target, r.Origin.Module, target)
+					p.Report(r.AtNode(m), "OpenTofu %s encryption of root module %s uses the unencrypted method: %s files are written in clear.", target, r.Origin().Module, target)
 					continue
 				case m.HasUnknown():
-					p.Undecided(r.AtNode(m), "OpenTofu %s encryption of root module %s: its method is not known statically.", target, r.Origin.Module)
+					p.Undecided(r.AtNode(m), "OpenTofu %s encryption of root module %s: its method is not known statically.", target, r.Origin().Module)
 				}
 				if fb := t.Path("fallback", "method"); unencrypted(fb) {
-					p.Report(r.AtNode(fb), "OpenTofu %s encryption of root module %s keeps the unencrypted method as a fallback: OpenTofu still reads %s files written in clear, so whoever can write the backend can substitute them.", target, r.Origin.Module, target)
+					p.Report(r.AtNode(fb), "OpenTofu %s encryption of root module %s keeps the unencrypted method as a fallback: OpenTofu still reads %s files written in clear, so whoever can write the backend can substitute them.", target, r.Origin().Module, target)
 				}
 				switch t.Get("enforced").Bool() {
 				case graph.True:
 				case graph.Unsure:
-					p.Undecided(r.AtFrom(t, "enforced"), "OpenTofu %s encryption of root module %s: `enforced` is not known statically.", target, r.Origin.Module)
+					p.Undecided(r.AtFrom(t, "enforced"), "OpenTofu %s encryption of root module %s: `enforced` is not known statically.", target, r.Origin().Module)
 				default:
-					p.Report(r.AtFrom(t, "enforced"), "OpenTofu %s encryption of root module %s is not enforced: without `enforced = true`, a run without this configuration writes %s files unencrypted.", target, r.Origin.Module, target).Lower(Medium)
+					p.Report(r.AtFrom(t, "enforced"), "OpenTofu %s encryption of root module %s is not enforced: without `enforced = true`, a run without this configuration writes %s files unencrypted.", target, r.Origin().Module, target).Lower(Medium)
 				}
 			}
 			enc.Path("key_provider", "pbkdf2").Each(func(name string, kp *graph.Node) {
 				pp := kp.Get("passphrase")
 				if s, ok := pp.Str(); ok && s != "" {
-					p.Report(r.AtNode(pp), "OpenTofu key provider pbkdf2.%s of root module %s has a passphrase written in the configuration (a literal, a variable default or a tfvars value): whoever reads the repository decrypts the state.", name, r.Origin.Module).Raise(Critical)
+					p.Report(r.AtNode(pp), "OpenTofu key provider pbkdf2.%s of root module %s has a passphrase written in the configuration (a literal, a variable default or a tfvars value): whoever reads the repository decrypts the state.", name, r.Origin().Module).Raise(Critical)
 				}
 			})
 		}
@@ -221,7 +221,7 @@ terraform {
 		for _, r := range tfResources(p.Graph, "terraform_backend") {
 			b := r.Root
 			typ := strings.TrimPrefix(r.Name, "terraform.backend.")
-			who := "Backend \"" + typ + "\" of root module " + r.Origin.Module
+			who := "Backend \"" + typ + "\" of root module " + r.Origin().Module
 			secret := func(attr, what string) {
 				if s, ok := b.Get(attr).Str(); ok && s != "" {
 					p.Report(r.At(attr), "%s has %s written in the configuration (`%s`): whoever reads the repository can read the state.", who, what, attr).Raise(Critical)

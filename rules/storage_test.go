@@ -95,7 +95,7 @@ spec:
 	})
 	// ebs-key-ref's kmsKeyId refers to a key declared in Terraform.
 	key := &graph.Resource{Source: graph.SourceTerraform, Kind: "aws_kms_key", Name: "aws_kms_key.ebs",
-		File: "main.tf", Root: graph.NewMap(graph.Pos{Line: 1, Col: 1}), Origin: graph.Origin{Module: ".", Address: "aws_kms_key.ebs"}}
+		File: "main.tf", Root: graph.NewMap(graph.Pos{Line: 1, Col: 1}), From: &graph.Origin{Module: ".", Address: "aws_kms_key.ebs"}}
 	for _, r := range rs {
 		if r.Name == "ebs-key-ref" {
 			r.Refs = []graph.Ref{{Path: []string{"parameters", "kmsKeyId"}, To: key.Key()}}

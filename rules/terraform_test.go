@@ -89,7 +89,7 @@ func tfRes(module, typ, name string, root *graph.Node, refs ...graph.Ref) *graph
 		File: module + "/main.tf", Root: root, KindPos: graph.Pos{Line: root.Pos().Line, Col: 1},
 		Start:  graph.Pos{Line: root.Pos().Line, Col: 1},
 		Refs:   refs,
-		Origin: graph.Origin{Module: module, Address: typ + "." + name},
+		From: &graph.Origin{Module: module, Address: typ + "." + name},
 	}
 }
 
@@ -359,7 +359,7 @@ func TestTerraformReferenceEdges(t *testing.T) {
 	res := rulestest.Run(t, "testdata/terraform/references", terraformRules(t), rulestest.Options{Undecided: true})
 	byAddr := map[string]*graph.Resource{}
 	for _, r := range res.Graph.Resources {
-		byAddr[r.Origin.Address] = r
+		byAddr[r.Origin().Address] = r
 	}
 	for _, addr := range []string{"module.direct.aws_ebs_volume.this", "module.mapped.aws_ebs_volume.this", `aws_ebs_volume.each["a"]`} {
 		r := byAddr[addr]
@@ -368,7 +368,7 @@ func TestTerraformReferenceEdges(t *testing.T) {
 		}
 		linked := false
 		for _, e := range r.OutOf(graph.UsesKey) {
-			if e.To != nil && e.To.Origin.Address == "aws_kms_key.this" && e.At == r.Root.Get("kms_key_id") {
+			if e.To != nil && e.To.Origin().Address == "aws_kms_key.this" && e.At == r.Root.Get("kms_key_id") {
 				linked = true
 			}
 		}
@@ -377,15 +377,15 @@ func TestTerraformReferenceEdges(t *testing.T) {
 		}
 	}
 	for _, f := range res.Findings {
-		if f.RuleID == "PVL402" && (f.Resource.Origin.Address != "aws_ebs_volume.this" || strings.Contains(f.Message, "instances")) {
-			t.Errorf("PVL402 on %s: %s", f.Resource.Origin.Address, f.Message)
+		if f.RuleID == "PVL402" && (f.Resource.Origin().Address != "aws_ebs_volume.this" || strings.Contains(f.Message, "instances")) {
+			t.Errorf("PVL402 on %s: %s", f.Resource.Origin().Address, f.Message)
 		}
 	}
 	var pv *graph.Resource
 	for _, r := range res.Graph.OfKind("PersistentVolume") {
 		pv = r
 	}
-	if pv == nil || len(pv.OutOf(graph.BackedBy)) != 1 || pv.OutOf(graph.BackedBy)[0].To.Origin.Address != "aws_ebs_volume.data" {
+	if pv == nil || len(pv.OutOf(graph.BackedBy)) != 1 || pv.OutOf(graph.BackedBy)[0].To.Origin().Address != "aws_ebs_volume.data" {
 		t.Errorf("PV not backed by aws_ebs_volume.data: %+v", pv)
 	}
 }

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -66,10 +69,33 @@ func TestGCPercentFor(t *testing.T) {
 		live uint64
 		want int
 	}{
-		{0, gcPercentMax}, {8 << 20, gcPercentMax}, {64 << 20, 200}, {96 << 20, 100}, {128 << 20, 50}, {160 << 20, 50}, {4 << 30, 50},
+		{0, gcPercentMax}, {8 << 20, gcPercentMax}, {64 << 20, 200}, {96 << 20, 100}, {128 << 20, 50}, {160 << 20, 25}, {4 << 30, 25},
 	} {
 		if got := gcPercentFor(c.live); got != c.want {
 			t.Errorf("live %d MiB: GOGC %d, want %d", c.live>>20, got, c.want)
 		}
+	}
+}
+
+// TestDroppedTreesSameReport: a SARIF-only run drops the graph's trees
+// before writing (releaseTrees); a run that also writes the HTML report
+// keeps them. Both must write the same SARIF for the demo, which has raw
+// manifests, Helm charts, Kustomize overlays and Terraform.
+func TestDroppedTreesSameReport(t *testing.T) {
+	demo, err := filepath.Abs("../../testdata/demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	a, b := filepath.Join(out, "a.sarif"), filepath.Join(out, "b.sarif")
+	code1, _, err1 := pvlint(t, demo, "", "--quiet", "--format", "sarif", "-o", a, ".")
+	code2, _, err2 := pvlint(t, demo, "", "--quiet", "--format", "html", "-o", filepath.Join(out, "r.html"), "--report", "sarif="+b, ".")
+	if code1 != code2 || err1 != err2 {
+		t.Fatalf("exit %d and %d, stderr %q and %q", code1, code2, err1, err2)
+	}
+	da, _ := os.ReadFile(a)
+	db, _ := os.ReadFile(b)
+	if len(da) < 1000 || !bytes.Equal(da, db) {
+		t.Errorf("SARIF differs with the trees dropped (%d and %d bytes)", len(da), len(db))
 	}
 }

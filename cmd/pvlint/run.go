@@ -238,6 +238,13 @@ func scan(cmd *cobra.Command, f *flags, paths []string, stdin io.Reader, stdout,
 	if opt.Progress != nil {
 		log.raw("\r\033[K")
 	}
+	readsGraph := report.ReadsGraph(f.format)
+	for _, x := range extra {
+		readsGraph = readsGraph || report.ReadsGraph(x.format)
+	}
+	if !readsGraph {
+		releaseTrees(res.Graph)
+	}
 	rep := &report.Report{
 		Version:         pvlintVersion(),
 		Findings:        res.Findings,

@@ -277,7 +277,7 @@ func (g *Graph) linkRefs() {
 				// after apply, the reference says which disk backs the volume.
 				kind = BackedBy
 			}
-			g.AddEdge(&Edge{Kind: kind, From: r, To: to, At: r.Root.Path(ref.Path...), Name: to.Origin.Address})
+			g.AddEdge(&Edge{Kind: kind, From: r, To: to, At: r.Root.Path(ref.Path...), Name: to.Origin().Address})
 		}
 	}
 }
@@ -409,4 +409,28 @@ func diskMatches(d *Resource, handle string) bool {
 		}
 	}
 	return false
+}
+
+// DropTrees lets the garbage collector have what only the rules read: every
+// resource's node tree, pod templates, references and edges, and the
+// lookups and memos built over them. A report that names findings by file,
+// line, message and resource identity (text, JSON, SARIF, GitHub,
+// Markdown) needs none of it, and on a large scan it is most of the live
+// heap: dropped before such a report is written, the report's own
+// allocations do not stack on top of it. The graph keeps its resources'
+// identities (kind, name, namespace, file, origin, positions), so
+// Resources, Key, Title, Identity and Unit still answer; nothing may walk
+// the graph afterwards.
+func (g *Graph) DropTrees() {
+	for _, r := range g.Resources {
+		r.Root = nil
+		r.Refs, r.NullArgs = nil, nil
+		r.Out, r.In = nil, nil
+		r.templates, r.templatesSet = nil, true
+	}
+	g.byKey, g.byKind, g.dups, g.defaults = nil, nil, nil, nil
+	g.DefaultClass = nil
+	g.memoMu.Lock()
+	g.memo = nil
+	g.memoMu.Unlock()
 }

@@ -88,3 +88,19 @@ func TestPruneKeepsWhatRulesRead(t *testing.T) {
 		t.Errorf("container keeps what rules read: %v; pod %v", c.Keys(), pod.Root.Keys())
 	}
 }
+
+// TestDropTrees keeps what reports read of a resource and lets the rest go.
+func TestDropTrees(t *testing.T) {
+	root := NewMap(Pos{Line: 1, Col: 1})
+	root.Set("kind", Pos{Line: 2, Col: 1}, NewScalar("Pod", TagString, Pos{Line: 2, Col: 7}))
+	r := &Resource{Kind: "Pod", Name: "p", Namespace: "ns", File: "p.yaml", Root: root, Start: Pos{Line: 1, Col: 1}}
+	g := Build([]*Resource{r}, nil, Options{})
+	key, title, unit := r.Key(), r.Title(), r.Unit()
+	g.DropTrees()
+	if r.Root != nil || r.Out != nil || r.In != nil || len(g.Resources) != 1 {
+		t.Errorf("trees kept: %+v", r)
+	}
+	if r.Key() != key || r.Title() != title || r.Unit() != unit {
+		t.Errorf("identity changed: %s %s %s", r.Key(), r.Title(), r.Unit())
+	}
+}

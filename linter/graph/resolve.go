@@ -103,7 +103,7 @@ func (g *Graph) InReach(from, c *Resource) bool {
 	if from == nil || c == nil {
 		return true
 	}
-	if a, b := from.Origin.Kustomization, c.Origin.Kustomization; a != "" && b != "" && a != b {
+	if a, b := from.Origin().Kustomization, c.Origin().Kustomization; a != "" && b != "" && a != b {
 		// Two root kustomizations are two builds (an overlay per
 		// environment): neither reaches the other's objects.
 		return false

@@ -225,10 +225,10 @@ func TestResolverDefaultClassAndKeys(t *testing.T) {
 	// class → key: a kmsKeyId alias defined in both environments' Terraform.
 	key := func(dir string) []*graph.Resource {
 		alias := &graph.Resource{Source: graph.SourceTerraform, Kind: "aws_kms_alias", Name: "aws_kms_alias.k", File: dir + "/kms.tf",
-			Root: graph.NewMap(graph.Pos{Line: 1, Col: 1}), Origin: graph.Origin{Module: dir, Address: "aws_kms_alias.k"}}
+			Root: graph.NewMap(graph.Pos{Line: 1, Col: 1}), From: &graph.Origin{Module: dir, Address: "aws_kms_alias.k"}}
 		alias.Root.Set("name", graph.Pos{Line: 2, Col: 3}, graph.NewScalar("alias/ebs", graph.TagString, graph.Pos{Line: 2, Col: 10}))
 		k := &graph.Resource{Source: graph.SourceTerraform, Kind: "aws_kms_key", Name: "aws_kms_key.k", File: dir + "/kms.tf",
-			Root: graph.NewMap(graph.Pos{Line: 5, Col: 1}), Origin: graph.Origin{Module: dir, Address: "aws_kms_key.k"}}
+			Root: graph.NewMap(graph.Pos{Line: 5, Col: 1}), From: &graph.Origin{Module: dir, Address: "aws_kms_key.k"}}
 		return []*graph.Resource{alias, k}
 	}
 	sc := "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: enc}\nprovisioner: ebs.csi.aws.com\nparameters: {kmsKeyId: alias/ebs}\n"

@@ -90,14 +90,15 @@ type ValueSite struct {
 // Resource is one object in the graph: a Kubernetes object (from YAML, Helm or
 // the Terraform Kubernetes provider) or a Terraform resource.
 type Resource struct {
-	Source     Source
-	APIVersion string // Kubernetes only
-	Kind       string // Kubernetes kind, or the Terraform resource type (aws_ebs_volume)
-	Namespace  string // Kubernetes namespace after defaulting; "" for cluster-scoped kinds
-	Name       string // Kubernetes name, or the Terraform address without module prefix
+	Source       Source
+	templatesSet bool   // templates is computed (Build); next to Source and Doc, so the three share a word
+	Doc          int32  // document index within the file (YAML), 0-based
+	APIVersion   string // Kubernetes only
+	Kind         string // Kubernetes kind, or the Terraform resource type (aws_ebs_volume)
+	Namespace    string // Kubernetes namespace after defaulting; "" for cluster-scoped kinds
+	Name         string // Kubernetes name, or the Terraform address without module prefix
 
 	File string // path relative to the repository root, forward slashes
-	Doc  int    // document index within the file (YAML), 0-based
 
 	Root    *Node // the whole object (Kubernetes) or the block's arguments (Terraform)
 	KindPos Pos   // the kind: key (YAML) or the block header (Terraform)
@@ -114,7 +115,12 @@ type Resource struct {
 	// module caller's line that passed the null) instead of the block.
 	NullArgs []NullArg
 
-	Origin Origin
+	// From is where a rendered or evaluated object came from (Helm chart
+	// and template, Terraform module and address, Kustomize overlay); nil
+	// for a manifest read as written, which most objects of a large scan
+	// are: a pointer instead of the struct keeps 216 bytes off each of
+	// them. Read it with Origin, change it with EditOrigin.
+	From *Origin
 
 	// SourceUnit names the unit of source the object was written in, when
 	// the parser knows better than Unit's default. The Kustomize parser sets
@@ -126,8 +132,24 @@ type Resource struct {
 	Out []*Edge
 	In  []*Edge
 
-	templates    []PodTemplate // pod specs (see PodTemplates), found once by Build
-	templatesSet bool
+	templates []PodTemplate // pod specs (see PodTemplates), found once by Build
+}
+
+// Origin is where the object came from (the zero Origin for a manifest
+// read as written).
+func (r *Resource) Origin() Origin {
+	if r.From == nil {
+		return Origin{}
+	}
+	return *r.From
+}
+
+// EditOrigin returns the object's Origin to change, making one first.
+func (r *Resource) EditOrigin() *Origin {
+	if r.From == nil {
+		r.From = &Origin{}
+	}
+	return r.From
 }
 
 // NullArg is an argument set to null: its path in Root and a Null node
@@ -151,7 +173,7 @@ func (r *Resource) IsKubernetes() bool { return r.APIVersion != "" || r.Source !
 // address.
 func (r *Resource) Key() string {
 	if r.Source == SourceTerraform && !r.IsKubernetes() {
-		return TerraformKey(r.Origin.Module, r.Origin.Address)
+		return TerraformKey(r.Origin().Module, r.Origin().Address)
 	}
 	return KubeKey(r.Kind, r.Namespace, r.Name)
 }
@@ -170,8 +192,8 @@ func TerraformKey(module, address string) string {
 // `PersistentVolumeClaim "data/pg"`, `aws_ebs_volume.data`.
 func (r *Resource) Title() string {
 	if !r.IsKubernetes() {
-		if r.Origin.Address != "" {
-			return r.Origin.Address
+		if r.Origin().Address != "" {
+			return r.Origin().Address
 		}
 		return r.Kind + "." + r.Name
 	}
@@ -184,7 +206,7 @@ func (r *Resource) Title() string {
 // Identity is the stable identity used in fingerprints and baselines.
 func (r *Resource) Identity() string {
 	if !r.IsKubernetes() {
-		return r.Origin.Module + ":" + r.Origin.Address
+		return r.Origin().Module + ":" + r.Origin().Address
 	}
 	return r.Kind + "/" + r.Namespace + "/" + r.Name
 }
@@ -202,15 +224,15 @@ func (r *Resource) Unit() string {
 	}
 	switch r.Source {
 	case SourceHelm:
-		if t := r.Origin.Template; t != "" || r.Origin.Chart != "" {
+		if t := r.Origin().Template; t != "" || r.Origin().Chart != "" {
 			if t == "" {
 				t = r.File
 			}
-			return r.Origin.Chart + ":" + t
+			return r.Origin().Chart + ":" + t
 		}
 	case SourceTerraform:
-		if r.Origin.Address != "" {
-			return r.Origin.Module + ":" + r.Origin.Address
+		if r.Origin().Address != "" {
+			return r.Origin().Module + ":" + r.Origin().Address
 		}
 	}
 	return r.File

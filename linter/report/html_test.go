@@ -22,7 +22,7 @@ func mapReport() *Report {
 	pvc := &graph.Resource{Source: graph.SourceYAML, APIVersion: "v1", Kind: "PersistentVolumeClaim", Namespace: "data", Name: "pg", File: "db/pvc.yaml", KindPos: graph.Pos{Line: 2, Col: 1}}
 	sc := &graph.Resource{Source: graph.SourceYAML, APIVersion: "storage.k8s.io/v1", Kind: "StorageClass", Name: "gp3", File: "db/sc.yaml", KindPos: graph.Pos{Line: 2, Col: 1}}
 	key := &graph.Resource{Source: graph.SourceTerraform, Kind: "aws_kms_key", Name: "aws_kms_key.pv", File: "infra/kms.tf", KindPos: graph.Pos{Line: 1, Col: 1},
-		Origin: graph.Origin{Module: "infra", Address: "aws_kms_key.pv"}}
+		From: &graph.Origin{Module: "infra", Address: "aws_kms_key.pv"}}
 	// The pod has a container, so the graph sees a workload.
 	root, spec, containers := graph.NewMap(graph.Pos{}), graph.NewMap(graph.Pos{}), graph.NewList(graph.Pos{})
 	c := graph.NewMap(graph.Pos{})

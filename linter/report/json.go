@@ -187,7 +187,7 @@ func appendJSONFinding(a *jsonAppender, f *rules.Finding, ms []rules.Meta, idx m
 		a.strMember("namespace", res.Namespace)
 		a.strMember("name", res.Name)
 		a.strMember("source", res.Source.String())
-		a.strMember("address", res.Origin.Address)
+		a.strMember("address", res.Origin().Address)
 		a.strMember("unit", res.Unit())
 		a.endObject()
 	} else {

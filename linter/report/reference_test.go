@@ -112,7 +112,7 @@ func refJSONFinding(f *rules.Finding, ms []rules.Meta, idx map[string]int) jsonF
 			Namespace: res.Namespace,
 			Name:      res.Name,
 			Source:    res.Source.String(),
-			Address:   res.Origin.Address,
+			Address:   res.Origin().Address,
 			Unit:      res.Unit(),
 		}
 	}

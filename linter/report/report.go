@@ -84,6 +84,19 @@ func New(format string, color bool) (Writer, error) {
 	return nil, fmt.Errorf("unknown output format %q (want %s)", format, strings.Join(Formats(), ", "))
 }
 
+// ReadsGraph reports whether the format reads the resource graph (its
+// edges, or the node trees of findings' resources): the HTML report's
+// storage map and field snippets, and the DOT and Mermaid maps. The other
+// formats read only findings and resource identities, so a scan written in
+// them alone may drop the trees first (graph.Graph.DropTrees).
+func ReadsGraph(format string) bool {
+	switch format {
+	case "html", "dot", "mermaid":
+		return true
+	}
+	return false
+}
+
 // state sorts a finding into the one bucket it is counted in. An undecided
 // check is undecided whether or not an ignore also covers it: it is never a
 // failure either way.

@@ -59,13 +59,13 @@ func testRules() []rules.Meta {
 // a notice.
 func testReport() *Report {
 	sc := &graph.Resource{Source: graph.SourceHelm, APIVersion: "storage.k8s.io/v1", Kind: "StorageClass", Name: "gp2",
-		File: "charts/db/templates/storageclass.yaml", Origin: graph.Origin{Chart: "charts/db"}}
+		File: "charts/db/templates/storageclass.yaml", From: &graph.Origin{Chart: "charts/db"}}
 	pod := &graph.Resource{Source: graph.SourceYAML, APIVersion: "v1", Kind: "Pod", Namespace: "data", Name: "pg",
 		File: "db/pod.yaml"}
 	pvc := &graph.Resource{Source: graph.SourceYAML, APIVersion: "v1", Kind: "PersistentVolumeClaim", Namespace: "data", Name: "pg",
 		File: "db/pod.yaml"}
 	vol := &graph.Resource{Source: graph.SourceTerraform, Kind: "aws_ebs_volume", Name: "aws_ebs_volume.data",
-		File: "infra/main.tf", Origin: graph.Origin{Module: "infra", Address: `module.db.aws_ebs_volume.data["a"]`}}
+		File: "infra/main.tf", From: &graph.Origin{Module: "infra", Address: `module.db.aws_ebs_volume.data["a"]`}}
 	return &Report{
 		Version: "v1.2.3",
 		Rules:   testRules(),

@@ -140,7 +140,7 @@ func TestSameLineFindingsAreOneResult(t *testing.T) {
 	r := &Report{Version: "test", Rules: testRules()}
 	for _, name := range []string{"db-0", "db-1", "db-2"} {
 		res := &graph.Resource{Source: graph.SourceHelm, APIVersion: "v1", Kind: "PersistentVolumeClaim", Namespace: "data", Name: name,
-			File: "charts/db/templates/pvc.yaml", Origin: graph.Origin{Chart: "charts/db", Template: "db/templates/pvc.yaml"}}
+			File: "charts/db/templates/pvc.yaml", From: &graph.Origin{Chart: "charts/db", Template: "db/templates/pvc.yaml"}}
 		r.Findings = append(r.Findings, &rules.Finding{RuleID: "PVL101", Severity: rules.High, Resource: res,
 			Message: fmt.Sprintf("PersistentVolumeClaim \"data/%s\" uses an unencrypted class.", name),
 			Loc:     graph.Location{File: "charts/db/templates/pvc.yaml", Line: 9, Col: 3, FieldPath: "spec.storageClassName"}})

@@ -361,8 +361,8 @@ func ResourceNames(r *graph.Resource) []string {
 		return out
 	}
 	out := []string{r.Identity()}
-	if r.Origin.Address != "" {
-		out = append(out, r.Origin.Address)
+	if r.Origin().Address != "" {
+		out = append(out, r.Origin().Address)
 	}
 	return append(out, r.Kind+"."+r.Name)
 }

@@ -289,7 +289,7 @@ spec:
 `})
 	for _, r := range g.Resources {
 		r.Source = graph.SourceHelm
-		r.Origin.Chart = "charts/agent"
+		r.EditOrigin().Chart = "charts/agent"
 	}
 	g.Comments = []graph.Comment{
 		{File: tmpl, Line: 10, Col: 7, Text: "pvlint:ignore PVL201 the agent ships node logs"},
@@ -312,7 +312,7 @@ func TestTerraformShapedComments(t *testing.T) {
 		root.Set("encrypted", graph.Pos{Line: line + 2, Col: 3}, graph.NewScalar("false", graph.TagBool, graph.Pos{Line: line + 2, Col: 15}))
 		return &graph.Resource{Source: graph.SourceTerraform, Kind: "aws_ebs_volume", Name: name, File: "infra/main.tf",
 			Root: root, KindPos: graph.Pos{Line: line, Col: 1}, Start: graph.Pos{Line: line, Col: 1}, End: graph.Pos{Line: line + 3},
-			Origin: graph.Origin{Module: "infra", Address: "aws_ebs_volume." + name}}
+			From: &graph.Origin{Module: "infra", Address: "aws_ebs_volume." + name}}
 	}
 	g := graph.Build([]*graph.Resource{vol("a", 2), vol("b", 8), vol("c", 14)}, []graph.Comment{
 		{File: "infra/main.tf", Line: 1, Col: 1, Text: "pvlint:ignore PVL101 scratch volume"},         // # above block a
@@ -331,7 +331,7 @@ func TestTerraformShapedComments(t *testing.T) {
 		{fc, "-"},
 	} {
 		if got := suppressedBy(c.f); got != c.want {
-			t.Errorf("%s: %s, want %s", c.f.Resource.Origin.Address, got, c.want)
+			t.Errorf("%s: %s, want %s", c.f.Resource.Origin().Address, got, c.want)
 		}
 	}
 	if len(ns) != 0 {

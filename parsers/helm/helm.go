@@ -521,11 +521,11 @@ func (r *renderer) collectTemplate(t *tmpl, out string) {
 	for _, res := range rs {
 		res.Source = graph.SourceHelm
 		res.File = t.file
-		res.Origin.Chart = r.chartPath
-		res.Origin.Template = t.name
-		res.Origin.Values = r.valuesFiles
-		res.Origin.Rendered = renderedText(out, lines, res.Start.Line, res.End.Line)
-		res.Origin.Packaged = t.pkg
+		res.EditOrigin().Chart = r.chartPath
+		res.EditOrigin().Template = t.name
+		res.EditOrigin().Values = r.valuesFiles
+		res.EditOrigin().Rendered = renderedText(out, lines, res.Start.Line, res.End.Line)
+		res.EditOrigin().Packaged = t.pkg
 		if res.Namespace == "" && !graph.ClusterScoped(res.Kind) {
 			res.Namespace = r.opt.Namespace
 		}

@@ -71,8 +71,8 @@ func TestRenderMapsTemplateLines(t *testing.T) {
 	if d.File != "charts/app/templates/deployment.yaml" || d.Source != graph.SourceHelm {
 		t.Errorf("file %q source %v", d.File, d.Source)
 	}
-	if d.Origin.Chart != "charts/app" || d.Origin.Template != "app/templates/deployment.yaml" {
-		t.Errorf("origin %+v", d.Origin)
+	if d.Origin().Chart != "charts/app" || d.Origin().Template != "app/templates/deployment.yaml" {
+		t.Errorf("origin %+v", d.Origin())
 	}
 	if d.KindPos != (graph.Pos{Line: 2, Col: 1}) || d.Start.Line != 1 {
 		t.Errorf("kind at %v, start %v", d.KindPos, d.Start)
@@ -80,8 +80,8 @@ func TestRenderMapsTemplateLines(t *testing.T) {
 	if d.Namespace != "default" {
 		t.Errorf("namespace %q", d.Namespace)
 	}
-	if !strings.Contains(d.Origin.Rendered, "kind: Deployment") {
-		t.Errorf("rendered: %q", d.Origin.Rendered)
+	if !strings.Contains(d.Origin().Rendered, "kind: Deployment") {
+		t.Errorf("rendered: %q", d.Origin().Rendered)
 	}
 	at(t, d, "spec.template.spec.volumes.1.hostPath.path", 23, 13, graph.Exact)
 	at(t, d, "spec.template.spec.volumes.1", 21, 9, graph.Exact)
@@ -171,7 +171,7 @@ func TestRenderInsertions(t *testing.T) {
 			t.Errorf("disabled subchart rendered %s", r.Title())
 		}
 	}
-	if got := d.Origin.Values; len(got) != 2 || got[0] != "charts/app/values.yaml" || got[1] != "values/sc.yaml" {
+	if got := d.Origin().Values; len(got) != 2 || got[0] != "charts/app/values.yaml" || got[1] != "values/sc.yaml" {
 		t.Errorf("values %v", got)
 	}
 }
@@ -201,7 +201,7 @@ func TestValuesPrecedence(t *testing.T) {
 		}
 	}
 	find(t, res, "StatefulSet", "release-name-db") // values/sc.yaml (for charts/other only) would disable it
-	if got := d.Origin.Values; len(got) != 3 || got[2] != "values/b.yaml" {
+	if got := d.Origin().Values; len(got) != 3 || got[2] != "values/b.yaml" {
 		t.Errorf("values used %v", got)
 	}
 	if opt.Namespace == "" {
@@ -343,7 +343,7 @@ func TestPackagedSubchart(t *testing.T) {
 	// Mapped inside the archive's template text; findings are relocated to
 	// the dependency entry of the parent's Chart.yaml.
 	at(t, sts, "spec.template.spec.volumes.0.hostPath.path", 11, 13, graph.Exact)
-	if p := sts.Origin.Packaged; p == nil || p.Archive != "pkgparent/charts/redis-1.0.0.tgz" ||
+	if p := sts.Origin().Packaged; p == nil || p.Archive != "pkgparent/charts/redis-1.0.0.tgz" ||
 		p.At != (graph.Location{File: "pkgparent/Chart.yaml", Line: 5, Col: 5}) || p.Entry != `dependency "redis" in Chart.yaml` {
 		t.Errorf("packaged %+v", p)
 	}

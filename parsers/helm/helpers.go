@@ -11,7 +11,7 @@ import (
 // Objects built whole in a helper ({{ include "x.daemonset" . }} in the
 // template, the object in a define block of _helpers.tpl) are mapped into
 // the define block, where their keys are written; the include line becomes
-// a related location (graph.Origin.IncludedAt).
+// a related location (graph.Origin().IncludedAt).
 
 // define is a named template: where its body is written.
 type define struct {
@@ -180,12 +180,12 @@ func (r *renderer) remapFollowingHelpers(t *tmpl, res *graph.Resource) (inHelper
 		t = d.t
 	}
 	// Inside a packaged chart too: the lines are the archive's, and the
-	// linter relocates findings to res.Origin.Packaged.At.
+	// linter relocates findings to res.Origin().Packaged.At.
 	rm.remapDoc(res, doc, false)
 	if len(sites) > 0 {
 		res.File = file
-		res.Origin.Packaged = t.pkg
-		res.Origin.IncludedAt = sites
+		res.EditOrigin().Packaged = t.pkg
+		res.EditOrigin().IncludedAt = sites
 	}
 	return len(sites) > 0
 }

@@ -63,10 +63,10 @@ func (r *renderer) setSources() {
 // valuesRefRe finds the .Values paths an action reads.
 var valuesRefRe = regexp.MustCompile(`\$?\.Values((?:\.[A-Za-z_]\w*)+)`)
 
-// packagedValues fills res.Origin.Packaged.Set for an object of packaged
+// packagedValues fills res.Origin().Packaged.Set for an object of packaged
 // template t (its values, chain and parents' values files).
 func (r *renderer) packagedValues(t *tmpl, res *graph.Resource) {
-	if res.Origin.Packaged == nil || t.values == nil {
+	if res.Origin().Packaged == nil || t.values == nil {
 		return
 	}
 	var sites []graph.ValueSite
@@ -114,9 +114,9 @@ func (r *renderer) packagedValues(t *tmpl, res *graph.Resource) {
 		}
 	}
 	if len(sites) > 0 {
-		p := *res.Origin.Packaged
+		p := *res.Origin().Packaged
 		p.Set = sites
-		res.Origin.Packaged = &p
+		res.EditOrigin().Packaged = &p
 	}
 }
 

@@ -40,7 +40,7 @@ func TestPackagedValueSites(t *testing.T) {
 		t.Fatal(errs(res))
 	}
 	cm := find(t, res, "ConfigMap", "db")
-	p := cm.Origin.Packaged
+	p := cm.Origin().Packaged
 	if p == nil || p.At.File != "app/charts/mid/Chart.yaml" {
 		t.Fatalf("packaged %+v", p)
 	}
@@ -68,7 +68,7 @@ func TestPackagedValueSites(t *testing.T) {
 	res = Render(root, "app", Options{Values: []string{"app/prod.yaml"}, Set: []string{"mid.store.mode="}})
 	cm = find(t, res, "ConfigMap", "db")
 	got = got[:0]
-	for _, s := range cm.Origin.Packaged.Set {
+	for _, s := range cm.Origin().Packaged.Set {
 		got = append(got, fmt.Sprintf("%s=%s@%s:%d", s.Field, s.Value, s.At.File, s.At.Line))
 	}
 	if !slices.Contains(got, "data.cli=mid.store.cli@app/prod.yaml:3") || slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, "data.mode=") }) {

@@ -128,11 +128,11 @@ func TestWorkerKeepsValueTypes(t *testing.T) {
 		t.Fatalf("%v", inWorker.Errors)
 	}
 	if !graph.DeepEqual(inWorker, in) {
-		t.Errorf("worker:\n%s\nin process:\n%s", inWorker.Resources[0].Origin.Rendered, in.Resources[0].Origin.Rendered)
+		t.Errorf("worker:\n%s\nin process:\n%s", inWorker.Resources[0].Origin().Rendered, in.Resources[0].Origin().Rendered)
 	}
 	for _, want := range []string{`\"empty\":[]`, `\"big\":1000000`, "big: \"1e+06\"", "i64=int64/int64", "fl=float64/float64"} {
-		if !strings.Contains(inWorker.Resources[0].Origin.Rendered, want) {
-			t.Errorf("rendered output lacks %s:\n%s", want, inWorker.Resources[0].Origin.Rendered)
+		if !strings.Contains(inWorker.Resources[0].Origin().Rendered, want) {
+			t.Errorf("rendered output lacks %s:\n%s", want, inWorker.Resources[0].Origin().Rendered)
 		}
 	}
 }

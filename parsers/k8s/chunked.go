@@ -75,7 +75,7 @@ func parseChunked(file string, r *bufio.Reader, comments []graph.Comment, opt Op
 	for i := 0; i < n; i++ {
 		res := results[i]
 		for _, r := range res.resources {
-			r.Doc += docBase
+			r.Doc += int32(docBase)
 		}
 		out = append(out, res.resources...)
 		if res.err != nil {

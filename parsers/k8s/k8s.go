@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -182,7 +183,7 @@ func appendObjects(out []*graph.Resource, file string, doc int, root *graph.Node
 		APIVersion: apiVersion,
 		Kind:       kind,
 		File:       file,
-		Doc:        doc,
+		Doc:        int32(min(doc, math.MaxInt32)),
 		Root:       root,
 		KindPos:    root.Get("kind").KeyPos(),
 		Start:      firstPos(root),

@@ -395,7 +395,7 @@ func contains(n, sub *graph.Node) bool {
 // one is known, else at the key a source wrote with another value, else at
 // the object's kind: line.
 func (a *attributor) finish() {
-	a.res.Origin.Patches = a.patches
+	a.res.EditOrigin().Patches = a.patches
 	a.res.Root.Walk(func(p []string, n *graph.Node) bool {
 		if n == a.res.Root || a.exact[n] {
 			return true

@@ -157,7 +157,7 @@ func (a *attributor) helmObject(file string, hs *graph.Resource) {
 		def = a.tree
 	}
 	a.chain = def.chain()
-	a.res.Origin.Chart, a.res.Origin.Template, a.res.Origin.Values = hs.Origin.Chart, hs.Origin.Template, hs.Origin.Values
-	a.res.Origin.Rendered = hs.Origin.Rendered
+	a.res.EditOrigin().Chart, a.res.EditOrigin().Template, a.res.EditOrigin().Values = hs.Origin().Chart, hs.Origin().Template, hs.Origin().Values
+	a.res.EditOrigin().Rendered = hs.Origin().Rendered
 	a.fromSource(hs)
 }

@@ -103,7 +103,7 @@ spec:
 		t.Fatalf("errors: %v", out.Errors)
 	}
 	d := find(out.Resources, "Deployment")
-	if d == nil || d.File != "app/app.yaml" || d.KindPos.Line != 2 || d.Origin.Kustomization != "app/kustomization.yaml" {
+	if d == nil || d.File != "app/app.yaml" || d.KindPos.Line != 2 || d.Origin().Kustomization != "app/kustomization.yaml" {
 		t.Fatalf("deployment: %+v", d)
 	}
 	for _, c := range []struct {
@@ -172,7 +172,7 @@ func TestRoots(t *testing.T) {
 	out := parseTree(t, dir, "base", "prod", "lonely", "comp", "cyclic/a", "cyclic/b", "agg", "app")
 	var names []string
 	for _, r := range out.Resources {
-		names = append(names, r.Name+"@"+r.Origin.Kustomization)
+		names = append(names, r.Name+"@"+r.Origin().Kustomization)
 	}
 	sort.Strings(names)
 	if got := strings.Join(names, " "); got != "app@app/kustomization.yaml l@lonely/kustomization.yaml prod-c@prod/kustomization.yaml" {

@@ -188,7 +188,7 @@ func (p *parser) object(root *kustomization, t *layer, r *resource.Resource, v *
 	}
 	gr := rs[0]
 	gr.Source = graph.SourceKustomize
-	gr.Origin.Kustomization = root.file
+	gr.EditOrigin().Kustomization = root.file
 	a := newAttributor(p, gr, t)
 	a.locate(origin, helmIdx, v)
 	gr.SourceUnit = graph.KustomizeUnit(root.dir, gr.File)

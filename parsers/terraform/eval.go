@@ -1062,7 +1062,7 @@ func (in *instance) emit(rs *resSlot) {
 			KindPos: gpos(b.TypeRange.Start),
 			Start:   gpos(b.DefRange.Start),
 			End:     gpos(blockEnd(b)),
-			Origin: graph.Origin{Module: in.r.rootDir, Address: in.prefix + inst.addr,
+			From: &graph.Origin{Module: in.r.rootDir, Address: in.prefix + inst.addr,
 				CallChain: append([]string(nil), in.chain...), Condition: rs.condition, Installed: in.installed},
 		}
 		nb := &nodeBuilder{src: in.mod.files, file: b.DefRange.Filename}

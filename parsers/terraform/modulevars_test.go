@@ -29,7 +29,7 @@ func TestModuleVarFiles(t *testing.T) {
 	}
 	got := map[string]string{}
 	for _, r := range res.Resources {
-		got[r.Origin.Module] = r.Root.Get("encrypted").String()
+		got[r.Origin().Module] = r.Root.Get("encrypted").String()
 	}
 	if got["prod"] != "false" || got["dev"] != "true" {
 		t.Errorf("encrypted per module = %v, want prod false (its var file), dev true (default)", got)

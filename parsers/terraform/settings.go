@@ -66,7 +66,7 @@ func (in *instance) emitSettings() {
 			KindPos: gpos(b.TypeRange.Start),
 			Start:   gpos(b.DefRange.Start),
 			End:     gpos(blockEnd(b)),
-			Origin:  graph.Origin{Module: in.r.rootDir, Address: addr, CallChain: append([]string(nil), in.chain...)},
+			From:    &graph.Origin{Module: in.r.rootDir, Address: addr, CallChain: append([]string(nil), in.chain...)},
 		}
 		res.Root = in.settingsNode(body, scope, gpos(b.DefRange.Start), 0)
 		in.r.out.Resources = append(in.r.out.Resources, res)

@@ -25,7 +25,7 @@ func testRoot(t testing.TB) string {
 func byAddress(res parsers.Result) map[string]*graph.Resource {
 	out := map[string]*graph.Resource{}
 	for _, r := range res.Resources {
-		out[r.Origin.Address] = r
+		out[r.Origin().Address] = r
 	}
 	return out
 }
@@ -47,10 +47,10 @@ func str(t *testing.T, r *graph.Resource, path ...string) string {
 	t.Helper()
 	n := r.Root.Path(path...)
 	if n == nil {
-		t.Fatalf("%s: no %v", r.Origin.Address, path)
+		t.Fatalf("%s: no %v", r.Origin().Address, path)
 	}
 	if n.Kind != graph.Scalar {
-		t.Fatalf("%s: %v is kind %d (%q), not a scalar", r.Origin.Address, path, n.Kind, n.Value())
+		t.Fatalf("%s: %v is kind %d (%q), not a scalar", r.Origin().Address, path, n.Kind, n.Value())
 	}
 	return n.Value()
 }
@@ -104,7 +104,7 @@ func TestBasic(t *testing.T) {
 	if v.File != "basic/main.tf" || v.Start.Line != 19 || v.KindPos != (graph.Pos{Line: 19, Col: 1}) || v.End.Line != 27 {
 		t.Errorf("position: %s %+v %+v %+v", v.File, v.Start, v.KindPos, v.End)
 	}
-	if v.Source != graph.SourceTerraform || v.Kind != "aws_ebs_volume" || v.Name != "aws_ebs_volume.v" || v.APIVersion != "" || v.Origin.Module != "basic" {
+	if v.Source != graph.SourceTerraform || v.Kind != "aws_ebs_volume" || v.Name != "aws_ebs_volume.v" || v.APIVersion != "" || v.Origin().Module != "basic" {
 		t.Errorf("identity: %+v", v)
 	}
 	if got := str(t, v, "encrypted"); got != "true" || v.Root.Get("encrypted").Bool() != graph.True {
@@ -224,8 +224,8 @@ func TestModules(t *testing.T) {
 	res := Parse(gateAt(t, testRoot(t)), []string{"calls/root", "calls/modules/ebs", "calls/modules/loop_a", "calls/modules/loop_b"}, Options{})
 	m := byAddress(res)
 	db := mustGet(t, m, "module.db.aws_ebs_volume.data")
-	if db.File != "calls/modules/ebs/main.tf" || db.Name != "aws_ebs_volume.data" || db.Origin.Module != "calls/root" {
-		t.Errorf("module resource: %s %s %s", db.File, db.Name, db.Origin.Module)
+	if db.File != "calls/modules/ebs/main.tf" || db.Name != "aws_ebs_volume.data" || db.Origin().Module != "calls/root" {
+		t.Errorf("module resource: %s %s %s", db.File, db.Name, db.Origin().Module)
 	}
 	if got := str(t, db, "encrypted"); got != "false" {
 		t.Errorf("encrypted = %q, want the caller's false", got)
@@ -235,8 +235,8 @@ func TestModules(t *testing.T) {
 	if n := db.Root.Get("encrypted"); n.File() != "calls/root/main.tf" || n.KeyPos().Line != 3 {
 		t.Errorf("encrypted located at %s %+v, want the caller's argument calls/root/main.tf:3", n.File(), n.KeyPos())
 	}
-	if !reflect.DeepEqual(db.Origin.CallChain, []string{"module.db (calls/root/main.tf:1)"}) {
-		t.Errorf("call chain = %q", db.Origin.CallChain)
+	if !reflect.DeepEqual(db.Origin().CallChain, []string{"module.db (calls/root/main.tf:1)"}) {
+		t.Errorf("call chain = %q", db.Origin().CallChain)
 	}
 	if len(db.Refs) != 1 || db.Refs[0].To != graph.TerraformKey("calls/root", "module.db.aws_kms_key.k") {
 		t.Errorf("module refs = %+v", db.Refs)
@@ -246,8 +246,8 @@ func TestModules(t *testing.T) {
 		if str(t, r, "availability_zone") != k || str(t, r, "encrypted") != "true" {
 			t.Errorf("many[%s]: %+v", k, r.Root)
 		}
-		if r.Origin.CallChain[0] != `module.many["`+k+`"] (calls/root/main.tf:7)` {
-			t.Errorf("chain = %q", r.Origin.CallChain)
+		if r.Origin().CallChain[0] != `module.many["`+k+`"] (calls/root/main.tf:7)` {
+			t.Errorf("chain = %q", r.Origin().CallChain)
 		}
 	}
 	use := mustGet(t, m, "aws_ebs_volume.uses_output")
@@ -263,8 +263,8 @@ func TestModules(t *testing.T) {
 	// calls/modules/ebs is called by a scanned directory and is also a root
 	// of its own, with its defaults.
 	own := mustGet(t, m, "aws_ebs_volume.data")
-	if own.Origin.Module != "calls/modules/ebs" || len(own.Origin.CallChain) != 0 {
-		t.Errorf("called module as its own root: %+v", own.Origin)
+	if own.Origin().Module != "calls/modules/ebs" || len(own.Origin().CallChain) != 0 {
+		t.Errorf("called module as its own root: %+v", own.Origin())
 	}
 	if len(res.Notices) != 1 || !strings.Contains(res.Notices[0].Msg, `module "vpc": remote source "terraform-aws-modules/vpc/aws"`) {
 		t.Errorf("notices = %+v", res.Notices)

@@ -304,8 +304,8 @@ func TestCallChainFormat(t *testing.T) {
 	noErrors(t, res)
 	r := mustGet(t, byAddress(res), "module.kms_ebs.module.inner[0].aws_kms_key.this")
 	want := []string{"module.kms_ebs (live/main.tf:1)", "module.inner[0] (kms/main.tf:4)"}
-	if !reflect.DeepEqual(r.Origin.CallChain, want) {
-		t.Errorf("call chain = %q, want %q", r.Origin.CallChain, want)
+	if !reflect.DeepEqual(r.Origin().CallChain, want) {
+		t.Errorf("call chain = %q, want %q", r.Origin().CallChain, want)
 	}
 	if got := str(t, r, "enable_key_rotation"); got != "false" {
 		t.Errorf("enable_key_rotation = %q, want the caller's false", got)
