@@ -273,7 +273,11 @@ func encodeItems(w io.Writer, indent string, n int, item func(a *jsonAppender, i
 				break
 			}
 			to := min(from+streamBatch, n)
-			wg.Go(func() { encodeBatch(&apps[k], indent, from, to, item) })
+			wg.Go(func() {
+				a := apps[k] // a copy of its own: the workers' appenders share cache lines
+				encodeBatch(&a, indent, from, to, item)
+				apps[k] = a
+			})
 		}
 		wg.Wait()
 		for k := range workers {
@@ -290,12 +294,11 @@ func encodeItems(w io.Writer, indent string, n int, item func(a *jsonAppender, i
 // (but the first of all) and a new line.
 func encodeBatch(a *jsonAppender, indent string, from, to int, item func(a *jsonAppender, i int)) {
 	for i := from; i < to; i++ {
+		a.start(indent)
 		if i > 0 {
 			a.b = append(a.b, ',')
 		}
-		a.b = append(a.b, '\n')
-		a.b = append(a.b, indent...)
-		a.start(indent)
+		a.newline()
 		item(a, i)
 	}
 }

@@ -102,12 +102,21 @@ func (a *jsonAppender) int(n int) { a.b = strconv.AppendInt(a.b, int64(n), 10) }
 func (a *jsonAppender) bool(v bool) { a.b = strconv.AppendBool(a.b, v) }
 
 // Member shorthands.
-func (a *jsonAppender) strMember(name, s string) { a.key(name); a.str(s) }
+
+func (a *jsonAppender) strMember(name, s string) {
+	a.key(name)
+	a.str(s)
+}
+
 func (a *jsonAppender) intMember(name string, n int) {
 	a.key(name)
 	a.int(n)
 }
-func (a *jsonAppender) rawMember(name, s string) { a.key(name); a.raw(s) }
+
+func (a *jsonAppender) rawMember(name, s string) {
+	a.key(name)
+	a.raw(s)
+}
 
 const hexDigits = "0123456789abcdef"
 
