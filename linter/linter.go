@@ -312,6 +312,7 @@ func parseManifests(ts *trees, files []string, opt Options) parsers.Result {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			buf := k8s.NewBuffers() // this worker's, reused from file to file
 			for {
 				mu.Lock()
 				i := next
@@ -320,7 +321,7 @@ func parseManifests(ts *trees, files []string, opt Options) parsers.Result {
 				if i >= len(files) {
 					return
 				}
-				results[i] = parseManifest(ts, files[i], opt)
+				results[i] = parseManifest(ts, files[i], opt, buf)
 				if opt.Progress != nil {
 					mu.Lock()
 					done++
@@ -338,7 +339,7 @@ func parseManifests(ts *trees, files []string, opt Options) parsers.Result {
 	return out
 }
 
-func parseManifest(ts *trees, rel string, opt Options) (out parsers.Result) {
+func parseManifest(ts *trees, rel string, opt Options, buf *k8s.Buffers) (out parsers.Result) {
 	defer func() {
 		if p := recover(); p != nil {
 			out = parsers.Result{Errors: []parsers.Error{{File: rel, Msg: fmt.Sprintf("internal error while parsing: %v", p)}}}
@@ -360,7 +361,7 @@ func parseManifest(ts *trees, rel string, opt Options) (out parsers.Result) {
 	var perr error
 	if f.Size() > streamAbove {
 		// Streamed: a large file's bytes are never held whole (see k8s.ParseStream).
-		rs, cs, perr = k8s.ParseStream(rel, f, k8s.Options{})
+		rs, cs, perr = k8s.ParseStream(rel, f, k8s.Options{Buffers: buf})
 	} else {
 		// One read: cheaper than streaming's two passes for ordinary files.
 		data, err := f.ReadAll()
@@ -368,7 +369,7 @@ func parseManifest(ts *trees, rel string, opt Options) (out parsers.Result) {
 			out.Errors = append(out.Errors, parsers.Error{File: rel, Msg: fsgate.Describe(err)})
 			return out
 		}
-		rs, cs, perr = k8s.ParseBytes(rel, data, k8s.Options{})
+		rs, cs, perr = k8s.ParseBytes(rel, data, k8s.Options{Buffers: buf})
 	}
 	for _, r := range rs {
 		graph.PruneKeeping(r, opt.Keep)

@@ -40,6 +40,8 @@ func parseChunked(file string, r *bufio.Reader, comments []graph.Comment, opt Op
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			opt := opt
+			opt.Buffers = NewBuffers() // a goroutine's own: Buffers are not shared
 			for c := range chunks {
 				rs, docs, err := decodeDocuments(file, c.docs, opt)
 				mu.Lock()

@@ -135,7 +135,7 @@ var decoding = semaphore.NewWeighted(limits.DocumentBytes)
 // (a document cut here may hold several, separated by "...").
 func decodeDocuments(file string, docs []document, opt Options) ([]*graph.Resource, int, error) {
 	var out []*graph.Resource
-	al := newAlloc()
+	al := opt.alloc()
 	n := 0
 	for _, d := range docs {
 		var err error

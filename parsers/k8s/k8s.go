@@ -29,6 +29,29 @@ type Options struct {
 	MaxDepth         int // nesting depth; 0 = limits.Depth
 	MaxDocumentBytes int // bytes of one document; 0 = limits.DocumentBytes
 	Source           graph.Source
+	// Buffers, when set, is reused instead of fresh ones per file: a
+	// worker that parses many files passes its own (never shared between
+	// goroutines).
+	Buffers *Buffers
+}
+
+// Buffers is what one parsing worker reuses from file to file: the table
+// that interns keys and short values, and the block that children slices
+// are cut from. Interned across files, the "apiVersion", "v1", "metadata"
+// and label values of a thousand small files are one string each, not a
+// thousand; and a tiny file no longer starts a block of its own. Not safe
+// for concurrent use.
+type Buffers struct{ al *alloc }
+
+// NewBuffers returns buffers for one worker.
+func NewBuffers() *Buffers { return &Buffers{al: newAlloc()} }
+
+// alloc is the allocator of one parse: the worker's, or a fresh one.
+func (o Options) alloc() *alloc {
+	if o.Buffers != nil {
+		return o.Buffers.al
+	}
+	return newAlloc()
 }
 
 // ParseBytes parses every document of data, a file named file (relative to
@@ -45,7 +68,7 @@ func ParseBytes(file string, data []byte, opt Options) ([]*graph.Resource, []gra
 		return out, comments, err
 	}
 	var out []*graph.Resource
-	al := newAlloc()
+	al := opt.alloc()
 	index := 0
 	err := splitDocuments(file, bufio.NewReaderSize(bytes.NewReader(data), 16<<10), opt.MaxDocumentBytes, func(d document) error {
 		var n int
@@ -323,6 +346,10 @@ const (
 	allocBlock = 512
 )
 
+// internMax is the number of strings an interning table holds before it
+// starts again.
+const internMax = 1 << 16
+
 func newAlloc() *alloc {
 	return &alloc{itemN: allocFirst, strs: map[string]string{}}
 }
@@ -348,6 +375,11 @@ func (a *alloc) intern(s string) string {
 	}
 	if v, ok := a.strs[s]; ok {
 		return v
+	}
+	if len(a.strs) >= internMax {
+		// A worker's table stays bounded however many distinct names it
+		// meets; the strings already handed out stay shared.
+		a.strs = make(map[string]string, len(a.strs)/4)
 	}
 	a.strs[s] = s
 	return s

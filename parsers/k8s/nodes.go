@@ -24,7 +24,7 @@ func ParseDocuments(file string, data []byte, opt Options) ([]*graph.Node, error
 		return nil, &parsers.Error{File: file, Msg: err.Error()}
 	}
 	var out []*graph.Node
-	al := newAlloc()
+	al := opt.alloc()
 	err := splitDocuments(file, bufio.NewReaderSize(bytes.NewReader(data), 16<<10), opt.MaxDocumentBytes, func(d document) error {
 		w := min(int64(len(d.data)), limits.DocumentBytes)
 		_ = decoding.Acquire(context.Background(), w)

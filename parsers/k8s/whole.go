@@ -50,7 +50,7 @@ func parseWhole(file string, data []byte, opt Options) ([]*graph.Resource, bool,
 	defer decoding.Release(w)
 
 	var out []*graph.Resource
-	al := newAlloc()
+	al := opt.alloc()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	seen := make([]bool, len(starts))
 	cut := 0 // the cut document the current YAML document is in

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/pvlint/pvlint/linter/graph"
 )
@@ -85,5 +86,36 @@ func TestWholeFileMatchesPerDocument(t *testing.T) {
 		if !graph.DeepEqual(rs1, rs2) {
 			t.Errorf("%s: resources differ: %d and %d", name, len(rs1), len(rs2))
 		}
+	}
+}
+
+// TestBuffersAcrossFiles parses files with one worker's Buffers and with
+// fresh ones: the same resources, and a key or short value of two files is
+// one string.
+func TestBuffersAcrossFiles(t *testing.T) {
+	const a = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n  namespace: shared-ns\n"
+	const b = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: two\n  namespace: shared-ns\n---\nkind: Secret\napiVersion: v1\nmetadata: {name: s}\n"
+	buf := NewBuffers()
+	var reused, fresh [][]*graph.Resource
+	for i, src := range []string{a, b, a} {
+		name := fmt.Sprintf("f%d.yaml", i)
+		r1, _, err1 := ParseBytes(name, []byte(src), Options{Buffers: buf})
+		r2, _, err2 := ParseBytes(name, []byte(src), Options{})
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if !graph.DeepEqual(r1, r2) {
+			t.Errorf("%s: resources differ with reused buffers", name)
+		}
+		reused, fresh = append(reused, r1), append(fresh, r2)
+	}
+	ns := func(rs [][]*graph.Resource, i int) *byte {
+		return unsafe.StringData(rs[i][0].Root.Path("metadata", "namespace").Value())
+	}
+	if ns(reused, 0) != ns(reused, 1) {
+		t.Error("a value of two files parsed with one worker's buffers is two strings")
+	}
+	if ns(fresh, 0) == ns(fresh, 1) {
+		t.Error("fresh buffers share strings (the test proves nothing)")
 	}
 }
