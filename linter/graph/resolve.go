@@ -47,6 +47,14 @@ func dirParts(file string) []string {
 	return strings.Split(d, "/")
 }
 
+// partsOf is dirParts of a file, split once per Build (prepareScopes).
+func (g *Graph) partsOf(file string) []string {
+	if p, ok := g.dirs[file]; ok {
+		return p
+	}
+	return dirParts(file)
+}
+
 func sharedParts(a, b []string) int {
 	n := 0
 	for n < len(a) && n < len(b) && a[n] == b[n] {
@@ -60,8 +68,15 @@ func sharedParts(a, b []string) int {
 func (g *Graph) prepareScopes() {
 	g.base = nil
 	first := true
+	// Every resolution compares directories: each file's are split once
+	// here (the map is only read afterwards, also by rules in parallel).
+	g.dirs = map[string][]string{}
 	for _, r := range g.Resources {
-		p := dirParts(r.File)
+		p, ok := g.dirs[r.File]
+		if !ok {
+			p = dirParts(r.File)
+			g.dirs[r.File] = p
+		}
 		if first {
 			g.base, first = append([]string(nil), p...), false
 			continue
@@ -74,7 +89,7 @@ func (g *Graph) prepareScopes() {
 		// neighbours in directory order, so the work stays linear.
 		dirs := make([][]string, 0, len(group))
 		for _, r := range group {
-			dirs = append(dirs, dirParts(r.File))
+			dirs = append(dirs, g.partsOf(r.File))
 		}
 		sort.Slice(dirs, func(i, j int) bool { return lessParts(dirs[i], dirs[j]) })
 		for i := 1; i < len(dirs); i++ {
@@ -108,7 +123,7 @@ func (g *Graph) InReach(from, c *Resource) bool {
 		// environment): neither reaches the other's objects.
 		return false
 	}
-	f, d := dirParts(from.File), dirParts(c.File)
+	f, d := g.partsOf(from.File), g.partsOf(c.File)
 	n := sharedParts(f, d)
 	if n == len(d) || n == len(f) {
 		// c's directory contains from, or from sits above the split (a
@@ -127,7 +142,7 @@ func (g *Graph) Nearest(from *Resource, cands []*Resource) *Resource {
 		}
 		return nil
 	}
-	f := dirParts(from.File)
+	f := g.partsOf(from.File)
 	var best *Resource
 	bestN := -1
 	for _, c := range cands {
@@ -136,7 +151,7 @@ func (g *Graph) Nearest(from *Resource, cands []*Resource) *Resource {
 		}
 		// Twice the shared directories, plus one for the same file: the
 		// same file beats the same directory and never a nearer one.
-		n := 2 * sharedParts(f, dirParts(c.File))
+		n := 2 * sharedParts(f, g.partsOf(c.File))
 		if c.File == from.File {
 			n++
 		}
@@ -150,7 +165,7 @@ func (g *Graph) Nearest(from *Resource, cands []*Resource) *Resource {
 // beatsBuiltin reports whether scanned definition c replaces a built-in of
 // the same name for a reference from `from` (rule 4).
 func (g *Graph) beatsBuiltin(from, c *Resource) bool {
-	f, d := dirParts(from.File), dirParts(c.File)
+	f, d := g.partsOf(from.File), g.partsOf(c.File)
 	n := sharedParts(f, d)
 	return n == len(d) || n > len(g.base)
 }

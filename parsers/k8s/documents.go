@@ -42,8 +42,8 @@ func splitDocuments(file string, r *bufio.Reader, limit int, emit func(document)
 
 // cutDocuments cuts data as splitDocuments does without copying the
 // documents: fn gets each one's first line and size.
-func cutDocuments(data []byte, limit int, fn func(line, size int)) error {
-	return cutStream("", bufio.NewReaderSize(bytes.NewReader(data), 16<<10), limit, false, func(d document) error {
+func cutDocuments(data []byte, limit int, al *alloc, fn func(line, size int)) error {
+	return cutStream("", al.reader(data), limit, false, func(d document) error {
 		fn(d.line, d.size)
 		return nil
 	})

@@ -339,6 +339,16 @@ type alloc struct {
 	items []*graph.Node
 	itemN int // size of the next block
 	strs  map[string]string
+	rd    *bufio.Reader // cuts a file's documents (cutDocuments); 16 KiB, made once
+}
+
+// reader returns the alloc's line reader over data.
+func (a *alloc) reader(data []byte) *bufio.Reader {
+	if a.rd == nil {
+		a.rd = bufio.NewReaderSize(nil, 16<<10)
+	}
+	a.rd.Reset(bytes.NewReader(data))
+	return a.rd
 }
 
 const (

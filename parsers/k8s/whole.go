@@ -39,7 +39,8 @@ func parseWhole(file string, data []byte, opt Options) ([]*graph.Resource, bool,
 	}
 	var starts []int // first line of each cut document
 	largest := 0
-	if err := cutDocuments(data, opt.MaxDocumentBytes, func(line, size int) {
+	al := opt.alloc()
+	if err := cutDocuments(data, opt.MaxDocumentBytes, al, func(line, size int) {
 		starts = append(starts, line)
 		largest = max(largest, size)
 	}); err != nil {
@@ -50,7 +51,6 @@ func parseWhole(file string, data []byte, opt Options) ([]*graph.Resource, bool,
 	defer decoding.Release(w)
 
 	var out []*graph.Resource
-	al := opt.alloc()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	seen := make([]bool, len(starts))
 	cut := 0 // the cut document the current YAML document is in
