@@ -1,9 +1,11 @@
 package rules
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/pvlint/pvlint/linter/graph"
 )
@@ -43,6 +45,13 @@ type rbacRule struct {
 	Node    *graph.Node // the rule in its role; nil for a built-in role
 	Role    *rbacRole   // the role that writes it (the source, for an aggregated rule)
 	Unknown bool        // a field could not be evaluated (an unrendered value)
+
+	// risks memoizes Risks, cluster-wide [0] and namespaced [1]: every
+	// RBAC rule asks for every rule of every role, from several goroutines.
+	risks [2]struct {
+		once sync.Once
+		v    []rbacRisk
+	}
 }
 
 // rbacRole is a Role or ClusterRole, scanned or built-in.
@@ -555,29 +564,20 @@ func (r *rbacRule) Match(targets []rbacTarget, namespaced bool) (rbacMatch, bool
 		if t.Cluster && namespaced || !r.groupMatches(t.Group) {
 			continue
 		}
-		var verbs []string
-		for _, v := range r.Verbs {
-			if v == "*" || rbacContains(t.Verbs, v) {
-				verbs = append(verbs, v)
-			}
-		}
-		var res []string
-		for _, item := range r.Resources {
-			if resourceItemMatches(item, t.Resource) {
-				res = append(res, item)
-			}
-		}
-		if len(verbs) == 0 || len(res) == 0 {
+		// Most targets match nothing: decide first, then collect, so a
+		// miss costs no allocation.
+		verbOK := slices.ContainsFunc(r.Verbs, func(v string) bool { return v == "*" || rbacContains(t.Verbs, v) })
+		if !verbOK || !slices.ContainsFunc(r.Resources, func(item string) bool { return resourceItemMatches(item, t.Resource) }) {
 			continue
 		}
 		m.Targets = append(m.Targets, t)
-		for _, v := range verbs {
-			if !rbacContains(m.Verbs, v) {
+		for _, v := range r.Verbs {
+			if (v == "*" || rbacContains(t.Verbs, v)) && !rbacContains(m.Verbs, v) {
 				m.Verbs = append(m.Verbs, v)
 			}
 		}
-		for _, x := range res {
-			if !rbacContains(m.Resources, x) {
+		for _, x := range r.Resources {
+			if resourceItemMatches(x, t.Resource) && !rbacContains(m.Resources, x) {
 				m.Resources = append(m.Resources, x)
 			}
 		}
@@ -731,7 +731,18 @@ type rbacRisk struct {
 // risk per rule ID. namespaced says the rule is granted in a namespace only,
 // where cluster-scoped resources are out of reach. Only resource rules
 // count: nonResourceURLs rules name no API object.
+// The slice is shared: callers read it and copy what they keep.
 func (r *rbacRule) Risks(namespaced bool) []rbacRisk {
+	i := 0
+	if namespaced {
+		i = 1
+	}
+	m := &r.risks[i]
+	m.once.Do(func() { m.v = r.risksOf(namespaced) })
+	return m.v
+}
+
+func (r *rbacRule) risksOf(namespaced bool) []rbacRisk {
 	if len(r.Resources) == 0 {
 		return nil
 	}

@@ -276,19 +276,19 @@ func TestRBACRuleMatching(t *testing.T) {
 func TestRBACRisks(t *testing.T) {
 	l := rbacList
 	for _, c := range []struct {
-		rule       rbacRule
+		rule       *rbacRule
 		namespaced bool
 		want       string
 	}{
-		{rbacRule{APIGroups: l("*"), Resources: l("*"), Verbs: l("*")}, false, "PVL301 PVL302 PVL303 PVL304 PVL305"},
-		{rbacRule{APIGroups: l(""), Resources: l("secrets"), Verbs: l("list"), ResourceNames: l("a")}, true, "PVL303"},
-		{rbacRule{APIGroups: l(""), Resources: l("serviceaccounts"), Verbs: l("impersonate")}, true, "PVL304"},
-		{rbacRule{APIGroups: l(""), Resources: l("users"), Verbs: l("impersonate")}, true, ""},
-		{rbacRule{APIGroups: l(""), Resources: l("nodes/proxy"), Verbs: l("get")}, false, "PVL305"},
-		{rbacRule{APIGroups: l(""), Resources: l("nodes/proxy"), Verbs: l("get")}, true, ""},
-		{rbacRule{APIGroups: l(""), Resources: l("pods/exec"), Verbs: l("get")}, true, ""},
-		{rbacRule{APIGroups: l("snapshot.storage.k8s.io"), Resources: l("volumesnapshots"), Verbs: l("deletecollection")}, true, "PVL302"},
-		{rbacRule{NonResourceURLs: l("*"), Verbs: l("*")}, false, ""},
+		{&rbacRule{APIGroups: l("*"), Resources: l("*"), Verbs: l("*")}, false, "PVL301 PVL302 PVL303 PVL304 PVL305"},
+		{&rbacRule{APIGroups: l(""), Resources: l("secrets"), Verbs: l("list"), ResourceNames: l("a")}, true, "PVL303"},
+		{&rbacRule{APIGroups: l(""), Resources: l("serviceaccounts"), Verbs: l("impersonate")}, true, "PVL304"},
+		{&rbacRule{APIGroups: l(""), Resources: l("users"), Verbs: l("impersonate")}, true, ""},
+		{&rbacRule{APIGroups: l(""), Resources: l("nodes/proxy"), Verbs: l("get")}, false, "PVL305"},
+		{&rbacRule{APIGroups: l(""), Resources: l("nodes/proxy"), Verbs: l("get")}, true, ""},
+		{&rbacRule{APIGroups: l(""), Resources: l("pods/exec"), Verbs: l("get")}, true, ""},
+		{&rbacRule{APIGroups: l("snapshot.storage.k8s.io"), Resources: l("volumesnapshots"), Verbs: l("deletecollection")}, true, "PVL302"},
+		{&rbacRule{NonResourceURLs: l("*"), Verbs: l("*")}, false, ""},
 	} {
 		var ids []string
 		for _, k := range c.rule.Risks(c.namespaced) {
