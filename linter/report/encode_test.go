@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -217,4 +218,23 @@ func FuzzJSONString(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The streamed items are written in order whatever the number of workers
+// encoding the batches.
+func TestStreamedWhateverTheWorkers(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	r := randomReport(99, 1500) // a dozen batches
+	for _, format := range []string{"sarif", "json"} {
+		var first []byte
+		for _, procs := range []int{1, 2, 3, 7} {
+			runtime.GOMAXPROCS(procs)
+			got := render(t, format, false, r)
+			if first == nil {
+				first = got
+			} else if !bytes.Equal(got, first) {
+				t.Errorf("%s with %d workers differs from one worker", format, procs)
+			}
+		}
+	}
 }
