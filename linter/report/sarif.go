@@ -288,7 +288,9 @@ func appendSARIFResult(a *jsonAppender, g result, ruleIdx int) {
 	if len(g.Others) > 0 {
 		a.key("pvlint-objects")
 		a.beginArray()
-		for _, o := range append([]*rules.Finding{f}, g.Others...) {
+		a.next()
+		a.htmlSafeStr(f.Resource.Identity())
+		for _, o := range g.Others {
 			a.next()
 			a.htmlSafeStr(o.Resource.Identity())
 		}
@@ -317,8 +319,7 @@ func appendSARIFResult(a *jsonAppender, g result, ruleIdx int) {
 			break
 		}
 		a.next()
-		msg := rel.Message
-		appendSARIFLocation(a, rel.Loc.File, rel.Loc.Line, rel.Loc.Col, i+1, &msg)
+		appendSARIFLocation(a, rel.Loc.File, rel.Loc.Line, rel.Loc.Col, i+1, &rel.Message)
 	}
 	a.endArray()
 	a.strMember("ruleId", f.RuleID)
