@@ -67,7 +67,7 @@ type Graph struct {
 
 	base   []string            // the scan base: the deepest directory holding every file (resolve.go)
 	dirs   map[string][]string // each resource file's directories, split once (resolve.go)
-	splits map[string]bool // environment splits (resolve.go)
+	splits map[string]bool     // environment splits (resolve.go)
 
 	memoMu sync.Mutex
 	memo   map[string]*memoEntry
