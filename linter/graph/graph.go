@@ -1,9 +1,11 @@
 package graph
 
 import (
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // EdgeKind names a relation between two resources.
@@ -125,8 +127,8 @@ func Build(resources []*Resource, comments []Comment, opt Options) *Graph {
 			g.dups[k] = append(g.dups[k], r)
 		}
 		g.byKind[r.Kind] = append(g.byKind[r.Kind], r)
-		r.templates, r.templatesSet = findPodTemplates(r), true
 	}
+	findAllPodTemplates(resources)
 	sort.SliceStable(g.Comments, func(i, j int) bool {
 		a, b := g.Comments[i], g.Comments[j]
 		if a.File != b.File {
@@ -410,6 +412,38 @@ func diskMatches(d *Resource, handle string) bool {
 		}
 	}
 	return false
+}
+
+// findAllPodTemplates finds every resource's pod templates on every core:
+// each is a walk of its own resource's tree and nothing else, and Build is
+// otherwise serial.
+func findAllPodTemplates(resources []*Resource) {
+	const chunk = 256
+	workers := min(runtime.GOMAXPROCS(0), (len(resources)+chunk-1)/chunk)
+	if workers <= 1 {
+		for _, r := range resources {
+			r.templates, r.templatesSet = findPodTemplates(r), true
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				from := int(next.Add(chunk)) - chunk
+				if from >= len(resources) {
+					return
+				}
+				for _, r := range resources[from:min(from+chunk, len(resources))] {
+					r.templates, r.templatesSet = findPodTemplates(r), true
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // DropTrees lets the garbage collector have what only the rules read: every

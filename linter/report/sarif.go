@@ -8,8 +8,10 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
@@ -59,8 +61,24 @@ func buildSARIFLog(r *Report) (*sarif.Report, []result, map[string]int) {
 
 	metas := sarifRules(r)
 	idx := ruleIndex(metas)
-	for _, m := range metas {
-		driver.AddRule(sarifRule(m, r.DocsBaseURL))
+	// Each rule's help is its documentation page rendered twice (Markdown
+	// and text) through text/template: a few milliseconds for all rules,
+	// made on every core since it is the serial part of the report.
+	descs := make([]*sarif.ReportingDescriptor, len(metas))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), len(metas))
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(metas); i += workers {
+				descs[i] = sarifRule(metas[i], r.DocsBaseURL)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, d := range descs {
+		driver.AddRule(d)
 	}
 
 	// The repository root is where the scan ran; its absolute path is left
