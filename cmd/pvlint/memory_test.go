@@ -69,7 +69,7 @@ func TestGCPercentFor(t *testing.T) {
 		live uint64
 		want int
 	}{
-		{0, gcPercentStart}, {2 << 20, gcPercentStart}, {8 << 20, 700}, {32 << 20, 200}, {64 << 20, 200}, {96 << 20, 100}, {128 << 20, 50}, {160 << 20, 50}, {4 << 30, 50},
+		{0, gcPercentStart}, {2 << 20, gcPercentStart}, {8 << 20, 700}, {32 << 20, 200}, {64 << 20, 100}, {96 << 20, 50}, {128 << 20, 50}, {160 << 20, 50}, {4 << 30, 50},
 	} {
 		if got := gcPercentFor(c.live); got != c.want {
 			t.Errorf("live %d MiB: GOGC %d, want %d", c.live>>20, got, c.want)

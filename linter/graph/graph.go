@@ -68,7 +68,7 @@ type Graph struct {
 	defaults []*Resource // every StorageClass annotated as the default
 
 	base   []string            // the scan base: the deepest directory holding every file (resolve.go)
-	dirs   map[string][]string // each resource file's directories, split once (resolve.go)
+	dirs   map[string][]string // each resource directory's parts, split once (resolve.go)
 	splits map[string]bool     // environment splits (resolve.go)
 
 	memoMu sync.Mutex

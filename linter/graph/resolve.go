@@ -47,9 +47,11 @@ func dirParts(file string) []string {
 	return strings.Split(d, "/")
 }
 
-// partsOf is dirParts of a file, split once per Build (prepareScopes).
+// partsOf is dirParts of a file: each directory is split once per Build
+// (prepareScopes), and keyed by directory, a tree of many small files
+// keeps one entry per directory.
 func (g *Graph) partsOf(file string) []string {
-	if p, ok := g.dirs[file]; ok {
+	if p, ok := g.dirs[path.Dir(file)]; ok {
 		return p
 	}
 	return dirParts(file)
@@ -72,10 +74,11 @@ func (g *Graph) prepareScopes() {
 	// here (the map is only read afterwards, also by rules in parallel).
 	g.dirs = map[string][]string{}
 	for _, r := range g.Resources {
-		p, ok := g.dirs[r.File]
+		d := path.Dir(r.File)
+		p, ok := g.dirs[d]
 		if !ok {
 			p = dirParts(r.File)
-			g.dirs[r.File] = p
+			g.dirs[d] = p
 		}
 		if first {
 			g.base, first = append([]string(nil), p...), false
