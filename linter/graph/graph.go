@@ -1,11 +1,11 @@
 package graph
 
 import (
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
+
+	"github.com/pvlint/pvlint/internal/parallel"
 )
 
 // EdgeKind names a relation between two resources.
@@ -418,32 +418,10 @@ func diskMatches(d *Resource, handle string) bool {
 // each is a walk of its own resource's tree and nothing else, and Build is
 // otherwise serial.
 func findAllPodTemplates(resources []*Resource) {
-	const chunk = 256
-	workers := min(runtime.GOMAXPROCS(0), (len(resources)+chunk-1)/chunk)
-	if workers <= 1 {
-		for _, r := range resources {
-			r.templates, r.templatesSet = findPodTemplates(r), true
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				from := int(next.Add(chunk)) - chunk
-				if from >= len(resources) {
-					return
-				}
-				for _, r := range resources[from:min(from+chunk, len(resources))] {
-					r.templates, r.templatesSet = findPodTemplates(r), true
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.For(len(resources), func(i int) {
+		r := resources[i]
+		r.templates, r.templatesSet = findPodTemplates(r), true
+	})
 }
 
 // DropTrees lets the garbage collector have what only the rules read: every

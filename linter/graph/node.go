@@ -2,7 +2,8 @@
 // whose fields are Node trees that remember where each key and value was
 // written, and Build links them into one Graph that the rules walk.
 //
-// It is a leaf package: it imports nothing else of pvlint's.
+// It is a leaf package: of pvlint's own it imports only internal/parallel,
+// a loop helper that imports nothing.
 package graph
 
 import (

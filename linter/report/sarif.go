@@ -8,13 +8,12 @@ import (
 	"io"
 	"net/url"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
+	"github.com/pvlint/pvlint/internal/parallel"
 	"github.com/pvlint/pvlint/linter/diag"
 	"github.com/pvlint/pvlint/rules"
 )
@@ -65,18 +64,7 @@ func buildSARIFLog(r *Report) (*sarif.Report, []result, map[string]int) {
 	// and text) through text/template: a few milliseconds for all rules,
 	// made on every core since it is the serial part of the report.
 	descs := make([]*sarif.ReportingDescriptor, len(metas))
-	var wg sync.WaitGroup
-	workers := min(runtime.GOMAXPROCS(0), len(metas))
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(metas); i += workers {
-				descs[i] = sarifRule(metas[i], r.DocsBaseURL)
-			}
-		}()
-	}
-	wg.Wait()
+	parallel.For(len(metas), func(i int) { descs[i] = sarifRule(metas[i], r.DocsBaseURL) })
 	for _, d := range descs {
 		driver.AddRule(d)
 	}

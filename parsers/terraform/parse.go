@@ -8,17 +8,16 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/pvlint/pvlint/internal/parallel"
 	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/parsers/fsgate"
 	"github.com/pvlint/pvlint/parsers/limits"
@@ -41,7 +40,7 @@ func Parse(g *fsgate.Gate, dirs []string, opt Options) parsers.Result {
 	var out parsers.Result
 	l := &loader{gate: g, mods: map[string]*loadEntry{}, instances: &instanceBudget{}}
 	scanned := cleanDirs(dirs)
-	parallel(len(scanned), func(i int) { l.load(scanned[i]) })
+	parallel.For(len(scanned), func(i int) { l.load(scanned[i]) })
 	for _, d := range scanned {
 		if !l.load(d).exists {
 			out.Errors = append(out.Errors, parsers.Error{File: d, Msg: "module directory does not exist"})
@@ -65,7 +64,7 @@ func Parse(g *fsgate.Gate, dirs []string, opt Options) parsers.Result {
 			perRoot[i] = append(own, cli...)
 		}
 	}
-	parallel(len(roots), func(i int) { results[i] = evalRoot(l, roots[i], perRoot[i], opt.Vars) })
+	parallel.For(len(roots), func(i int) { results[i] = evalRoot(l, roots[i], perRoot[i], opt.Vars) })
 
 	for _, m := range l.all() {
 		out.Errors = append(out.Errors, m.errs...)
@@ -103,27 +102,6 @@ func cleanDirs(dirs []string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// parallel runs fn for 0..n-1 on a pool of GOMAXPROCS workers.
-func parallel(n int, fn func(int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(i)
-			}
-		}()
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 // rootModules returns every scanned directory: each module is linted as its
