@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"runtime"
 	"runtime/debug"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -428,11 +429,7 @@ func decodeResponse(b []byte) (map[string]string, error, error) {
 
 func encodeResponse(files map[string]string, err error) []byte {
 	w := &wireWriter{}
-	names := make([]string, 0, len(files))
-	for k := range files {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(files))
 	w.uvarint(uint64(len(names)))
 	for _, k := range names {
 		w.str(k)

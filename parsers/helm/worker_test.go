@@ -25,19 +25,25 @@ import (
 	"github.com/pvlint/pvlint/parsers/limits"
 )
 
-// inProcess renders with the worker pool switched off, as where no worker
-// can be started, and drops the notice that says so.
-func inProcess(t *testing.T, root, chart string, opt Options) parsers.Result {
-	t.Helper()
+// workersOff switches the worker pool off, as where no worker can be
+// started, and returns what switches it back on with its idle workers.
+func workersOff() (restore func()) {
 	pool.mu.Lock()
 	saved, idle := pool.disabled, pool.idle
 	pool.disabled, pool.idle = errNoWorker, nil
 	pool.mu.Unlock()
-	defer func() {
+	return func() {
 		pool.mu.Lock()
 		pool.disabled, pool.idle = saved, append(pool.idle, idle...)
 		pool.mu.Unlock()
-	}()
+	}
+}
+
+// inProcess renders with the worker pool switched off, as where no worker
+// can be started, and drops the notice that says so.
+func inProcess(t *testing.T, root, chart string, opt Options) parsers.Result {
+	t.Helper()
+	defer workersOff()()
 	res := Render(root, chart, opt)
 	kept := res.Notices[:0]
 	for _, n := range res.Notices {
@@ -305,15 +311,7 @@ func killedWorkers() []int {
 // the CPU time of this process and its workers.
 func BenchmarkRenderInProcess(b *testing.B) {
 	root := testRoot(b)
-	pool.mu.Lock()
-	saved, idle := pool.disabled, pool.idle
-	pool.disabled, pool.idle = errNoWorker, nil
-	pool.mu.Unlock()
-	defer func() {
-		pool.mu.Lock()
-		pool.disabled, pool.idle = saved, append(pool.idle, idle...)
-		pool.mu.Unlock()
-	}()
+	defer workersOff()()
 	benchCPU(b, func() {
 		if res := Render(root, "charts/postgres", Options{}); len(res.Resources) == 0 {
 			b.Fatal(res.Errors)

@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"time"
 
 	"helm.sh/helm/v4/pkg/chart/common"
@@ -142,11 +143,7 @@ func (w *wireWriter) value(v any) error {
 }
 
 func (w *wireWriter) mapEntries(m map[string]any) error {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(m))
 	w.uvarint(uint64(len(keys)))
 	for _, k := range keys {
 		w.str(k)
