@@ -70,13 +70,13 @@ func ParseBytes(file string, data []byte, opt Options) ([]*graph.Resource, []gra
 		return nil, nil, &parsers.Error{File: file, Msg: err.Error()}
 	}
 	comments := scanComments(file, data)
-	if out, ok, err := parseWhole(file, data, opt); ok {
+	al := opt.alloc()
+	if out, ok, err := parseWhole(file, data, opt, al); ok {
 		return out, comments, err
 	}
 	var out []*graph.Resource
-	al := opt.alloc()
 	index := 0
-	err := splitDocuments(file, bufio.NewReaderSize(bytes.NewReader(data), 16<<10), opt.MaxDocumentBytes, func(d document) error {
+	err := splitDocuments(file, al.reader(data), opt.MaxDocumentBytes, func(d document) error {
 		var n int
 		var err error
 		out, n, err = decodeDocument(file, d, opt, al, out, index)

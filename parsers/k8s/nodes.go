@@ -1,7 +1,6 @@
 package k8s
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -25,7 +24,7 @@ func ParseDocuments(file string, data []byte, opt Options) ([]*graph.Node, error
 	}
 	var out []*graph.Node
 	al := opt.alloc()
-	err := splitDocuments(file, bufio.NewReaderSize(bytes.NewReader(data), 16<<10), opt.MaxDocumentBytes, func(d document) error {
+	err := splitDocuments(file, al.reader(data), opt.MaxDocumentBytes, func(d document) error {
 		w := min(int64(len(d.data)), limits.DocumentBytes)
 		_ = decoding.Acquire(context.Background(), w)
 		defer decoding.Release(w)

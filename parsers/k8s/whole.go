@@ -30,7 +30,7 @@ import (
 // wholeFiles turns the fast path on; tests turn it off to compare.
 var wholeFiles = true
 
-func parseWhole(file string, data []byte, opt Options) ([]*graph.Resource, bool, error) {
+func parseWhole(file string, data []byte, opt Options, al *alloc) ([]*graph.Resource, bool, error) {
 	if !wholeFiles {
 		return nil, false, nil
 	}
@@ -39,7 +39,6 @@ func parseWhole(file string, data []byte, opt Options) ([]*graph.Resource, bool,
 	}
 	var starts []int // first line of each cut document
 	largest := 0
-	al := opt.alloc()
 	if err := cutDocuments(data, opt.MaxDocumentBytes, al, func(line, size int) {
 		starts = append(starts, line)
 		largest = max(largest, size)

@@ -60,7 +60,7 @@ func TestWholeFileMatchesPerDocument(t *testing.T) {
 	}
 	for name, want := range map[string]bool{"plain": true, "dots": true, "list": true, "crlf": true, "marker content": true,
 		"bom": false, "alias across": false, "quoted across": false, "invalid": false} {
-		if _, ok, _ := parseWhole("f.yaml", []byte(inputs[name]), Options{}.withDefaults()); ok != want {
+		if _, ok, _ := parseWhole("f.yaml", []byte(inputs[name]), Options{}.withDefaults(), newAlloc()); ok != want {
 			t.Errorf("%s: fast path taken %v, want %v", name, ok, want)
 		}
 	}
