@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pvlint/pvlint/linter/cache"
@@ -300,44 +301,62 @@ func asError(file string, err error) parsers.Error {
 // streamAbove is the file size above which manifests are streamed.
 const streamAbove = 8 << 20
 
-// parseManifests reads and parses the YAML/JSON files with a worker pool;
-// results are gathered by index so the order never depends on scheduling.
+// parseManifests reads and parses the YAML/JSON files with a worker pool.
+// Workers claim runs of manifestBatch consecutive files and gather each
+// run's results in one parsers.Result, merged in the runs' order, so the
+// order never depends on scheduling. (A Result per file was 96 bytes held
+// per file until the merge: 9 MB of 100,000 tiny files.)
 func parseManifests(ts *trees, files []string, opt Options) parsers.Result {
-	results := make([]parsers.Result, len(files))
-	var next int
+	batches := make([]parsers.Result, (len(files)+manifestBatch-1)/manifestBatch)
+	var next atomic.Int64
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	done := 0
-	for w := 0; w < opt.Workers; w++ {
+	for w := 0; w < min(opt.Workers, len(batches)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			buf := k8s.NewBuffers() // this worker's, reused from file to file
 			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= len(files) {
+				b := int(next.Add(1)) - 1
+				if b >= len(batches) {
 					return
 				}
-				results[i] = parseManifest(ts, files[i], opt, buf)
-				if opt.Progress != nil {
-					mu.Lock()
-					done++
-					opt.Progress(done, len(files))
-					mu.Unlock()
+				for i := b * manifestBatch; i < min((b+1)*manifestBatch, len(files)); i++ {
+					batches[b].Merge(parseManifest(ts, files[i], opt, buf))
+					if opt.Progress != nil {
+						mu.Lock()
+						done++
+						opt.Progress(done, len(files))
+						mu.Unlock()
+					}
 				}
 			}
 		}()
 	}
 	wg.Wait()
 	var out parsers.Result
-	for _, r := range results {
-		out.Merge(r)
+	var nr, nc int
+	for _, b := range batches {
+		nr, nc = nr+len(b.Resources), nc+len(b.Comments)
+	}
+	if nr > 0 {
+		out.Resources = make([]*graph.Resource, 0, nr)
+	}
+	if nc > 0 {
+		out.Comments = make([]graph.Comment, 0, nc)
+	}
+	for i := range batches {
+		out.Merge(batches[i])
+		batches[i] = parsers.Result{}
 	}
 	return out
 }
+
+// manifestBatch is how many consecutive files a manifest worker claims at
+// once: few enough that the last claims still spread over the workers,
+// enough that a scan of tiny files is not paced by handing them out.
+const manifestBatch = 16
 
 func parseManifest(ts *trees, rel string, opt Options, buf *k8s.Buffers) (out parsers.Result) {
 	defer func() {

@@ -174,10 +174,11 @@ func rebase(r *parsers.Result, dir string) {
 		for i, v := range res.Origin().Values {
 			res.EditOrigin().Values[i] = abs(v)
 		}
-		for i := range res.Refs {
-			if rest, ok := strings.CutPrefix(res.Refs[i].To, "tf:"); ok {
+		refs := res.Refs()
+		for i := range refs {
+			if rest, ok := strings.CutPrefix(refs[i].To, "tf:"); ok {
 				if module, addr, ok := strings.Cut(rest, ":"); ok {
-					res.Refs[i].To = graph.TerraformKey(abs(module), addr)
+					refs[i].To = graph.TerraformKey(abs(module), addr)
 				}
 			}
 		}

@@ -98,7 +98,7 @@ spec:
 		File: "main.tf", Root: graph.NewMap(graph.Pos{Line: 1, Col: 1}), From: &graph.Origin{Module: ".", Address: "aws_kms_key.ebs"}}
 	for _, r := range rs {
 		if r.Name == "ebs-key-ref" {
-			r.Refs = []graph.Ref{{Path: []string{"parameters", "kmsKeyId"}, To: key.Key()}}
+			r.Terraform = &graph.Terraform{Refs: []graph.Ref{{Path: []string{"parameters", "kmsKeyId"}, To: key.Key()}}}
 		}
 	}
 	g := graph.Build(append(rs, key), nil, graph.Options{})

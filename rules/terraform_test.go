@@ -87,9 +87,9 @@ func tfRes(module, typ, name string, root *graph.Node, refs ...graph.Ref) *graph
 	return &graph.Resource{
 		Source: graph.SourceTerraform, Kind: typ, Name: typ + "." + name,
 		File: module + "/main.tf", Root: root, KindPos: graph.Pos{Line: root.Pos().Line, Col: 1},
-		Start: graph.Pos{Line: root.Pos().Line, Col: 1},
-		Refs:  refs,
-		From:  &graph.Origin{Module: module, Address: typ + "." + name},
+		Start:     graph.Pos{Line: root.Pos().Line, Col: 1},
+		Terraform: &graph.Terraform{Refs: refs},
+		From:      &graph.Origin{Module: module, Address: typ + "." + name},
 	}
 }
 

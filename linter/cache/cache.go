@@ -36,7 +36,7 @@ import (
 )
 
 // format changes whenever an entry's layout does.
-const format = "pvlint-cache-2"
+const format = "pvlint-cache-3"
 
 // Cache is a directory of entries.
 type Cache struct {

@@ -264,7 +264,7 @@ func (r *Resource) InOf(kind EdgeKind) []*Edge {
 
 func (g *Graph) linkRefs() {
 	for _, r := range g.Resources {
-		for _, ref := range r.Refs {
+		for _, ref := range r.Refs() {
 			to := g.Nearest(r, g.definitions(ref.To))
 			if to == nil || to == r {
 				continue
@@ -437,7 +437,7 @@ func findAllPodTemplates(resources []*Resource) {
 func (g *Graph) DropTrees() {
 	for _, r := range g.Resources {
 		r.Root = nil
-		r.Refs, r.NullArgs = nil, nil
+		r.Terraform = nil
 		r.Out, r.In = nil, nil
 		r.templates, r.templatesSet = nil, true
 	}

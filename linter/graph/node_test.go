@@ -18,6 +18,18 @@ func TestNodeSize(t *testing.T) {
 	}
 }
 
+// TestResourceSize keeps a Resource in the 240-byte size class: a scan of
+// many small manifests holds one per object (Origin and the Terraform
+// links are behind pointers for that).
+func TestResourceSize(t *testing.T) {
+	if unsafe.Sizeof(uintptr(0)) != 8 {
+		t.Skip("32-bit platform")
+	}
+	if got := unsafe.Sizeof(Resource{}); got > 240 {
+		t.Errorf("graph.Resource is %d bytes, want at most 240", got)
+	}
+}
+
 // TestNodeGob round-trips a tree through encoding/gob (the Helm cache):
 // kinds, tags, precision, values, keys, files and positions survive.
 func TestNodeGob(t *testing.T) {

@@ -58,6 +58,42 @@ type Origin struct {
 	// Kustomize
 	Kustomization string   // the root kustomization file that rendered the object
 	Patches       []string // patch files (or kustomization files, for inline patches) that changed it, in order
+
+	// SourceUnit names the unit of source the object was written in, when
+	// the parser knows better than Unit's default. The Kustomize parser sets
+	// it with KustomizeUnit (root kustomization + source file); other
+	// parsers leave it empty. It is part of every finding's fingerprint.
+	SourceUnit string
+}
+
+// Terraform is what a Terraform resource links to beyond its arguments.
+type Terraform struct {
+	// Refs are the other resources this one refers to, by key, and the
+	// field that holds each reference. Build turns them into edges.
+	Refs []Ref
+
+	// NullArgs are arguments written in the configuration whose value is
+	// null. Terraform treats them as unset, so they are not in Root; a
+	// finding about such a missing field points at where it is written (or
+	// at the module caller's line that passed the null) instead of the
+	// block.
+	NullArgs []NullArg
+}
+
+// Refs is r.Terraform.Refs, nil without it.
+func (r *Resource) Refs() []Ref {
+	if r.Terraform == nil {
+		return nil
+	}
+	return r.Terraform.Refs
+}
+
+// NullArgs is r.Terraform.NullArgs, nil without it.
+func (r *Resource) NullArgs() []NullArg {
+	if r.Terraform == nil {
+		return nil
+	}
+	return r.Terraform.NullArgs
 }
 
 // Include is a Helm include (or template) action that inserted a helper.
@@ -105,15 +141,10 @@ type Resource struct {
 	Start   Pos   // first line of the object in File (apiVersion: line, block header)
 	End     Pos   // last line of the object in File
 
-	// Terraform: other resources this one refers to, by key, and the field
-	// that holds the reference. Build turns them into edges.
-	Refs []Ref
-
-	// Terraform: arguments written in the configuration whose value is null.
-	// Terraform treats them as unset, so they are not in Root; a finding
-	// about such a missing field points at where it is written (or at the
-	// module caller's line that passed the null) instead of the block.
-	NullArgs []NullArg
+	// Terraform is a Terraform resource's references and null arguments;
+	// nil for a Kubernetes manifest, which has neither (behind a pointer,
+	// they keep 40 bytes off each object of a large scan of manifests).
+	Terraform *Terraform
 
 	// From is where a rendered or evaluated object came from (Helm chart
 	// and template, Terraform module and address, Kustomize overlay); nil
@@ -121,12 +152,6 @@ type Resource struct {
 	// are: a pointer instead of the struct keeps 216 bytes off each of
 	// them. Read it with Origin, change it with EditOrigin.
 	From *Origin
-
-	// SourceUnit names the unit of source the object was written in, when
-	// the parser knows better than Unit's default. The Kustomize parser sets
-	// it with KustomizeUnit (root kustomization + source file); other
-	// parsers leave it empty. It is part of every finding's fingerprint.
-	SourceUnit string
 
 	// Set by Build.
 	Out []*Edge
@@ -219,8 +244,8 @@ func (r *Resource) Identity() string {
 // and address for Terraform ("infra:module.db.aws_ebs_volume.data"). It
 // never holds a line, so it is stable when code moves within its unit.
 func (r *Resource) Unit() string {
-	if r.SourceUnit != "" {
-		return r.SourceUnit
+	if r.From != nil && r.From.SourceUnit != "" {
+		return r.From.SourceUnit
 	}
 	switch r.Source {
 	case SourceHelm:
@@ -261,7 +286,7 @@ type Loc struct {
 	Path []string // the full requested path (what the finding is about)
 	// Missing is true when the requested path does not exist and Node is its
 	// nearest existing parent, or the Terraform argument that sets it to null
-	// (Resource.NullArgs).
+	// (Terraform.NullArgs).
 	Missing bool
 }
 
@@ -301,7 +326,7 @@ func (r *Resource) AtFrom(base *Node, path ...string) Loc {
 
 // nullArg is the node of an argument written as null at path, or nil.
 func (r *Resource) nullArg(path []string) *Node {
-	for _, a := range r.NullArgs {
+	for _, a := range r.NullArgs() {
 		if slices.Equal(a.Path, path) {
 			return a.At
 		}

@@ -113,8 +113,9 @@ func randomReport(seed uint64, n int) *Report {
 			return nil
 		}
 		res := &graph.Resource{Source: graph.Source(r.IntN(4)), Kind: "Pod" + randomText(r, 1), Namespace: randomText(r, 2),
-			Name: randomText(r, 3), File: randomText(r, 2), SourceUnit: []string{"", randomText(r, 2)}[r.IntN(2)],
-			From: &graph.Origin{Chart: randomText(r, 1), Template: randomText(r, 1), Module: randomText(r, 1), Address: randomText(r, 2)}}
+			Name: randomText(r, 3), File: randomText(r, 2),
+			From: &graph.Origin{Chart: randomText(r, 1), Template: randomText(r, 1), Module: randomText(r, 1), Address: randomText(r, 2),
+				SourceUnit: []string{"", randomText(r, 2)}[r.IntN(2)]}}
 		if res.Source != graph.SourceTerraform || r.IntN(2) == 0 {
 			res.APIVersion = "v1"
 		}

@@ -191,7 +191,7 @@ func (p *parser) object(root *kustomization, t *layer, r *resource.Resource, v *
 	gr.EditOrigin().Kustomization = root.file
 	a := newAttributor(p, gr, t)
 	a.locate(origin, helmIdx, v)
-	gr.SourceUnit = graph.KustomizeUnit(root.dir, gr.File)
+	gr.EditOrigin().SourceUnit = graph.KustomizeUnit(root.dir, gr.File)
 	return gr, nil
 }
 

@@ -1076,8 +1076,9 @@ func (in *instance) emit(rs *resSlot) {
 		} else if conv.kind != "" {
 			toKube(res, conv)
 		}
-		res.Refs = nb.resolveRefs(res.Root, in.r.rootDir)
-		res.NullArgs = nb.resolveNulls(res.Root)
+		if refs, nulls := nb.resolveRefs(res.Root, in.r.rootDir), nb.resolveNulls(res.Root); refs != nil || nulls != nil {
+			res.Terraform = &graph.Terraform{Refs: refs, NullArgs: nulls}
+		}
 		in.r.out.Resources = append(in.r.out.Resources, res)
 	}
 }

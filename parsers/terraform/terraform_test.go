@@ -121,12 +121,12 @@ func TestBasic(t *testing.T) {
 		t.Errorf("kms_key_id = %+v", kms)
 	}
 	wantRef := graph.Ref{Path: []string{"kms_key_id"}, To: graph.TerraformKey("basic", "aws_kms_key.k")}
-	if !reflect.DeepEqual(v.Refs, []graph.Ref{wantRef}) {
-		t.Errorf("refs = %+v, want %+v", v.Refs, wantRef)
+	if !reflect.DeepEqual(v.Refs(), []graph.Ref{wantRef}) {
+		t.Errorf("refs = %+v, want %+v", v.Refs(), wantRef)
 	}
 	alias := mustGet(t, m, "aws_kms_alias.a")
-	if len(alias.Refs) != 1 || alias.Refs[0].To != graph.TerraformKey("basic", "aws_kms_key.k") {
-		t.Errorf("alias refs = %+v", alias.Refs)
+	if len(alias.Refs()) != 1 || alias.Refs()[0].To != graph.TerraformKey("basic", "aws_kms_key.k") {
+		t.Errorf("alias refs = %+v", alias.Refs())
 	}
 
 	for i, enc := range []string{"true", "false"} {
@@ -149,8 +149,8 @@ func TestBasic(t *testing.T) {
 		if got := str(t, e, "tags", "key"); got != k {
 			t.Errorf("each.key = %q", got)
 		}
-		if len(e.Refs) != 1 || e.Refs[0].To != graph.TerraformKey("basic", "aws_ebs_volume.counted[1]") {
-			t.Errorf("indexed ref = %+v", e.Refs)
+		if len(e.Refs()) != 1 || e.Refs()[0].To != graph.TerraformKey("basic", "aws_ebs_volume.counted[1]") {
+			t.Errorf("indexed ref = %+v", e.Refs())
 		}
 	}
 	u := mustGet(t, m, "aws_ebs_volume.unknown[*]")
@@ -238,8 +238,8 @@ func TestModules(t *testing.T) {
 	if !reflect.DeepEqual(db.Origin().CallChain, []string{"module.db (calls/root/main.tf:1)"}) {
 		t.Errorf("call chain = %q", db.Origin().CallChain)
 	}
-	if len(db.Refs) != 1 || db.Refs[0].To != graph.TerraformKey("calls/root", "module.db.aws_kms_key.k") {
-		t.Errorf("module refs = %+v", db.Refs)
+	if len(db.Refs()) != 1 || db.Refs()[0].To != graph.TerraformKey("calls/root", "module.db.aws_kms_key.k") {
+		t.Errorf("module refs = %+v", db.Refs())
 	}
 	for _, k := range []string{"x", "y"} {
 		r := mustGet(t, m, `module.many["`+k+`"].aws_ebs_volume.data`)
@@ -257,8 +257,8 @@ func TestModules(t *testing.T) {
 	if n := use.Root.Path("tags", "vpc"); n.Kind != graph.Unknown {
 		t.Errorf("remote output: %+v", n)
 	}
-	if len(use.Refs) != 2 || use.Refs[1].To != graph.TerraformKey("calls/root", "module.db.aws_kms_key.k") {
-		t.Errorf("refs through outputs = %+v", use.Refs)
+	if len(use.Refs()) != 2 || use.Refs()[1].To != graph.TerraformKey("calls/root", "module.db.aws_kms_key.k") {
+		t.Errorf("refs through outputs = %+v", use.Refs())
 	}
 	// calls/modules/ebs is called by a scanned directory and is also a root
 	// of its own, with its defaults.
@@ -381,8 +381,8 @@ func TestKubernetes(t *testing.T) {
 	if pvc.Root.Has("waitUntilBound") || pvc.Root.Has("wait_until_bound") {
 		t.Error("provider-only argument kept")
 	}
-	if len(pvc.Refs) != 1 || !reflect.DeepEqual(pvc.Refs[0].Path, []string{"spec", "storageClassName"}) {
-		t.Errorf("kube refs = %+v", pvc.Refs)
+	if len(pvc.Refs()) != 1 || !reflect.DeepEqual(pvc.Refs()[0].Path, []string{"spec", "storageClassName"}) {
+		t.Errorf("kube refs = %+v", pvc.Refs())
 	}
 	// The graph links the converted objects like YAML ones.
 	g := graph.Build(res.Resources, res.Comments, graph.Options{})

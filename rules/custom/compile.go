@@ -288,7 +288,7 @@ func nodeDepth(res *graph.Resource, loc graph.Loc) int {
 	}
 	p := res.AtNode(loc.Node).Path
 	if p == nil && loc.Missing && len(loc.Path) > 0 {
-		// A Terraform argument written as null (Resource.NullArgs): not in
+		// A Terraform argument written as null (Terraform.NullArgs): not in
 		// the tree, and its parent, which is, sits one level up.
 		return len(loc.Path) - 1
 	}
