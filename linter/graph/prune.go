@@ -118,7 +118,28 @@ func (n *Node) removeIf(drop func(string) bool) {
 	if n == nil || n.Kind != Map {
 		return
 	}
-	n.Filter(func(k string, _ *Node) bool { return !drop(k) })
+	n.Filter(func(k string, v *Node) bool {
+		if drop(k) {
+			v.release()
+			return false
+		}
+		return true
+	})
+}
+
+// release clears the child arrays of a subtree that pruning dropped. A
+// parser hands out child arrays carved from blocks shared by many nodes
+// (parsers/k8s's alloc), so a dropped node's array lives on in its block
+// as long as any neighbour does, and with it every node it points at: a
+// ConfigMap's data, a container's env. The parsers never share a node
+// between two places of a tree (an alias is converted again), so nothing
+// kept is reachable through a dropped subtree.
+func (n *Node) release() {
+	kids := n.children()
+	for _, k := range kids {
+		k.release()
+	}
+	clear(kids)
 }
 
 // pruneSecret keeps a Secret's identity, type and data keys (PVL109 reports
