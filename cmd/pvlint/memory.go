@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -99,7 +100,9 @@ func setMemoryLimit(flag string) error {
 	if n > 0 {
 		debug.SetMemoryLimit(n)
 	}
-	tuneGC(os.Getenv)
+	// GOMEMLIMIT alone is the user's limit, left as set; otherwise the
+	// tuner may lower the limit below the budget (see ceilingFor).
+	tuneGC(os.Getenv, n, flag != "" || os.Getenv("GOMEMLIMIT") == "")
 	return nil
 }
 
@@ -140,6 +143,40 @@ const (
 	gcPercentStart = 1600
 )
 
+// The ceiling. GOGC paces the heap's objects only; the memory the process
+// holds also counts spans already swept but not yet returned to the
+// system, which the runtime gives back slowly unless a memory limit is
+// near. While the live heap is small enough, the tuner therefore sets the
+// soft memory limit to a ceiling of ceilingBytes: the collector runs a
+// little early instead of holding free spans, and the scavenger returns
+// them. 100,000 tiny files (89-93 MiB live at most) peak at 184 MB RSS
+// with the ceiling and 195-211 MB without, in the same time. Once the live
+// heap passes ceilingLive the ceiling would leave too little room to
+// collect efficiently, and the limit goes back to the budget: a large scan
+// is paced for throughput by GOGC alone, so that twice the input still
+// takes about twice the time. (A 50,000-document scan passes through the
+// band on its way to 140 MiB live: 7 MB less peak RSS for 1-2 % more CPU
+// in paired runs. Ceilings of 160 MiB up to 120 MiB live cost it 12 %.)
+// The budget (the machine's memory or --max-memory) always caps the
+// ceiling.
+const (
+	ceilingBytes = 144 << 20
+	ceilingLive  = 100 << 20
+)
+
+// ceilingFor is the soft memory limit for a live heap: the ceiling while
+// live is at most ceilingLive, else the budget (0: none known, no limit).
+func ceilingFor(live uint64, budget int64) int64 {
+	lim := int64(math.MaxInt64)
+	if budget > 0 {
+		lim = budget
+	}
+	if live <= ceilingLive {
+		lim = min(lim, ceilingBytes)
+	}
+	return lim
+}
+
 // gcPercentFor is the GOGC that aims a heap with live bytes reachable at
 // heapGoal, within [gcPercentMin, gcPercentMax], and never below heapFloor.
 func gcPercentFor(live uint64) int {
@@ -157,13 +194,19 @@ func gcPercentFor(live uint64) int {
 // tuneGC sets the collector's pace now and after every collection (a
 // finalizer on an object that only the collector frees runs once per
 // cycle and re-arms itself) unless GOGC is set.
-func tuneGC(env func(string) string) {
+// budget is the memory limit already set (0: none) and ceiling whether the
+// tuner may lower it (not when the user set only GOMEMLIMIT).
+func tuneGC(env func(string) string, budget int64, ceiling bool) {
 	if env("GOGC") != "" {
 		return
 	}
 	tuneOnce.Do(func() {
-		t := &gcTuner{percent: gcPercentStart}
+		t := &gcTuner{percent: gcPercentStart, budget: budget, ceiling: ceiling}
 		debug.SetGCPercent(gcPercentStart)
+		if ceiling {
+			t.limit = ceilingFor(0, budget)
+			debug.SetMemoryLimit(t.limit)
+		}
 		t.arm()
 	})
 }
@@ -173,6 +216,9 @@ var tuneOnce sync.Once
 type gcTuner struct {
 	percent int
 	sample  []metrics.Sample
+	budget  int64 // the memory limit set from the budget (0: none)
+	ceiling bool  // whether adjust sets the soft memory limit
+	limit   int64 // the soft memory limit adjust last set
 }
 
 type gcSentinel struct {
@@ -215,7 +261,14 @@ func (t *gcTuner) adjust() {
 	if t.sample[0].Value.Kind() != metrics.KindUint64 {
 		return
 	}
-	p := gcPercentFor(t.sample[0].Value.Uint64())
+	live := t.sample[0].Value.Uint64()
+	if t.ceiling {
+		if lim := ceilingFor(live, t.budget); lim != t.limit {
+			t.limit = lim
+			debug.SetMemoryLimit(lim)
+		}
+	}
+	p := gcPercentFor(live)
 	if d := p - t.percent; d >= gcPercentStride || d <= -gcPercentStride || (p != t.percent && (p == gcPercentMin || p == gcPercentMax || p == gcPercentStart)) {
 		t.percent = p
 		debug.SetGCPercent(p)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -73,6 +74,26 @@ func TestGCPercentFor(t *testing.T) {
 	} {
 		if got := gcPercentFor(c.live); got != c.want {
 			t.Errorf("live %d MiB: GOGC %d, want %d", c.live>>20, got, c.want)
+		}
+	}
+}
+
+// TestCeilingFor: the ceiling while the live heap leaves room under it,
+// then the budget; never above the budget; no limit when none is known.
+func TestCeilingFor(t *testing.T) {
+	const none = int64(math.MaxInt64)
+	for _, c := range []struct {
+		live   uint64
+		budget int64
+		want   int64
+	}{
+		{0, 6 << 30, ceilingBytes}, {64 << 20, 6 << 30, ceilingBytes}, {ceilingLive, 6 << 30, ceilingBytes},
+		{ceilingLive + 1, 6 << 30, 6 << 30}, {1 << 30, 6 << 30, 6 << 30},
+		{0, 64 << 20, 64 << 20}, {1 << 30, 64 << 20, 64 << 20},
+		{0, 0, ceilingBytes}, {1 << 30, 0, none},
+	} {
+		if got := ceilingFor(c.live, c.budget); got != c.want {
+			t.Errorf("live %d MiB, budget %d MiB: limit %d, want %d", c.live>>20, c.budget>>20, got, c.want)
 		}
 	}
 }
