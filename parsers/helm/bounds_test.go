@@ -56,7 +56,15 @@ func TestSprigBuildersAreBounded(t *testing.T) {
 		{`{{ range until 70 }}{{ repeat 1048576 "x" }}{{ end }}`, limits.ChartOutputTooLarge(limits.ChartOutputBytes)},
 	} {
 		res := renderTemplate(t, "data: {{ `` }}\n"+c.tpl+"\n", Options{Timeout: 30 * time.Second})
-		if e := errs(res); !strings.Contains(e, c.want) || !strings.Contains(e, "c/templates/x.yaml") && !strings.Contains(c.want, "renders more") {
+		e := errs(res)
+		// 70 MiB of output: the output bound stops it, unless the render
+		// worker's memory bound (which also counts the output buffer's
+		// growth and the garbage the collector has not yet reclaimed)
+		// trips first on a loaded machine; either is a bounded failure.
+		if strings.Contains(c.want, "renders more") && strings.Contains(e, limits.ChartRenderMemoryExceeded(limits.ChartRenderMemory)) {
+			c.want = limits.ChartRenderMemoryExceeded(limits.ChartRenderMemory)
+		}
+		if !strings.Contains(e, c.want) || !strings.Contains(e, "c/templates/x.yaml") && !strings.Contains(c.want, "renders more") && !strings.Contains(c.want, "of memory") {
 			t.Errorf("%s: errors %q, want %q naming the template", c.tpl, e, c.want)
 		}
 		if len(res.Resources) != 0 {
