@@ -105,7 +105,8 @@ type Gate struct {
 	max  int64
 	// obs, when set, hears every path read through the gate (Observed).
 	obs       func(op Op, rel string)
-	obsPrefix string // the path of a Sub gate's directory in the observed gate
+	obsPrefix string    // the path of a Sub gate's directory in the observed gate
+	dirs      *dirCache // directories kept open (dirs.go), shared by Observed views
 }
 
 // Op is what an observer is told was done with a path.
@@ -153,7 +154,7 @@ func New(dir string, maxBytes int64) (*Gate, error) {
 	if err != nil {
 		real = abs
 	}
-	return &Gate{root: r, dir: abs, real: real, max: maxBytes}, nil
+	return &Gate{root: r, dir: abs, real: real, max: maxBytes, dirs: &dirCache{}}, nil
 }
 
 // Dir is the absolute directory of the tree.
@@ -163,7 +164,10 @@ func (g *Gate) Dir() string { return g.dir }
 func (g *Gate) MaxBytes() int64 { return g.max }
 
 // Close releases the tree's directory.
-func (g *Gate) Close() error { return g.root.Close() }
+func (g *Gate) Close() error {
+	g.dirs.close()
+	return g.root.Close()
+}
 
 // native turns a slash path relative to the root into the platform's form.
 func native(rel string) string {
@@ -217,7 +221,7 @@ const maxHops = 40
 func (g *Gate) resolve(rel string) (string, fs.FileInfo, error) {
 	orig := rel
 	for hop := 0; ; hop++ {
-		fi, err := g.root.Stat(native(rel))
+		fi, err := g.stat(rel)
 		if err == nil {
 			return rel, fi, nil
 		}
@@ -325,7 +329,7 @@ func (g *Gate) Open(rel string) (*File, error) {
 	if err := g.checkRegular(rel, fi); err != nil {
 		return nil, err
 	}
-	f, err := g.root.OpenFile(native(at), os.O_RDONLY|openFlags, 0)
+	f, err := g.openFile(at, os.O_RDONLY|openFlags)
 	if err != nil {
 		return nil, wrap("open", rel, err)
 	}
@@ -421,7 +425,7 @@ func (g *Gate) Sub(rel string) (*Gate, error) {
 	if err != nil {
 		real = dir
 	}
-	return &Gate{root: r, dir: dir, real: real, max: g.max, obs: g.obs, obsPrefix: path.Join(g.obsPrefix, rel)}, nil
+	return &Gate{root: r, dir: dir, real: real, max: g.max, obs: g.obs, obsPrefix: path.Join(g.obsPrefix, rel)}, nil // no directories kept open: a Sub gate is seldom closed
 }
 
 // String names the gate for debugging.
