@@ -165,6 +165,9 @@ func (d *discoverer) walk(t *tree, top string) {
 				return fs.SkipDir
 			}
 		case typ.IsRegular():
+			if !walkedInput(e.Name()) {
+				return nil // a README or a source file: not even looked at
+			}
 			fi, err := t.gate.Stat(p)
 			if err != nil {
 				d.errorf(shown, fsgate.Describe(err))
@@ -217,6 +220,15 @@ func (d *discoverer) isChartDir(t *tree, dir string) bool {
 
 // file classifies one regular file (fi: its Stat, links followed).
 // explicit is true when the user named it.
+// walkedInput reports whether a file found by walking a directory, named
+// name, can be an input (file's cases for files not named explicitly), so
+// that the other files of a repository cost no system call.
+func walkedInput(name string) bool {
+	lower := strings.ToLower(name)
+	return terraform.IsTestFile(lower) || terraform.IsConfigFile(lower) || kustomize.IsKustomizationFile(name) ||
+		strings.HasSuffix(lower, ".yaml") || strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".json")
+}
+
 func (d *discoverer) file(t *tree, rel string, fi fs.FileInfo, explicit bool) {
 	name := strings.ToLower(path.Base(rel))
 	shown := t.show(rel)
