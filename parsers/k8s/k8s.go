@@ -86,6 +86,49 @@ func ParseBytes(file string, data []byte, opt Options) ([]*graph.Resource, []gra
 	return out, comments, err
 }
 
+// ParseNode converts y, one decoded document (another library's tree, such
+// as a Kustomize resource), as ParseBytes converts a document it decoded:
+// the same node budget, depth limit, YAML 1.1 booleans, last duplicate
+// key winning and merge keys. Positions are y's. ok is false when y holds
+// what only its YAML text could say the same way (an alias or a value that
+// is not UTF-8: encoded, it would become base64 !!binary); the caller then
+// encodes y and uses ParseBytes.
+func ParseNode(file string, y *yaml.Node, opt Options) (rs []*graph.Resource, ok bool, err error) {
+	opt = opt.withDefaults()
+	if !textFree(y, 0, opt.MaxDepth) {
+		return nil, false, nil
+	}
+	c := converter{max: opt.MaxNodes, maxDepth: opt.MaxDepth, alloc: opt.alloc()}
+	root, err := c.convert(y, 0, "")
+	if err != nil {
+		return nil, true, &parsers.Error{File: file, Line: y.Line, Msg: err.Error()}
+	}
+	if root == nil || root.Kind != graph.Map {
+		return nil, true, nil
+	}
+	return appendObjects(nil, file, 0, root, opt.Source), true, nil
+}
+
+// textFree reports whether y has no alias and only UTF-8 text (see
+// ParseNode); deeper than depth, the converter's own limit answers.
+func textFree(y *yaml.Node, depth, max int) bool {
+	if y == nil || depth > max {
+		return true
+	}
+	switch y.Kind {
+	case yaml.AliasNode:
+		return false
+	case yaml.ScalarNode:
+		return utf8.ValidString(y.Value)
+	}
+	for _, c := range y.Content {
+		if !textFree(c, depth+1, max) {
+			return false
+		}
+	}
+	return true
+}
+
 func (o Options) withDefaults() Options {
 	if o.MaxNodes == 0 {
 		o.MaxNodes = limits.DocumentNodes

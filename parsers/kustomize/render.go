@@ -174,12 +174,18 @@ func (p *parser) object(root *kustomization, t *layer, r *resource.Resource, v *
 	if err := r.SetAnnotations(ann); err != nil {
 		return nil, err
 	}
-	text, err := r.RNode.String() // straight from the node tree (AsYAML goes through JSON)
-	if err != nil {
-		return nil, err
+	// Converted straight from Kustomize's node tree: encoding it to YAML
+	// and parsing that again was a seventh of a large overlay repository's
+	// time. The positions are the attributor's to set (locate clears them).
+	opt := k8s.Options{Source: graph.SourceKustomize}
+	rs, ok, err := k8s.ParseNode(root.file, r.RNode.YNode(), opt)
+	if !ok {
+		text, serr := r.RNode.String() // straight from the node tree (AsYAML goes through JSON)
+		if serr != nil {
+			return nil, serr
+		}
+		rs, _, err = k8s.ParseBytes(root.file, []byte(text), opt)
 	}
-	y := []byte(text)
-	rs, _, err := k8s.ParseBytes(root.file, y, k8s.Options{Source: graph.SourceKustomize})
 	if err != nil {
 		return nil, err
 	}
