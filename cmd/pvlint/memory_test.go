@@ -98,6 +98,20 @@ func TestCeilingFor(t *testing.T) {
 	}
 }
 
+// TestLimitFor: the ceiling holds while the collector's share of the CPU
+// stays at or under ceilingGCShare, and is lifted past it.
+func TestLimitFor(t *testing.T) {
+	if lim, held := limitFor(64<<20, 6<<30, 0.05); lim != ceilingBytes || !held {
+		t.Errorf("cheap collections: %d, %v; want the ceiling", lim, held)
+	}
+	if lim, held := limitFor(64<<20, 6<<30, ceilingGCShare+0.01); lim != 6<<30 || held {
+		t.Errorf("costly collections: %d, %v; want the budget, lifted", lim, held)
+	}
+	if lim, held := limitFor(ceilingLive+1, 6<<30, 0.05); lim != 6<<30 || !held {
+		t.Errorf("a live heap past ceilingLive: %d, %v; want the budget, the ceiling not lifted for good", lim, held)
+	}
+}
+
 // TestDroppedTreesSameReport: a SARIF-only run drops the graph's trees
 // before writing (releaseTrees); a run that also writes the HTML report
 // keeps them. Both must write the same SARIF for the demo, which has raw
