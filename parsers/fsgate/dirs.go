@@ -15,8 +15,14 @@ import (
 // through the tree's root, so confined like it), and looks a file up in
 // its directory's root: one system call. A lookup that fails there for any
 // reason (a link that climbs out of that directory to elsewhere in the
-// tree, a missing file) is done again from the tree's root, so results and
-// errors are exactly those of the tree's root.
+// tree, a missing file) is done again from the tree's root, and so is any
+// lookup whose last component is a link: os.Root follows at most 8 links
+// an operation, and a directory's root would grant 8 more. A directory is
+// statted before it is opened as a root, since os.Root opens it without
+// O_DIRECTORY and a named pipe there would block the scan. The results and
+// errors are the tree root's. (A directory kept open that is renamed away
+// while the scan runs is still read where it went; the gate guards against
+// what a tree holds, not against a tree changed while it is scanned.)
 
 // dirsOpen is how many directories one gate keeps open: the manifest
 // workers read files in sorted order, so the directories they are in are
@@ -51,6 +57,9 @@ func (g *Gate) inDir(rel string) (r *os.Root, name string, release func(), ok bo
 	c.tick++
 	d := c.m[dir]
 	if d == nil {
+		if fi, err := g.root.Stat(native(dir)); err != nil || !fi.IsDir() {
+			return nil, "", nil, false
+		}
 		sub, err := g.root.OpenRoot(native(dir))
 		if err != nil {
 			return nil, "", nil, false
@@ -110,21 +119,26 @@ func (c *dirCache) close() {
 	}
 }
 
-// stat is root.Stat(rel), looked up in rel's directory when it can be.
-func (g *Gate) stat(rel string) (os.FileInfo, error) {
+// stat is root.Stat(rel), looked up in rel's directory when it can be;
+// direct says it was, and that rel's last component is no link.
+func (g *Gate) stat(rel string) (fi os.FileInfo, direct bool, err error) {
 	if r, name, release, ok := g.inDir(rel); ok {
-		fi, err := r.Stat(name)
+		fi, err := r.Lstat(name)
 		release()
-		if err == nil {
-			return fi, nil
+		if err == nil && fi.Mode()&os.ModeSymlink == 0 {
+			return fi, true, nil
 		}
 	}
-	return g.root.Stat(native(rel))
+	fi, err = g.root.Stat(native(rel))
+	return fi, false, err
 }
 
 // openFile is root.OpenFile(rel, flag, 0), opened in rel's directory when
-// it can be.
-func (g *Gate) openFile(rel string, flag int) (*os.File, error) {
+// stat found it there (direct).
+func (g *Gate) openFile(rel string, flag int, direct bool) (*os.File, error) {
+	if !direct {
+		return g.root.OpenFile(native(rel), flag, 0)
+	}
 	if r, name, release, ok := g.inDir(rel); ok {
 		f, err := r.OpenFile(name, flag, 0)
 		release()

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -81,6 +82,57 @@ func TestGatePolicyInDirectories(t *testing.T) {
 			if (c.want == nil || errors.Is(c.want, ErrNotRegular)) != (serr == nil) || serr == nil && fi == nil {
 				t.Errorf("Stat %s: %v", c.rel, serr)
 			}
+		}
+	}
+}
+
+// TestDirectoryLookupsKeepTheRootsLimits: a named pipe where a directory of
+// the path should be never blocks (os.Root would open it as a directory
+// root without O_DIRECTORY), and links spent on the directory and on the
+// file count together, as the tree root counts them (8 in all).
+func TestDirectoryLookupsKeepTheRootsLimits(t *testing.T) {
+	watchdog.Start(t, 20*time.Second)
+	root, _ := hostileTree(t)
+	if err := syscall.Mkfifo(filepath.Join(root, "pipe"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	chain := func(name, target string, n int) {
+		for i := n; i > 0; i-- {
+			next := target
+			if i < n {
+				next = fmt.Sprintf("%s%d", filepath.Base(name), i+1) // beside the link
+			}
+			if err := os.Symlink(next, filepath.Join(root, filepath.FromSlash(fmt.Sprintf("%s%d", name, i)))); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	chain("d", "sub", 5)      // d1 -> d2 -> ... -> d5 -> sub
+	chain("sub/f", "b.tf", 5) // sub/f1 -> ... -> sub/f5 -> b.tf
+	chain("sub/g", "b.tf", 2) // two links: within the budget with d's five
+	g, err := New(root, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	for range 2 {
+		if _, err := g.ReadFile("pipe/x.yaml"); err == nil {
+			t.Error("pipe/x.yaml: read through a named pipe")
+		}
+		if _, err := g.Stat("pipe/x.yaml"); err == nil {
+			t.Error("pipe/x.yaml: statted through a named pipe")
+		}
+		if _, err := g.ReadFile("d1/f1"); !errors.Is(err, ErrLoop) {
+			t.Errorf("d1/f1 (10 links): %v, want a link loop as the tree root says", err)
+		}
+		if _, err := g.Stat("d1/f1"); !errors.Is(err, ErrLoop) {
+			t.Errorf("Stat d1/f1 (10 links): %v, want a link loop", err)
+		}
+		if b, err := g.ReadFile("d1/g1"); err != nil || len(b) == 0 {
+			t.Errorf("d1/g1 (7 links): %q, %v", b, err)
+		}
+		if b, err := g.ReadFile("sub/f1"); err != nil || len(b) == 0 {
+			t.Errorf("sub/f1 (5 links): %q, %v", b, err)
 		}
 	}
 }

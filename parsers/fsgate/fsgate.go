@@ -206,7 +206,7 @@ func (g *Gate) Lstat(rel string) (fs.FileInfo, error) {
 // Stat describes rel, following symbolic links that stay inside the tree.
 func (g *Gate) Stat(rel string) (fs.FileInfo, error) {
 	g.observe(OpStat, rel)
-	_, fi, err := g.resolve(rel)
+	_, fi, _, err := g.resolve(rel)
 	return fi, err
 }
 
@@ -214,31 +214,33 @@ func (g *Gate) Stat(rel string) (fs.FileInfo, error) {
 // 40 for symbolic links).
 const maxHops = 40
 
-// resolve stats rel and returns the path to open it by. os.Root refuses
+// resolve stats rel and returns the path to open it by, and whether it was
+// found in its directory's own root as no link (so that opening it there
+// follows no link either, see dirs.go). os.Root refuses
 // every absolute link; a final absolute link whose target lies inside the
 // tree (tools write such links) is followed by its path relative to the
 // root, which os.Root then checks again like any other.
-func (g *Gate) resolve(rel string) (string, fs.FileInfo, error) {
+func (g *Gate) resolve(rel string) (string, fs.FileInfo, bool, error) {
 	orig := rel
 	for hop := 0; ; hop++ {
-		fi, err := g.stat(rel)
+		fi, direct, err := g.stat(rel)
 		if err == nil {
-			return rel, fi, nil
+			return rel, fi, direct, nil
 		}
 		err = wrap("stat", orig, err)
 		if !errors.Is(err, ErrOutside) {
-			return "", nil, err
+			return "", nil, false, err
 		}
 		target, lerr := g.root.Readlink(native(rel))
 		if lerr != nil || !filepath.IsAbs(target) {
-			return "", nil, err
+			return "", nil, false, err
 		}
 		next, ok := g.within(target)
 		if !ok {
-			return "", nil, err
+			return "", nil, false, err
 		}
 		if hop == maxHops {
-			return "", nil, &fs.PathError{Op: "stat", Path: orig, Err: ErrLoop}
+			return "", nil, false, &fs.PathError{Op: "stat", Path: orig, Err: ErrLoop}
 		}
 		rel = next
 	}
@@ -322,14 +324,14 @@ func (g *Gate) checkRegular(rel string, fi fs.FileInfo) error {
 // file swapped in between is caught); the open never blocks.
 func (g *Gate) Open(rel string) (*File, error) {
 	g.observe(OpRead, rel)
-	at, fi, err := g.resolve(rel)
+	at, fi, direct, err := g.resolve(rel)
 	if err != nil {
 		return nil, err
 	}
 	if err := g.checkRegular(rel, fi); err != nil {
 		return nil, err
 	}
-	f, err := g.openFile(at, os.O_RDONLY|openFlags)
+	f, err := g.openFile(at, os.O_RDONLY|openFlags, direct)
 	if err != nil {
 		return nil, wrap("open", rel, err)
 	}
@@ -389,7 +391,7 @@ func (g *Gate) ReadDir(rel string) ([]fs.DirEntry, error) {
 }
 
 func (g *Gate) openDir(rel string) (*os.File, error) {
-	at, fi, err := g.resolve(rel)
+	at, fi, _, err := g.resolve(rel)
 	if err != nil {
 		return nil, err
 	}
