@@ -46,7 +46,9 @@ func yaml11Bool(y *yaml.Node) (string, bool) {
 	if y.Kind == yaml.AliasNode && y.Alias != nil {
 		y = y.Alias
 	}
-	if y.Kind != yaml.ScalarNode || y.Style != 0 || y.Tag != "!!str" {
+	// ShortTag, not Tag: a node another library built (Kustomize) may
+	// carry no tag, which reads as its plain text resolves, as in a file.
+	if y.Kind != yaml.ScalarNode || y.Style != 0 || y.ShortTag() != "!!str" {
 		return "", false // quoted, block or explicitly tagged: a string
 	}
 	switch y.Value {

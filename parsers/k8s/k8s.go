@@ -89,7 +89,9 @@ func ParseBytes(file string, data []byte, opt Options) ([]*graph.Resource, []gra
 // ParseNode converts y, one decoded document (another library's tree, such
 // as a Kustomize resource), as ParseBytes converts a document it decoded:
 // the same node budget, depth limit, YAML 1.1 booleans, last duplicate
-// key winning and merge keys. Positions are y's. ok is false when y holds
+// key winning and merge keys; a node without a tag reads as its text
+// would. Positions are y's. limits.DocumentBytes does not apply: it bounds
+// what decoding a document's text may build, and y is built already. ok is false when y holds
 // what only its YAML text could say the same way (an alias or a value that
 // is not UTF-8: encoded, it would become base64 !!binary); the caller then
 // encodes y and uses ParseBytes.
@@ -502,7 +504,7 @@ func (c *converter) convert(y *yaml.Node, depth int, key string) (*graph.Node, e
 		m := entries{m: out}
 		for i := 0; i+1 < len(y.Content); i += 2 {
 			k, v := y.Content[i], y.Content[i+1]
-			if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag == "!!merge" {
+			if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge" {
 				if err := c.merge(&m, v, depth, key); err != nil {
 					return nil, err
 				}

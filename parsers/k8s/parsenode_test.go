@@ -60,6 +60,24 @@ func TestParseNodeIsParseBytes(t *testing.T) {
 			t.Errorf("%q: converted, want it handed back for its text", src)
 		}
 	}
+	// Nodes another library built without tags (Kustomize's NewScalarRNode,
+	// fields a replacement creates) read as their text: a plain yes in a
+	// boolean field is true, as kubectl sends it.
+	untagged := func(v string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Value: v} }
+	m := func(kv ...*yaml.Node) *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode, Content: kv} }
+	pod := m(untagged("apiVersion"), untagged("v1"), untagged("kind"), untagged("Pod"),
+		untagged("metadata"), m(untagged("name"), untagged("p")),
+		untagged("spec"), m(untagged("hostNetwork"), untagged("yes"), untagged("priority"), untagged("5")))
+	rs, ok, err := ParseNode("f.yaml", pod, Options{})
+	if !ok || err != nil || len(rs) != 1 {
+		t.Fatalf("untagged nodes: %d objects, ok %v, %v", len(rs), ok, err)
+	}
+	if b := rs[0].Root.Path("spec", "hostNetwork").Bool(); b != graph.True {
+		t.Errorf("untagged hostNetwork: yes reads %v, want true", b)
+	}
+	if n := rs[0].Root.Path("spec", "priority"); n.Tag != graph.TagInt {
+		t.Errorf("untagged 5 reads as tag %v, want an int", n.Tag)
+	}
 	// The node budget holds as it does for text.
 	var y yaml.Node
 	if err := yaml.Unmarshal([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: 1, b: 2, c: 3}\n"), &y); err != nil {
