@@ -175,6 +175,7 @@ const ceilingGCShare = 0.20
 
 // ceilingFor is the soft memory limit for a live heap: the ceiling while
 // live is at most ceilingLive, else the budget (0: none known, no limit).
+// limitFor decides when the ceiling is lifted for good.
 func ceilingFor(live uint64, budget int64) int64 {
 	lim := int64(math.MaxInt64)
 	if budget > 0 {
@@ -188,10 +189,13 @@ func ceilingFor(live uint64, budget int64) int64 {
 
 // limitFor is the soft memory limit after a collection that left live
 // bytes, the collector having taken share of the busy CPU so far, and
-// whether the ceiling still holds: past ceilingGCShare it is lifted for
-// the rest of the run (collecting under it costs too much there).
+// whether the ceiling still holds. Past ceilingGCShare (collecting under
+// it costs too much there) or once the live heap has passed ceilingLive it
+// is lifted for the rest of the run: a live heap that hovers about
+// ceilingLive, or falls when the trees are dropped, does not flip the
+// limit back and forth.
 func limitFor(live uint64, budget int64, share float64) (int64, bool) {
-	if share > ceilingGCShare {
+	if share > ceilingGCShare || live > ceilingLive {
 		return ceilingFor(math.MaxUint64, budget), false
 	}
 	return ceilingFor(live, budget), true

@@ -99,7 +99,8 @@ func TestCeilingFor(t *testing.T) {
 }
 
 // TestLimitFor: the ceiling holds while the collector's share of the CPU
-// stays at or under ceilingGCShare, and is lifted past it.
+// stays at or under ceilingGCShare and the live heap at or under
+// ceilingLive, and is lifted for good past either.
 func TestLimitFor(t *testing.T) {
 	if lim, held := limitFor(64<<20, 6<<30, 0.05); lim != ceilingBytes || !held {
 		t.Errorf("cheap collections: %d, %v; want the ceiling", lim, held)
@@ -107,8 +108,11 @@ func TestLimitFor(t *testing.T) {
 	if lim, held := limitFor(64<<20, 6<<30, ceilingGCShare+0.01); lim != 6<<30 || held {
 		t.Errorf("costly collections: %d, %v; want the budget, lifted", lim, held)
 	}
-	if lim, held := limitFor(ceilingLive+1, 6<<30, 0.05); lim != 6<<30 || !held {
-		t.Errorf("a live heap past ceilingLive: %d, %v; want the budget, the ceiling not lifted for good", lim, held)
+	if lim, held := limitFor(ceilingLive+1, 6<<30, 0.05); lim != 6<<30 || held {
+		t.Errorf("a live heap past ceilingLive: %d, %v; want the budget, lifted for good", lim, held)
+	}
+	if lim, held := limitFor(ceilingLive, 64<<20, 0.05); lim != 64<<20 || !held {
+		t.Errorf("a budget under the ceiling: %d, %v; want the budget, the ceiling held", lim, held)
 	}
 }
 
