@@ -19,9 +19,9 @@ import (
 // harder instead of letting the heap grow, so a large scan trades speed for
 // memory rather than being killed by the kernel or the CI runner. By
 // default it is three quarters of the memory the process may use (the
-// cgroup limit of a container, else the machine's memory); --max-memory
-// sets it, and GOMEMLIMIT in the environment wins over both, as the Go
-// runtime documents.
+// cgroup limit of a container, else the machine's memory); GOMEMLIMIT in
+// the environment wins over the default, as the Go runtime documents, and
+// --max-memory, said on the command line, wins over both.
 
 // memoryBudget returns the limit to set in bytes (0: leave the runtime's).
 func memoryBudget(flag string, env func(string) string, read func(string) ([]byte, error)) (int64, error) {
