@@ -389,6 +389,12 @@ func parseManifest(ts *trees, rel string, opt Options, buf *k8s.Buffers) (out pa
 			return out
 		}
 		rs, cs, perr = k8s.ParseBytes(rel, data, k8s.Options{Buffers: buf})
+		if perr != nil && strings.HasSuffix(strings.ToLower(rel), ".json") && k8s.NotManifestJSONC(data) {
+			// A dev container, tsconfig or editor settings file: kubectl
+			// cannot read it either, so it is never applied (k8s/jsonc.go).
+			out.Notices = append(out.Notices, parsers.Notice{File: rel, Msg: "JSON with comments (a dev container, tsconfig or editor settings file): no Kubernetes manifest, since kubectl cannot read it; not linted"})
+			return out
+		}
 	}
 	for _, r := range rs {
 		graph.PruneKeeping(r, opt.Keep)

@@ -477,3 +477,37 @@ func TestDefaultsNoteWithKeyGivenAsResourceID(t *testing.T) {
 		t.Errorf("%+v: %s", f.Loc, f.Message)
 	}
 }
+
+// TestJSONWithCommentsIsNoManifest: an application repository's dev
+// container and tsconfig files (JSON with comments) are noticed and not
+// linted instead of failing the scan; a Kubernetes object written as JSON
+// with comments, which kubectl would refuse, is still an error; the
+// manifests beside them are linted.
+func TestJSONWithCommentsIsNoManifest(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		".devcontainer/devcontainer.json": "{\n  \"image\": \"go\",\n  // features\n  \"features\": {}\n}\n",
+		"web/tsconfig.json":               "{\n  \"compilerOptions\": {\"strict\": true},\n  // sources\n  \"include\": [\"src\",]\n}\n",
+		"deploy/pod.yaml":                 pod("web"),
+		"deploy/cm.json":                  "{\n  \"apiVersion\": \"v1\", // core\n  \"kind\": \"ConfigMap\",\n  \"metadata\": {\"name\": \"c\"}\n}\n",
+	})
+	res, err := Run(Options{Root: root, Paths: []string{"."}, Rules: []*rules.Rule{everyPod}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) != 1 || res.Errors[0].File != "deploy/cm.json" {
+		t.Errorf("errors %v, want one for deploy/cm.json", res.Errors)
+	}
+	noticed := map[string]bool{}
+	for _, n := range res.Notices {
+		if strings.Contains(n.Msg, "JSON with comments") {
+			noticed[n.File] = true
+		}
+	}
+	if !noticed[".devcontainer/devcontainer.json"] || !noticed["web/tsconfig.json"] || len(noticed) != 2 {
+		t.Errorf("JSON-with-comments notices for %v, want the dev container and tsconfig files", noticed)
+	}
+	if len(res.Findings) != 1 || res.Findings[0].Loc.File != "deploy/pod.yaml" {
+		t.Errorf("findings %d, want the pod's", len(res.Findings))
+	}
+}
