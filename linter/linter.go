@@ -380,7 +380,7 @@ func parseManifest(ts *trees, rel string, opt Options, buf *k8s.Buffers) (out pa
 	var perr error
 	if f.Size() > streamAbove {
 		// Streamed: a large file's bytes are never held whole (see k8s.ParseStream).
-		rs, cs, perr = k8s.ParseStream(rel, f, k8s.Options{Buffers: buf})
+		rs, cs, perr = k8s.ParseStream(rel, f, k8s.Options{Buffers: buf, Prune: &opt.Keep})
 	} else {
 		// One read: cheaper than streaming's two passes for ordinary files.
 		data, err := f.ReadAll()
@@ -388,7 +388,7 @@ func parseManifest(ts *trees, rel string, opt Options, buf *k8s.Buffers) (out pa
 			out.Errors = append(out.Errors, parsers.Error{File: rel, Msg: fsgate.Describe(err)})
 			return out
 		}
-		rs, cs, perr = k8s.ParseBytes(rel, data, k8s.Options{Buffers: buf})
+		rs, cs, perr = k8s.ParseBytes(rel, data, k8s.Options{Buffers: buf, Prune: &opt.Keep})
 		if perr != nil && strings.HasSuffix(strings.ToLower(rel), ".json") && k8s.NotManifestJSONC(data) {
 			// A dev container, tsconfig or editor settings file: kubectl
 			// cannot read it either, so it is never applied (k8s/jsonc.go).

@@ -60,6 +60,16 @@ func (k Keep) keeps(kind string) bool {
 	return len(k.Resources) > 0 && k.ResourceOf != nil && k.Resources[k.ResourceOf(kind)]
 }
 
+// IdentityOnly reports whether PruneKeeping(r, keep) leaves a Kubernetes
+// object of kind, with a top-level spec or without, nothing but apiVersion,
+// kind and metadata: a kind no rule reads whole, no Secret, and no pod
+// template (they all lie under spec). The Kubernetes parser uses it to
+// skip converting what would be dropped; TestIdentityOnlyAsPrune holds it
+// to PruneKeeping.
+func IdentityOnly(kind string, hasSpec bool, keep Keep) bool {
+	return !hasSpec && kind != "Secret" && !keptKinds[kind] && !keep.keeps(kind)
+}
+
 // Prune trims a Kubernetes object to the fields the rules use. Other kinds
 // keep apiVersion, kind and metadata (names, labels and annotations are
 // needed for identity, aggregation and suppressions).

@@ -167,7 +167,7 @@ func decodeDocument(file string, d document, opt Options, al *alloc, out []*grap
 		if err != nil {
 			return out, n, yamlError(file, err, d)
 		}
-		c := converter{max: opt.MaxNodes, maxDepth: opt.MaxDepth, shift: shift, docLine: y.Line, alloc: al}
+		c := converter{prune: opt.Prune, max: opt.MaxNodes, maxDepth: opt.MaxDepth, shift: shift, docLine: y.Line, alloc: al}
 		root, err := c.convert(&y, 0, "")
 		if err != nil {
 			return out, n, &parsers.Error{File: file, Line: y.Line + shift, Msg: err.Error()}
@@ -175,6 +175,6 @@ func decodeDocument(file string, d document, opt Options, al *alloc, out []*grap
 		if root == nil || root.Kind != graph.Map {
 			continue
 		}
-		out = appendObjects(out, file, index+n, root, opt.Source)
+		out = c.appendConverted(out, file, index+n, root, opt.Source)
 	}
 }

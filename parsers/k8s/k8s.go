@@ -33,6 +33,12 @@ type Options struct {
 	// worker that parses many files passes its own (never shared between
 	// goroutines).
 	Buffers *Buffers
+	// Prune, when set, is the pruning the caller applies to every object
+	// afterwards (graph.PruneKeeping with it): an object that pruning
+	// leaves with its identity alone (graph.IdentityOnly: a ConfigMap's
+	// data, a kind no rule reads) has its other top-level fields checked
+	// but never converted.
+	Prune *graph.Keep
 }
 
 // Buffers is what one parsing worker reuses from file to file: the table
@@ -273,6 +279,18 @@ func appendObjects(out []*graph.Resource, file string, doc int, root *graph.Node
 	return append(out, r)
 }
 
+// appendConverted is appendObjects for the root c converted: an object
+// whose pruned fields c only checked (identityOnly) still ends on the last
+// line of what it checked, as it would converted whole.
+func (c *converter) appendConverted(out []*graph.Resource, file string, doc int, root *graph.Node, src graph.Source) []*graph.Resource {
+	before := len(out)
+	out = appendObjects(out, file, doc, root, src)
+	if c.skippedLine > 0 && len(out) == before+1 {
+		out[before].End.Line = max(out[before].End.Line, c.skippedLine)
+	}
+	return out
+}
+
 func firstPos(root *graph.Node) graph.Pos {
 	p := root.Pos()
 	if len(root.Children()) > 0 && !root.Children()[0].KeyPos().IsZero() {
@@ -371,11 +389,13 @@ func aliasLine(data []byte, name string) int {
 // converter turns a yaml.Node into a graph.Node, expanding aliases within a
 // node budget so that an alias bomb ends in an error, not in memory blow-up.
 type converter struct {
+	prune            *graph.Keep // Options.Prune
 	n, max, maxDepth int
 	shift            int  // lines before the cut document in the file
 	docLine          int  // first line of the YAML document, within the cut one
 	expanded         bool // an alias or merge key was expanded
 	lastLine         int  // the last line a converted node starts on
+	skippedLine      int  // the last line of a value check walked instead (identityOnly)
 	*alloc
 }
 
@@ -458,7 +478,7 @@ func (c *converter) budgetError() error {
 // it, or of the list whose item it is; "" at the top).
 func (c *converter) convert(y *yaml.Node, depth int, key string) (*graph.Node, error) {
 	if depth > c.maxDepth {
-		return nil, fmt.Errorf("line %d: nesting deeper than %d levels", y.Line+c.shift, c.maxDepth)
+		return nil, c.tooDeep(y)
 	}
 	c.n++
 	if c.n > c.max {
@@ -479,9 +499,7 @@ func (c *converter) convert(y *yaml.Node, depth int, key string) (*graph.Node, e
 			return graph.NewNull(pos), nil
 		}
 		if y.Alias.Line < c.docLine {
-			// yaml.v3 keeps anchors across the documents of one stream;
-			// kubectl decodes each on its own.
-			return nil, crossDocumentAlias{fmt.Errorf("line %d: alias *%s refers to an anchor of an earlier document (each document is decoded on its own, as kubectl does: an alias cannot reach into another document)", y.Line+c.shift, y.Value)}
+			return nil, c.crossDocument(y)
 		}
 		c.expanded = true
 		return c.convert(y.Alias, depth+1, key)
@@ -500,19 +518,29 @@ func (c *converter) convert(y *yaml.Node, depth int, key string) (*graph.Node, e
 		return out, nil
 	case yaml.MappingNode:
 		out := graph.NewMap(pos)
-		out.SetChildren(c.itemSlice(len(y.Content) / 2))
+		identity := depth == 0 && c.identityOnly(y)
+		kept := len(y.Content) / 2
+		if identity {
+			kept = min(kept, 3)
+		}
+		out.SetChildren(c.itemSlice(kept))
 		m := entries{m: out}
 		for i := 0; i+1 < len(y.Content); i += 2 {
 			k, v := y.Content[i], y.Content[i+1]
-			if k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge" {
+			if isMergeKey(k) {
 				if err := c.merge(&m, v, depth, key); err != nil {
 					return nil, err
 				}
 				continue
 			}
-			name := k.Value
-			if k.Kind == yaml.AliasNode && k.Alias != nil {
-				name = k.Alias.Value
+			name := keyName(k)
+			if identity && name != "apiVersion" && name != "kind" && name != "metadata" {
+				// Pruning drops it: checked as a converted value is, kept not.
+				c.skippedLine = max(c.skippedLine, k.Line+c.shift)
+				if err := c.check(v, depth+1); err != nil {
+					return nil, err
+				}
+				continue
 			}
 			val, err := c.convert(v, depth+1, name)
 			if err != nil {
@@ -529,6 +557,126 @@ func (c *converter) convert(y *yaml.Node, depth int, key string) (*graph.Node, e
 		return out, nil
 	}
 	return graph.NewNull(pos), nil
+}
+
+func isMergeKey(k *yaml.Node) bool {
+	return k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge"
+}
+
+// keyName is the text of a mapping key (an alias key names its anchor's).
+func keyName(k *yaml.Node) string {
+	if k.Kind == yaml.AliasNode && k.Alias != nil {
+		return k.Alias.Value
+	}
+	return k.Value
+}
+
+func (c *converter) tooDeep(y *yaml.Node) error {
+	return fmt.Errorf("line %d: nesting deeper than %d levels", y.Line+c.shift, c.maxDepth)
+}
+
+// crossDocument is the error of an alias to an anchor of an earlier
+// document: yaml.v3 keeps anchors across the documents of one stream;
+// kubectl decodes each on its own.
+func (c *converter) crossDocument(y *yaml.Node) error {
+	return crossDocumentAlias{fmt.Errorf("line %d: alias *%s refers to an anchor of an earlier document (each document is decoded on its own, as kubectl does: an alias cannot reach into another document)", y.Line+c.shift, y.Value)}
+}
+
+// identityOnly reports whether the document's top-level mapping y is an
+// object that pruning (Options.Prune) leaves with apiVersion, kind and
+// metadata alone. Only a plain reading decides: kind and apiVersion plain
+// scalars, no merge key at the top, not a List (its items are objects of
+// their own).
+func (c *converter) identityOnly(y *yaml.Node) bool {
+	if c.prune == nil {
+		return false
+	}
+	var kind, apiVersion string
+	hasSpec := false
+	for i := 0; i+1 < len(y.Content); i += 2 {
+		k, v := y.Content[i], y.Content[i+1]
+		if isMergeKey(k) || k.Kind != yaml.ScalarNode {
+			return false
+		}
+		switch k.Value {
+		case "kind", "apiVersion":
+			if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" {
+				return false
+			}
+			if k.Value == "kind" {
+				kind = v.Value
+			} else {
+				apiVersion = v.Value
+			}
+		case "spec":
+			hasSpec = true
+		}
+	}
+	if kind == "" || apiVersion == "" || strings.HasSuffix(kind, "List") {
+		return false
+	}
+	return graph.IdentityOnly(kind, hasSpec, *c.prune)
+}
+
+// check walks y as convert would, with the same node budget, depth limit,
+// alias rules and last line, and builds nothing: for a value that pruning
+// drops, so that an object's errors do not depend on what is kept.
+func (c *converter) check(y *yaml.Node, depth int) error {
+	if depth > c.maxDepth {
+		return c.tooDeep(y)
+	}
+	c.n++
+	if c.n > c.max {
+		return c.budgetError()
+	}
+	if l := y.Line + c.shift; l > c.lastLine {
+		c.lastLine = l
+	}
+	c.skippedLine = max(c.skippedLine, y.Line+c.shift)
+	switch y.Kind {
+	case yaml.DocumentNode:
+		if len(y.Content) == 0 {
+			return nil
+		}
+		return c.check(y.Content[0], depth)
+	case yaml.AliasNode:
+		if y.Alias == nil {
+			return nil
+		}
+		if y.Alias.Line < c.docLine {
+			return c.crossDocument(y)
+		}
+		c.expanded = true
+		return c.check(y.Alias, depth+1)
+	case yaml.SequenceNode:
+		for _, it := range y.Content {
+			if err := c.check(it, depth+1); err != nil {
+				return err
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(y.Content); i += 2 {
+			k, v := y.Content[i], y.Content[i+1]
+			c.skippedLine = max(c.skippedLine, k.Line+c.shift)
+			if !isMergeKey(k) {
+				if err := c.check(v, depth+1); err != nil {
+					return err
+				}
+				continue
+			}
+			c.expanded = true
+			srcs := []*yaml.Node{v}
+			if v.Kind == yaml.SequenceNode {
+				srcs = v.Content
+			}
+			for _, s := range srcs {
+				if err := c.check(s, depth+1); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // entries adds the keys of one map node in linear time: a small map is

@@ -62,7 +62,7 @@ func parseWhole(file string, data []byte, opt Options, al *alloc) ([]*graph.Reso
 		if err != nil {
 			return nil, false, nil
 		}
-		c := converter{max: opt.MaxNodes, maxDepth: opt.MaxDepth, docLine: y.Line, alloc: al}
+		c := converter{prune: opt.Prune, max: opt.MaxNodes, maxDepth: opt.MaxDepth, docLine: y.Line, alloc: al}
 		root, err := c.convert(&y, 0, "")
 		if err != nil {
 			var cross crossDocumentAlias
@@ -90,7 +90,7 @@ func parseWhole(file string, data []byte, opt Options, al *alloc) ([]*graph.Reso
 		if root == nil || root.Kind != graph.Map {
 			continue
 		}
-		out = appendObjects(out, file, index, root, opt.Source)
+		out = c.appendConverted(out, file, index, root, opt.Source)
 	}
 	// Every cut document starts a YAML document: one that did not was
 	// absorbed into its neighbour (a "---" inside a scalar).
