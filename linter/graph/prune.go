@@ -70,6 +70,14 @@ func IdentityOnly(kind string, hasSpec bool, keep Keep) bool {
 	return !hasSpec && kind != "Secret" && !keptKinds[kind] && !keep.keeps(kind)
 }
 
+// DropsStatus reports whether PruneKeeping drops a top-level status of an
+// object of kind: of every kind keep does not keep whole.
+func DropsStatus(kind string, keep Keep) bool { return !keep.keeps(kind) }
+
+// DropsManagedFields reports whether PruneKeeping drops an object's
+// metadata.managedFields: of every kind keep does not keep whole.
+func DropsManagedFields(kind string, keep Keep) bool { return !keep.keeps(kind) }
+
 // Prune trims a Kubernetes object to the fields the rules use. Other kinds
 // keep apiVersion, kind and metadata (names, labels and annotations are
 // needed for identity, aggregation and suppressions).

@@ -280,7 +280,7 @@ func appendObjects(out []*graph.Resource, file string, doc int, root *graph.Node
 }
 
 // appendConverted is appendObjects for the root c converted: an object
-// whose pruned fields c only checked (identityOnly) still ends on the last
+// whose pruned fields c only checked (planRoot) still ends on the last
 // line of what it checked, as it would converted whole.
 func (c *converter) appendConverted(out []*graph.Resource, file string, doc int, root *graph.Node, src graph.Source) []*graph.Resource {
 	before := len(out)
@@ -390,12 +390,13 @@ func aliasLine(data []byte, name string) int {
 // node budget so that an alias bomb ends in an error, not in memory blow-up.
 type converter struct {
 	prune            *graph.Keep // Options.Prune
+	plan             rootPlan    // what pruning drops of this document's object
 	n, max, maxDepth int
 	shift            int  // lines before the cut document in the file
 	docLine          int  // first line of the YAML document, within the cut one
 	expanded         bool // an alias or merge key was expanded
 	lastLine         int  // the last line a converted node starts on
-	skippedLine      int  // the last line of a value check walked instead (identityOnly)
+	skippedLine      int  // the last line of a value check walked instead (planRoot)
 	*alloc
 }
 
@@ -518,7 +519,10 @@ func (c *converter) convert(y *yaml.Node, depth int, key string) (*graph.Node, e
 		return out, nil
 	case yaml.MappingNode:
 		out := graph.NewMap(pos)
-		identity := depth == 0 && c.identityOnly(y)
+		if depth == 0 {
+			c.plan = c.planRoot(y)
+		}
+		identity := depth == 0 && c.plan.identity
 		kept := len(y.Content) / 2
 		if identity {
 			kept = min(kept, 3)
@@ -534,7 +538,9 @@ func (c *converter) convert(y *yaml.Node, depth int, key string) (*graph.Node, e
 				continue
 			}
 			name := keyName(k)
-			if identity && name != "apiVersion" && name != "kind" && name != "metadata" {
+			if identity && name != "apiVersion" && name != "kind" && name != "metadata" ||
+				depth == 0 && c.plan.status && name == "status" ||
+				depth == 1 && key == "metadata" && c.plan.managedFields && name == "managedFields" {
 				// Pruning drops it: checked as a converted value is, kept not.
 				c.skippedLine = max(c.skippedLine, k.Line+c.shift)
 				if err := c.check(v, depth+1); err != nil {
@@ -582,26 +588,33 @@ func (c *converter) crossDocument(y *yaml.Node) error {
 	return crossDocumentAlias{fmt.Errorf("line %d: alias *%s refers to an anchor of an earlier document (each document is decoded on its own, as kubectl does: an alias cannot reach into another document)", y.Line+c.shift, y.Value)}
 }
 
-// identityOnly reports whether the document's top-level mapping y is an
-// object that pruning (Options.Prune) leaves with apiVersion, kind and
-// metadata alone. Only a plain reading decides: kind and apiVersion plain
-// scalars, no merge key at the top, not a List (its items are objects of
-// their own).
-func (c *converter) identityOnly(y *yaml.Node) bool {
+// rootPlan is what pruning (Options.Prune) drops of a document's object,
+// read before its fields are converted.
+type rootPlan struct {
+	identity      bool // all but apiVersion, kind and metadata (graph.IdentityOnly)
+	status        bool // the top-level status (graph.DropsStatus)
+	managedFields bool // metadata.managedFields (graph.DropsManagedFields)
+}
+
+// planRoot reads the document's top-level mapping y. Only a plain reading
+// decides: kind and apiVersion plain scalars, no merge key or alias key at
+// the top, not a List (its items are objects of their own); otherwise
+// nothing is dropped before pruning.
+func (c *converter) planRoot(y *yaml.Node) rootPlan {
 	if c.prune == nil {
-		return false
+		return rootPlan{}
 	}
 	var kind, apiVersion string
 	hasSpec := false
 	for i := 0; i+1 < len(y.Content); i += 2 {
 		k, v := y.Content[i], y.Content[i+1]
 		if isMergeKey(k) || k.Kind != yaml.ScalarNode {
-			return false
+			return rootPlan{}
 		}
 		switch k.Value {
 		case "kind", "apiVersion":
 			if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" {
-				return false
+				return rootPlan{}
 			}
 			if k.Value == "kind" {
 				kind = v.Value
@@ -613,9 +626,14 @@ func (c *converter) identityOnly(y *yaml.Node) bool {
 		}
 	}
 	if kind == "" || apiVersion == "" || strings.HasSuffix(kind, "List") {
-		return false
+		return rootPlan{}
 	}
-	return graph.IdentityOnly(kind, hasSpec, *c.prune)
+	keep := *c.prune
+	return rootPlan{
+		identity:      graph.IdentityOnly(kind, hasSpec, keep),
+		status:        graph.DropsStatus(kind, keep),
+		managedFields: graph.DropsManagedFields(kind, keep),
+	}
 }
 
 // check walks y as convert would, with the same node budget, depth limit,

@@ -30,6 +30,10 @@ var pruneAtDecodeCases = []string{
 	"apiVersion: v1\nkind: &k ConfigMap\nmetadata: {name: anchored}\ndata: {a: *k}\n",
 	"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  a: 1\n---\n# a comment\napiVersion: v1\nkind: Namespace\nmetadata: {name: ns, labels: {a: b}}\n",
 	"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bad}\ndata: {a: [1, 2}\n",
+	"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  managedFields:\n  - manager: kubectl\n    fieldsV1: {f:spec: {}}\n  labels: {a: b}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: x, env: [{name: A}]}]\nstatus:\n  replicas: 1\n  conditions:\n  - type: Available\n",
+	"apiVersion: v1\nkind: Secret\nmetadata: {name: s, managedFields: [{manager: m}]}\ntype: Opaque\ndata: {a: YQ==}\nstatus: {x: 1}\n",
+	"apiVersion: v1\nkind: Service\nmetadata: {name: svc, managedFields: [&m {manager: m}]}\nspec: {ports: [{port: 80}]}\nstatus: {loadBalancer: {ingress: [*m]}}\n",
+	"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec: {resources: {requests: {storage: 1Gi}}}\nstatus: {phase: Bound, deep: " + strings.Repeat("[", 300) + strings.Repeat("]", 300) + "}\n",
 	"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a [x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\n  d: [*c, *c, *c, *c, *c, *c, *c, *c]\n",
 }
 
@@ -37,7 +41,12 @@ var pruneAtDecodeCases = []string{
 // both pruned afterwards as the linter does: objects, positions and errors.
 func samePruned(t *testing.T, name string, src []byte, opt Options) {
 	t.Helper()
-	keep := graph.Keep{}
+	samePrunedKeeping(t, name, src, opt, graph.Keep{})
+	samePrunedKeeping(t, name+" (custom rules keep Deployment, ConfigMap)", src, opt, graph.Keep{Kinds: map[string]bool{"Deployment": true, "ConfigMap": true}})
+}
+
+func samePrunedKeeping(t *testing.T, name string, src []byte, opt Options, keep graph.Keep) {
+	t.Helper()
 	plain, _, perr := ParseBytes(name, src, opt)
 	opt.Prune = &keep
 	early, _, eerr := ParseBytes(name, src, opt)
@@ -102,9 +111,41 @@ func TestIdentityOnlyAsPrune(t *testing.T) {
 			if graph.IdentityOnly(kind, spec != "", graph.Keep{}) && !onlyIdentity {
 				t.Errorf("%s (spec %v): IdentityOnly, but PruneKeeping keeps more", kind, spec != "")
 			}
+			src += "status: {a: 1}\n"
+			src = strings.Replace(src, "metadata: {name: n}", "metadata: {name: n, managedFields: [{manager: m}]}", 1)
+			rs, _, err = ParseBytes("k.yaml", []byte(src), Options{})
+			if err != nil || len(rs) != 1 {
+				t.Fatalf("%s: %v", kind, err)
+			}
+			graph.PruneKeeping(rs[0], graph.Keep{})
+			if graph.DropsStatus(kind, graph.Keep{}) && rs[0].Root.Get("status") != nil {
+				t.Errorf("%s: DropsStatus, but PruneKeeping keeps status", kind)
+			}
+			if graph.DropsManagedFields(kind, graph.Keep{}) && rs[0].Root.Path("metadata", "managedFields") != nil {
+				t.Errorf("%s: DropsManagedFields, but PruneKeeping keeps them", kind)
+			}
 		}
 	}
 	if graph.IdentityOnly("ConfigMap", false, graph.Keep{Kinds: map[string]bool{"ConfigMap": true}}) {
 		t.Error("a kind a custom rule keeps is not pruned at decode")
+	}
+}
+
+// TestPruneAtDecodeSkips: the fields are indeed never converted (not only
+// equal after pruning): before any pruning, the early parse lacks them.
+func TestPruneAtDecodeSkips(t *testing.T) {
+	src := []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  managedFields: [{manager: m}]\nspec: {}\nstatus: {replicas: 1}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n")
+	rs, _, err := ParseBytes("f.yaml", src, Options{Prune: &graph.Keep{}})
+	if err != nil || len(rs) != 2 {
+		t.Fatalf("%d objects, %v", len(rs), err)
+	}
+	if rs[0].Root.Get("status") != nil || rs[0].Root.Path("metadata", "managedFields") != nil || rs[0].Root.Get("spec") == nil {
+		t.Error("the Deployment's status or managedFields were converted, or its spec was not")
+	}
+	if rs[1].Root.Get("data") != nil || rs[1].End.Line != 12 {
+		t.Errorf("the ConfigMap's data was converted, or its end (%d) is not its last line", rs[1].End.Line)
+	}
+	if rs[0].End.Line != 7 {
+		t.Errorf("the Deployment ends on line %d, want 7 (its status)", rs[0].End.Line)
 	}
 }
