@@ -156,12 +156,16 @@ func findPodTemplates(r *Resource) []PodTemplate {
 		}
 		return out
 	}
-	switch r.Kind {
-	case "PodTemplate", "List", "CustomResourceDefinition":
+	if noPodTemplates[r.Kind] {
 		return nil
 	}
 	return genericPodTemplates(r)
 }
+
+// noPodTemplates are the kinds never searched for pod templates: a
+// PodTemplate runs no pods, a List's items are objects of their own, and a
+// CustomResourceDefinition's spec describes a schema.
+var noPodTemplates = map[string]bool{"PodTemplate": true, "List": true, "CustomResourceDefinition": true}
 
 // genericPodTemplates finds spec.template.spec and any podTemplate.spec
 // (down to a small depth under spec) that holds a containers list.

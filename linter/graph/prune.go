@@ -63,11 +63,11 @@ func (k Keep) keeps(kind string) bool {
 // IdentityOnly reports whether PruneKeeping(r, keep) leaves a Kubernetes
 // object of kind, with a top-level spec or without, nothing but apiVersion,
 // kind and metadata: a kind no rule reads whole, no Secret, and no pod
-// template (they all lie under spec). The Kubernetes parser uses it to
-// skip converting what would be dropped; TestIdentityOnlyAsPrune holds it
-// to PruneKeeping.
+// template (they all lie under spec, and some kinds have none:
+// noPodTemplates). The Kubernetes parser uses it to skip converting what
+// would be dropped; TestIdentityOnlyAsPrune holds it to PruneKeeping.
 func IdentityOnly(kind string, hasSpec bool, keep Keep) bool {
-	return !hasSpec && kind != "Secret" && !keptKinds[kind] && !keep.keeps(kind)
+	return (!hasSpec || noPodTemplates[kind]) && kind != "Secret" && !keptKinds[kind] && !keep.keeps(kind)
 }
 
 // DropsStatus reports whether PruneKeeping drops a top-level status of an

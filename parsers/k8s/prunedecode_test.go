@@ -34,6 +34,7 @@ var pruneAtDecodeCases = []string{
 	"apiVersion: v1\nkind: Secret\nmetadata: {name: s, managedFields: [{manager: m}]}\ntype: Opaque\ndata: {a: YQ==}\nstatus: {x: 1}\n",
 	"apiVersion: v1\nkind: Service\nmetadata: {name: svc, managedFields: [&m {manager: m}]}\nspec: {ports: [{port: 80}]}\nstatus: {loadBalancer: {ingress: [*m]}}\n",
 	"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec: {resources: {requests: {storage: 1Gi}}}\nstatus: {phase: Bound, deep: " + strings.Repeat("[", 300) + strings.Repeat("]", 300) + "}\n",
+	"apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\nspec:\n  group: example.com\n  versions:\n  - name: v1\n    schema:\n      openAPIV3Schema:\n        type: object\n        properties:\n          spec: {type: object, properties: {template: {type: object}}}\n",
 	"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a [x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\n  d: [*c, *c, *c, *c, *c, *c, *c, *c]\n",
 }
 
@@ -99,7 +100,7 @@ func TestPruneAtDecodeIsPrune(t *testing.T) {
 // kinds with and without a spec, IdentityOnly must never claim a prune to
 // the identity that PruneKeeping does not make.
 func TestIdentityOnlyAsPrune(t *testing.T) {
-	for _, kind := range []string{"ConfigMap", "Secret", "Pod", "Deployment", "StorageClass", "Role", "Namespace", "Widget", "Elasticsearch", "PodTemplate", "CephCluster"} {
+	for _, kind := range []string{"ConfigMap", "Secret", "Pod", "Deployment", "StorageClass", "Role", "Namespace", "Widget", "Elasticsearch", "PodTemplate", "CephCluster", "CustomResourceDefinition"} {
 		for _, spec := range []string{"", "spec:\n  template:\n    spec:\n      containers: [{name: c}]\n", "spec:\n  nodeSets: [{podTemplate: {spec: {containers: [{name: c}]}}}]\n"} {
 			src := "apiVersion: x/v1\nkind: " + kind + "\nmetadata: {name: n}\nother: {a: 1}\n" + spec
 			rs, _, err := ParseBytes("k.yaml", []byte(src), Options{})
