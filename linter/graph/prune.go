@@ -60,14 +60,27 @@ func (k Keep) keeps(kind string) bool {
 	return len(k.Resources) > 0 && k.ResourceOf != nil && k.Resources[k.ResourceOf(kind)]
 }
 
-// IdentityOnly reports whether PruneKeeping(r, keep) leaves a Kubernetes
-// object of kind, with a top-level spec or without, nothing but apiVersion,
-// kind and metadata: a kind no rule reads whole, no Secret, and no pod
-// template (they all lie under spec, and some kinds have none:
-// noPodTemplates). The Kubernetes parser uses it to skip converting what
-// would be dropped; TestIdentityOnlyAsPrune holds it to PruneKeeping.
-func IdentityOnly(kind string, hasSpec bool, keep Keep) bool {
-	return (!hasSpec || noPodTemplates[kind]) && kind != "Secret" && !keptKinds[kind] && !keep.keeps(kind)
+// IdentityOnly reports whether PruneKeeping leaves a Kubernetes object of
+// apiVersion and kind nothing but apiVersion, kind and metadata: a kind no
+// rule reads whole, no Secret, and no pod template. Templates all lie
+// under spec, some kinds have none (noPodTemplates), the table's kinds
+// have them at known places, and any other kind only where the generic
+// search finds a template or podTemplate key: specMayHoldTemplates (called
+// only when that decides) reports whether the spec has such a key, or
+// anything that could make one (an alias, a merge key). The Kubernetes
+// parser uses it to skip converting what would be dropped;
+// TestIdentityOnlyAsPrune holds it to PruneKeeping.
+func IdentityOnly(apiVersion, kind string, hasSpec bool, specMayHoldTemplates func() bool, keep Keep) bool {
+	if kind == "Secret" || keptKinds[kind] || keep.keeps(kind) {
+		return false
+	}
+	if !hasSpec || noPodTemplates[kind] {
+		return true
+	}
+	if podKindOf(&Resource{APIVersion: apiVersion, Kind: kind}) != nil {
+		return false
+	}
+	return !specMayHoldTemplates()
 }
 
 // DropsStatus reports whether PruneKeeping drops a top-level status of an

@@ -605,6 +605,7 @@ func (c *converter) planRoot(y *yaml.Node) rootPlan {
 		return rootPlan{}
 	}
 	var kind, apiVersion string
+	var spec *yaml.Node
 	hasSpec := false
 	for i := 0; i+1 < len(y.Content); i += 2 {
 		k, v := y.Content[i], y.Content[i+1]
@@ -623,17 +624,52 @@ func (c *converter) planRoot(y *yaml.Node) rootPlan {
 			}
 		case "spec":
 			hasSpec = true
+			spec = v // the last one wins, as in the converted map
 		}
 	}
 	if kind == "" || apiVersion == "" || strings.HasSuffix(kind, "List") {
 		return rootPlan{}
 	}
 	keep := *c.prune
+	mayHold := func() bool { return mayHoldTemplates(spec, 0, c.maxDepth) }
 	return rootPlan{
-		identity:      graph.IdentityOnly(kind, hasSpec, keep),
+		identity:      graph.IdentityOnly(apiVersion, kind, hasSpec, mayHold, keep),
 		status:        graph.DropsStatus(kind, keep),
 		managedFields: graph.DropsManagedFields(kind, keep),
 	}
+}
+
+// mayHoldTemplates reports whether y (an object's spec) has a template or
+// podTemplate key anywhere, or an alias or merge key that could bring one
+// (see graph.IdentityOnly); past depth it answers yes.
+func mayHoldTemplates(y *yaml.Node, depth, max int) bool {
+	if y == nil {
+		return false
+	}
+	if depth > max {
+		return true
+	}
+	switch y.Kind {
+	case yaml.AliasNode:
+		return true
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(y.Content); i += 2 {
+			k := y.Content[i]
+			if k.Kind != yaml.ScalarNode || isMergeKey(k) || k.Value == "template" || k.Value == "podTemplate" {
+				return true
+			}
+			if mayHoldTemplates(y.Content[i+1], depth+1, max) {
+				return true
+			}
+		}
+	case yaml.SequenceNode, yaml.DocumentNode:
+		for _, it := range y.Content {
+			if mayHoldTemplates(it, depth+1, max) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // check walks y as convert would, with the same node budget, depth limit,

@@ -35,6 +35,11 @@ var pruneAtDecodeCases = []string{
 	"apiVersion: v1\nkind: Service\nmetadata: {name: svc, managedFields: [&m {manager: m}]}\nspec: {ports: [{port: 80}]}\nstatus: {loadBalancer: {ingress: [*m]}}\n",
 	"apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c}\nspec: {resources: {requests: {storage: 1Gi}}}\nstatus: {phase: Bound, deep: " + strings.Repeat("[", 300) + strings.Repeat("]", 300) + "}\n",
 	"apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\nspec:\n  group: example.com\n  versions:\n  - name: v1\n    schema:\n      openAPIV3Schema:\n        type: object\n        properties:\n          spec: {type: object, properties: {template: {type: object}}}\n",
+	"apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  selector: {app: a}\n  ports: [{port: 80, targetPort: 8080}]\nstatus: {loadBalancer: {}}\n",
+	"apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: r}\nspec:\n  groups:\n  - name: g\n    rules: [{alert: A, expr: up == 0, annotations: {template: x}}]\n",
+	"apiVersion: example.com/v1\nkind: Runner\nmetadata: {name: r}\nt: &t {spec: {containers: [{name: c, securityContext: {privileged: true}}]}}\nspec:\n  template: *t\n",
+	"apiVersion: example.com/v1\nkind: Runner\nmetadata: {name: r2}\nspec:\n  <<: {template: {spec: {containers: [{name: c}]}}}\n",
+	"apiVersion: example.com/v1\nkind: Runner\nmetadata: {name: r3}\nspec:\n  a: {b: {c: {d: {podTemplate: {spec: {containers: [{name: c}]}}}}}}\n",
 	"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a [x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\n  d: [*c, *c, *c, *c, *c, *c, *c, *c]\n",
 }
 
@@ -109,7 +114,7 @@ func TestIdentityOnlyAsPrune(t *testing.T) {
 			}
 			graph.PruneKeeping(rs[0], graph.Keep{})
 			onlyIdentity := rs[0].Root.Len() <= 3 && rs[0].Root.Get("other") == nil && rs[0].Root.Get("spec") == nil
-			if graph.IdentityOnly(kind, spec != "", graph.Keep{}) && !onlyIdentity {
+			if graph.IdentityOnly("x/v1", kind, spec != "", func() bool { return strings.Contains(spec, "emplate") }, graph.Keep{}) && !onlyIdentity {
 				t.Errorf("%s (spec %v): IdentityOnly, but PruneKeeping keeps more", kind, spec != "")
 			}
 			src += "status: {a: 1}\n"
@@ -127,7 +132,7 @@ func TestIdentityOnlyAsPrune(t *testing.T) {
 			}
 		}
 	}
-	if graph.IdentityOnly("ConfigMap", false, graph.Keep{Kinds: map[string]bool{"ConfigMap": true}}) {
+	if graph.IdentityOnly("v1", "ConfigMap", false, nil, graph.Keep{Kinds: map[string]bool{"ConfigMap": true}}) {
 		t.Error("a kind a custom rule keeps is not pruned at decode")
 	}
 }
