@@ -32,7 +32,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -timeout 60m ./linter/ ./parsers/...
 
 compare:
-	scripts/compare.sh -n 7 $(if $(CORPUS),-c $(CORPUS))
+	scripts/compare.sh -n 7 $(if $(CORPUS),-c $(CORPUS)) $(if $(TINY),-t $(TINY))
 
 # pvlint's rendering of every chart under DIR against the helm v4 binary's
 # (skipped when helm is not installed): make helm-fidelity DIR=path/to/charts

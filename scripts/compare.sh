@@ -2,7 +2,7 @@
 # compare.sh — pvlint against the parse floor and the peer linters, side by
 # side on the same files.
 #
-#   scripts/compare.sh [-n RUNS] [-s SCALE] [-c CORPUS] [-k DIR]
+#   scripts/compare.sh [-n RUNS] [-s SCALE] [-c CORPUS] [-k DIR] [-t FILES]
 #
 # Inputs: without -c, the benchmark corpus of internal/corpus (50,000×SCALE
 # Kubernetes documents in 2,000×SCALE files, 500×SCALE Terraform root
@@ -19,6 +19,10 @@
 # KICS_ASSETS points at KICS's assets/ folder. Missing peers are listed and
 # skipped.
 #
+# -t FILES adds the per-file cost: FILES tiny manifests (a 7-line ConfigMap
+# each, 1,000 to a directory), linted by pvlint and parsed by the floor
+# (issue 18's target: 100,000 of them within 200 MB).
+#
 # Runs are paired: each of RUNS rounds (default 7) runs every tool once, in
 # turn, so that a change of the machine's load hits every tool alike. The
 # table gives, per tool, the median wall time, the median CPU time
@@ -29,14 +33,15 @@
 # small wait4 helper (internal/corpus/cmd/peakrss).
 set -euo pipefail
 
-runs=7 scale=1 keep="" corpus_in=""
-while getopts "n:s:k:c:h" o; do
+runs=7 scale=1 keep="" corpus_in="" tiny=0
+while getopts "n:s:k:c:t:h" o; do
 	case $o in
+	t) tiny=$OPTARG ;;
 	n) runs=$OPTARG ;;
 	s) scale=$OPTARG ;;
 	k) keep=$OPTARG ;;
 	c) corpus_in=$OPTARG ;;
-	*) sed -n '2,29p' "$0"; exit 2 ;;
+	*) sed -n '2,33p' "$0"; exit 2 ;;
 	esac
 done
 
@@ -120,6 +125,21 @@ if [ -d "$tf" ]; then
 	have tfsec && add terraform tfsec tfsec "$tf" --no-color --no-module-downloads --force-all-dirs --format sarif --out "$work/tfsec.sarif" --soft-fail
 fi
 add helm pvlint "${pv[@]}" "$charts"
+if [ "$tiny" -gt 0 ]; then
+	if [ ! -d "$work/tiny" ]; then
+		echo "writing $tiny tiny manifests in $work/tiny" >&2
+		for d in $(seq 0 $(((tiny - 1) / 1000))); do mkdir -p "$work/tiny/d$d"; done
+		awk -v n="$tiny" -v w="$work/tiny" 'BEGIN {
+			for (i = 0; i < n; i++) {
+				f = sprintf("%s/d%d/cm%d.yaml", w, int(i / 1000), i)
+				printf "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm%d\n  namespace: ns%d\ndata:\n  key: value%d\n", i, i % 100, i > f
+				close(f)
+			}
+		}'
+	fi
+	add "$tiny tiny files" pvlint "${pv[@]}" "$work/tiny"
+	add "$tiny tiny files" "parse floor" "$work/parsefloor" "$work/tiny"
+fi
 if have trivy; then
 	for in in kubernetes:"$k8s" terraform:"$tf"; do
 		add "${in%%:*}" trivy trivy config --skip-check-update --skip-version-check --disable-telemetry --format sarif --output "$work/trivy.sarif" "${in#*:}"
