@@ -19,19 +19,12 @@ import (
 // it, and its author means it to be applied, so its parse error stands.
 func NotManifestJSONC(data []byte) bool {
 	plain, changed := stripJSONC(data)
-	if !changed || !json.Valid(plain) {
+	var top any
+	if !changed || json.Unmarshal(plain, &top) != nil {
 		return false
 	}
-	var top struct {
-		APIVersion any `json:"apiVersion"`
-		Kind       any `json:"kind"`
-	}
-	if bytes.HasPrefix(bytes.TrimSpace(plain), []byte("{")) {
-		if err := json.Unmarshal(plain, &top); err != nil {
-			return false
-		}
-	}
-	return top.APIVersion == nil || top.Kind == nil
+	obj, ok := top.(map[string]any)
+	return !ok || obj["apiVersion"] == nil || obj["kind"] == nil
 }
 
 // stripJSONC removes // and /* */ comments outside strings and commas

@@ -565,6 +565,15 @@ func (c *converter) convert(y *yaml.Node, depth int, key string) (*graph.Node, e
 	return graph.NewNull(pos), nil
 }
 
+// mergeSources are the mappings a merge key's value v names: one, or a
+// list of them.
+func mergeSources(v *yaml.Node) []*yaml.Node {
+	if v.Kind == yaml.SequenceNode {
+		return v.Content
+	}
+	return []*yaml.Node{v}
+}
+
 func isMergeKey(k *yaml.Node) bool {
 	return k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge"
 }
@@ -719,11 +728,7 @@ func (c *converter) check(y *yaml.Node, depth int) error {
 				continue
 			}
 			c.expanded = true
-			srcs := []*yaml.Node{v}
-			if v.Kind == yaml.SequenceNode {
-				srcs = v.Content
-			}
-			for _, s := range srcs {
+			for _, s := range mergeSources(v) {
 				if err := c.check(s, depth+1); err != nil {
 					return err
 				}
@@ -788,13 +793,7 @@ func (e *entries) set(key string, keyPos graph.Pos, v *graph.Node) {
 // already present win, and so do earlier sources.
 func (c *converter) merge(out *entries, v *yaml.Node, depth int, key string) error {
 	c.expanded = true
-	var srcs []*yaml.Node
-	if v.Kind == yaml.SequenceNode {
-		srcs = v.Content
-	} else {
-		srcs = []*yaml.Node{v}
-	}
-	for _, s := range srcs {
+	for _, s := range mergeSources(v) {
 		m, err := c.convert(s, depth+1, key)
 		if err != nil {
 			return err
