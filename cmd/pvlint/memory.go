@@ -243,10 +243,6 @@ type gcTuner struct {
 	budget  int64 // the memory limit set from the budget (0: none)
 	ceiling bool  // whether adjust sets the soft memory limit
 	limit   int64 // the soft memory limit adjust last set
-	// gcShare is the share of the busy CPU the collector has taken from
-	// the program since it started (assists, dedicated workers and
-	// pauses; not the marking done on otherwise idle cores).
-	gcShare float64
 }
 
 type gcSentinel struct {
@@ -292,7 +288,10 @@ func (t *gcTuner) adjust() {
 	}
 	live := t.sample[0].Value.Uint64()
 	if t.ceiling {
-		var user, gc float64
+		// The share of the busy CPU the collector has taken from the
+		// program since it started (assists, dedicated workers and
+		// pauses; not the marking done on otherwise idle cores).
+		var user, gc, share float64
 		for i, s := range t.sample[1:] {
 			if s.Value.Kind() == metrics.KindFloat64 {
 				if i == 0 {
@@ -303,10 +302,10 @@ func (t *gcTuner) adjust() {
 			}
 		}
 		if user+gc > 0 {
-			t.gcShare = gc / (user + gc)
+			share = gc / (user + gc)
 		}
 		var lim int64
-		lim, t.ceiling = limitFor(live, t.budget, t.gcShare)
+		lim, t.ceiling = limitFor(live, t.budget, share)
 		if lim != t.limit {
 			t.limit = lim
 			debug.SetMemoryLimit(lim)
