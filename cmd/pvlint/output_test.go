@@ -82,6 +82,27 @@ func TestOutputNeverReplacesWhatIsNotARegularFile(t *testing.T) {
 		t.Errorf("the target's mode became %v; the file's own mode is kept", fi.Mode().Perm())
 	}
 
+	// A regular file already there (the previous run's report) is replaced
+	// whole, and neither it nor the temporary file is left beside it.
+	prev := filepath.Join(dir, "prev.json")
+	if err := os.WriteFile(prev, []byte(strings.Repeat("old report\n", 100000)), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if code, _, errb := pvlint(t, root, "", "--format", "json", "-o", prev, "."); code != 1 {
+			t.Errorf("-o existing file: exit %d (%s)", code, errb)
+		}
+	}
+	if b, _ := os.ReadFile(prev); !strings.Contains(string(b), `"PVL201"`) || strings.Contains(string(b), "old report") {
+		t.Errorf("the existing report was not replaced whole: %.200q", b)
+	}
+	if fi, _ := os.Stat(prev); fi.Mode().Perm() != 0o640 {
+		t.Errorf("the existing report's mode became %v", fi.Mode().Perm())
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, ".*")); len(m) > 0 {
+		t.Errorf("temporary files left beside the reports: %v", m)
+	}
+
 	// A dangling link is written through to its target.
 	dangling := filepath.Join(dir, "later.json")
 	symlink(t, "sub-later.json", dangling)

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
@@ -235,6 +236,39 @@ func TestStreamedWhateverTheWorkers(t *testing.T) {
 				first = got
 			} else if !bytes.Equal(got, first) {
 				t.Errorf("%s with %d workers differs from one worker", format, procs)
+			}
+		}
+	}
+}
+
+// failAfter accepts n bytes, then fails every write.
+type failAfter struct{ n int }
+
+func (w *failAfter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		w.n = 0
+		return 0, errors.New("disk full")
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// A write that fails in the middle of the streamed items stops the workers
+// and returns the error, whatever the number of workers and wherever it
+// fails.
+func TestStreamedWriteFails(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	r := randomReport(7, 1500)
+	full := render(t, "sarif", false, r)
+	for _, procs := range []int{1, 2, 7} {
+		runtime.GOMAXPROCS(procs)
+		for _, at := range []int{0, 100, len(full) / 3, len(full) - 10} {
+			w, err := New("sarif", false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Write(&failAfter{n: at}, r); err == nil || err.Error() != "disk full" {
+				t.Errorf("%d workers, failing after %d bytes: got %v", procs, at, err)
 			}
 		}
 	}
