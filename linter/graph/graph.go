@@ -137,8 +137,8 @@ func Build(resources []*Resource, comments []Comment, opt Options) *Graph {
 		return a.Line < b.Line
 	})
 	g.prepareScopes()
-	g.linkKubernetes()
-	g.linkStorageSecrets()
+	g.defaultClasses()
+	g.linkObjects()
 	g.linkRefs()
 	linkCrossSource(g)
 	return g

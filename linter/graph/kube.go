@@ -1,5 +1,7 @@
 package graph
 
+import "github.com/pvlint/pvlint/internal/parallel"
+
 // clusterScoped lists the built-in kinds that have no namespace. Custom
 // resources are taken as namespaced unless they name a namespace of "".
 var clusterScoped = map[string]bool{
@@ -62,7 +64,8 @@ func StorageClassName(claimSpec *Node) (string, *Node, bool) {
 	return s, n, true
 }
 
-func (g *Graph) linkKubernetes() {
+// defaultClasses finds the StorageClasses annotated as the default.
+func (g *Graph) defaultClasses() {
 	for _, sc := range g.byKind["StorageClass"] {
 		if v, ok := sc.Annotation("storageclass.kubernetes.io/is-default-class"); ok && v == "true" {
 			if g.DefaultClass == nil {
@@ -71,43 +74,80 @@ func (g *Graph) linkKubernetes() {
 			g.defaults = append(g.defaults, sc)
 		}
 	}
-	for _, r := range g.Resources {
+}
+
+// linker collects the edges that one resource's references make, for
+// linkObjects to add.
+type linker struct {
+	g     *Graph
+	edges []*Edge
+}
+
+func (l *linker) add(e *Edge) { l.edges = append(l.edges, e) }
+
+// linkObjects links every Kubernetes object: its claims, classes,
+// volumes, ServiceAccounts and roles (linkKube), then the Secrets that
+// unlock its storage (linkSecrets). Resolving only reads the graph, so
+// each object's edges are found on every core; they are added in graph
+// order, all of linkKube's before linkSecrets', as a serial pass adds them.
+func (g *Graph) linkObjects() {
+	kube := make([][]*Edge, len(g.Resources))
+	secrets := make([][]*Edge, len(g.Resources))
+	parallel.For(len(g.Resources), func(i int) {
+		r := g.Resources[i]
 		if !r.IsKubernetes() {
-			continue
+			return
 		}
-		switch {
-		case r.IsWorkload():
-			g.linkWorkload(r)
-		case r.Kind == "PersistentVolumeClaim":
-			g.linkClaimClass(r, r, r.Root.Get("spec"), r.Root.Get("spec"))
-			if n := r.Root.Path("spec", "volumeName"); n != nil {
-				if name, ok := n.Str(); ok && name != "" {
-					g.AddEdge(&Edge{Kind: BindsVolume, From: r, To: g.Resolve(r, "PersistentVolume", "", name), At: n, Name: name})
-				}
+		l := linker{g: g}
+		l.linkKube(r)
+		kube[i], l.edges = l.edges, nil
+		l.linkSecrets(r)
+		secrets[i] = l.edges
+	})
+	for _, pass := range [][][]*Edge{kube, secrets} {
+		for _, edges := range pass {
+			for _, e := range edges {
+				g.AddEdge(e)
 			}
-		case r.Kind == "PersistentVolume":
-			if name, n, ok := StorageClassName(r.Root.Get("spec")); ok && name != "" {
-				g.AddEdge(&Edge{Kind: UsesClass, From: r, To: g.Resolve(r, "StorageClass", "", name), At: n, Name: name})
-			}
-			if ref := r.Root.Path("spec", "claimRef"); ref != nil {
-				name, _ := ref.Get("name").Str()
-				ns, _ := ref.Get("namespace").Str()
-				if ns == "" {
-					ns = "default"
-				}
-				if name != "" {
-					g.AddEdge(&Edge{Kind: ClaimedBy, From: r, To: g.Resolve(r, "PersistentVolumeClaim", ns, name), At: ref, Name: ns + "/" + name})
-				}
-			}
-		case r.Kind == "RoleBinding" || r.Kind == "ClusterRoleBinding":
-			g.linkBinding(r)
 		}
+	}
+}
+
+func (l *linker) linkKube(r *Resource) {
+	g := l.g
+	switch {
+	case r.IsWorkload():
+		l.linkWorkload(r)
+	case r.Kind == "PersistentVolumeClaim":
+		l.linkClaimClass(r, r.Root.Get("spec"), r.Root.Get("spec"))
+		if n := r.Root.Path("spec", "volumeName"); n != nil {
+			if name, ok := n.Str(); ok && name != "" {
+				l.add(&Edge{Kind: BindsVolume, From: r, To: g.Resolve(r, "PersistentVolume", "", name), At: n, Name: name})
+			}
+		}
+	case r.Kind == "PersistentVolume":
+		if name, n, ok := StorageClassName(r.Root.Get("spec")); ok && name != "" {
+			l.add(&Edge{Kind: UsesClass, From: r, To: g.Resolve(r, "StorageClass", "", name), At: n, Name: name})
+		}
+		if ref := r.Root.Path("spec", "claimRef"); ref != nil {
+			name, _ := ref.Get("name").Str()
+			ns, _ := ref.Get("namespace").Str()
+			if ns == "" {
+				ns = "default"
+			}
+			if name != "" {
+				l.add(&Edge{Kind: ClaimedBy, From: r, To: g.Resolve(r, "PersistentVolumeClaim", ns, name), At: ref, Name: ns + "/" + name})
+			}
+		}
+	case r.Kind == "RoleBinding" || r.Kind == "ClusterRoleBinding":
+		l.linkBinding(r)
 	}
 }
 
 // linkClaimClass links owner to the StorageClass its claim spec resolves to:
 // the named class, the default class when none is named, or nothing for "".
-func (g *Graph) linkClaimClass(owner *Resource, via *Resource, spec *Node, template *Node) {
+func (l *linker) linkClaimClass(owner *Resource, spec *Node, template *Node) {
+	g := l.g
 	kind := UsesClass
 	if owner.Kind != "PersistentVolumeClaim" {
 		kind = ClaimTemplateClass
@@ -137,33 +177,33 @@ func (g *Graph) linkClaimClass(owner *Resource, via *Resource, spec *Node, templ
 			e.Name = e.To.Name
 		}
 	}
-	_ = via
-	g.AddEdge(e)
+	l.add(e)
 }
 
-func (g *Graph) linkWorkload(r *Resource) {
+func (l *linker) linkWorkload(r *Resource) {
 	for _, t := range r.PodTemplates() {
-		g.linkPodTemplate(r, t)
+		l.linkPodTemplate(r, t)
 	}
 }
 
 // linkPodTemplate links one pod spec of r: its claims, claim templates and
 // ServiceAccount.
-func (g *Graph) linkPodTemplate(r *Resource, t PodTemplate) {
+func (l *linker) linkPodTemplate(r *Resource, t PodTemplate) {
+	g := l.g
 	spec := t.Spec
 	for _, v := range Volumes(spec) {
 		if pvc := v.Node.Get("persistentVolumeClaim"); pvc != nil {
 			cn := pvc.Get("claimName")
 			if name, ok := cn.Str(); ok && name != "" {
-				g.AddEdge(&Edge{Kind: UsesClaim, From: r, To: g.Resolve(r, "PersistentVolumeClaim", r.Namespace, name), At: cn, Via: v.Node, Name: name})
+				l.add(&Edge{Kind: UsesClaim, From: r, To: g.Resolve(r, "PersistentVolumeClaim", r.Namespace, name), At: cn, Via: v.Node, Name: name})
 			}
 		}
 		if tmpl := v.Node.Path("ephemeral", "volumeClaimTemplate"); tmpl != nil {
-			g.linkClaimClass(r, r, tmpl.Get("spec"), tmpl)
+			l.linkClaimClass(r, tmpl.Get("spec"), tmpl)
 		}
 	}
 	for _, ct := range t.Claims.List() {
-		g.linkClaimClass(r, r, ct.Get("spec"), ct)
+		l.linkClaimClass(r, ct.Get("spec"), ct)
 	}
 	if t.VM {
 		return // a VirtualMachineInstance names no ServiceAccount of its own
@@ -177,10 +217,11 @@ func (g *Graph) linkPodTemplate(r *Resource, t PodTemplate) {
 			sa, at = s, n
 		}
 	}
-	g.AddEdge(&Edge{Kind: RunsAs, From: r, To: g.Resolve(r, "ServiceAccount", r.Namespace, sa), At: at, Name: sa})
+	l.add(&Edge{Kind: RunsAs, From: r, To: g.Resolve(r, "ServiceAccount", r.Namespace, sa), At: at, Name: sa})
 }
 
-func (g *Graph) linkBinding(r *Resource) {
+func (l *linker) linkBinding(r *Resource) {
+	g := l.g
 	ref := r.Root.Get("roleRef")
 	kind, _ := ref.Get("kind").Str()
 	name, _ := ref.Get("name").Str()
@@ -192,7 +233,7 @@ func (g *Graph) linkBinding(r *Resource) {
 		case "Role":
 			to = g.Resolve(r, "Role", r.Namespace, name)
 		}
-		g.AddEdge(&Edge{Kind: GrantsRole, From: r, To: to, At: ref, Name: name})
+		l.add(&Edge{Kind: GrantsRole, From: r, To: to, At: ref, Name: name})
 	}
 	for _, s := range r.Root.Get("subjects").List() {
 		if k, _ := s.Get("kind").Str(); k != "ServiceAccount" {
@@ -204,7 +245,7 @@ func (g *Graph) linkBinding(r *Resource) {
 			ns = r.Namespace // kubectl defaults a ServiceAccount subject to the binding's namespace
 		}
 		if name != "" {
-			g.AddEdge(&Edge{Kind: BindsSubject, From: r, To: g.Resolve(r, "ServiceAccount", ns, name), At: s, Name: ns + "/" + name})
+			l.add(&Edge{Kind: BindsSubject, From: r, To: g.Resolve(r, "ServiceAccount", ns, name), At: s, Name: ns + "/" + name})
 		}
 	}
 }

@@ -4,7 +4,7 @@ import "strings"
 
 // Storage secrets: the Secrets that unlock volumes (CSI driver credentials,
 // LUKS passphrases, Ceph keys) and backups (Velero's cloud credentials).
-// linkStorageSecrets adds a UsesSecret edge from every object that names
+// linkSecrets adds a UsesSecret edge from every object that names
 // one to the Secret, when the Secret is in the scan; Edge.Name holds the
 // role in which it is named ("node-stage secret", "backup credentials").
 
@@ -63,86 +63,81 @@ var pvSecretRefs = []struct{ field, role string }{
 // pvlint can look up.
 func templatedName(s string) bool { return strings.Contains(s, "${") }
 
-func (g *Graph) linkStorageSecrets() {
-	for _, r := range g.Resources {
-		if !r.IsKubernetes() {
-			continue
+func (l *linker) linkSecrets(r *Resource) {
+	switch r.Kind {
+	case "StorageClass":
+		params := r.Root.Get("parameters")
+		for _, p := range csiSecretParams {
+			n := params.Get(p.name)
+			name, ok := n.Str()
+			if !ok || name == "" || templatedName(name) {
+				continue
+			}
+			ns, _ := params.Get(p.namespace).Str()
+			if templatedName(ns) {
+				continue
+			}
+			if ns == "" {
+				ns = "default"
+			}
+			role := p.role
+			if role == "" {
+				prov, _ := r.Root.Get("provisioner").Str()
+				role = inTreeSecretRole(prov, p.name)
+			}
+			l.addSecretEdge(r, n, ns, name, role+" ("+p.name+")")
 		}
-		switch r.Kind {
-		case "StorageClass":
-			params := r.Root.Get("parameters")
-			for _, p := range csiSecretParams {
-				n := params.Get(p.name)
-				name, ok := n.Str()
-				if !ok || name == "" || templatedName(name) {
-					continue
-				}
-				ns, _ := params.Get(p.namespace).Str()
-				if templatedName(ns) {
-					continue
-				}
+	case "PersistentVolume":
+		spec := r.Root.Get("spec")
+		if csi := spec.Get("csi"); csi != nil {
+			for _, ref := range pvSecretRefs {
+				l.linkSecretRef(r, csi.Get(ref.field), "default", ref.role+" (spec.csi."+ref.field+")")
+			}
+		}
+		for _, src := range []string{"rbd", "cephfs", "iscsi", "flexVolume"} {
+			l.linkSecretRef(r, spec.Path(src, "secretRef"), "default", "secret of its "+src+" source")
+		}
+		if af := spec.Get("azureFile"); af != nil {
+			n := af.Get("secretName")
+			if name, ok := n.Str(); ok && name != "" {
+				ns, _ := af.Get("secretNamespace").Str()
 				if ns == "" {
 					ns = "default"
 				}
-				role := p.role
-				if role == "" {
-					prov, _ := r.Root.Get("provisioner").Str()
-					role = inTreeSecretRole(prov, p.name)
-				}
-				g.addSecretEdge(r, n, ns, name, role+" ("+p.name+")")
-			}
-		case "PersistentVolume":
-			spec := r.Root.Get("spec")
-			if csi := spec.Get("csi"); csi != nil {
-				for _, ref := range pvSecretRefs {
-					g.linkSecretRef(r, csi.Get(ref.field), "default", ref.role+" (spec.csi."+ref.field+")")
-				}
-			}
-			for _, src := range []string{"rbd", "cephfs", "iscsi", "flexVolume"} {
-				g.linkSecretRef(r, spec.Path(src, "secretRef"), "default", "secret of its "+src+" source")
-			}
-			if af := spec.Get("azureFile"); af != nil {
-				n := af.Get("secretName")
-				if name, ok := n.Str(); ok && name != "" {
-					ns, _ := af.Get("secretNamespace").Str()
-					if ns == "" {
-						ns = "default"
-					}
-					g.addSecretEdge(r, n, ns, name, "storage account secret (spec.azureFile.secretName)")
-				}
-			}
-		case "BackupStorageLocation", "VolumeSnapshotLocation":
-			if !strings.HasPrefix(r.APIVersion, "velero.io/") {
-				continue
-			}
-			n := r.Root.Path("spec", "credential", "name")
-			if name, ok := n.Str(); ok && name != "" {
-				g.addSecretEdge(r, n, r.Namespace, name, "backup credentials (spec.credential)")
+				l.addSecretEdge(r, n, ns, name, "storage account secret (spec.azureFile.secretName)")
 			}
 		}
-		velero := runsVeleroImage(r)
-		for _, t := range r.PodTemplates() {
-			for _, v := range Volumes(t.Spec) {
-				if velero {
-					// The Velero server and node agent read the cloud
-					// credentials of every location without spec.credential
-					// from the Secret mounted at /credentials.
-					if n := v.Node.Path("secret", "secretName"); n != nil {
-						if name, ok := n.Str(); ok && name != "" {
-							g.addSecretEdge(r, n, r.Namespace, name, "Velero cloud credentials (secret volume \""+v.Name+"\")")
-						}
-					}
-				}
-				if csi := v.Node.Get("csi"); csi != nil {
-					g.linkSecretRef(r, csi.Get("nodePublishSecretRef"), r.Namespace, "node-publish secret of inline CSI volume \""+v.Name+"\"")
-				}
-				for _, src := range []string{"rbd", "cephfs", "iscsi", "flexVolume"} {
-					g.linkSecretRef(r, v.Node.Path(src, "secretRef"), r.Namespace, "secret of "+src+" volume \""+v.Name+"\"")
-				}
-				if n := v.Node.Path("azureFile", "secretName"); n != nil {
+	case "BackupStorageLocation", "VolumeSnapshotLocation":
+		if !strings.HasPrefix(r.APIVersion, "velero.io/") {
+			return
+		}
+		n := r.Root.Path("spec", "credential", "name")
+		if name, ok := n.Str(); ok && name != "" {
+			l.addSecretEdge(r, n, r.Namespace, name, "backup credentials (spec.credential)")
+		}
+	}
+	velero := runsVeleroImage(r)
+	for _, t := range r.PodTemplates() {
+		for _, v := range Volumes(t.Spec) {
+			if velero {
+				// The Velero server and node agent read the cloud
+				// credentials of every location without spec.credential
+				// from the Secret mounted at /credentials.
+				if n := v.Node.Path("secret", "secretName"); n != nil {
 					if name, ok := n.Str(); ok && name != "" {
-						g.addSecretEdge(r, n, r.Namespace, name, "storage account secret of azureFile volume \""+v.Name+"\"")
+						l.addSecretEdge(r, n, r.Namespace, name, "Velero cloud credentials (secret volume \""+v.Name+"\")")
 					}
+				}
+			}
+			if csi := v.Node.Get("csi"); csi != nil {
+				l.linkSecretRef(r, csi.Get("nodePublishSecretRef"), r.Namespace, "node-publish secret of inline CSI volume \""+v.Name+"\"")
+			}
+			for _, src := range []string{"rbd", "cephfs", "iscsi", "flexVolume"} {
+				l.linkSecretRef(r, v.Node.Path(src, "secretRef"), r.Namespace, "secret of "+src+" volume \""+v.Name+"\"")
+			}
+			if n := v.Node.Path("azureFile", "secretName"); n != nil {
+				if name, ok := n.Str(); ok && name != "" {
+					l.addSecretEdge(r, n, r.Namespace, name, "storage account secret of azureFile volume \""+v.Name+"\"")
 				}
 			}
 		}
@@ -151,7 +146,7 @@ func (g *Graph) linkStorageSecrets() {
 
 // linkSecretRef links a SecretReference ({name, namespace}) or a
 // LocalObjectReference ({name}, namespace ns).
-func (g *Graph) linkSecretRef(r *Resource, ref *Node, ns, role string) {
+func (l *linker) linkSecretRef(r *Resource, ref *Node, ns, role string) {
 	if ref == nil || ref.Kind != Map {
 		return
 	}
@@ -163,15 +158,15 @@ func (g *Graph) linkSecretRef(r *Resource, ref *Node, ns, role string) {
 	if s, ok := ref.Get("namespace").Str(); ok && s != "" {
 		ns = s
 	}
-	g.addSecretEdge(r, n, ns, name, role)
+	l.addSecretEdge(r, n, ns, name, role)
 }
 
-func (g *Graph) addSecretEdge(r *Resource, at *Node, ns, name, role string) {
-	to := g.Resolve(r, "Secret", ns, name)
+func (l *linker) addSecretEdge(r *Resource, at *Node, ns, name, role string) {
+	to := l.g.Resolve(r, "Secret", ns, name)
 	if to == nil {
 		return
 	}
-	g.AddEdge(&Edge{Kind: UsesSecret, From: r, To: to, At: at, Name: role})
+	l.add(&Edge{Kind: UsesSecret, From: r, To: to, At: at, Name: role})
 }
 
 // runsVeleroImage reports whether a workload runs a velero/velero image.

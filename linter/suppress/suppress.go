@@ -115,7 +115,7 @@ type set struct {
 	byAnnot  map[*graph.Resource][]*ignore  // pvlint.dev/ignore annotations
 	annots   map[annotKey]*ignore           // the same annotation on copies of one object
 	config   []*ignore                      // configuration ignores
-	startsAt map[fileLine][]*graph.Resource // resources by first line
+	startsAt map[fileLine][]*graph.Resource // resources by first line; nil until an ignore comment needs it
 }
 
 // Apply marks the findings that an ignore covers and returns notices about
@@ -127,14 +127,9 @@ func Apply(g *graph.Graph, findings []*rules.Finding, opt Options) ([]diag.Notic
 		byResCmt: map[*graph.Resource][]*ignore{},
 		byFile:   map[string][]*ignore{},
 		byAnnot:  map[*graph.Resource][]*ignore{},
-		startsAt: map[fileLine][]*graph.Resource{},
 	}
 	if !opt.NoInline {
-		for _, r := range g.Resources {
-			k := fileLine{r.File, r.Start.Line}
-			s.startsAt[k] = append(s.startsAt[k], r)
-		}
-		s.collectComments(g.Comments)
+		s.collectComments(g.Comments, g.Resources)
 		for _, r := range g.Resources {
 			s.collectAnnotations(r)
 		}
@@ -190,7 +185,7 @@ func (s *set) add(ig *ignore) *ignore {
 	return ig
 }
 
-func (s *set) collectComments(comments []graph.Comment) {
+func (s *set) collectComments(comments []graph.Comment, resources []*graph.Resource) {
 	seen := map[graph.Comment]bool{}
 	for _, c := range comments {
 		// A chart rendered more than once hands over its comments each time.
@@ -218,6 +213,13 @@ func (s *set) collectComments(comments []graph.Comment) {
 		for _, l := range []int{c.Line, c.Line + 1} {
 			k := fileLine{c.File, l}
 			s.byLine[k] = append(s.byLine[k], ig)
+		}
+		if s.startsAt == nil { // made for the first ignore comment: most scans have none
+			s.startsAt = map[fileLine][]*graph.Resource{}
+			for _, r := range resources {
+				k := fileLine{r.File, r.Start.Line}
+				s.startsAt[k] = append(s.startsAt[k], r)
+			}
 		}
 		for _, r := range s.startsAt[fileLine{c.File, c.Line + 1}] {
 			s.byResCmt[r] = append(s.byResCmt[r], ig)
