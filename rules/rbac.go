@@ -372,13 +372,19 @@ token for any ServiceAccount of the namespace (` + "`kubectl create token`" + `)
 Any of these is a path to every volume and Secret the target identity reaches. A ` + "`*`" + ` verb or resource includes
 them.
 
-Severity is **high**, **critical** when the role is granted cluster-wide by a ClusterRoleBinding. In a Role only
+Severity is **high**, **critical** when the role is granted cluster-wide by a ClusterRoleBinding. ` + "`resourceNames`" + `
+narrows ` + "`bind`" + `, ` + "`impersonate`" + ` and token creation to the roles and identities it names (the API server checks
+the name of each such request): the finding is then one step lower and lists them, since what they hold is what the
+holder gains. It does not narrow ` + "`escalate`" + ` (the named role can be rewritten with any permission), nor a name
+that is all power itself: ` + "`cluster-admin`" + `, ` + "`admin`" + `, ` + "`edit`" + ` and the ` + "`system:`" + ` roles, users and
+groups (` + "`system:masters`" + `). In a Role only
 ` + "`roles`" + `, ` + "`serviceaccounts`" + ` and ` + "`serviceaccounts/token`" + ` count (users, groups and clusterroles are
 cluster-scoped). The built-in ` + "`edit`" + `
 role can impersonate ServiceAccounts of its namespace; PVL310 follows that through bindings. The finding points at
 the verb. A RoleBinding or ClusterRoleBinding to a built-in role that holds this permission (` + "`edit`" + `, ` + "`admin`" + `) is reported at its ` + "`roleRef`" + `: the role is not in the repository, the binding is where the grant is written.`,
 		Remediation: `Remove the verbs, or restrict them with ` + "`resourceNames`" + ` to the roles or identities that are really
-needed:
+needed (the finding then drops a step and names them: check what they grant, and suppress it with a reason once
+reviewed):
 
 ` + "```yaml" + `
 rules:

@@ -716,6 +716,25 @@ var rbacWorkloadTargets = []rbacTarget{
 	{Group: "batch", Resource: "cronjobs", Verbs: []string{"create"}},
 }
 
+// rbacNamesNarrow reports whether resourceNames bound an escalation match
+// to the objects they name: bind on the named roles only, impersonation of
+// the named identities only, tokens of the named ServiceAccounts only (the
+// authorizer checks the name for each of these requests). escalate is not
+// narrowed (it lets the named role be rewritten with any permission), nor
+// is a name that is itself all power: the built-in cluster-admin, admin
+// and edit roles, and the system: roles, users and groups (system:masters).
+func rbacNamesNarrow(m rbacMatch, names []string) bool {
+	if len(names) == 0 || slices.Contains(m.Verbs, "escalate") || slices.Contains(m.Verbs, "*") {
+		return false
+	}
+	for _, n := range names {
+		if n == "cluster-admin" || n == "admin" || n == "edit" || strings.HasPrefix(n, "system:") {
+			return false
+		}
+	}
+	return true
+}
+
 // rbacRisk is one risky thing a rule grants.
 type rbacRisk struct {
 	ID       string      // PVL301..PVL305
@@ -723,7 +742,7 @@ type rbacRisk struct {
 	Phrase   string      // `can read Secrets` (after the role's name)
 	What     string      // `get, list secrets`
 	Wildcard bool        // PVL301: "*" in apiGroups, resources and verbs at once
-	Narrowed bool        // PVL303: resourceNames limits it to named Secrets
+	Narrowed bool        // PVL303, PVL304: resourceNames limits it to named Secrets, roles or identities
 	Cluster  bool        // PVL302: reaches cluster-scoped storage objects
 }
 
@@ -785,7 +804,12 @@ func (r *rbacRule) risksOf(namespaced bool) []rbacRisk {
 		out = append(out, k)
 	}
 	if m, ok := r.Match(rbacEscalationTargets, namespaced); ok {
-		out = append(out, rbacRisk{ID: "PVL304", At: rbacFirst(m.VerbNodes...), Phrase: "can escalate privileges", What: rbacSummary(m.Verbs, m.names())})
+		k := rbacRisk{ID: "PVL304", At: rbacFirst(m.VerbNodes...), Phrase: "can escalate privileges", What: rbacSummary(m.Verbs, m.names())}
+		if rbacNamesNarrow(m, r.ResourceNames) {
+			k.Narrowed = true
+			k.What += " named " + strings.Join(r.ResourceNames, ", ")
+		}
+		out = append(out, k)
 	}
 	if m, ok := r.Match(rbacExecTargets, namespaced); ok {
 		phrase := "can run commands in pods"
@@ -857,10 +881,14 @@ func rbacRiskSeverity(k rbacRisk, clusterWide bool) Severity {
 		}
 		return s
 	case "PVL304", "PVL305":
+		s := High
 		if clusterWide {
-			return Critical
+			s = Critical
 		}
-		return High
+		if k.Narrowed {
+			s--
+		}
+		return s
 	}
 	return High
 }
