@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -284,6 +285,7 @@ type instKey struct {
 }
 
 func keySuffix(k cty.Value) string {
+	k, _ = k.Unmark()
 	if k.Type() == cty.Number {
 		return "[" + k.AsBigFloat().Text('f', 0) + "]"
 	}
@@ -710,6 +712,7 @@ func (in *instance) context(expr hcl.Expression, scope map[string]cty.Value) (*h
 	var undeclaredVars map[string]cty.Value
 	var refs []string
 	var keyed map[int]cty.Value
+	var readNames []string
 	for _, t := range expr.Variables() {
 		root := t.RootName()
 		if _, ok := scope[root]; ok {
@@ -795,7 +798,19 @@ func (in *instance) context(expr hcl.Expression, scope map[string]cty.Value) (*h
 			if !ok {
 				cur = rs.val
 			}
-			res[root][name] = augment(cur, t[2:], 0)
+			cur = augment(cur, t[2:], 0)
+			if len(t) == 2 && rs.multi {
+				// Indexed by an expression, splatted or iterated
+				// (aws_subnet.s[count.index].id, aws_subnet.s[*].id,
+				// for s in aws_subnet.s : s.id): the traversal ends at
+				// the resource, so its instances get every attribute
+				// the expression reads.
+				if readNames == nil {
+					readNames = attrsRead(expr)
+				}
+				cur = augmentInstances(cur, readNames)
+			}
+			res[root][name] = cur
 			if keyed == nil {
 				keyed = in.indexedRefs(expr, scope)
 			}
@@ -979,6 +994,91 @@ func augment(v cty.Value, steps hcl.Traversal, depth int) cty.Value {
 	return v
 }
 
+// attrsRead returns the name of every attribute step of expr's
+// traversals, relative ones included (the .id of x[i].id), in order.
+func attrsRead(expr hcl.Expression) []string {
+	names := []string{}
+	node, ok := expr.(hclsyntax.Node)
+	if !ok {
+		return names
+	}
+	add := func(t hcl.Traversal) {
+		for _, st := range t {
+			if a, ok := st.(hcl.TraverseAttr); ok && !slices.Contains(names, a.Name) {
+				names = append(names, a.Name)
+			}
+		}
+	}
+	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch x := n.(type) {
+		case *hclsyntax.ScopeTraversalExpr:
+			add(x.Traversal)
+		case *hclsyntax.RelativeTraversalExpr:
+			add(x.Traversal)
+		}
+		return nil
+	})
+	return names
+}
+
+// augmentInstances adds each of names that an instance of a count or
+// for_each resource (v: a tuple or an object of instance objects) lacks, as
+// a computed attribute (computedAttr). A name the resource does not have
+// in Terraform reads as unknown, where it would fail the whole expression:
+// either way pvlint learns nothing from it, but the rest of the expression
+// (the keys of a for_each map, the other attributes of an object) stays
+// known.
+func augmentInstances(v cty.Value, names []string) cty.Value {
+	if len(names) == 0 || !v.IsKnown() || v.IsNull() {
+		return v
+	}
+	if v.IsMarked() {
+		inner, marks := v.Unmark()
+		return augmentInstances(inner, names).WithMarks(marks)
+	}
+	ty := v.Type()
+	if !ty.IsTupleType() && !ty.IsObjectType() {
+		return v
+	}
+	var add func(inst cty.Value) cty.Value
+	add = func(inst cty.Value) cty.Value {
+		if inst.IsMarked() {
+			inner, marks := inst.Unmark()
+			return add(inner).WithMarks(marks)
+		}
+		if !inst.IsKnown() || inst.IsNull() || !inst.Type().IsObjectType() {
+			return inst
+		}
+		m := inst.AsValueMap()
+		if m == nil {
+			m = map[string]cty.Value{}
+		}
+		changed := false
+		for _, n := range names {
+			if _, ok := m[n]; !ok {
+				m[n] = computedAttr(n)
+				changed = true
+			}
+		}
+		if !changed {
+			return inst
+		}
+		return cty.ObjectVal(m)
+	}
+	if ty.IsTupleType() {
+		elems := v.AsValueSlice()
+		for i, e := range elems {
+			elems[i] = add(e)
+		}
+		return cty.TupleVal(elems)
+	}
+	m := v.AsValueMap()
+	for k, e := range m {
+		m[k] = add(e)
+	}
+	return cty.ObjectVal(m)
+}
+
 // indexedRefs finds resource references indexed by an expression
 // (aws_ebs_volume.x[count.index]) and evaluates the index, so a reference
 // links the matching instance rather than all of them. Keyed by the byte
@@ -1021,6 +1121,9 @@ func (in *instance) targets(rs *resSlot, t hcl.Traversal, keyed map[int]cty.Valu
 		if k, ok := keyed[t.SourceRange().Start.Byte]; ok {
 			key = k
 		}
+	}
+	if key != cty.NilVal {
+		key, _ = key.Unmark() // an each.value a caller passed keeps its position
 	}
 	if key != cty.NilVal && key.IsKnown() && !key.IsNull() && (key.Type() == cty.Number || key.Type() == cty.String) {
 		if key.Type() == cty.Number {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
-	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -147,7 +146,7 @@ func evalRoot(l *loader, dir string, cli []varFile, cliVars []string) (res parse
 	defer func() {
 		if p := recover(); p != nil {
 			res = parsers.Result{Errors: append(r.out.Errors, parsers.Error{File: dir,
-				Msg: fmt.Sprintf("internal error while evaluating the module: %v\n%s", p, debug.Stack())})}
+				Msg: fmt.Sprintf("internal error while evaluating the module: %v (please report it)", p)})}
 		}
 	}()
 	in := newInstance(r, m)
