@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"regexp"
+	yamlv2 "sigs.k8s.io/yaml/goyaml.v2"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -359,12 +360,52 @@ func yamlError(file string, err error, d document) error {
 	}
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		l, _ := strconv.Atoi(m[1])
+		rest := strings.TrimSpace(strings.TrimPrefix(msg, m[0]+":"))
+		if p := problemLine(d.data, rest); p > l {
+			l = p
+		}
 		e.Line = l + d.line - 1
-		e.Msg = "invalid YAML: " + strings.TrimSpace(yamlLine.ReplaceAllString(strings.TrimPrefix(msg, m[0]+":"), ""))
+		e.Msg = "invalid YAML: " + strings.TrimSpace(yamlLine.ReplaceAllString(rest, ""))
 		e.Msg = strings.TrimSuffix(e.Msg, ": ")
 	}
 	return e
 }
+
+// problemLine returns the line (1-based, within data) of the token a
+// parser error of yaml.v3 (msg: "did not find expected key", "... '-'
+// indicator") is about, or 0. yaml.v3 names the line where the enclosing
+// mapping or list starts, which can be a hundred lines above the
+// mis-indented entry the user has to fix; the goyaml.v2 parser that
+// sigs.k8s.io/yaml carries names the token, on its 0-based line. The
+// documents are parsed again only up to that error, into a value that
+// decodes nothing (aliases are never expanded), under the decoding budget
+// the caller holds. Scanner errors (a tab, "mapping values are not
+// allowed") already name their own line.
+func problemLine(data []byte, msg string) int {
+	if !strings.HasPrefix(msg, "did not find expected") {
+		return 0
+	}
+	dec := yamlv2.NewDecoder(bytes.NewReader(data))
+	for {
+		var v decodesNothing
+		err := dec.Decode(&v)
+		if err == nil {
+			continue
+		}
+		m := yamlLine.FindStringSubmatch(err.Error())
+		if m == nil || !strings.HasSuffix(err.Error(), ": "+msg) {
+			return 0
+		}
+		l, _ := strconv.Atoi(m[1])
+		return l + 1
+	}
+}
+
+// decodesNothing stops goyaml.v2 at its parse: the node tree is built (and
+// checked) but never decoded.
+type decodesNothing struct{}
+
+func (*decodesNothing) UnmarshalYAML(func(any) error) error { return nil }
 
 // aliasLine returns the line (1-based, within data) of the first alias
 // *name, or 0.

@@ -212,3 +212,33 @@ func FuzzParseBytes(f *testing.F) {
 		}
 	})
 }
+
+// A parse error is reported on the line of the token at fault, not where
+// the mapping or list around it starts (yaml.v3's line): a mis-indented
+// volume far below `spec:` is what the user has to fix. Scanner errors
+// keep their own line; each case is a second document of its file.
+func TestInvalidYAMLNamesTheLineAtFault(t *testing.T) {
+	first := "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\n---\n"
+	cases := []struct {
+		name, doc string
+		line      int
+	}{
+		{"list item under-indented", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  volumes:\n  - name: a\n    emptyDir: {}\n  - name: b\n    emptyDir: {}\n - name: c\n   emptyDir: {}\n", 11},
+		{"key under-indented", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    a: b\n    c: d\n   e: f\n", 8},
+		{"key among list items", "apiVersion: v1\nkind: Pod\nspec:\n  args:\n    - a\n    - b\n    x: 2\n", 7},
+		{"tab", "apiVersion: v1\nkind: Pod\nmetadata:\n\tname: x\n", 4},
+		{"mapping value", "apiVersion: v1\nkind: Pod\nmetadata: name: x\n", 3},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := ParseBytes("bad.yaml", []byte(first+c.doc), Options{})
+			var pe *parsers.Error
+			if !errors.As(err, &pe) {
+				t.Fatalf("got %v, want a *parsers.Error", err)
+			}
+			if want := c.line + 4; pe.Line != want {
+				t.Errorf("%v: line %d, want %d", pe, pe.Line, want)
+			}
+		})
+	}
+}
