@@ -15,7 +15,9 @@
 package kustomize
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path"
@@ -85,6 +87,7 @@ func Parse(dirs []string, opt Options) Output {
 	out.Roots = len(roots)
 	defer quietStderr()()
 	seenComment := map[graph.Comment]bool{}
+	missingMemo := map[string]*missingEntry{}
 	tried := map[string]bool{}
 	for _, k := range roots {
 		tried[k.dir] = true
@@ -94,7 +97,7 @@ func Parse(dirs []string, opt Options) Output {
 	// their own in a next round (an aggregate of many apps fails on one
 	// remote base; the apps themselves still render).
 	for round := 0; len(roots) > 0 && round < maxRounds; round++ {
-		results := p.renderAll(roots)
+		results := p.renderAll(roots, missingMemo)
 		var failed []*kustomization
 		for i, r := range results {
 			out.Merge(r.res)
@@ -176,12 +179,18 @@ func quietStderr() func() {
 // aggregates).
 const maxRounds = 64
 
-// renderAll renders roots in parallel; results in roots' order.
-func (p *parser) renderAll(roots []*kustomization) []rendered {
+// renderAll renders roots in parallel; results in roots' order. A root
+// that lists, or includes one that lists, a local path that does not exist
+// is not rendered (missing): Kustomize would fail on it.
+func (p *parser) renderAll(roots []*kustomization, memo map[string]*missingEntry) []rendered {
 	results := make([]rendered, len(roots))
 	sem := make(chan struct{}, p.opt.Workers)
 	var wg sync.WaitGroup
 	for i, k := range roots {
+		if m := p.missing(k, memo, map[string]bool{}); m != nil {
+			results[i] = rendered{res: parsers.Result{Errors: []parsers.Error{m.error(k)}}}
+			continue
+		}
 		wg.Add(1)
 		sem <- struct{}{}
 		go func(i int, k *kustomization) {
@@ -192,6 +201,94 @@ func (p *parser) renderAll(roots []*kustomization) []rendered {
 	}
 	wg.Wait()
 	return results
+}
+
+// missingEntry is a resources or components entry naming a local path
+// that does not exist, found from a root through the kustomizations in via.
+type missingEntry struct {
+	at    parsers.Error // the entry in the kustomization that lists it
+	entry string        // as written
+	path  string        // repo-relative
+	via   []string      // the kustomizations from the root's entry down to the one that lists it
+	field string        // "resource" or "component"
+	// viaLine and viaCol are the root's entry that leads to via[0].
+	viaLine, viaCol int
+}
+
+// error is the root's error: on the root's own entry that leads to it.
+func (m *missingEntry) error(root *kustomization) parsers.Error {
+	e := m.at
+	if len(m.via) == 0 {
+		e.Msg = fmt.Sprintf("kustomization %s did not render: %s %s (%s) does not exist; %s", root.dir, m.field, m.entry, m.path, fallbackNote)
+		return e
+	}
+	e.File = root.file
+	e.Line, e.Col = m.viaLine, m.viaCol
+	e.Msg = fmt.Sprintf("kustomization %s did not render: it includes %s, whose %s %s (%s) does not exist; %s",
+		root.dir, strings.Join(m.via, ", then "), m.field, m.entry, m.path, fallbackNote)
+	return e
+}
+
+// missing returns the first resources or components entry of k, or of a
+// kustomization k includes (depth first, in file order), that names a
+// path inside the tree that is neither a file nor a directory, or nil.
+// Kustomize fails on such an entry once it has accumulated everything
+// before it, and an aggregate of overlays that all reach one missing file
+// (a manifest a build step generates) rendered the bases before it once
+// per overlay and again in each fallback round: a CRD with patches, seconds
+// each time. Such a root is reported without rendering; the fallback still
+// renders what it includes. Remote entries, absolute paths and paths that
+// leave the tree are left to the render, which reports them. memo holds
+// the answer per directory (a nil entry: nothing missing); seen breaks a
+// cycle, which Kustomize reports.
+func (p *parser) missing(k *kustomization, memo map[string]*missingEntry, seen map[string]bool) *missingEntry {
+	if m, ok := memo[k.dir]; ok {
+		return m
+	}
+	if seen[k.dir] {
+		return nil
+	}
+	seen[k.dir] = true
+	var found *missingEntry
+	for _, group := range []struct {
+		field   string
+		entries []entry
+	}{{"resource", k.resources}, {"component", k.components}} {
+		for _, e := range group.entries {
+			if found != nil {
+				break
+			}
+			if e.value == "" || isRemote(e.value) || path.IsAbs(e.value) {
+				continue
+			}
+			rel := k.resolve(e.value)
+			if rel == ".." || strings.HasPrefix(rel, "../") {
+				continue
+			}
+			st, err := p.files.Stat(rel)
+			if err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					found = &missingEntry{at: parsers.Error{File: k.file, Line: e.node.Pos().Line, Col: e.node.Pos().Col}, entry: e.value, path: rel, field: group.field}
+				}
+				continue
+			}
+			if !st.IsDir() {
+				continue
+			}
+			kk, _ := p.load(rel)
+			if kk == nil {
+				continue // not a kustomization: Kustomize reports it
+			}
+			if m := p.missing(kk, memo, seen); m != nil {
+				c := *m
+				c.via = append([]string{kk.dir}, m.via...)
+				c.viaLine, c.viaCol = e.node.Pos().Line, e.node.Pos().Col
+				found = &c
+			}
+		}
+	}
+	memo[k.dir] = found
+	return found
 }
 
 type parser struct {

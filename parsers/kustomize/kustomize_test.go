@@ -200,3 +200,50 @@ func TestRoots(t *testing.T) {
 		t.Errorf("notices: %v", out.Notices)
 	}
 }
+
+// A local resource that does not exist (a manifest a build step generates)
+// fails every kustomization that reaches it. Those are reported on the
+// entry that leads to it, naming the chain, and not rendered; what they
+// include is still rendered on its own where it can be.
+func TestMissingResourceIsReportedWithoutRendering(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"crd/kustomization.yaml":      "resources:\n- crd.yaml\n",
+		"crd/crd.yaml":                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-crd\n",
+		"rbac/kustomization.yaml":     "resources:\n- role.yaml\n- service_account.yaml\n",
+		"rbac/role.yaml":              "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\n",
+		"bundle/kustomization.yaml":   "resources:\n- ../crd\n- ../rbac\n",
+		"overlay/kustomization.yaml":  "namePrefix: o-\nresources:\n- ../bundle\n",
+		"overlay2/kustomization.yaml": "resources:\n- ../bundle\n",
+	})
+	out := parseTree(t, dir, "crd", "rbac", "bundle", "overlay", "overlay2")
+	byFile := map[string]string{}
+	lines := map[string]int{}
+	for _, e := range out.Errors {
+		byFile[e.File] = e.Msg
+		lines[e.File] = e.Line
+	}
+	want := map[string]struct {
+		line int
+		msg  string
+	}{
+		"rbac/kustomization.yaml":     {3, "kustomization rbac did not render: resource service_account.yaml (rbac/service_account.yaml) does not exist"},
+		"bundle/kustomization.yaml":   {3, "kustomization bundle did not render: it includes rbac, whose resource service_account.yaml (rbac/service_account.yaml) does not exist"},
+		"overlay/kustomization.yaml":  {3, "kustomization overlay did not render: it includes bundle, then rbac, whose resource service_account.yaml (rbac/service_account.yaml) does not exist"},
+		"overlay2/kustomization.yaml": {2, "kustomization overlay2 did not render: it includes bundle, then rbac"},
+	}
+	for f, w := range want {
+		if !strings.HasPrefix(byFile[f], w.msg) || lines[f] != w.line {
+			t.Errorf("%s: line %d %q, want line %d %q...", f, lines[f], byFile[f], w.line, w.msg)
+		}
+	}
+	if len(out.Errors) != len(want) {
+		t.Errorf("errors: %+v", out.Errors)
+	}
+	var names []string
+	for _, r := range out.Resources {
+		names = append(names, r.Name)
+	}
+	if len(names) != 1 || names[0] != "from-crd" {
+		t.Errorf("rendered %v, want the crd kustomization alone (from-crd)", names)
+	}
+}
