@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path"
 	"regexp"
 	yamlv2 "sigs.k8s.io/yaml/goyaml.v2"
 	"strconv"
@@ -349,7 +350,13 @@ var (
 // file's line.
 func yamlError(file string, err error, d document) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	e := &parsers.Error{File: file, Msg: "invalid YAML: " + msg}
+	// A .json file is read as YAML, as kubectl reads it, so the parser's
+	// words are YAML's; the file's own format leads the message.
+	what := "invalid YAML: "
+	if strings.EqualFold(path.Ext(file), ".json") {
+		what = "invalid JSON (read as YAML, as kubectl reads it): "
+	}
+	e := &parsers.Error{File: file, Msg: what + msg}
 	if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
 		// yaml.v3 gives no line here; find the alias.
 		e.Msg = fmt.Sprintf("alias *%s refers to no anchor defined before it in the same document (each document is decoded on its own, as kubectl does: an alias cannot reach into another document)", m[1])
@@ -365,8 +372,13 @@ func yamlError(file string, err error, d document) error {
 			l = p
 		}
 		e.Line = l + d.line - 1
-		e.Msg = "invalid YAML: " + strings.TrimSpace(yamlLine.ReplaceAllString(rest, ""))
+		e.Msg = what + strings.TrimSpace(yamlLine.ReplaceAllString(rest, ""))
 		e.Msg = strings.TrimSuffix(e.Msg, ": ")
+	} else if strings.HasPrefix(msg, "did not find expected") {
+		// yaml.v3 leaves the line out when the token and the
+		// enclosing node are both on the document's first line (its
+		// 0-based line 0): a template's leading {{ for one.
+		e.Line = d.line
 	}
 	return e
 }

@@ -228,6 +228,7 @@ func TestInvalidYAMLNamesTheLineAtFault(t *testing.T) {
 		{"key among list items", "apiVersion: v1\nkind: Pod\nspec:\n  args:\n    - a\n    - b\n    x: 2\n", 7},
 		{"tab", "apiVersion: v1\nkind: Pod\nmetadata:\n\tname: x\n", 4},
 		{"mapping value", "apiVersion: v1\nkind: Pod\nmetadata: name: x\n", 3},
+		{"template on the first line", "{{- if .Values.x }}\napiVersion: v1\nkind: Pod\n", 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -240,5 +241,14 @@ func TestInvalidYAMLNamesTheLineAtFault(t *testing.T) {
 				t.Errorf("%v: line %d, want %d", pe, pe.Line, want)
 			}
 		})
+	}
+}
+
+// A .json file that does not parse says so in its own format's name.
+func TestInvalidJSONIsCalledJSON(t *testing.T) {
+	_, _, err := ParseBytes("find.json", []byte("switched to db app\n{ \"_id\" : , \"x\" : 1 }\nbye\n"), Options{})
+	var pe *parsers.Error
+	if !errors.As(err, &pe) || !strings.HasPrefix(pe.Msg, "invalid JSON (read as YAML, as kubectl reads it): ") || pe.Line != 2 {
+		t.Errorf("got %+v", err)
 	}
 }
