@@ -60,12 +60,22 @@ func (b *renderBudget) reason() string {
 var helmBound = map[string]bool{"include": true, "tpl": true, "required": true, "fail": true, "lookup": true,
 	"env": true, "expandenv": true, "getHostByName": true}
 
+// helmOwn are the functions Helm defines over sprig's of the same name
+// (pkg/engine/funcs.go, funcMap's extra map, in Helm 4.3.1): sprig's
+// wrapped copy would replace Helm's, and they differ. Helm's fromJson
+// returns {"Error": ...} for text that is not JSON where sprig's returns
+// nil (vault-helm's helpers take the length of the result).
+// TestBoundedBuildersMatchHelm renders each with both engines.
+var helmOwn = map[string]bool{"toJson": true, "mustToJson": true, "fromJson": true, "fromJsonArray": true,
+	"toYaml": true, "mustToYaml": true, "toYamlPretty": true, "fromYaml": true, "fromYamlArray": true,
+	"toToml": true, "mustToToml": true, "fromToml": true}
+
 // funcs is the FuncMap for Engine.CustomTemplateFuncs.
 func (b *renderBudget) funcs() template.FuncMap {
 	out := template.FuncMap{}
 	sp := sprig.TxtFuncMap()
 	for name, fn := range sp {
-		if helmBound[name] {
+		if helmBound[name] || helmOwn[name] {
 			continue
 		}
 		out[name] = b.checked(fn)

@@ -156,6 +156,16 @@ func TestBoundedBuildersMatchHelm(t *testing.T) {
 		"{{ \"a\" | indent .Values.count }}",
 		"{{ randAlpha (int .Values.count) | len }}",
 		"{{ randNumeric .Values.float }}",
+		// Helm's own JSON functions, which sprig defines too: Helm's
+		// fromJson returns {Error: ...} for text that is not JSON (vault-helm
+		// relies on it), sprig's nil.
+		"{{ fromJson .Values.hcl | len }}",
+		"{{ fromJson .Values.hcl }}",
+		"{{ fromJson \"{\\\"a\\\": [1, 2]}\" | toJson }}",
+		"{{ .Values | mustToJson }}",
+		"{{ .Values.str | toJson }}",
+		"{{ fromJsonArray \"[1, 2]\" | len }}",
+		"{{ dict \"a\" 1 | toYaml }}",
 	}
 	var tpl strings.Builder
 	for i, e := range exprs {
@@ -163,7 +173,7 @@ func TestBoundedBuildersMatchHelm(t *testing.T) {
 	}
 	files := []*archive.BufferedFile{
 		{Name: "Chart.yaml", Data: []byte("apiVersion: v2\nname: c\nversion: 0.1.0\n")},
-		{Name: "values.yaml", Data: []byte("float: 3\nstr: \"4\"\n")},
+		{Name: "values.yaml", Data: []byte("float: 3\nstr: \"4\"\nhcl: 'storage \"raft\" {}'\n")},
 		{Name: "templates/_e.tpl", Data: []byte(tpl.String())},
 	}
 	for i := range exprs {
