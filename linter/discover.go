@@ -9,8 +9,11 @@ import (
 	"sort"
 	"strings"
 
+	"helm.sh/helm/v4/pkg/ignore"
+
 	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/parsers/fsgate"
+	"github.com/pvlint/pvlint/parsers/helm"
 	"github.com/pvlint/pvlint/parsers/kustomize"
 	"github.com/pvlint/pvlint/parsers/terraform"
 )
@@ -132,10 +135,38 @@ func (d *discoverer) linkError(t *tree, rel string, err error) string {
 	return fsgate.Describe(err)
 }
 
+// A chart directory is the Helm parser's, all of it but what its
+// .helmignore leaves out: Helm packages every other file with the chart,
+// and its templates read them (.Files.Glob "prometheus_rules/**.yaml"), so
+// none is linted as written. What .helmignore leaves out (vault-helm's
+// test/, with Terraform and manifests of its own) is walked like any
+// other directory. chartScope is the chart a directory belongs to.
+type chartScope struct {
+	dir   string
+	rules *ignore.Rules // nil: the .helmignore cannot be read; all of it is the chart's
+}
+
+// owned reports whether p, below the chart's directory, is the chart's.
+func (c *chartScope) owned(p string, e fs.DirEntry) bool {
+	if c.rules == nil {
+		return true
+	}
+	fi, err := e.Info()
+	if err != nil {
+		return true
+	}
+	return !c.rules.Ignore(strings.TrimPrefix(p, c.dir+"/"), fi)
+}
+
 func (d *discoverer) walk(t *tree, top string) {
-	if d.isChartDir(t, top) {
-		d.in.charts = append(d.in.charts, t.show(top))
-		return
+	scopes := map[string]*chartScope{} // by directory: the chart it belongs to, or none
+	chartAt := func(dir string) *chartScope {
+		c := &chartScope{dir: dir}
+		if dir == "." {
+			c.dir = ""
+		}
+		c.rules, _ = helm.IgnoreRules(t.gate, dir) // an unreadable .helmignore is the Helm parser's error
+		return c
 	}
 	_ = fs.WalkDir(t.gate.FS(), top, func(p string, e fs.DirEntry, err error) error {
 		shown := t.show(p)
@@ -154,15 +185,20 @@ func (d *discoverer) walk(t *tree, top string) {
 		}
 		typ := e.Type()
 		switch {
+		case p != top && scopes[path.Dir(p)] != nil && scopes[path.Dir(p)].owned(p, e):
+			if e.IsDir() {
+				return fs.SkipDir
+			}
+			return nil // Chart.yaml, values files, templates: the chart's own
 		case typ&fs.ModeSymlink != 0:
 			d.symlink(t, p)
 		case e.IsDir():
 			if p != top && d.skip[e.Name()] {
 				return fs.SkipDir
 			}
-			if p != top && d.isChartDir(t, p) {
+			if d.isChartDir(t, p) {
 				d.in.charts = append(d.in.charts, shown)
-				return fs.SkipDir
+				scopes[p] = chartAt(p)
 			}
 		case typ.IsRegular():
 			if !walkedInput(e.Name()) {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -509,5 +510,48 @@ func TestJSONWithCommentsIsNoManifest(t *testing.T) {
 	}
 	if len(res.Findings) != 1 || res.Findings[0].Loc.File != "deploy/pod.yaml" {
 		t.Errorf("findings %d, want the pod's", len(res.Findings))
+	}
+}
+
+// A chart directory is the Helm parser's, all but what its .helmignore
+// leaves out: templates, subcharts, CRDs, values and any text the
+// templates read (prometheus_rules/ with template syntax) are not linted as
+// written; an ignored directory (a test/ with manifests of its own) is
+// scanned like any other, also when the chart is the scanned root
+// (vault-helm's test/ was silently left out).
+func TestChartDirectoryKeepsItsIgnoredFiles(t *testing.T) {
+	for _, at := range []string{"", "deploy/vault/"} {
+		root := t.TempDir()
+		write(t, root, map[string]string{
+			at + "Chart.yaml":                      "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+			at + ".helmignore":                     "# not packaged\ntest/\nexamples/\n",
+			at + "values.yaml":                     "name: tpl\n",
+			at + "values-ci.yaml":                  "kind: Pod\napiVersion: v1\nmetadata: {name: values}\n",
+			at + "templates/pod.yaml":              pod("{{ .Values.name }}"),
+			at + "charts/sub/Chart.yaml":           "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+			at + "charts/sub/templates/p.yaml":     pod("sub"),
+			at + "crds/crd.yaml":                   "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x.y}\n",
+			at + "prometheus_rules/r.yaml":         "{{- if .x }}\nalert: {{ .y }}\n",
+			at + "test/acceptance/pod.yaml":        pod("acceptance"),
+			at + "examples/other/Chart.yaml":       "apiVersion: v2\nname: other\nversion: 0.1.0\n",
+			at + "examples/other/templates/p.yaml": pod("other"),
+			at + "examples/other/scripts/pod.yaml": pod("in-other"),
+		})
+		res, err := Run(Options{Root: root, Paths: []string{"."}, Rules: []*rules.Rule{everyPod}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, f := range res.Findings {
+			names = append(names, f.Resource.Name)
+		}
+		want := []string{"acceptance", "other", "sub", "tpl"}
+		slices.Sort(names)
+		if !reflect.DeepEqual(names, want) {
+			t.Errorf("chart at %q: pods %v, want %v", at, names, want)
+		}
+		if res.Charts != 2 || len(res.Errors) > 0 {
+			t.Errorf("chart at %q: %d charts, errors %v", at, res.Charts, errorsOf(res))
+		}
 	}
 }

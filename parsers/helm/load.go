@@ -73,20 +73,30 @@ func (r *renderer) load() (ch *chart.Chart, isArchive, ok bool) {
 	return ch, isArchive, true
 }
 
-// dirFiles reads the files of the chart directory chartDir (relative to
-// the root), reporting each refused one.
-func (r *renderer) dirFiles(g *fsgate.Gate, chartDir string) []*archive.BufferedFile {
+// IgnoreRules returns the rules of the chart directory chartDir's
+// .helmignore with Helm's defaults: what Helm leaves out of the chart (and
+// its .Files never see). A path they do not ignore is the chart's.
+func IgnoreRules(g *fsgate.Gate, chartDir string) (*ignore.Rules, error) {
 	rules := ignore.Empty()
 	if data, err := g.ReadFile(path.Join(chartDir, ignore.HelmIgnore)); err == nil {
 		if rules, err = ignore.Parse(bytes.NewReader(data)); err != nil {
-			r.errorf(path.Join(chartDir, ignore.HelmIgnore), 0, "chart %s: %s", r.chartPath, err)
-			return nil
+			return nil, err
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		r.errorf(path.Join(chartDir, ignore.HelmIgnore), 0, "chart %s: %s", r.chartPath, fsgate.Describe(err))
-		return nil
+		return nil, errors.New(fsgate.Describe(err))
 	}
 	rules.AddDefaults()
+	return rules, nil
+}
+
+// dirFiles reads the files of the chart directory chartDir (relative to
+// the root), reporting each refused one.
+func (r *renderer) dirFiles(g *fsgate.Gate, chartDir string) []*archive.BufferedFile {
+	rules, err := IgnoreRules(g, chartDir)
+	if err != nil {
+		r.errorf(path.Join(chartDir, ignore.HelmIgnore), 0, "chart %s: %s", r.chartPath, err)
+		return nil
+	}
 	budget := archive.MaxDecompressedChartSize
 	var files []*archive.BufferedFile
 	top, _ := g.Stat(chartDir)
