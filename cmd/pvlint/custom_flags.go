@@ -41,7 +41,7 @@ func (c *customFlags) load(configFile string) error {
 		configFile = config.Find(".")
 	}
 	if configFile != "" {
-		paths = append(config.RuleFiles(configFile), paths...)
+		paths = append(config.RuleFiles(configFile, "."), paths...)
 	}
 	paths = append(paths, c.testPaths...)
 	if len(paths) == 0 {

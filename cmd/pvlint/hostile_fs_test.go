@@ -274,3 +274,61 @@ func TestHostileConfiguration(t *testing.T) {
 		t.Errorf("--config /dev/null: exit %d\n%s", code, errb)
 	}
 }
+
+// TestRepositoryNamesNothingOutside: a pull request controls the
+// repository's .pvlint.yaml and its kustomizations, so neither may make
+// pvlint read a file outside the scanned tree. A configuration naming one
+// is refused (exit 2, naming the key) before anything is read; a
+// kustomization's helmCharts valuesFile out of the tree is an error of that
+// kustomization. The outside file's content never reaches the report.
+func TestRepositoryNamesNothingOutside(t *testing.T) {
+	watchdog.Start(t, 60*time.Second)
+	parent := t.TempDir()
+	secret := filepath.Join(parent, "secret.yaml")
+	if err := os.WriteFile(secret, []byte("name: CANARY_OUTSIDE\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ key, cfg string }{
+		{"helm.values", "helm:\n  values: [../secret.yaml]\n"},
+		{"helm.values", "helm:\n  values:\n    chart: [" + secret + "]\n"},
+		{"terraform.var-files", "terraform:\n  var-files: [../secret.yaml]\n"},
+		{"rules", "rules: [../secret.yaml]\n"},
+		{"baseline", "baseline: ../secret.yaml\n"},
+	} {
+		root := filepath.Join(parent, "repo")
+		os.RemoveAll(root)
+		for name, body := range map[string]string{
+			".pvlint.yaml":            c.cfg,
+			"pod.yaml":                hostPathPod,
+			"chart/Chart.yaml":        "apiVersion: v2\nname: chart\nversion: 0.1.0\n",
+			"chart/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name | default \"x\" }}\n",
+		} {
+			p := filepath.Join(root, name)
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		code, out, errb := pvlint(t, root, "", "--format", "json", ".")
+		if code != 2 || !strings.Contains(errb, ".pvlint.yaml: "+c.key+": ") || !strings.Contains(errb, "is outside the scanned tree") || strings.Contains(out+errb, "CANARY") {
+			t.Errorf("%s: exit %d\n%s", c.cfg, code, errb)
+		}
+	}
+
+	root := filepath.Join(parent, "kust")
+	for name, body := range map[string]string{
+		"kustomization.yaml":         "helmCharts:\n- name: c\n  valuesFile: ../secret.yaml\n",
+		"charts/c/Chart.yaml":        "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+		"charts/c/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name | default \"x\" }}\n",
+	} {
+		p := filepath.Join(root, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errb := pvlint(t, root, "", "--format", "json", ".")
+	if code != 3 || !strings.Contains(errb, "../secret.yaml is outside the scanned tree; not read") || strings.Contains(out+errb, "CANARY") {
+		t.Errorf("kustomization valuesFile out of the tree: exit %d\n%s\n%s", code, errb, out)
+	}
+}

@@ -140,13 +140,13 @@ func (s *suppressFlags) loadConfig(opt *linter.Options) (*config.Config, error) 
 	for _, r := range opt.Rules {
 		known[r.ID] = true
 	}
-	co := config.Options{Known: func(id string) bool { return known[id] }}
+	root := opt.Root
+	if root == "" {
+		root = "."
+	}
+	co := config.Options{Known: func(id string) bool { return known[id] }, Tree: root}
 	path, name := s.configFile, s.configFile
 	if path == "" {
-		root := opt.Root
-		if root == "" {
-			root = "."
-		}
 		if path = config.Find(root); path == "" {
 			return nil, nil
 		}

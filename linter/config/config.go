@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -50,13 +51,13 @@ type Config struct {
 // RuleFiles reads only the custom rule files a configuration names, for
 // loading the custom rules before the whole file is checked against the
 // rule IDs they define. Errors are left to Load.
-func RuleFiles(path string) []string {
+func RuleFiles(path, tree string) []string {
 	data, err := fsgate.ReadNamed(nil, path)
 	if err != nil {
 		return nil
 	}
 	c, err := Parse(path, data, Options{Known: func(string) bool { return true }})
-	if err != nil {
+	if err != nil || c.confined(path, tree) != nil {
 		return nil
 	}
 	return c.RuleFiles
@@ -104,6 +105,11 @@ type Terraform struct {
 type Options struct {
 	// Known reports whether a rule ID exists; nil accepts any PVLnnn.
 	Known func(id string) bool
+	// Tree is the scanned tree's root. A configuration file inside it is
+	// the repository's (a pull request from a fork can change it), and
+	// every path it names must stay inside the tree: Load refuses a file
+	// that names one outside (../secrets.yaml, /proc/self/environ).
+	Tree string
 }
 
 // Error is a problem in a configuration file.
@@ -159,7 +165,66 @@ func Load(path, name string, found bool, opt Options) (*Config, error) {
 	if err != nil {
 		return nil, readError{fsgate.Describe(err), err}
 	}
-	return Parse(name, data, opt)
+	c, err := Parse(name, data, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.confined(path, opt.Tree); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// confined checks that a configuration file inside the scanned tree (at
+// path) names no file outside it: custom rules, values files, variable
+// files, module directories, the baseline. Relative paths are relative to
+// the working directory, as the flags take them.
+func (c *Config) confined(path, tree string) error {
+	if tree == "" || !inside(tree, path) {
+		return nil
+	}
+	check := func(key string, files ...string) error {
+		for _, f := range files {
+			if f != "" && !inside(tree, f) {
+				return &Error{File: c.File, Key: key, Msg: fmt.Sprintf("%s is outside the scanned tree: the repository's configuration names only files inside it (name it on the command line instead)", f)}
+			}
+		}
+		return nil
+	}
+	if err := check("rules", c.RuleFiles...); err != nil {
+		return err
+	}
+	for _, v := range c.Helm.Values {
+		dir, file, ok := strings.Cut(v, "=")
+		if !ok {
+			dir, file = "", v
+		}
+		if err := check("helm.values", dir, file); err != nil {
+			return err
+		}
+	}
+	if err := check("terraform.var-files", c.Terraform.VarFiles...); err != nil {
+		return err
+	}
+	for _, dir := range slices.Sorted(maps.Keys(c.Terraform.ModuleVarFiles)) {
+		if err := check("terraform.var-files", append([]string{dir}, c.Terraform.ModuleVarFiles[dir]...)...); err != nil {
+			return err
+		}
+	}
+	return check("baseline", c.Scan.Baseline)
+}
+
+// inside reports whether p (relative to the working directory, or
+// absolute) is tree or below it, by its cleaned path: links are the file
+// gate's business once the file is read through it.
+func inside(tree, p string) bool {
+	t, err1 := filepath.Abs(tree)
+	a, err2 := filepath.Abs(p)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(t, a)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // readError is a configuration file that could not be read: the gate's

@@ -48,6 +48,10 @@ type Options struct {
 	// applies only to the chart at CHARTDIR (relative to root); a plain FILE
 	// applies to every chart. Relative paths are relative to root.
 	Values []string
+	// ValuesInTree says the Values were named by a file of the scanned
+	// tree (a kustomization's valuesFile), not by the user: each must be
+	// inside the tree and is read through its gate.
+	ValuesInTree bool
 	// Inline are values given in-line (a Kustomize helmCharts entry's
 	// valuesInline), applied after Values and before Set, in order.
 	Inline []InlineValues

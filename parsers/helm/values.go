@@ -41,7 +41,13 @@ func (r *renderer) userValues(ch *chart.Chart, archive bool) (map[string]any, bo
 			continue
 		}
 		shown := r.display(file)
-		data, err := fsgate.ReadNamed(r.opt.Files, r.resolve(file))
+		var data []byte
+		var err error
+		if r.opt.ValuesInTree {
+			data, err = r.treeFile(shown)
+		} else {
+			data, err = fsgate.ReadNamed(r.opt.Files, r.resolve(file))
+		}
 		if err != nil {
 			r.errorf(shown, 0, "chart %s: values file: %s", r.chartPath, fsgate.Describe(err))
 			return nil, false
@@ -174,6 +180,15 @@ func (r *renderer) resolve(file string) string {
 		return file
 	}
 	return filepath.Join(r.root, filepath.FromSlash(file))
+}
+
+// treeFile reads rel, a path a file of the scanned tree named, through
+// the tree's gate: one out of the tree is refused, never read.
+func (r *renderer) treeFile(rel string) ([]byte, error) {
+	if filepath.IsAbs(rel) || rel == ".." || strings.HasPrefix(rel, "../") || r.opt.Files == nil {
+		return nil, fmt.Errorf("%s is outside the scanned tree; not read", rel)
+	}
+	return r.opt.Files.ReadFile(rel)
 }
 
 // display names a file relative to root when it is under it.

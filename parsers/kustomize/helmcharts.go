@@ -51,6 +51,7 @@ func (p *parser) inflateCharts(k *kustomization, v *vfs, charts map[string]bool)
 		}
 		ho := p.opt.Helm
 		ho.Values, ho.Set, ho.SetString, ho.SetFile = nil, nil, nil, nil
+		ho.ValuesInTree = true // the kustomization names them, not the user
 		if s, ok := h.Get("valuesFile").Str(); ok && s != "" {
 			ho.Values = append(ho.Values, k.resolve(s))
 		}
