@@ -388,3 +388,45 @@ func TestActionsArePinnedBySHA(t *testing.T) {
 		t.Errorf("found %d uses: lines, expected the action's and the workflows'", n)
 	}
 }
+
+// A pull request can commit a link where the report is written: the link
+// is removed and the report written in its place, never through it; a
+// report directory that leads out of the workspace through a link is
+// refused (exit code 2) and nothing outside is written.
+func TestActionNeverWritesThroughTheCheckoutsLinks(t *testing.T) {
+	outside := t.TempDir()
+	victim := filepath.Join(outside, "victim.txt")
+	if err := os.WriteFile(victim, []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ws := t.TempDir()
+	write(t, ws, map[string]string{"deploy/pod.yaml": hostPathPod})
+	if err := os.Symlink(victim, filepath.Join(ws, "pvlint.sarif")); err != nil {
+		t.Fatal(err)
+	}
+	r := newRunner(t, ws, map[string]string{"path": "deploy"})
+	r.run()
+	if got := r.outputs["result"]["exit-code"]; got != "1" {
+		t.Fatalf("exit-code = %q, want 1\n%s", got, r.log.String())
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "keep me" {
+		t.Errorf("the report was written through the link: %.80q", b)
+	}
+	if fi, err := os.Lstat(filepath.Join(ws, "pvlint.sarif")); err != nil || !fi.Mode().IsRegular() || fi.Size() == 0 {
+		t.Errorf("no report in the link's place: %v", err)
+	}
+
+	ws = t.TempDir()
+	write(t, ws, map[string]string{"deploy/pod.yaml": hostPathPod})
+	if err := os.Symlink(outside, filepath.Join(ws, "reports")); err != nil {
+		t.Fatal(err)
+	}
+	r = newRunner(t, ws, map[string]string{"path": "deploy", "sarif-file": "reports/pvlint.sarif"})
+	r.run()
+	if got := r.outputs["result"]["exit-code"]; got != "2" {
+		t.Errorf("exit-code = %q, want 2\n%s", got, r.log.String())
+	}
+	if _, err := os.Stat(filepath.Join(outside, "pvlint.sarif")); err == nil {
+		t.Error("the report was written out of the workspace through the linked directory")
+	}
+}
