@@ -24,7 +24,10 @@ import (
 //
 //   - sprig's list and string builders, checked before they allocate
 //     (until, untilStep, seq: limits.ChartListElements elements; repeat,
-//     indent, nindent and the rand* strings: limits.ChartOutputBytes);
+//     indent, nindent, the rand* strings and randBytes:
+//     limits.ChartOutputBytes);
+//   - sprig's clock, random and key-generating functions replaced by
+//     deterministic ones (determinism.go);
 //   - every other sprig function wrapped with a check of the render's stop
 //     flag, set when the chart times out or goes over a bound, so an
 //     abandoned render stops at its next function call instead of keeping
@@ -38,6 +41,8 @@ import (
 type renderBudget struct {
 	stop atomic.Bool
 	why  atomic.Value // string: the bound that stopped the render
+	// rand is the render's PRNG (determinism.go); nil: a fixed seed.
+	rand *renderRand
 }
 
 var errStopped = errors.New("rendering stopped: the chart went over its time or size bound")
@@ -74,9 +79,16 @@ var helmOwn = map[string]bool{"toJson": true, "mustToJson": true, "fromJson": tr
 func (b *renderBudget) funcs() template.FuncMap {
 	out := template.FuncMap{}
 	sp := sprig.TxtFuncMap()
+	if b.rand == nil {
+		b.rand = newRenderRand(nil)
+	}
+	det := deterministicFuncs(sp, b.rand)
 	for name, fn := range sp {
 		if helmBound[name] || helmOwn[name] {
 			continue
+		}
+		if d, ok := det[name]; ok {
+			fn = d
 		}
 		out[name] = b.checked(fn)
 	}
@@ -162,13 +174,20 @@ func (b *renderBudget) funcs() template.FuncMap {
 		return nindent(spaces, v), nil
 	}
 	for _, name := range []string{"randAlphaNum", "randAlpha", "randAscii", "randNumeric"} {
-		fn := sp[name].(func(int) string)
+		fn := det[name].(func(int) string)
 		out[name] = func(count int) (string, error) {
 			if err := size(name, int64(count)); err != nil {
 				return "", err
 			}
 			return fn(count), nil
 		}
+	}
+	randBytes := det["randBytes"].(func(int) (string, error))
+	out["randBytes"] = func(count int) (string, error) {
+		if err := size("randBytes", (int64(count)+2)/3*4); err != nil { // its base64 text
+			return "", err
+		}
+		return randBytes(count)
 	}
 	return out
 }

@@ -311,10 +311,19 @@ func TestCheckedKeepsTypes(t *testing.T) {
 		if got == want {
 			continue
 		}
+		// The certificate generators (determinism.go) return and take a
+		// certificate of ours, with the fields of sprig's unexported one.
+		like := func(a, b reflect.Type) bool { return a == b || isCertificate(a) && isCertificate(b) }
+		same := got.NumIn() == want.NumIn() && got.IsVariadic() == want.IsVariadic() && got.NumOut() == want.NumOut()
+		for i := 0; same && i < got.NumOut(); i++ {
+			same = like(got.Out(i), want.Out(i))
+		}
 		// The bounded builders take the same arguments and add an error.
-		same := got.NumIn() == want.NumIn() && got.IsVariadic() == want.IsVariadic() && got.NumOut() == 2 && got.Out(0) == want.Out(0)
+		if !same {
+			same = got.NumIn() == want.NumIn() && got.IsVariadic() == want.IsVariadic() && got.NumOut() == 2 && got.Out(0) == want.Out(0)
+		}
 		for i := 0; same && i < got.NumIn(); i++ {
-			same = got.In(i) == want.In(i)
+			same = like(got.In(i), want.In(i))
 		}
 		if !same {
 			t.Errorf("%s: %v, want %v", name, got, want)

@@ -313,6 +313,7 @@ func renderBounded(ch *chart.Chart, top common.Values, budget *renderBudget) (fi
 			files, err = nil, fmt.Errorf("rendering failed: internal error: %v", p)
 		}
 	}()
+	budget.rand = newRenderRand(ch)
 	e := engine.Engine{CustomTemplateFuncs: budget.funcs()} // no client: lookup returns an empty map, as in helm template
 	files, err = e.Render(ch, top)
 	if why := budget.reason(); why != "" {
