@@ -28,6 +28,7 @@ import (
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
 	"github.com/pvlint/pvlint/parsers/helm"
+	"github.com/pvlint/pvlint/parsers/limits"
 )
 
 // Options configure rendering.
@@ -181,7 +182,9 @@ const maxRounds = 64
 
 // renderAll renders roots in parallel; results in roots' order. A root
 // that lists, or includes one that lists, a local path that does not exist
-// is not rendered (missing): Kustomize would fail on it.
+// is not rendered (missing): Kustomize would fail on it; nor is a root
+// that reaches one kustomization through more include paths than
+// limits.KustomizeIncludePaths (fanIn): Kustomize would run for minutes.
 func (p *parser) renderAll(roots []*kustomization, memo map[string]*missingEntry) []rendered {
 	results := make([]rendered, len(roots))
 	sem := make(chan struct{}, p.opt.Workers)
@@ -189,6 +192,10 @@ func (p *parser) renderAll(roots []*kustomization, memo map[string]*missingEntry
 	for i, k := range roots {
 		if m := p.missing(k, memo, map[string]bool{}); m != nil {
 			results[i] = rendered{res: parsers.Result{Errors: []parsers.Error{m.error(k)}}}
+			continue
+		}
+		if f := p.fanIn(k, limits.KustomizeIncludePaths); f != nil {
+			results[i] = rendered{res: parsers.Result{Errors: []parsers.Error{f.error(k)}}}
 			continue
 		}
 		wg.Add(1)

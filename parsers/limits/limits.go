@@ -64,6 +64,14 @@ const (
 	// FindingsPerRule bounds the findings one rule may report for one
 	// resource shape before a notice replaces the rest.
 	FindingsPerRule = 1_000
+	// KustomizeIncludePaths bounds how many include paths (resources,
+	// bases and components entries) may lead from a root kustomization to
+	// any one kustomization it renders: Kustomize accumulates the base once
+	// per path, so a diamond of 15 levels of two tiny files each renders its
+	// bottom 32,768 times and runs for minutes, and it cannot be cancelled.
+	// Legitimate overlays include a base a few times at most (an aggregate
+	// of a few environments that share a base, components shared by them).
+	KustomizeIncludePaths = 64
 	// MessageBytes bounds the message of an error or a notice: one can
 	// quote its input (an include that recurses, a failing template).
 	MessageBytes = 2048
@@ -94,6 +102,7 @@ var Table = []Entry{
 	{"ChartRenderMemory", fmt.Sprint(ChartRenderMemory), ChartRenderMemoryExceeded(ChartRenderMemory)},
 	{"ChartRenderStack", fmt.Sprint(ChartRenderStack), ChartRenderTooDeep(ChartRenderStack)},
 	{"FindingsPerRule", fmt.Sprint(FindingsPerRule), FindingsCapped(FindingsPerRule)},
+	{"KustomizeIncludePaths", fmt.Sprint(KustomizeIncludePaths), IncludedTooOften(KustomizeIncludePaths)},
 	{"MessageBytes", fmt.Sprint(MessageBytes), "(a longer message is cut and ends in \"… (truncated)\")"},
 }
 
@@ -177,4 +186,10 @@ func ChartRenderTooDeep(limit int64) string {
 // FindingsCapped is the notice given once when a rule reaches FindingsPerRule.
 func FindingsCapped(limit int) string {
 	return fmt.Sprintf("more than %d findings of one rule for one resource shape; the rest are not listed", limit)
+}
+
+// IncludedTooOften is the error of a root kustomization that reaches one
+// kustomization through more than KustomizeIncludePaths include paths.
+func IncludedTooOften(limit int) string {
+	return fmt.Sprintf("Kustomize would render it once per path, more than the %d paths one kustomization may be reached through (a diamond of bases?)", limit)
 }
