@@ -37,6 +37,15 @@ const (
 	// SetElements bounds the elements given to functions that unify element
 	// types (toset, distinct, setunion...): go-cty's unification is costly.
 	SetElements = 10_000
+	// TextBytes bounds the text one root module's templates and functions
+	// build ("${a}${b}", format, join, replace...): thirty doublings of a
+	// 16-byte local would be 16 GiB. Modules build kilobytes (a file() read
+	// is bounded by FileBytes on its own and not counted).
+	TextBytes = 16 << 20
+	// NumberExponent bounds the binary exponent of a number a Terraform
+	// function is given: printing 1e10000000 takes seconds per call.
+	// Ordinary numbers are below 2^100.
+	NumberExponent = 4096
 	// Instances bounds the resource and module instances of one scan
 	// across every module and nested module (count, for_each, and single
 	// blocks), so that nested counts cannot multiply into millions of
@@ -95,6 +104,8 @@ var Table = []Entry{
 	{"Depth", fmt.Sprint(Depth), TooDeep(Depth)},
 	{"ValueElements", fmt.Sprint(ValueElements), ForIterations(ValueElements)},
 	{"SetElements", fmt.Sprint(SetElements), TooManySetElements("toset", SetElements)},
+	{"TextBytes", fmt.Sprint(TextBytes), TooMuchText(TextBytes)},
+	{"NumberExponent", fmt.Sprint(NumberExponent), NumberTooLarge(NumberExponent)},
 	{"Instances", fmt.Sprint(Instances), TooManyInstances(Instances)},
 	{"ModuleEval", ModuleEval.String(), TimedOut(ModuleEval)},
 	{"ChartOutputBytes", fmt.Sprint(ChartOutputBytes), ChartOutputTooLarge(ChartOutputBytes)},
@@ -143,6 +154,18 @@ func TooDeep(limit int) string { return fmt.Sprintf("nesting deeper than %d", li
 // over more than ValueElements elements.
 func ForIterations(limit int) string {
 	return fmt.Sprintf("for expressions iterate over more than %d elements in this module; the value is unknown", limit)
+}
+
+// TooMuchText is the error of a module whose templates and functions
+// build more than TextBytes of text.
+func TooMuchText(limit int64) string {
+	return fmt.Sprintf("templates and functions build more than %s of text in this module; the value is unknown", byteSize(int(limit)))
+}
+
+// NumberTooLarge is the error of a function given a number whose binary
+// exponent is beyond NumberExponent.
+func NumberTooLarge(limit int) string {
+	return fmt.Sprintf("a number beyond 2^%d; the value is unknown", limit)
 }
 
 // TooManySetElements is the error of fn called with more than SetElements.

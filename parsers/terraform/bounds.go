@@ -62,21 +62,17 @@ func checkNesting(file string, src []byte) *parsers.Error {
 }
 
 // forBudgetFunc is the hidden function every for expression's collection
-// is passed through (see meterForExprs): it counts the elements iterated
+// is passed through (see meterExprs): it counts the elements iterated
 // per root module and fails the expression past limits.ValueElements, so a
 // 200-byte nest of three for expressions over range(1000) stops after a
 // million iterations instead of building a billion elements.
 const forBudgetFunc = "pvlint_for_budget"
 
-// meterForExprs wraps the collection of every for expression in body's
+// meterExprs wraps the collection of every for expression in body's
 // blocks (except variable blocks, whose defaults are evaluated without
-// functions) in a call of forBudgetFunc. src is the text body was parsed
-// from: a file without the keyword for is not walked (the walk allocates
-// per syntax node, and most files have no for expression).
-func meterForExprs(body *hclsyntax.Body, src []byte) {
-	if !hasForKeyword(src) {
-		return
-	}
+// functions) in a call of forBudgetFunc, and every template that
+// interpolates in a call of textFunc (see textMeter).
+func meterExprs(body *hclsyntax.Body) {
 	for _, b := range body.Blocks {
 		if b.Type != "variable" {
 			meterBody(b.Body)
@@ -85,68 +81,82 @@ func meterForExprs(body *hclsyntax.Body, src []byte) {
 }
 
 // meterBody and meterExpr walk the syntax tree without the closure per node
-// that hclsyntax.VisitAll allocates; an expression type they do not know is
-// walked with VisitAll, so no for expression is ever missed.
+// that hclsyntax.VisitAll allocates; meterExpr returns the expression to
+// put in e's place. An expression type they do not know is walked with
+// VisitAll, so no for expression is ever missed (its templates are not
+// metered: every expression HCL has is known here).
 func meterBody(body *hclsyntax.Body) {
 	for _, a := range body.Attributes {
-		meterExpr(a.Expr)
+		a.Expr = meterExpr(a.Expr)
 	}
 	for _, b := range body.Blocks {
 		meterBody(b.Body)
 	}
 }
 
-func meterExpr(e hclsyntax.Expression) {
+func meterExpr(e hclsyntax.Expression) hclsyntax.Expression {
 	switch x := e.(type) {
-	case nil, *hclsyntax.LiteralValueExpr, *hclsyntax.ScopeTraversalExpr, *hclsyntax.AnonSymbolExpr:
+	case *hclsyntax.LiteralValueExpr:
+		if x.Val.Type() == cty.Number && numberCheck(x.Val) != nil {
+			return metered(numberFunc, x) // an error where it is written
+		}
+	case nil, *hclsyntax.ScopeTraversalExpr, *hclsyntax.AnonSymbolExpr:
 	case *hclsyntax.ForExpr:
+		x.CollExpr = meterExpr(x.CollExpr)
+		x.KeyExpr = meterExpr(x.KeyExpr)
+		x.ValExpr = meterExpr(x.ValExpr)
+		x.CondExpr = meterExpr(x.CondExpr)
 		meterFor(x)
-		meterExpr(x.CollExpr)
-		meterExpr(x.KeyExpr)
-		meterExpr(x.ValExpr)
-		meterExpr(x.CondExpr)
 	case *hclsyntax.FunctionCallExpr:
-		for _, a := range x.Args {
-			meterExpr(a)
+		for i, a := range x.Args {
+			x.Args[i] = meterExpr(a)
 		}
 	case *hclsyntax.ConditionalExpr:
-		meterExpr(x.Condition)
-		meterExpr(x.TrueResult)
-		meterExpr(x.FalseResult)
+		x.Condition = meterExpr(x.Condition)
+		x.TrueResult = meterExpr(x.TrueResult)
+		x.FalseResult = meterExpr(x.FalseResult)
 	case *hclsyntax.IndexExpr:
-		meterExpr(x.Collection)
-		meterExpr(x.Key)
+		x.Collection = meterExpr(x.Collection)
+		x.Key = meterExpr(x.Key)
 	case *hclsyntax.TupleConsExpr:
-		for _, it := range x.Exprs {
-			meterExpr(it)
+		for i, it := range x.Exprs {
+			x.Exprs[i] = meterExpr(it)
 		}
 	case *hclsyntax.ObjectConsExpr:
-		for _, it := range x.Items {
-			meterExpr(it.KeyExpr)
-			meterExpr(it.ValueExpr)
+		for i := range x.Items {
+			x.Items[i].KeyExpr = meterExpr(x.Items[i].KeyExpr)
+			x.Items[i].ValueExpr = meterExpr(x.Items[i].ValueExpr)
 		}
 	case *hclsyntax.ObjectConsKeyExpr:
-		meterExpr(x.Wrapped)
+		x.Wrapped = meterExpr(x.Wrapped)
 	case *hclsyntax.SplatExpr:
-		meterExpr(x.Source)
-		meterExpr(x.Each)
+		x.Source = meterExpr(x.Source)
+		x.Each = meterExpr(x.Each)
 	case *hclsyntax.RelativeTraversalExpr:
-		meterExpr(x.Source)
+		x.Source = meterExpr(x.Source)
 	case *hclsyntax.BinaryOpExpr:
-		meterExpr(x.LHS)
-		meterExpr(x.RHS)
+		x.LHS = meterExpr(x.LHS)
+		x.RHS = meterExpr(x.RHS)
 	case *hclsyntax.UnaryOpExpr:
-		meterExpr(x.Val)
+		x.Val = meterExpr(x.Val)
 	case *hclsyntax.TemplateExpr:
-		for _, p := range x.Parts {
-			meterExpr(p)
+		built := false
+		for i, p := range x.Parts {
+			if _, lit := p.(*hclsyntax.LiteralValueExpr); !lit {
+				built = true
+			}
+			x.Parts[i] = meterExpr(p)
+		}
+		if built {
+			return metered(textFunc, x)
 		}
 	case *hclsyntax.TemplateJoinExpr:
-		meterExpr(x.Tuple)
+		x.Tuple = meterExpr(x.Tuple)
+		return metered(textFunc, x)
 	case *hclsyntax.TemplateWrapExpr:
-		meterExpr(x.Wrapped)
+		x.Wrapped = meterExpr(x.Wrapped)
 	case *hclsyntax.ParenthesesExpr:
-		meterExpr(x.Expression)
+		x.Expression = meterExpr(x.Expression)
 	default:
 		hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
 			if fe, ok := n.(*hclsyntax.ForExpr); ok {
@@ -155,6 +165,13 @@ func meterExpr(e hclsyntax.Expression) {
 			return nil
 		})
 	}
+	return e
+}
+
+// metered is a call of the hidden function name over e.
+func metered(name string, e hclsyntax.Expression) hclsyntax.Expression {
+	r := e.Range()
+	return &hclsyntax.FunctionCallExpr{Name: name, Args: []hclsyntax.Expression{e}, NameRange: r, OpenParenRange: r, CloseParenRange: r}
 }
 
 // meterFor passes a for expression's collection through forBudgetFunc, once.
@@ -162,29 +179,130 @@ func meterFor(fe *hclsyntax.ForExpr) {
 	if call, ok := fe.CollExpr.(*hclsyntax.FunctionCallExpr); ok && call.Name == forBudgetFunc {
 		return
 	}
-	r := fe.CollExpr.Range()
-	fe.CollExpr = &hclsyntax.FunctionCallExpr{Name: forBudgetFunc, Args: []hclsyntax.Expression{fe.CollExpr},
-		NameRange: r, OpenParenRange: r, CloseParenRange: r}
+	fe.CollExpr = metered(forBudgetFunc, fe.CollExpr)
 }
 
-// hasForKeyword reports whether src holds "for" not joined to an ASCII
-// identifier character, as the keyword of every for expression is (for_each
-// and format are not). A neighbour outside ASCII counts as a separator, so
-// the test never misses a for expression.
-func hasForKeyword(src []byte) bool {
-	ident := func(c byte) bool {
-		return c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+// textFunc is the hidden function every interpolating template is passed
+// through (meterExprs): it counts the text built per root module.
+const textFunc = "pvlint_text"
+
+// textLimit is limits.TextBytes, lowered by tests.
+var textLimit int64 = limits.TextBytes
+
+// textMeter counts the bytes of text v holds against left, stopping at
+// the first string that exhausts it (a collection is walked only that far).
+func textMeter(v cty.Value, left *int64) error {
+	v, _ = v.UnmarkDeep()
+	if !v.IsKnown() || v.IsNull() {
+		return nil
 	}
-	for i := 0; ; {
-		j := bytes.Index(src[i:], []byte("for"))
-		if j < 0 {
-			return false
+	ty := v.Type()
+	switch {
+	case ty == cty.String:
+		if *left -= int64(len(v.AsString())); *left < 0 {
+			return &inputError{limits.TooMuchText(textLimit)}
 		}
-		j += i
-		if (j == 0 || !ident(src[j-1])) && (j+3 == len(src) || !ident(src[j+3])) {
-			return true
+	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType() || ty.IsMapType() || ty.IsObjectType():
+		for it := v.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			if err := textMeter(e, left); err != nil {
+				return err
+			}
 		}
-		i = j + 3
+	}
+	return nil
+}
+
+// textBudget is the function behind textFunc for one root module.
+func textBudget(left *int64) function.Function {
+	return function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "text", Type: cty.DynamicPseudoType,
+			AllowUnknown: true, AllowNull: true, AllowMarked: true, AllowDynamicType: true}},
+		Type: func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			if err := textMeter(args[0], left); err != nil {
+				return cty.DynamicVal, err
+			}
+			return args[0], nil
+		},
+	})
+}
+
+// numberFunc is the hidden function a number literal beyond
+// limits.NumberExponent is passed through (meterExprs): an error at the
+// literal, before a template or the graph prints it.
+const numberFunc = "pvlint_number"
+
+// numberGuard is the function behind numberFunc.
+var numberGuard = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "number", Type: cty.DynamicPseudoType,
+		AllowUnknown: true, AllowNull: true, AllowMarked: true, AllowDynamicType: true}},
+	Type: func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		if err := numberCheck(args[0]); err != nil {
+			return cty.DynamicVal, err
+		}
+		return args[0], nil
+	},
+})
+
+// numberCheck refuses a number (anywhere in v) whose binary exponent is
+// beyond limits.NumberExponent: printing one is what takes the time.
+func numberCheck(v cty.Value) error {
+	v, _ = v.UnmarkDeep()
+	if !v.IsKnown() || v.IsNull() {
+		return nil
+	}
+	ty := v.Type()
+	switch {
+	case ty == cty.Number:
+		f := v.AsBigFloat()
+		if e := f.MantExp(nil); e > limits.NumberExponent || e < -limits.NumberExponent {
+			return &inputError{limits.NumberTooLarge(limits.NumberExponent)}
+		}
+	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType() || ty.IsMapType() || ty.IsObjectType():
+		for it := v.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			if err := numberCheck(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// meterFunctions wraps each of a root module's functions so that it
+// refuses a number beyond limits.NumberExponent before it runs, and counts
+// the text it returns against left (but file and filebase64, which
+// FileBytes bounds). The wrappers keep each function's parameters and
+// return type.
+func meterFunctions(fns map[string]function.Function, left *int64) {
+	for name, fn := range fns {
+		if name == forBudgetFunc || name == textFunc || name == numberFunc {
+			continue
+		}
+		counted := name != "file" && name != "filebase64"
+		fns[name] = function.New(&function.Spec{
+			Params:   fn.Params(),
+			VarParam: fn.VarParam(),
+			Type: func(args []cty.Value) (cty.Type, error) {
+				for _, a := range args {
+					if err := numberCheck(a); err != nil {
+						return cty.NilType, err
+					}
+				}
+				return fn.ReturnTypeForValues(args)
+			},
+			Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+				v, err := fn.Call(args)
+				if err == nil && counted {
+					if terr := textMeter(v, left); terr != nil {
+						return cty.DynamicVal, terr
+					}
+				}
+				return v, err
+			},
+		})
 	}
 }
 

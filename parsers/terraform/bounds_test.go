@@ -170,3 +170,46 @@ func TestEvaluationHasADeadline(t *testing.T) {
 		t.Errorf("errors: %s", errs)
 	}
 }
+
+// Text that templates and functions build is bounded per root module: a
+// chain of doubling locals (30 doublings of 16 bytes would be 16 GiB)
+// stops at the bound with an error at the template, as does a function
+// building text. The module's other values still evaluate.
+func TestBuiltTextIsBounded(t *testing.T) {
+	watchdog.Start(t, 60*time.Second)
+	defer func(n int64) { textLimit = n }(textLimit)
+	textLimit = 1 << 20
+	var b strings.Builder
+	b.WriteString("locals {\n  s0 = \"0123456789abcdef\"\n")
+	for i := 1; i <= 30; i++ {
+		fmt.Fprintf(&b, "  s%d = \"${local.s%d}${local.s%d}\"\n", i, i-1, i-1)
+	}
+	b.WriteString("}\nresource \"aws_ebs_volume\" \"x\" {\n  availability_zone = local.s30\n  size = 1\n}\n")
+	res := hostile(t, map[string]string{
+		"double/main.tf": b.String(),
+		"fn/main.tf":     "locals {\n  s = join(\"\", [for i in range(100) : format(\"%20000s\", \"x\")])\n}\n" + goodVolume,
+	}, "double/main.tf:", "fn/main.tf:2:", limits.TooMuchText(1<<20))
+	if n := strings.Count(errorText(res), limits.TooMuchText(1<<20)); n > 3 {
+		t.Errorf("%d errors for the bound, want one per module:\n%s", n, errorText(res))
+	}
+	// Ordinary text is not refused.
+	ok := parseFiles(t, map[string]string{"main.tf": "locals {\n  s = \"${upper(\"a\")}-${join(\",\", [\"b\", \"c\"])}\"\n}\n" + goodVolume})
+	if len(ok.Errors) > 0 {
+		t.Errorf("ordinary templates refused: %s", errorText(ok))
+	}
+}
+
+// A function is never given a number it would take seconds to print
+// (tostring(1e10000000) took 24 s): the call is an error at once.
+func TestHugeNumbersAreRefused(t *testing.T) {
+	watchdog.Start(t, 30*time.Second)
+	hostile(t, map[string]string{"num/main.tf": `locals {
+  a = tostring(1e10000000)
+  b = format("%d", 1e-10000000)
+}
+resource "aws_ebs_volume" "x" {
+  availability_zone = local.a
+  size              = 1
+}
+`}, "num/main.tf:2:", "num/main.tf:3:", limits.NumberTooLarge(limits.NumberExponent))
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pvlint/pvlint/linter/graph"
 	"github.com/pvlint/pvlint/parsers"
+	"github.com/pvlint/pvlint/parsers/limits"
 )
 
 // namer maps an argument or block type name of a body to the key written in
@@ -220,6 +221,12 @@ func (nb *nodeBuilder) valueAt(v cty.Value, expr hcl.Expression, depth int, at p
 		return graph.NewScalar("false", graph.TagBool, pos)
 	case ty == cty.Number:
 		bf := v.AsBigFloat()
+		if numberCheck(v) != nil {
+			// Printing it would take seconds (a JSON or tfvars literal,
+			// which no function was given): unknown, as a function
+			// given it makes it.
+			return graph.NewUnknown(limits.NumberTooLarge(limits.NumberExponent), pos)
+		}
 		if bf.IsInt() {
 			return graph.NewScalar(bf.Text('f', 0), graph.TagInt, pos)
 		}

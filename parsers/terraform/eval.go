@@ -45,6 +45,7 @@ type rootEval struct {
 	depth     int       // current nesting of demands
 	evals     int       // expressions evaluated so far
 	forLeft   int64     // for-expression iterations left (bounds.go)
+	textLeft  int64     // bytes of text templates and functions may still build (bounds.go)
 	deadline  time.Time // when evaluation gives up (bounds.go)
 	late      bool      // the deadline has passed
 }
@@ -645,7 +646,7 @@ func (in *instance) reportFunctionErrors(diags hcl.Diagnostics) {
 		if fc, ok := d.Extra.(hclsyntax.FunctionCallDiagExtra); ok && d.Severity == hcl.DiagError && fc.FunctionCallError() != nil &&
 			inputFault(fc.CalledFunctionName(), fc.FunctionCallError()) {
 			msg := fc.CalledFunctionName() + "(): " + functionErrorText(fc.FunctionCallError())
-			if fc.CalledFunctionName() == forBudgetFunc {
+			if fc.CalledFunctionName() == forBudgetFunc || fc.CalledFunctionName() == textFunc || fc.CalledFunctionName() == numberFunc {
 				msg = functionErrorText(fc.FunctionCallError())
 			}
 			e := parsers.Error{File: in.mod.dir, Msg: msg}

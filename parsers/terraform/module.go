@@ -312,7 +312,7 @@ func (m *module) parseFile(p *hclparse.Parser, g *fsgate.Gate, rel string) *hcl.
 		m.comments = append(m.comments, scanComments(rel, src)...)
 		if f != nil {
 			if body, ok := f.Body.(*hclsyntax.Body); ok {
-				meterForExprs(body, src)
+				meterExprs(body)
 			}
 		}
 	}

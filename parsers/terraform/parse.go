@@ -140,6 +140,10 @@ func evalRoot(l *loader, dir string, cli []varFile, cliVars []string) (res parse
 	r := &rootEval{l: l, rootDir: dir, funcs: functions(l.gate, dir), forLeft: limits.ValueElements, deadline: deadline()}
 	r.funcs[forBudgetFunc] = forBudget(&r.forLeft)
 	guardFunctions(r.funcs)
+	r.textLeft = textLimit
+	meterFunctions(r.funcs, &r.textLeft)
+	r.funcs[textFunc] = textBudget(&r.textLeft)
+	r.funcs[numberFunc] = numberGuard
 	var errs []parsers.Error
 	r.installed, errs = installedModules(l.gate, dir)
 	r.out.Errors = append(r.out.Errors, errs...)
