@@ -46,7 +46,7 @@ func (r *renderer) resolveFileDeps(ch *chart.Chart, dir string, depth int, seen 
 		}
 		// Through the file gate, as the chart itself is read.
 		files := r.dirFiles(r.opt.Files, rel)
-		if r.fatal {
+		if r.fatal || !r.measureArchives(files, rel) {
 			return
 		}
 		sub, err := loader.LoadFiles(files)

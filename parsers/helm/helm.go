@@ -132,6 +132,9 @@ type renderer struct {
 	fileDeps        map[*common.File]string // Chart.yaml of a file:// dependency → its directory
 	sources         []*valueSource          // the root's values layers, lowest precedence first (valuesites.go)
 	byFile          map[string]*tmpl        // templates by file, built on first use
+	// budget is what is left of the chart's size budget (archives.go).
+	budget    int64
+	budgetSet bool
 	// What the render worker is sent (worker.go): the chart's files as
 	// loaded, the file:// dependencies, and each chart's index among them.
 	loaded     []*archive.BufferedFile

@@ -35,7 +35,7 @@ func (r *renderer) load() (ch *chart.Chart, isArchive, ok bool) {
 	var files []*archive.BufferedFile
 	if fi.IsDir() {
 		files = r.dirFiles(g, r.chartPath)
-		if r.fatal {
+		if r.fatal || !r.measureArchives(files, r.chartPath) {
 			return nil, false, false
 		}
 	} else {
@@ -43,6 +43,13 @@ func (r *renderer) load() (ch *chart.Chart, isArchive, ok bool) {
 		data, err := g.ReadFile(r.chartPath)
 		if err != nil {
 			r.errorf(r.chartPath, 0, "chart %s: %s", r.chartPath, fsgate.Describe(err))
+			return nil, true, false
+		}
+		// The archive and every subchart archive inside it, measured
+		// before anything is unpacked (archives.go).
+		inside, err := r.measureArchive(&budgetReader{r: bytes.NewReader(data), spend: r.spend}, r.chartPath)
+		if err != nil {
+			r.errorf(r.chartPath, 0, "chart %s: %s", r.chartPath, overBudget(inside))
 			return nil, true, false
 		}
 		files, err = archive.LoadArchiveFiles(bytes.NewReader(data))
@@ -90,14 +97,14 @@ func IgnoreRules(g *fsgate.Gate, chartDir string) (*ignore.Rules, error) {
 }
 
 // dirFiles reads the files of the chart directory chartDir (relative to
-// the root), reporting each refused one.
+// the root), reporting each refused one. What they read is taken from the
+// chart's size budget (archives.go).
 func (r *renderer) dirFiles(g *fsgate.Gate, chartDir string) []*archive.BufferedFile {
 	rules, err := IgnoreRules(g, chartDir)
 	if err != nil {
 		r.errorf(path.Join(chartDir, ignore.HelmIgnore), 0, "chart %s: %s", r.chartPath, err)
 		return nil
 	}
-	budget := archive.MaxDecompressedChartSize
 	var files []*archive.BufferedFile
 	top, _ := g.Stat(chartDir)
 	topID, _ := fsgate.IDOf(top)
@@ -138,8 +145,8 @@ func (r *renderer) dirFiles(g *fsgate.Gate, chartDir string) []*archive.Buffered
 				r.errorf(p, 0, "chart %s: %s", r.chartPath, fsgate.Describe(err))
 				continue
 			}
-			if budget -= int64(len(data)); budget < 0 {
-				r.errorf(chartDir, 0, "chart %s: its files are larger than Helm's %d-byte chart limit", r.chartPath, archive.MaxDecompressedChartSize)
+			if !r.spend(int64(len(data))) {
+				r.errorf(chartDir, 0, "chart %s: %s", r.chartPath, overBudget(p))
 				return
 			}
 			files = append(files, &archive.BufferedFile{Name: n, ModTime: fi.ModTime(), Data: bytes.TrimPrefix(data, utf8BOM)})
