@@ -81,6 +81,22 @@ const (
 	// Legitimate overlays include a base a few times at most (an aggregate
 	// of a few environments that share a base, components shared by them).
 	KustomizeIncludePaths = 64
+	// CustomRuleCost bounds the CEL cost (the cost units of CEL's cost
+	// tracker, as the API server counts them) that one custom rule or
+	// admission policy may spend in one scan, over all its objects: the API
+	// server bounds each expression (1,000,000) and each object
+	// (10,000,000) but not their sum, and a rule of the scanned
+	// repository's own configuration that spends the per-expression limit
+	// on every object takes half a second each. Legitimate rules cost tens
+	// to hundreds of units per object: this allows 100,000 objects of 200.
+	CustomRuleCost = 20_000_000
+	// CustomRulesCost bounds the CEL cost of all the custom rules and
+	// policies of one scan together, shared equally among them (each gets
+	// the smaller of CustomRuleCost and its share): a configuration could
+	// otherwise name many costly rules, each under its own budget. A cost
+	// unit takes about half a microsecond, so this is half a minute of one
+	// core at the very worst; ordinary rule sets never come near it.
+	CustomRulesCost = 60_000_000
 	// MessageBytes bounds the message of an error or a notice: one can
 	// quote its input (an include that recurses, a failing template).
 	MessageBytes = 2048
@@ -114,6 +130,7 @@ var Table = []Entry{
 	{"ChartRenderStack", fmt.Sprint(ChartRenderStack), ChartRenderTooDeep(ChartRenderStack)},
 	{"FindingsPerRule", fmt.Sprint(FindingsPerRule), FindingsCapped(FindingsPerRule)},
 	{"KustomizeIncludePaths", fmt.Sprint(KustomizeIncludePaths), IncludedTooOften(KustomizeIncludePaths)},
+	{"CustomRuleCost", fmt.Sprint(CustomRuleCost), RuleBudgetSpent(CustomRuleCost, 1)},
 	{"MessageBytes", fmt.Sprint(MessageBytes), "(a longer message is cut and ends in \"… (truncated)\")"},
 }
 
@@ -215,4 +232,11 @@ func FindingsCapped(limit int) string {
 // kustomization through more than KustomizeIncludePaths include paths.
 func IncludedTooOften(limit int) string {
 	return fmt.Sprintf("Kustomize would render it once per path, more than the %d paths one kustomization may be reached through (a diamond of bases?)", limit)
+}
+
+// RuleBudgetSpent is the error of a custom rule that spent its CEL cost
+// budget (CustomRuleCost, or its share of CustomRulesCost) with objects
+// still to check.
+func RuleBudgetSpent(limit uint64, left int) string {
+	return fmt.Sprintf("the rule spent its CEL cost budget for the scan (%d; a custom rule may spend at most %d over all its objects, and the custom rules of a scan %d together) and was not evaluated on the %d objects left, this one first (make its expressions cheaper)", limit, uint64(CustomRuleCost), uint64(CustomRulesCost), left)
 }

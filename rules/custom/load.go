@@ -124,6 +124,7 @@ func Load(paths []string, builtin func(id string) bool) (*Set, error) {
 	}
 	set := &Set{}
 	for _, c := range l.compiled {
+		c.setCost(share(len(l.compiled)))
 		set.Rules = append(set.Rules, c.rule())
 		set.Tests = append(set.Tests, c.tests()...)
 	}
@@ -137,6 +138,7 @@ type compiledRule interface {
 	rule() *rules.Rule
 	tests() []*TestCase
 	keeps(k *graph.Keep)
+	setCost(limit uint64) // the rule's CEL cost budget per scan
 }
 
 type loader struct {

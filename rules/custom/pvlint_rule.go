@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/pvlint/pvlint/linter/graph"
+	"github.com/pvlint/pvlint/parsers/limits"
 	"github.com/pvlint/pvlint/rules"
 )
 
@@ -139,6 +140,7 @@ type pvlintRule struct {
 	usesGraph   map[string]bool // graph functions called, with their constant arguments for resources()
 	resKinds    []string        // constant kinds given to graph.resources / tf.resources
 	anyKind     bool            // a resources() call with a computed kind
+	cost        uint64          // CEL cost budget per scan (share)
 }
 
 type compiledValidation struct {
@@ -350,6 +352,8 @@ func (r *pvlintRule) rule() *rules.Rule {
 
 func (r *pvlintRule) tests() []*TestCase { return r.testCases }
 
+func (r *pvlintRule) setCost(limit uint64) { r.cost = limit }
+
 func (r *pvlintRule) matches(res *graph.Resource) bool {
 	if len(r.sources) > 0 {
 		src := res.Source.String()
@@ -372,17 +376,27 @@ func (r *pvlintRule) matches(res *graph.Resource) bool {
 	return true
 }
 
+// check evaluates the rule on its objects in graph order, within the
+// rule's cost budget for the scan (see budget).
 func (r *pvlintRule) check(p *rules.Pass) {
 	ix := indexOf(p.Graph)
+	var list []*graph.Resource
 	for _, res := range p.Graph.OfKind(r.kinds...) {
-		if !r.matches(res) {
-			continue
+		if r.matches(res) {
+			list = append(list, res)
 		}
-		r.checkOne(p, ix, res)
+	}
+	b := newBudget(r.cost)
+	for i, res := range list {
+		if b.exhausted() {
+			p.Errorf(res, "%s", limits.RuleBudgetSpent(b.limit, len(list)-i))
+			return
+		}
+		r.checkOne(p, ix, res, b)
 	}
 }
 
-func (r *pvlintRule) checkOne(p *rules.Pass, ix *index, res *graph.Resource) {
+func (r *pvlintRule) checkOne(p *rules.Pass, ix *index, res *graph.Resource, b *budget) {
 	var spent uint64
 	obj := ix.value(res)
 	for _, v := range r.validations {
@@ -392,6 +406,7 @@ func (r *pvlintRule) checkOne(p *rules.Pass, ix *index, res *graph.Resource) {
 		if det != nil && det.ActualCost() != nil {
 			spent += *det.ActualCost()
 		}
+		b.charge(det, err)
 		if err != nil && isCostError(err) {
 			p.Errorf(res, "an expression went over its cost budget (%d, the API server's per-expression limit): %v", perCallLimit, err)
 			return
@@ -405,9 +420,9 @@ func (r *pvlintRule) checkOne(p *rules.Pass, ix *index, res *graph.Resource) {
 		case err != nil:
 			f = p.Report(r.locate(res, v, gv), "%s fails %s: the expression could not be evaluated: %s", res.Title(), r.meta.ID, trimCEL(err.Error()))
 		case types.IsUnknown(out):
-			f = p.Undecided(r.locate(res, v, gv), "%s: %s (undecided: a value is known only after apply or render)", res.Title(), r.message(v, act, res))
+			f = p.Undecided(r.locate(res, v, gv), "%s: %s (undecided: a value is known only after apply or render)", res.Title(), r.message(v, act, b))
 		case out == types.False:
-			f = p.Report(r.locate(res, v, gv), "%s", r.failMessage(v, act, res))
+			f = p.Report(r.locate(res, v, gv), "%s", r.failMessage(v, act, res, b))
 		default:
 			if out != types.True {
 				f = p.Report(r.locate(res, v, gv), "%s fails %s: the expression gave %v, not a bool", res.Title(), r.meta.ID, out)
@@ -419,9 +434,11 @@ func (r *pvlintRule) checkOne(p *rules.Pass, ix *index, res *graph.Resource) {
 	}
 }
 
-func (r *pvlintRule) message(v *compiledValidation, act map[string]any, res *graph.Resource) string {
+func (r *pvlintRule) message(v *compiledValidation, act map[string]any, b *budget) string {
 	if v.msgProg != nil {
-		if out, _, err := v.msgProg.Eval(act); err == nil {
+		out, det, err := v.msgProg.Eval(act)
+		b.charge(det, err)
+		if err == nil {
 			if s, ok := out.Value().(string); ok && strings.TrimSpace(s) != "" {
 				return s
 			}
@@ -433,15 +450,17 @@ func (r *pvlintRule) message(v *compiledValidation, act map[string]any, res *gra
 	return "fails " + r.meta.ID + " (" + r.meta.Title + ")"
 }
 
-func (r *pvlintRule) failMessage(v *compiledValidation, act map[string]any, res *graph.Resource) string {
+func (r *pvlintRule) failMessage(v *compiledValidation, act map[string]any, res *graph.Resource, b *budget) string {
 	if v.msgProg != nil {
-		if out, _, err := v.msgProg.Eval(act); err == nil {
+		out, det, err := v.msgProg.Eval(act)
+		b.charge(det, err)
+		if err == nil {
 			if s, ok := out.Value().(string); ok && strings.TrimSpace(s) != "" {
 				return s
 			}
 		}
 	}
-	return res.Title() + ": " + r.message(&compiledValidation{message: v.message}, act, res)
+	return res.Title() + ": " + r.message(&compiledValidation{message: v.message}, act, b)
 }
 
 // locate picks the finding's position: the validation's path; else the

@@ -20,6 +20,7 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/pvlint/pvlint/linter/graph"
+	"github.com/pvlint/pvlint/parsers/limits"
 	"github.com/pvlint/pvlint/rules"
 )
 
@@ -44,6 +45,7 @@ type vapRule struct {
 	conds     []vapExpr
 	checks    []vapValidation
 	bindings  []*vapBinding
+	cost      uint64 // CEL cost budget per scan (share)
 }
 
 type vapExpr struct {
@@ -271,6 +273,8 @@ func (v *vapRule) rule() *rules.Rule {
 
 func (v *vapRule) tests() []*TestCase { return nil }
 
+func (v *vapRule) setCost(limit uint64) { v.cost = limit }
+
 func (v *vapRule) keeps(k *graph.Keep) {
 	k.Kinds["Namespace"] = true
 	if pk := v.p.Spec.ParamKind; pk != nil {
@@ -468,9 +472,12 @@ func labelsOf(r *graph.Resource) map[string]string {
 	return out
 }
 
+// check evaluates the policy on the objects it matches in graph order,
+// within its cost budget for the scan (see budget).
 func (v *vapRule) check(p *rules.Pass) {
 	ix := indexOf(p.Graph)
-	for _, res := range p.Graph.Resources {
+	bud := newBudget(v.cost)
+	for i, res := range p.Graph.Resources {
 		if !res.IsKubernetes() {
 			continue
 		}
@@ -478,12 +485,22 @@ func (v *vapRule) check(p *rules.Pass) {
 		if m == no {
 			continue
 		}
+		if bud.exhausted() {
+			left := 0
+			for _, r := range p.Graph.Resources[i:] {
+				if r.IsKubernetes() && matchResources(v.p.Spec.MatchConstraints, r, ix) != no {
+					left++
+				}
+			}
+			p.Errorf(res, "%s", limits.RuleBudgetSpent(bud.limit, left))
+			return
+		}
 		if m == unsure {
 			p.Undecided(res.At(), "%s: whether ValidatingAdmissionPolicy %q applies depends on labels the scan does not show (its namespace or object selector)", res.Title(), v.p.Name)
 			continue
 		}
 		if len(v.bindings) == 0 {
-			v.run(p, ix, res, nil, v.hasParams)
+			v.run(p, ix, res, nil, v.hasParams, bud)
 			continue
 		}
 		for _, b := range v.bindings {
@@ -495,16 +512,16 @@ func (v *vapRule) check(p *rules.Pass) {
 				continue
 			}
 			if b.b.Spec.ParamRef == nil {
-				v.run(p, ix, res, nil, v.hasParams)
+				v.run(p, ix, res, nil, v.hasParams, bud)
 				continue
 			}
 			params := v.paramsFor(ix, b.b.Spec.ParamRef, res)
 			if len(params) == 0 {
-				v.run(p, ix, res, nil, true) // the cluster may hold them: undecided
+				v.run(p, ix, res, nil, true, bud) // the cluster may hold them: undecided
 				continue
 			}
 			for _, pr := range params {
-				v.run(p, ix, res, pr, false)
+				v.run(p, ix, res, pr, false, bud)
 			}
 		}
 	}
@@ -572,7 +589,7 @@ func unstructuredGVK(g schema.GroupVersionKind) map[string]any {
 
 // run evaluates the policy on res with one param object (nil for none);
 // paramsUnknown makes params a CEL unknown.
-func (v *vapRule) run(p *rules.Pass, ix *index, res *graph.Resource, param *graph.Resource, paramsUnknown bool) {
+func (v *vapRule) run(p *rules.Pass, ix *index, res *graph.Resource, param *graph.Resource, paramsUnknown bool, b *budget) {
 	gvk, g := gvr(res)
 	obj := ix.value(res)
 	request := map[string]any{
@@ -620,6 +637,7 @@ func (v *vapRule) run(p *rules.Pass, ix *index, res *graph.Resource, param *grap
 			if det != nil && det.ActualCost() != nil {
 				spent += *det.ActualCost()
 			}
+			b.charge(det, err)
 			if err != nil {
 				return types.NewErr("composited variable %q fails to evaluate: %v", vr.name, err)
 			}
@@ -639,6 +657,7 @@ func (v *vapRule) run(p *rules.Pass, ix *index, res *graph.Resource, param *grap
 		if det != nil && det.ActualCost() != nil {
 			spent += *det.ActualCost()
 		}
+		b.charge(det, err)
 		if err != nil && isCostError(err) || spent > runtimeBudget {
 			p.Errorf(res, "%s went over the API server's CEL cost budget", policy)
 			return nil, nil, false
@@ -677,7 +696,7 @@ func (v *vapRule) run(p *rules.Pass, ix *index, res *graph.Resource, param *grap
 		case types.IsUnknown(out):
 			p.Undecided(loc, "%s: %s is undecided: %s depends on values the scan cannot know", res.Title(), policy, v.subject(val))
 		case out == types.False:
-			p.Report(loc, "%s is denied by %s: %s", res.Title(), policy, v.message(val, pa))
+			p.Report(loc, "%s is denied by %s: %s", res.Title(), policy, v.message(val, pa, b))
 		}
 	}
 }
@@ -692,9 +711,11 @@ func (v *vapRule) subject(val vapValidation) string {
 }
 
 // message is the validation's message as the API server builds it.
-func (v *vapRule) message(val vapValidation, act cel.Activation) string {
+func (v *vapRule) message(val vapValidation, act cel.Activation, b *budget) string {
 	if val.msgProg != nil {
-		if out, _, err := val.msgProg.Eval(act); err == nil {
+		out, det, err := val.msgProg.Eval(act)
+		b.charge(det, err)
+		if err == nil {
 			if s, ok := out.Value().(string); ok && strings.TrimSpace(s) != "" && !strings.Contains(s, "\n") && len(s) <= 5000 {
 				return s
 			}
