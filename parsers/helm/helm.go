@@ -459,6 +459,18 @@ func (r *renderer) collect(files map[string]string) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	// The documents are counted before any is parsed, and the objects
+	// (a kind: List holds many) as they are (limits.ChartObjects).
+	docs := 0
+	for _, name := range names {
+		if base := path.Base(name); !strings.HasPrefix(base, "_") && base != "NOTES.txt" {
+			docs += countDocuments(files[name])
+		}
+	}
+	if docs > chartObjects {
+		r.errorf(r.chartPath, 0, "chart %s: %s", r.chartPath, limits.ChartTooManyObjects(chartObjects))
+		return
+	}
 	seen := map[*tmpl]bool{}
 	for _, name := range names {
 		base := path.Base(name)
@@ -475,6 +487,10 @@ func (r *renderer) collect(files map[string]string) {
 		}
 		seen[t] = true
 		r.collectTemplate(t, out)
+		if len(r.res.Resources) > chartObjects {
+			r.errorf(r.chartPath, 0, "chart %s: %s", r.chartPath, limits.ChartTooManyObjects(chartObjects))
+			return
+		}
 	}
 	for _, t := range r.sortedTemplates() {
 		if !seen[t] && !strings.HasPrefix(path.Base(t.name), "_") {
@@ -486,6 +502,36 @@ func (r *renderer) collect(files map[string]string) {
 		}
 		r.res.Comments = append(r.res.Comments, templateComments(t.file, t.src, t.rm.sk)...)
 	}
+}
+
+// chartObjects is limits.ChartObjects; a variable for tests.
+var chartObjects = limits.ChartObjects
+
+// countDocuments counts the YAML documents of a rendered template that
+// hold anything but blank lines and comments: what the parser would turn
+// into objects, found with a scan of the lines and no parsing. A line
+// starting with "---" at column 0 always starts a document (a block
+// scalar's lines are indented).
+func countDocuments(s string) int {
+	n, filled := 0, false
+	for len(s) > 0 {
+		line, rest, _ := strings.Cut(s, "\n")
+		s = rest
+		if strings.HasPrefix(line, "---") && (len(line) == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r') {
+			filled = false
+			if t := strings.TrimSpace(line[3:]); t != "" && t[0] != '#' {
+				n, filled = n+1, true // --- {a: b}
+			}
+			continue
+		}
+		if filled {
+			continue
+		}
+		if t := strings.TrimSpace(line); t != "" && t[0] != '#' {
+			n, filled = n+1, true
+		}
+	}
+	return n
 }
 
 func (r *renderer) sortedTemplates() []*tmpl {

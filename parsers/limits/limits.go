@@ -57,6 +57,13 @@ const (
 	ModuleEval = 60 * time.Second
 	// ChartOutputBytes bounds what one chart may render in total.
 	ChartOutputBytes int64 = 64 << 20
+	// ChartObjects bounds the objects (YAML documents, and the items of a
+	// kind: List) one chart's render may produce: each costs pvlint a few
+	// KB once parsed and mapped back to its template, so 300,000 small
+	// documents well within ChartOutputBytes took 1.2 GB. Real charts
+	// render hundreds (kube-prometheus-stack with its subcharts: a few
+	// hundred; the largest operator bundles a few thousand).
+	ChartObjects = 20_000
 	// ChartListElements bounds the lists a chart's template functions may
 	// build (until, untilStep, seq, list ops).
 	ChartListElements = 1_000_000
@@ -125,6 +132,7 @@ var Table = []Entry{
 	{"Instances", fmt.Sprint(Instances), TooManyInstances(Instances)},
 	{"ModuleEval", ModuleEval.String(), TimedOut(ModuleEval)},
 	{"ChartOutputBytes", fmt.Sprint(ChartOutputBytes), ChartOutputTooLarge(ChartOutputBytes)},
+	{"ChartObjects", fmt.Sprint(ChartObjects), ChartTooManyObjects(ChartObjects)},
 	{"ChartListElements", fmt.Sprint(ChartListElements), ChartListTooLong(ChartListElements)},
 	{"ChartRenderMemory", fmt.Sprint(ChartRenderMemory), ChartRenderMemoryExceeded(ChartRenderMemory)},
 	{"ChartRenderStack", fmt.Sprint(ChartRenderStack), ChartRenderTooDeep(ChartRenderStack)},
@@ -204,6 +212,12 @@ func TimedOut(d time.Duration) string {
 // ChartOutputTooLarge is the error of a chart that renders past ChartOutputBytes.
 func ChartOutputTooLarge(limit int64) string {
 	return fmt.Sprintf("chart renders more than %d bytes; not scanned", limit)
+}
+
+// ChartTooManyObjects is the error of a chart that renders more than
+// ChartObjects objects.
+func ChartTooManyObjects(limit int) string {
+	return fmt.Sprintf("chart renders more than %d objects (YAML documents), the most one chart may render; not scanned", limit)
 }
 
 // ChartListTooLong is the error of a template function asked for a list past ChartListElements.
