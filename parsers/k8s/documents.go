@@ -167,7 +167,7 @@ func decodeDocument(file string, d document, opt Options, al *alloc, out []*grap
 		if err != nil {
 			return out, n, yamlError(file, err, d)
 		}
-		c := converter{prune: opt.Prune, max: opt.MaxNodes, maxDepth: opt.MaxDepth, shift: shift, docLine: y.Line, alloc: al}
+		c := converter{prune: opt.Prune, max: opt.MaxNodes, maxDepth: opt.MaxDepth, shift: shift, docLine: y.Line, alloc: al}.sized(len(d.data))
 		root, err := c.convert(&y, 0, "")
 		if err != nil {
 			return out, n, &parsers.Error{File: file, Line: y.Line + shift, Msg: err.Error()}

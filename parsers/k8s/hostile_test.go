@@ -205,12 +205,13 @@ func TestMergedWideAnchor(t *testing.T) {
 	if n > 512<<20 {
 		t.Errorf("allocated %d MB", n>>20)
 	}
-	// Merged into 20 maps it is within the budget, and merged correctly.
-	rs, _, err := ParseBytes("m.yaml", []byte(mergedAnchor(20000, 20)), Options{})
+	// Merged into 10 maps it is within the budget (200,000 nodes through
+	// merge keys, fewer than the document's bytes), and merged correctly.
+	rs, _, err := ParseBytes("m.yaml", []byte(mergedAnchor(20000, 10)), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := rs[0].Root.Get("m19")
+	m := rs[0].Root.Get("m9")
 	if m.Len() != 20000 || m.Get("k7").String() != "own" || m.Get("k8").String() != "v8" {
 		t.Errorf("merged map: %d keys, k7=%q k8=%q", m.Len(), m.Get("k7").String(), m.Get("k8").String())
 	}
@@ -289,5 +290,26 @@ spec:
 		if got := root.Path(c.path...).Bool(); got != c.want {
 			t.Errorf("%s: %v, want %v", strings.Join(c.path, "."), got, c.want)
 		}
+	}
+}
+
+// Aliases add at most limits.AliasNodesPerByte nodes per byte of their
+// document: fifty 300-byte documents that each expand to 20,000 nodes
+// (under DocumentNodes each, a million together) are refused at the first,
+// while an anchor reused a few times is not.
+func TestAliasesAreBoundedByTheDocumentsSize(t *testing.T) {
+	doc := "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: p%d}\nspec:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n  mountOptions: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+	var b strings.Builder
+	for i := range 50 {
+		fmt.Fprintf(&b, "---\n"+doc, i)
+	}
+	_, _, err := ParseBytes("pv.yaml", []byte(b.String()), Options{})
+	var pe *parsers.Error
+	if !errors.As(err, &pe) || pe.Line != 1 || !strings.Contains(pe.Msg, "per byte of its") {
+		t.Fatalf("got %v", err)
+	}
+	ok := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    env: &env [{name: A, value: x}, {name: B, value: y}]\n  - name: b\n    env: *env\n  - name: c\n    env: *env\n"
+	if _, _, err := ParseBytes("pod.yaml", []byte(ok), Options{}); err != nil {
+		t.Errorf("an anchor reused twice: %v", err)
 	}
 }

@@ -448,8 +448,12 @@ type converter struct {
 	shift            int  // lines before the cut document in the file
 	docLine          int  // first line of the YAML document, within the cut one
 	expanded         bool // an alias or merge key was expanded
-	lastLine         int  // the last line a converted node starts on
-	skippedLine      int  // the last line of a value check walked instead (planRoot)
+	// inAlias counts the aliases and merge keys being expanded around the
+	// node converted now; aliasLeft is how many more nodes they may add
+	// (limits.AliasNodesPerByte per byte of the document, size bytes).
+	inAlias, aliasLeft, size int
+	lastLine                 int // the last line a converted node starts on
+	skippedLine              int // the last line of a value check walked instead (planRoot)
 	*alloc
 }
 
@@ -524,6 +528,24 @@ func (a *alloc) intern(s string) string {
 // document of the stream (yaml.v3 keeps anchors across documents).
 type crossDocumentAlias struct{ error }
 
+// aliasNode takes a node from the alias budget when an alias or merge key
+// is being expanded: converted or only checked (pruned), the same nodes
+// count, so pruning never changes what is refused.
+func (c *converter) aliasNode() error {
+	if c.inAlias > 0 {
+		if c.aliasLeft--; c.aliasLeft < 0 {
+			return errors.New(limits.TooManyAliasNodes(c.size))
+		}
+	}
+	return nil
+}
+
+// sized sets the alias budget of a document of size bytes.
+func (c converter) sized(size int) converter {
+	c.size, c.aliasLeft = size, size*limits.AliasNodesPerByte
+	return c
+}
+
 func (c *converter) budgetError() error {
 	return errors.New(limits.TooManyNodes(c.max, c.expanded))
 }
@@ -537,6 +559,9 @@ func (c *converter) convert(y *yaml.Node, depth int, key string) (*graph.Node, e
 	c.n++
 	if c.n > c.max {
 		return nil, c.budgetError()
+	}
+	if err := c.aliasNode(); err != nil {
+		return nil, err
 	}
 	pos := graph.Pos{Line: y.Line + c.shift, Col: y.Column}
 	if pos.Line > c.lastLine {
@@ -556,6 +581,8 @@ func (c *converter) convert(y *yaml.Node, depth int, key string) (*graph.Node, e
 			return nil, c.crossDocument(y)
 		}
 		c.expanded = true
+		c.inAlias++
+		defer func() { c.inAlias-- }()
 		return c.convert(y.Alias, depth+1, key)
 	case yaml.ScalarNode:
 		return c.scalar(y, pos), nil
@@ -745,6 +772,9 @@ func (c *converter) check(y *yaml.Node, depth int) error {
 	if c.n > c.max {
 		return c.budgetError()
 	}
+	if err := c.aliasNode(); err != nil {
+		return err
+	}
 	if l := y.Line + c.shift; l > c.lastLine {
 		c.lastLine = l
 	}
@@ -763,6 +793,8 @@ func (c *converter) check(y *yaml.Node, depth int) error {
 			return c.crossDocument(y)
 		}
 		c.expanded = true
+		c.inAlias++
+		defer func() { c.inAlias-- }()
 		return c.check(y.Alias, depth+1)
 	case yaml.SequenceNode:
 		for _, it := range y.Content {
@@ -781,11 +813,14 @@ func (c *converter) check(y *yaml.Node, depth int) error {
 				continue
 			}
 			c.expanded = true
+			c.inAlias++
 			for _, s := range mergeSources(v) {
 				if err := c.check(s, depth+1); err != nil {
+					c.inAlias--
 					return err
 				}
 			}
+			c.inAlias--
 		}
 	}
 	return nil
@@ -846,6 +881,8 @@ func (e *entries) set(key string, keyPos graph.Pos, v *graph.Node) {
 // already present win, and so do earlier sources.
 func (c *converter) merge(out *entries, v *yaml.Node, depth int, key string) error {
 	c.expanded = true
+	c.inAlias++
+	defer func() { c.inAlias-- }()
 	for _, s := range mergeSources(v) {
 		m, err := c.convert(s, depth+1, key)
 		if err != nil {

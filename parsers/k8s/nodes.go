@@ -38,7 +38,7 @@ func ParseDocuments(file string, data []byte, opt Options) ([]*graph.Node, error
 			if err != nil {
 				return yamlError(file, err, d)
 			}
-			c := converter{max: opt.MaxNodes, maxDepth: opt.MaxDepth, shift: d.line - 1, docLine: y.Line, alloc: al}
+			c := converter{max: opt.MaxNodes, maxDepth: opt.MaxDepth, shift: d.line - 1, docLine: y.Line, alloc: al}.sized(len(d.data))
 			root, err := c.convert(&y, 0, "")
 			if err != nil {
 				return &parsers.Error{File: file, Line: y.Line + d.line - 1, Msg: err.Error()}

@@ -37,10 +37,11 @@ func parseWhole(file string, data []byte, opt Options, al *alloc) ([]*graph.Reso
 	if bytes.Contains(data, bom) {
 		return nil, false, nil
 	}
-	var starts []int // first line of each cut document
+	var starts, sizes []int // first line and bytes of each cut document
 	largest := 0
 	if err := cutDocuments(data, opt.MaxDocumentBytes, al, func(line, size int) {
 		starts = append(starts, line)
+		sizes = append(sizes, size)
 		largest = max(largest, size)
 	}); err != nil {
 		return nil, false, nil
@@ -62,7 +63,15 @@ func parseWhole(file string, data []byte, opt Options, al *alloc) ([]*graph.Reso
 		if err != nil {
 			return nil, false, nil
 		}
-		c := converter{prune: opt.Prune, max: opt.MaxNodes, maxDepth: opt.MaxDepth, docLine: y.Line, alloc: al}
+		if len(starts) == 0 {
+			return nil, false, nil
+		}
+		for cut+1 < len(starts) && starts[cut+1] <= y.Line {
+			cut++
+		}
+		// The alias budget of the cut document, as when it is decoded on
+		// its own.
+		c := converter{prune: opt.Prune, max: opt.MaxNodes, maxDepth: opt.MaxDepth, docLine: y.Line, alloc: al}.sized(sizes[cut])
 		root, err := c.convert(&y, 0, "")
 		if err != nil {
 			var cross crossDocumentAlias
@@ -72,12 +81,6 @@ func parseWhole(file string, data []byte, opt Options, al *alloc) ([]*graph.Reso
 			// A node budget or depth error is the same decoded either way
 			// (its line is the file's): not decoded twice, it costs once.
 			return out, true, &parsers.Error{File: file, Line: y.Line, Msg: err.Error()}
-		}
-		if len(starts) == 0 {
-			return nil, false, nil
-		}
-		for cut+1 < len(starts) && starts[cut+1] <= y.Line {
-			cut++
 		}
 		end := int(^uint(0) >> 1)
 		if cut+1 < len(starts) {
