@@ -58,6 +58,12 @@ const (
 	// resources and findings. About 10 KB of memory each; the benchmark
 	// corpus at 4x has 17,000.
 	Instances = 50_000
+	// InstanceValues bounds the values the resource instances of a scan
+	// hold: each instance counts the expressions written in its block. Five
+	// blocks of count = 9999 with 500 literal tags each held 25 million
+	// values (6 GB). The benchmark corpus's 4,203 resources hold about
+	// 100,000.
+	InstanceValues = 2_000_000
 	// ModuleEval bounds the evaluation of one Terraform root module with its
 	// nested modules.
 	ModuleEval = 60 * time.Second
@@ -137,6 +143,7 @@ var Table = []Entry{
 	{"TextBytes", fmt.Sprint(TextBytes), TooMuchText(TextBytes)},
 	{"NumberExponent", fmt.Sprint(NumberExponent), NumberTooLarge(NumberExponent)},
 	{"Instances", fmt.Sprint(Instances), TooManyInstances(Instances)},
+	{"InstanceValues", fmt.Sprint(InstanceValues), TooManyInstanceValues(InstanceValues)},
 	{"ModuleEval", ModuleEval.String(), TimedOut(ModuleEval)},
 	{"ChartOutputBytes", fmt.Sprint(ChartOutputBytes), ChartOutputTooLarge(ChartOutputBytes)},
 	{"ChartObjects", fmt.Sprint(ChartObjects), ChartTooManyObjects(ChartObjects)},
@@ -215,6 +222,12 @@ func TooManySetElements(fn string, limit int) string {
 // Instances resource instances.
 func TooManyInstances(limit int) string {
 	return fmt.Sprintf("more than %d resource instances across the modules (count and for_each); the rest were not evaluated", limit)
+}
+
+// TooManyInstanceValues is the error of a scan whose resource instances
+// hold more than InstanceValues values.
+func TooManyInstanceValues(limit int) string {
+	return fmt.Sprintf("the resource instances across the modules hold more than %d values (count and for_each times the expressions of each block); the rest were not evaluated", limit)
 }
 
 // TimedOut is the error of an evaluation past its deadline.

@@ -249,6 +249,9 @@ var numberGuard = function.New(&function.Spec{
 // numberCheck refuses a number (anywhere in v) whose binary exponent is
 // beyond limits.NumberExponent: printing one is what takes the time.
 func numberCheck(v cty.Value) error {
+	if !typeHasNumber(v.Type()) {
+		return nil // no number in it: nothing to walk
+	}
 	v, _ = v.UnmarkDeep()
 	if !v.IsKnown() || v.IsNull() {
 		return nil
@@ -271,6 +274,29 @@ func numberCheck(v cty.Value) error {
 	return nil
 }
 
+// typeHasNumber reports whether a value of type ty can hold a number.
+func typeHasNumber(ty cty.Type) bool {
+	switch {
+	case ty == cty.Number || ty == cty.DynamicPseudoType:
+		return true
+	case ty.IsListType() || ty.IsSetType() || ty.IsMapType():
+		return typeHasNumber(ty.ElementType())
+	case ty.IsTupleType():
+		for _, e := range ty.TupleElementTypes() {
+			if typeHasNumber(e) {
+				return true
+			}
+		}
+	case ty.IsObjectType():
+		for _, e := range ty.AttributeTypes() {
+			if typeHasNumber(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // meterFunctions wraps each of a root module's functions so that it
 // refuses a number beyond limits.NumberExponent before it runs, and counts
 // the text it returns against left (but file and filebase64, which
@@ -285,13 +311,22 @@ func meterFunctions(fns map[string]function.Function, left *int64) {
 		fns[name] = function.New(&function.Spec{
 			Params:   fn.Params(),
 			VarParam: fn.VarParam(),
+			// The wrapper's own type is dynamic when every argument is
+			// known: fn.Call in Impl type-checks them (a second check
+			// here cost a tenth of the evaluation); an unknown argument
+			// needs fn's type, the type of the unknown result.
 			Type: func(args []cty.Value) (cty.Type, error) {
+				known := true
 				for _, a := range args {
 					if err := numberCheck(a); err != nil {
 						return cty.NilType, err
 					}
+					known = known && a.IsKnown()
 				}
-				return fn.ReturnTypeForValues(args)
+				if !known {
+					return fn.ReturnTypeForValues(args)
+				}
+				return cty.DynamicPseudoType, nil
 			},
 			Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
 				v, err := fn.Call(args)
@@ -409,8 +444,8 @@ func guarded(name string, fn function.Function, max int, product bool) function.
 // instanceBudget counts resource and module instances across every root
 // module of a scan; the first one over the limit is reported once.
 type instanceBudget struct {
-	used     atomic.Int64
-	reported atomic.Bool
+	used, values             atomic.Int64
+	reported, reportedValues atomic.Bool
 }
 
 // take reserves n instances; false when the scan has no room for them.
@@ -419,6 +454,21 @@ func (b *instanceBudget) take(n int64) bool {
 		return true
 	}
 	return b.used.Add(n) <= int64(limits.Instances)
+}
+
+// weigh counts the syntax nodes of a block's body: what each of its
+// instances holds, about (a literal map of 500 tags is 1,000 of them).
+func weigh(b *hcl.Block) int64 {
+	body, ok := b.Body.(*hclsyntax.Body)
+	if !ok {
+		return 1
+	}
+	n := int64(0)
+	hclsyntax.VisitAll(body, func(hclsyntax.Node) hcl.Diagnostics {
+		n++
+		return nil
+	})
+	return max(n, 1)
 }
 
 // moduleEval is limits.ModuleEval; a variable so a test can shorten it.
@@ -430,13 +480,26 @@ func deadline() time.Time { return time.Now().Add(moduleEval) }
 // overBudget reserves n instances of the block at rng from the scan's
 // budget; past it the block gets none, and the scan says so once.
 func (in *instance) overBudget(rng hcl.Range, n int) bool {
-	if in.r.l.instances.take(int64(n)) {
-		return false
+	return in.overBudgetWeighted(rng, n, 0)
+}
+
+// overBudgetWeighted is overBudget for instances holding weight values
+// each (weigh), also taken from the scan's limits.InstanceValues.
+func (in *instance) overBudgetWeighted(rng hcl.Range, n int, weight int64) bool {
+	b := in.r.l.instances
+	if !b.take(int64(n)) {
+		if b.reported.CompareAndSwap(false, true) {
+			in.errorf(rng, "%s", limits.TooManyInstances(limits.Instances))
+		}
+		return true
 	}
-	if in.r.l.instances.reported.CompareAndSwap(false, true) {
-		in.errorf(rng, "%s", limits.TooManyInstances(limits.Instances))
+	if weight > 0 && b.values.Add(int64(n)*weight) > int64(limits.InstanceValues) {
+		if b.reportedValues.CompareAndSwap(false, true) {
+			in.errorf(rng, "%s", limits.TooManyInstanceValues(limits.InstanceValues))
+		}
+		return true
 	}
-	return true
+	return false
 }
 
 // pastDeadline reports whether the root module's evaluation has run out of

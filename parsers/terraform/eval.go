@@ -78,6 +78,11 @@ type resSlot struct {
 	insts     []*resInst
 	val       cty.Value
 	condition string // an unknown lifecycle.enabled, as text
+	// augmented is val with every instance given the attributes of a set
+	// of names (augmentInstances), by the names joined: a count of a
+	// thousand referenced through a splat by each of another thousand is
+	// rebuilt once, not a thousand times.
+	augmented map[string]cty.Value
 }
 
 type resInst struct {
@@ -298,7 +303,7 @@ func keySuffix(k cty.Value) string {
 // Every instance is taken from the scan's budget (bounds.go), a block at
 // a (its definition) without count or for_each too: past the budget a block
 // has no instances.
-func (in *instance) expand(count, forEach hcl.Expression, at hcl.Range) (keys []instKey, multi bool) {
+func (in *instance) expand(count, forEach hcl.Expression, at hcl.Range, weight int64) (keys []instKey, multi bool) {
 	unknownCount := []instKey{{suffix: "[*]", scope: map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.UnknownVal(cty.Number)})}}}
 	unknownEach := []instKey{{suffix: "[*]", scope: map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": cty.UnknownVal(cty.String), "value": cty.DynamicVal})}}}
 	switch {
@@ -320,7 +325,7 @@ func (in *instance) expand(count, forEach hcl.Expression, at hcl.Range) (keys []
 			in.errorf(count.Range(), "count %s is not a whole number below %d; evaluated as unknown", v.AsBigFloat().String(), maxInstances)
 			return unknownCount, true
 		}
-		if in.overBudget(count.Range(), int(n)) {
+		if in.overBudgetWeighted(count.Range(), int(n), weight) {
 			return nil, true
 		}
 		var out []instKey
@@ -349,7 +354,7 @@ func (in *instance) expand(count, forEach hcl.Expression, at hcl.Range) (keys []
 			in.errorf(forEach.Range(), "for_each has more than %d elements; evaluated as unknown", maxInstances)
 			return unknownEach, true
 		}
-		if in.overBudget(forEach.Range(), v.LengthInt()) {
+		if in.overBudgetWeighted(forEach.Range(), v.LengthInt(), weight) {
 			return nil, true
 		}
 		var out []instKey
@@ -366,7 +371,7 @@ func (in *instance) expand(count, forEach hcl.Expression, at hcl.Range) (keys []
 		}
 		return out, true
 	}
-	if in.overBudget(at, 1) {
+	if in.overBudgetWeighted(at, 1, weight) {
 		return nil, false
 	}
 	return []instKey{{known: true}}, false
@@ -424,7 +429,7 @@ func (in *instance) resource(addr string) *resSlot {
 		return rs
 	}
 	rs.condition = joinConditions(in.condition, cond)
-	keys, multi := in.expand(d.count, d.forEach, d.block.DefRange)
+	keys, multi := in.expand(d.count, d.forEach, d.block.DefRange, d.weight)
 	rs.multi = multi
 	for _, k := range keys {
 		rs.insts = append(rs.insts, &resInst{addr: addr + k.suffix, key: k.key, known: k.known})
@@ -489,7 +494,7 @@ func (in *instance) call(name string) *callSlot {
 		return cs
 	}
 	child := in.r.l.load(childDir)
-	keys, multi := in.expand(c.count, c.forEach, c.block.DefRange)
+	keys, multi := in.expand(c.count, c.forEach, c.block.DefRange, 0)
 	vals := make([]cty.Value, len(keys))
 	for i, k := range keys {
 		given := map[string]symbol{}
@@ -796,25 +801,42 @@ func (in *instance) context(expr hcl.Expression, scope map[string]cty.Value) (*h
 				res[root] = map[string]cty.Value{}
 			}
 			cur, ok := res[root][name]
+			fresh := !ok // cur is rs.val itself
 			if !ok {
 				cur = rs.val
 			}
 			cur = augment(cur, t[2:], 0)
+			if keyed == nil {
+				keyed = in.indexedRefs(expr, scope)
+			}
 			if len(t) == 2 && rs.multi {
 				// Indexed by an expression, splatted or iterated
 				// (aws_subnet.s[count.index].id, aws_subnet.s[*].id,
 				// for s in aws_subnet.s : s.id): the traversal ends at
 				// the resource, so its instances get every attribute
-				// the expression reads.
+				// the expression reads; only the one an index that is
+				// known picks (count.index), else all.
 				if readNames == nil {
 					readNames = attrsRead(expr)
 				}
-				cur = augmentInstances(cur, readNames)
+				if k, ok := keyed[t.SourceRange().Start.Byte]; ok {
+					cur = augmentInstances(cur, readNames, k)
+				} else if fresh {
+					memo := strings.Join(readNames, "\x00")
+					if a, ok := rs.augmented[memo]; ok {
+						cur = a
+					} else {
+						cur = augmentInstances(cur, readNames, cty.NilVal)
+						if rs.augmented == nil {
+							rs.augmented = map[string]cty.Value{}
+						}
+						rs.augmented[memo] = cur
+					}
+				} else {
+					cur = augmentInstances(cur, readNames, cty.NilVal)
+				}
 			}
 			res[root][name] = cur
-			if keyed == nil {
-				keyed = in.indexedRefs(expr, scope)
-			}
 			refs = appendUnique(refs, in.targets(rs, t, keyed)...)
 		}
 	}
@@ -1029,13 +1051,13 @@ func attrsRead(expr hcl.Expression) []string {
 // either way pvlint learns nothing from it, but the rest of the expression
 // (the keys of a for_each map, the other attributes of an object) stays
 // known.
-func augmentInstances(v cty.Value, names []string) cty.Value {
+func augmentInstances(v cty.Value, names []string, key cty.Value) cty.Value {
 	if len(names) == 0 || !v.IsKnown() || v.IsNull() {
 		return v
 	}
 	if v.IsMarked() {
 		inner, marks := v.Unmark()
-		return augmentInstances(inner, names).WithMarks(marks)
+		return augmentInstances(inner, names, key).WithMarks(marks)
 	}
 	ty := v.Type()
 	if !ty.IsTupleType() && !ty.IsObjectType() {
@@ -1066,18 +1088,72 @@ func augmentInstances(v cty.Value, names []string) cty.Value {
 		}
 		return cty.ObjectVal(m)
 	}
+	if key != cty.NilVal {
+		key, _ = key.Unmark()
+		// Most references pick an instance that has the attributes
+		// already (it wrote them, or an earlier reference added them):
+		// nothing to rebuild.
+		if has, ok := hasNames(v, key, names); ok && has {
+			return v
+		}
+	}
 	if ty.IsTupleType() {
 		elems := v.AsValueSlice()
+		if key != cty.NilVal && key.Type() == cty.Number {
+			if i, acc := key.AsBigFloat().Int64(); acc == big.Exact && i >= 0 && int(i) < len(elems) {
+				elems[i] = add(elems[i])
+				return cty.TupleVal(elems)
+			}
+		}
 		for i, e := range elems {
 			elems[i] = add(e)
 		}
 		return cty.TupleVal(elems)
 	}
 	m := v.AsValueMap()
+	if key != cty.NilVal && key.Type() == cty.String {
+		if e, ok := m[key.AsString()]; ok {
+			m[key.AsString()] = add(e)
+			return cty.ObjectVal(m)
+		}
+	}
 	for k, e := range m {
 		m[k] = add(e)
 	}
 	return cty.ObjectVal(m)
+}
+
+// hasNames reports whether the instance of v (a tuple or object of
+// instance objects) at key has every attribute of names; ok is false when
+// key picks no instance.
+func hasNames(v, key cty.Value, names []string) (has, ok bool) {
+	ty := v.Type()
+	var inst cty.Value
+	switch {
+	case ty.IsTupleType() && key.Type() == cty.Number:
+		i, acc := key.AsBigFloat().Int64()
+		if acc != big.Exact || i < 0 || int(i) >= len(ty.TupleElementTypes()) {
+			return false, false
+		}
+		inst = v.Index(key)
+	case ty.IsObjectType() && key.Type() == cty.String:
+		if !ty.HasAttribute(key.AsString()) {
+			return false, false
+		}
+		inst = v.GetAttr(key.AsString())
+	default:
+		return false, false
+	}
+	inst, _ = inst.Unmark()
+	if !inst.IsKnown() || inst.IsNull() || !inst.Type().IsObjectType() {
+		return true, true // nothing to add to it
+	}
+	for _, n := range names {
+		if !inst.Type().HasAttribute(n) {
+			return false, true
+		}
+	}
+	return true, true
 }
 
 // indexedRefs finds resource references indexed by an expression

@@ -76,6 +76,7 @@ type resourceDecl struct {
 	count     hcl.Expression
 	forEach   hcl.Expression
 	enabled   hcl.Expression // OpenTofu's lifecycle { enabled = ... }
+	weight    int64          // the values each instance holds, about (weigh)
 }
 
 type callDecl struct {
@@ -364,7 +365,7 @@ func (m *module) readFile(rel string, body hcl.Body) {
 				m.outputs = append(m.outputs, &outputDecl{name: b.Labels[0], expr: a.Expr})
 			}
 		case "resource":
-			d := &resourceDecl{typ: b.Labels[0], name: b.Labels[1], block: b}
+			d := &resourceDecl{typ: b.Labels[0], name: b.Labels[1], block: b, weight: weigh(b)}
 			d.count = exprNamed(b.Body, "count")
 			d.forEach = exprNamed(b.Body, "for_each")
 			d.enabled = lifecycleEnabled(b.Body)
