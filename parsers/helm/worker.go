@@ -282,7 +282,10 @@ func startWorker() (*renderWorker, error) {
 // parent's (which holds the CI job's tokens), and Helm's env functions are
 // removed anyway.
 func workerEnviron() []string {
-	env := []string{workerEnv + "=" + workerProtocol, "GOTRACEBACK=none"}
+	// TZ=UTC: a template's time methods (`now.Local`) see UTC, not this
+	// machine's zone (determinism.go). Assigning time.Local in the worker
+	// instead crashes it under the race detector.
+	env := []string{workerEnv + "=" + workerProtocol, "GOTRACEBACK=none", "TZ=UTC"}
 	if v, ok := os.LookupEnv("GORACE"); ok {
 		env = append(env, "GORACE="+v)
 	}

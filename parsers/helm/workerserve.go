@@ -59,9 +59,6 @@ func serveRenders(protocol string) int {
 	go guardMemory(limits.ChartRenderMemory)
 	// Helm logs through slog and log; the parent logs what its own run of
 	// the same loading and values processing says, once.
-	// A template's time methods (`now.Local`, a toDate result's zone) see
-	// UTC, not this machine's zone (determinism.go).
-	time.Local = time.UTC
 	slog.SetDefault(slog.New(slog.DiscardHandler))
 	log.SetOutput(io.Discard)
 	if _, err := out.Write([]byte{workerReady}); err != nil {
