@@ -68,10 +68,25 @@ var criticalHostTrees = []string{
 // kubeletSocketDirs are the kubelet directories that CSI node plugins and
 // device plugins must mount to register and serve their sockets. They hold
 // sockets, not node state or credentials, so they are rated like any other
-// hostPath (high), not as a node takeover.
+// hostPath (high), not as a node takeover. A CSI driver's own directory is
+// one below /var/lib/kubelet/plugins (kubeletSocketDir); the plugins
+// directory itself and plugins/kubernetes.io are not: the kubelet stages
+// every CSI volume of the node under plugins/kubernetes.io/csi.
 var kubeletSocketDirs = []string{
-	"/var/lib/kubelet/plugins", "/var/lib/kubelet/plugins_registry",
-	"/var/lib/kubelet/device-plugins", "/var/lib/kubelet/pod-resources",
+	"/var/lib/kubelet/plugins_registry", "/var/lib/kubelet/device-plugins", "/var/lib/kubelet/pod-resources",
+}
+
+// kubeletSocketDir reports whether c (clean) is a kubelet socket
+// directory or below one.
+func kubeletSocketDir(c string) bool {
+	for _, d := range kubeletSocketDirs {
+		if c == d || strings.HasPrefix(c, d+"/") {
+			return true
+		}
+	}
+	rest, ok := strings.CutPrefix(c, "/var/lib/kubelet/plugins/")
+	driver, _, _ := strings.Cut(rest, "/")
+	return ok && driver != "" && driver != "kubernetes.io"
 }
 
 // normalHostPath cleans a hostPath (trailing slashes, "//", "..") and folds
@@ -95,10 +110,8 @@ func criticalHostPath(p string) bool {
 			return true
 		}
 	}
-	for _, d := range kubeletSocketDirs {
-		if c == d || strings.HasPrefix(c, d+"/") {
-			return false
-		}
+	if kubeletSocketDir(c) {
+		return false
 	}
 	for _, t := range criticalHostTrees {
 		if strings.HasPrefix(c, t+"/") {
@@ -112,11 +125,11 @@ func criticalHostPath(p string) bool {
 // kubelet's pod volumes, the container runtimes' layers and /run. A
 // read-only bind of one of them (or of a directory above one) is read-only
 // only at its top unless it is recursive.
-var mountHolders = []string{"/", "/var/lib/kubelet", "/var/lib/docker", "/var/lib/containerd", "/run"}
+var mountHolders = []string{"/", "/var/lib/kubelet", "/var/lib/kubelet/plugins/kubernetes.io/csi", "/var/lib/docker", "/var/lib/containerd", "/run"}
 
 // mountHolderTrees are directories every part of which may hold mounts:
 // pod volumes and container root filesystems.
-var mountHolderTrees = []string{"/var/lib/kubelet/pods", "/var/lib/docker", "/var/lib/containerd"}
+var mountHolderTrees = []string{"/var/lib/kubelet/pods", "/var/lib/kubelet/plugins/kubernetes.io/csi", "/var/lib/docker", "/var/lib/containerd"}
 
 // holdsMounts reports whether the host path p is one of mountHolders, a
 // directory above one (/var, /var/lib) or below a mountHolderTrees entry.
@@ -165,7 +178,8 @@ kubelet credentials), the container runtime's state (` + "`/var/lib/docker`" + `
 ` + "`/sys`" + `, ` + "`/root`" + ` and the kubelet and runtime directories, and any directory above one of them (` + "`/var`" + `,
 ` + "`/var/lib`" + `). The kubelet's socket directories that CSI node plugins and device plugins must mount
 (` + "`/var/lib/kubelet/plugins/<driver>`" + `, ` + "`plugins_registry`" + `, ` + "`device-plugins`" + `, ` + "`pod-resources`" + `) hold sockets,
-not node state, and stay high. Any other path is high when a container mounts it writable (or its readOnly is
+not node state, and stay high; the plugins directory itself and ` + "`plugins/kubernetes.io`" + `, where the kubelet
+stages every CSI volume of the node, do not. Any other path is high when a container mounts it writable (or its readOnly is
 unknown) and medium when every mount of it is ` + "`readOnly: true`" + `. Paths are compared after cleaning (` + "`/etc/`" + `, ` + "`//etc`" + `, ` + "`/tmp/../etc`" + ` are ` + "`/etc`" + `). Every
 workload kind is checked: Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job and
 CronJob, and the pod templates of operators' kinds (Argo Rollouts ` + "`Rollout`" + `, OpenShift ` + "`DeploymentConfig`" + `, the ECK
@@ -315,7 +329,7 @@ or plant a symlink that a privileged process later follows. Most agents that nee
 metrics, ` + "`/proc`" + `). Each writable mount is reported once, naming the container and the node path.
 
 A ` + "`readOnly: true`" + ` mount is read-only only at its top: mounts below it stay writable. A read-only hostPath of a
-directory that holds other mounts (` + "`/`" + `, ` + "`/run`" + `, ` + "`/var/lib/kubelet`" + ` and its pod volumes, ` + "`/var/lib/docker`" + `,
+directory that holds other mounts (` + "`/`" + `, ` + "`/run`" + `, ` + "`/var/lib/kubelet`" + ` with its pod volumes and CSI staging directories, ` + "`/var/lib/docker`" + `,
 ` + "`/var/lib/containerd`" + `, or a directory above one such as ` + "`/var`" + `) is reported unless the mount sets
 ` + "`recursiveReadOnly: Enabled`" + ` (Kubernetes 1.33+; ` + "`IfPossible`" + ` falls back to a plain read-only mount on runtimes
 without support, so it is reported too).`,
