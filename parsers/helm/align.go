@@ -497,8 +497,7 @@ func literalAgreement(c *entry, n *graph.Node) (int, bool) {
 		score := 0
 		for i := range n.Len() {
 			k := n.KeyAt(i)
-			if kc := keyEntry(c.children, k); kc != nil {
-				s, ok := literalAgreement(kc, n.Children()[i])
+			if kc, s, ok := agreeingKey(c.children, k, n.Children()[i]); kc != nil {
 				if !ok {
 					return 0, false
 				}

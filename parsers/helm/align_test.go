@@ -229,3 +229,39 @@ func TestSubchartRangesUseScopedValues(t *testing.T) {
 		t.Errorf("got  %v\nwant %v", got, want)
 	}
 }
+
+// A key written in both branches of an if/else inside a list item (verbs:
+// one list or another) does not make the item ambiguous: the branch whose
+// literal agrees with what rendered explains it, so the item and its other
+// keys keep their exact lines (cockroachdb's role.yaml put PVL303 on the
+// object's first line).
+func TestKeyInBothBranchesKeepsTheItem(t *testing.T) {
+	tpl := `kind: Role
+apiVersion: rbac.authorization.k8s.io/v1
+metadata:
+  name: r
+rules:
+  - apiGroups: [""]
+    resources: ["secrets"]
+    {{- if .Values.tls }}
+    verbs: ["get"]
+    {{- else }}
+    verbs: ["create", "get"]
+    {{- end }}
+`
+	for tls, verbsLine := range map[string]int{"true": 9, "false": 11} {
+		r := renderOne(t, map[string]string{
+			"Chart.yaml":          "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+			"values.yaml":         "tls: " + tls + "\n",
+			"templates/role.yaml": tpl,
+		}, "c")
+		item := r.Root.Get("rules").Children()[0]
+		res, verbs := item.Get("resources"), item.Get("verbs")
+		if item.Precision != graph.Exact || res.KeyPos().Line != 7 || res.Precision != graph.Exact {
+			t.Errorf("tls=%s: item %v %v, resources at %v %v", tls, item.Pos(), item.Precision, res.KeyPos(), res.Precision)
+		}
+		if verbs.KeyPos().Line != verbsLine || verbs.Precision != graph.Exact {
+			t.Errorf("tls=%s: verbs at %v %v, want line %d", tls, verbs.KeyPos(), verbs.Precision, verbsLine)
+		}
+	}
+}

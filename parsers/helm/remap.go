@@ -572,7 +572,7 @@ func itemScore(e *entry, v *graph.Node) int {
 		score := 0
 		for i := range v.Len() {
 			k := v.KeyAt(i)
-			c := keyEntry(e.children, k)
+			c, s, ok := agreeingKey(e.children, k, v.Children()[i])
 			if c == nil {
 				if !open {
 					score--
@@ -589,7 +589,6 @@ func itemScore(e *entry, v *graph.Node) int {
 				}
 				continue
 			}
-			s, ok := literalAgreement(c, v.Children()[i])
 			if !ok {
 				return 0
 			}
@@ -627,13 +626,25 @@ func itemScore(e *entry, v *graph.Node) int {
 	}
 }
 
-func keyEntry(ents []*entry, k string) *entry {
-	for _, c := range ents {
-		if c.kind == entKey && !c.wild && c.key == k {
-			return c
+// agreeingKey is keyEntry among alternatives: the key k may be written in
+// several branches of an if/else (verbs: ["get"] or verbs: ["create",
+// "get"]), and the branch that rendered n is the one whose literals agree
+// with it. c is the best agreeing entry (ok), or the first of them when
+// none agrees; nil when no entry writes k.
+func agreeingKey(ents []*entry, k string, n *graph.Node) (c *entry, score int, ok bool) {
+	for _, e := range ents {
+		if e.kind != entKey || e.wild || e.key != k {
+			continue
+		}
+		s, agree := literalAgreement(e, n)
+		switch {
+		case agree && (!ok || s > score):
+			c, score, ok = e, s, true
+		case c == nil:
+			c = e
 		}
 	}
-	return nil
+	return c, score, ok
 }
 
 // bestKey picks the entry for key k among ents: alternatives of an
@@ -656,7 +667,10 @@ func bestKey(ents []*entry, k string, v *graph.Node) *entry {
 			continue
 		}
 		s := keyScore(e, v)
-		if s > bestScore {
+		if _, agree := literalAgreement(e, v); !agree {
+			s -= 1 << 20 // a branch whose literal did not render: the last resort
+		}
+		if best == nil || s > bestScore {
 			best, bestScore = e, s
 		}
 	}
