@@ -784,7 +784,7 @@ func (r *rbacRule) risksOf(namespaced bool) []rbacRisk {
 			k.What = "* on * in every API group"
 		} else {
 			k.Phrase = `uses a wildcard ("*" in ` + joinAnd(wild) + ")"
-			k.What = rbacSummary(r.Verbs, r.Resources)
+			k.What = rbacSummary(r.Verbs, r.Resources) + rbacInGroups(r.APIGroups)
 		}
 		out = append(out, k)
 	}
@@ -947,6 +947,31 @@ func rbacAllPowerful(role *rbacRole) *rbacRule {
 // rbacSummary writes a rule as `get, list secrets`.
 func rbacSummary(verbs, resources []string) string {
 	return strings.Join(verbs, ", ") + " " + strings.Join(resources, ", ")
+}
+
+// rbacInGroups names the API groups a rule applies to, for a message
+// whose resources are "*" or otherwise ambiguous: " in API group
+// custom.metrics.k8s.io", " in the core API group"; "" for "*" (the
+// message says so already).
+func rbacInGroups(groups []string) string {
+	if len(groups) == 0 || rbacContains(groups, "*") {
+		return ""
+	}
+	var names []string
+	for _, g := range groups {
+		if g == "" {
+			g = "core"
+		}
+		names = append(names, g)
+	}
+	if len(names) == 1 && names[0] == "core" {
+		return " in the core API group"
+	}
+	word := " in API group "
+	if len(names) > 1 {
+		word = " in API groups "
+	}
+	return word + rbacFew(names, 3)
 }
 
 // rbacFew lists the first n items and how many more there are.
