@@ -7,11 +7,13 @@ import (
 	"github.com/pvlint/pvlint/parsers/limits"
 )
 
-// fanIn is a kustomization that a root's render would include through
-// more include paths than limits.KustomizeIncludePaths.
+// fanIn is a root whose render would accumulate kustomizations more often
+// than limits.KustomizeIncludes, with the kustomization reached most often.
 type fanIn struct {
-	dir   string // the kustomization reached too often
+	dir   string // the kustomization reached most often
 	paths uint64 // how many paths reach it (saturated at pathCap)
+	total uint64 // the accumulations of the render (saturated at pathCap)
+	limit int    // the bound it is over
 	// line and col are the root's entry through which it is first reached.
 	line, col int
 }
@@ -33,9 +35,13 @@ func (f *fanIn) error(root *kustomization) parsers.Error {
 	if f.paths >= pathCap {
 		n = fmt.Sprintf("more than %d", uint64(pathCap))
 	}
+	total := fmt.Sprint(f.total)
+	if f.total >= pathCap {
+		total = fmt.Sprintf("more than %d", uint64(pathCap))
+	}
 	return parsers.Error{File: root.file, Line: f.line, Col: f.col, Msg: fmt.Sprintf(
-		"kustomization %s was not rendered: it includes kustomization %s through %s paths of resources, bases and components entries, and %s; %s",
-		root.dir, f.dir, n, limits.IncludedTooOften(limits.KustomizeIncludePaths), fallbackNote)}
+		"kustomization %s was not rendered: its render would accumulate kustomizations %s times, kustomization %s through %s paths of resources, bases and components entries, and %s; %s",
+		root.dir, total, f.dir, n, limits.IncludedTooOften(f.limit), fallbackNote)}
 }
 
 // fanIn counts, without rendering, how many times root's render would
@@ -47,8 +53,9 @@ func (f *fanIn) error(root *kustomization) parsers.Error {
 // are counted over the include DAG (topological order, sums saturated at
 // pathCap); an entry back to a kustomization on the current path (a
 // cycle) is not followed: Kustomize reports the cycle itself. It returns
-// the kustomization reached through the most paths when that is over
-// limit (ties: the first directory by name), or nil.
+// the kustomization reached through the most paths (ties: the first
+// directory by name) when the render's accumulations, the paths summed
+// over every kustomization below root, are over limit; else nil.
 func (p *parser) fanIn(root *kustomization, limit int) *fanIn {
 	// children in entry order (resources and bases, then components), as
 	// directories holding a kustomization; an entry listed twice counts
@@ -101,18 +108,20 @@ func (p *parser) fanIn(root *kustomization, limit int) *fanIn {
 		}
 	}
 	var worst string
+	total := uint64(0)
 	for d, c := range paths {
-		if d == root.dir || c <= uint64(limit) {
+		if d == root.dir {
 			continue
 		}
+		total = addPaths(total, c)
 		if worst == "" || c > paths[worst] || c == paths[worst] && d < worst {
 			worst = d
 		}
 	}
-	if worst == "" {
+	if worst == "" || total <= uint64(limit) {
 		return nil
 	}
-	f := &fanIn{dir: worst, paths: paths[worst]}
+	f := &fanIn{dir: worst, paths: paths[worst], total: total, limit: limit}
 	// The root's first entry from which worst is reachable.
 	reach := map[string]bool{}
 	var reaches func(d string) bool

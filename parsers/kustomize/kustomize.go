@@ -180,11 +180,14 @@ func quietStderr() func() {
 // aggregates).
 const maxRounds = 64
 
+// includesLimit is limits.KustomizeIncludes, lowered by tests.
+var includesLimit = limits.KustomizeIncludes
+
 // renderAll renders roots in parallel; results in roots' order. A root
 // that lists, or includes one that lists, a local path that does not exist
 // is not rendered (missing): Kustomize would fail on it; nor is a root
-// that reaches one kustomization through more include paths than
-// limits.KustomizeIncludePaths (fanIn): Kustomize would run for minutes.
+// whose render would accumulate kustomizations more often than
+// limits.KustomizeIncludes (fanIn): Kustomize would run for minutes.
 func (p *parser) renderAll(roots []*kustomization, memo map[string]*missingEntry) []rendered {
 	results := make([]rendered, len(roots))
 	sem := make(chan struct{}, p.opt.Workers)
@@ -194,7 +197,7 @@ func (p *parser) renderAll(roots []*kustomization, memo map[string]*missingEntry
 			results[i] = rendered{res: parsers.Result{Errors: []parsers.Error{m.error(k)}}}
 			continue
 		}
-		if f := p.fanIn(k, limits.KustomizeIncludePaths); f != nil {
+		if f := p.fanIn(k, includesLimit); f != nil {
 			results[i] = rendered{res: parsers.Result{Errors: []parsers.Error{f.error(k)}}}
 			continue
 		}

@@ -92,14 +92,15 @@ const (
 	// FindingsPerRule bounds the findings one rule may report for one
 	// resource shape before a notice replaces the rest.
 	FindingsPerRule = 1_000
-	// KustomizeIncludePaths bounds how many include paths (resources,
-	// bases and components entries) may lead from a root kustomization to
-	// any one kustomization it renders: Kustomize accumulates the base once
-	// per path, so a diamond of 15 levels of two tiny files each renders its
-	// bottom 32,768 times and runs for minutes, and it cannot be cancelled.
-	// Legitimate overlays include a base a few times at most (an aggregate
-	// of a few environments that share a base, components shared by them).
-	KustomizeIncludePaths = 64
+	// KustomizeIncludes bounds how many times one root kustomization's
+	// render may accumulate kustomizations: Kustomize accumulates each
+	// once per include path (resources, bases and components entries)
+	// that leads to it, so a diamond of 15 levels of two tiny files each
+	// accumulates its bottom 16,384 times (and the levels above as often
+	// again) and runs for minutes; it cannot be cancelled. The bound is on
+	// the sum over the kustomizations, the work itself: an aggregate of a
+	// thousand apps that each include three shared components is 4,000.
+	KustomizeIncludes = 4096
 	// CustomRuleCost bounds the CEL cost (the cost units of CEL's cost
 	// tracker, as the API server counts them) that one custom rule or
 	// admission policy may spend in one scan, over all its objects: the API
@@ -151,7 +152,7 @@ var Table = []Entry{
 	{"ChartRenderMemory", fmt.Sprint(ChartRenderMemory), ChartRenderMemoryExceeded(ChartRenderMemory)},
 	{"ChartRenderStack", fmt.Sprint(ChartRenderStack), ChartRenderTooDeep(ChartRenderStack)},
 	{"FindingsPerRule", fmt.Sprint(FindingsPerRule), FindingsCapped(FindingsPerRule)},
-	{"KustomizeIncludePaths", fmt.Sprint(KustomizeIncludePaths), IncludedTooOften(KustomizeIncludePaths)},
+	{"KustomizeIncludes", fmt.Sprint(KustomizeIncludes), IncludedTooOften(KustomizeIncludes)},
 	{"CustomRuleCost", fmt.Sprint(CustomRuleCost), RuleBudgetSpent(CustomRuleCost, 1)},
 	{"MessageBytes", fmt.Sprint(MessageBytes), "(a longer message is cut and ends in \"… (truncated)\")"},
 }
@@ -268,10 +269,10 @@ func FindingsCapped(limit int) string {
 	return fmt.Sprintf("more than %d findings of one rule for one resource shape; the rest are not listed", limit)
 }
 
-// IncludedTooOften is the error of a root kustomization that reaches one
-// kustomization through more than KustomizeIncludePaths include paths.
+// IncludedTooOften is the error of a root kustomization whose render would
+// accumulate kustomizations more than KustomizeIncludes times.
 func IncludedTooOften(limit int) string {
-	return fmt.Sprintf("Kustomize would render it once per path, more than the %d paths one kustomization may be reached through (a diamond of bases?)", limit)
+	return fmt.Sprintf("Kustomize would accumulate each kustomization once per path, more than the %d accumulations one render may make (a diamond of bases?)", limit)
 }
 
 // RuleBudgetSpent is the error of a custom rule that spent its CEL cost
