@@ -182,6 +182,13 @@ func meterFor(fe *hclsyntax.ForExpr) {
 	fe.CollExpr = metered(forBudgetFunc, fe.CollExpr)
 }
 
+// hiddenFunc reports whether name is one of the functions meterExprs
+// inserts (never written in a module): their errors read without the
+// function's name, and they are not metered themselves.
+func hiddenFunc(name string) bool {
+	return name == forBudgetFunc || name == textFunc || name == numberFunc
+}
+
 // textFunc is the hidden function every interpolating template is passed
 // through (meterExprs): it counts the text built per root module.
 const textFunc = "pvlint_text"
@@ -189,43 +196,63 @@ const textFunc = "pvlint_text"
 // textLimit is limits.TextBytes, lowered by tests.
 var textLimit int64 = limits.TextBytes
 
-// textMeter counts the bytes of text v holds against left, stopping at
-// the first string that exhausts it (a collection is walked only that far).
-func textMeter(v cty.Value, left *int64) error {
+// eachLeaf calls fn with every known, non-null primitive value in v
+// (unmarked once, at the top), stopping at fn's first error.
+func eachLeaf(v cty.Value, fn func(cty.Value) error) error {
 	v, _ = v.UnmarkDeep()
+	return leaves(v, fn)
+}
+
+func leaves(v cty.Value, fn func(cty.Value) error) error {
 	if !v.IsKnown() || v.IsNull() {
 		return nil
 	}
 	ty := v.Type()
-	switch {
-	case ty == cty.String:
-		if *left -= int64(len(v.AsString())); *left < 0 {
-			return &inputError{limits.TooMuchText(textLimit)}
-		}
-	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType() || ty.IsMapType() || ty.IsObjectType():
+	if ty.IsListType() || ty.IsSetType() || ty.IsTupleType() || ty.IsMapType() || ty.IsObjectType() {
 		for it := v.ElementIterator(); it.Next(); {
 			_, e := it.Element()
-			if err := textMeter(e, left); err != nil {
+			if err := leaves(e, fn); err != nil {
 				return err
 			}
 		}
+		return nil
 	}
-	return nil
+	return fn(v)
 }
 
-// textBudget is the function behind textFunc for one root module.
-func textBudget(left *int64) function.Function {
+// textMeter counts the bytes of text v holds against left, stopping at
+// the first string that exhausts it (a collection is walked only that far).
+func textMeter(v cty.Value, left *int64) error {
+	return eachLeaf(v, func(x cty.Value) error {
+		if x.Type() != cty.String {
+			return nil
+		}
+		if *left -= int64(len(x.AsString())); *left < 0 {
+			return &inputError{limits.TooMuchText(textLimit)}
+		}
+		return nil
+	})
+}
+
+// passThrough is a hidden function that returns its argument (marks,
+// unknowns and all) once check accepts it.
+func passThrough(name string, check func(cty.Value) error) function.Function {
 	return function.New(&function.Spec{
-		Params: []function.Parameter{{Name: "text", Type: cty.DynamicPseudoType,
+		Params: []function.Parameter{{Name: name, Type: cty.DynamicPseudoType,
 			AllowUnknown: true, AllowNull: true, AllowMarked: true, AllowDynamicType: true}},
 		Type: func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			if err := textMeter(args[0], left); err != nil {
+			if err := check(args[0]); err != nil {
 				return cty.DynamicVal, err
 			}
 			return args[0], nil
 		},
 	})
+}
+
+// textBudget is the function behind textFunc for one root module.
+func textBudget(left *int64) function.Function {
+	return passThrough("text", func(v cty.Value) error { return textMeter(v, left) })
 }
 
 // numberFunc is the hidden function a number literal beyond
@@ -234,17 +261,7 @@ func textBudget(left *int64) function.Function {
 const numberFunc = "pvlint_number"
 
 // numberGuard is the function behind numberFunc.
-var numberGuard = function.New(&function.Spec{
-	Params: []function.Parameter{{Name: "number", Type: cty.DynamicPseudoType,
-		AllowUnknown: true, AllowNull: true, AllowMarked: true, AllowDynamicType: true}},
-	Type: func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		if err := numberCheck(args[0]); err != nil {
-			return cty.DynamicVal, err
-		}
-		return args[0], nil
-	},
-})
+var numberGuard = passThrough("number", numberCheck)
 
 // numberCheck refuses a number (anywhere in v) whose binary exponent is
 // beyond limits.NumberExponent: printing one is what takes the time.
@@ -252,26 +269,15 @@ func numberCheck(v cty.Value) error {
 	if !typeHasNumber(v.Type()) {
 		return nil // no number in it: nothing to walk
 	}
-	v, _ = v.UnmarkDeep()
-	if !v.IsKnown() || v.IsNull() {
-		return nil
-	}
-	ty := v.Type()
-	switch {
-	case ty == cty.Number:
-		f := v.AsBigFloat()
-		if e := f.MantExp(nil); e > limits.NumberExponent || e < -limits.NumberExponent {
+	return eachLeaf(v, func(x cty.Value) error {
+		if x.Type() != cty.Number {
+			return nil
+		}
+		if e := x.AsBigFloat().MantExp(nil); e > limits.NumberExponent || e < -limits.NumberExponent {
 			return &inputError{limits.NumberTooLarge(limits.NumberExponent)}
 		}
-	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType() || ty.IsMapType() || ty.IsObjectType():
-		for it := v.ElementIterator(); it.Next(); {
-			_, e := it.Element()
-			if err := numberCheck(e); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // typeHasNumber reports whether a value of type ty can hold a number.
@@ -304,7 +310,7 @@ func typeHasNumber(ty cty.Type) bool {
 // return type.
 func meterFunctions(fns map[string]function.Function, left *int64) {
 	for name, fn := range fns {
-		if name == forBudgetFunc || name == textFunc || name == numberFunc {
+		if hiddenFunc(name) {
 			continue
 		}
 		counted := name != "file" && name != "filebase64"
@@ -343,20 +349,14 @@ func meterFunctions(fns map[string]function.Function, left *int64) {
 
 // forBudget is the function behind forBudgetFunc for one root module.
 func forBudget(left *int64) function.Function {
-	return function.New(&function.Spec{
-		Params: []function.Parameter{{Name: "collection", Type: cty.DynamicPseudoType,
-			AllowUnknown: true, AllowNull: true, AllowMarked: true, AllowDynamicType: true}},
-		Type: func(args []cty.Value) (cty.Type, error) { return args[0].Type(), nil },
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			v := args[0]
-			uv, _ := v.Unmark() // the length needs only the collection itself unmarked
-			if uv.IsKnown() && !uv.IsNull() && uv.CanIterateElements() {
-				if *left -= int64(uv.LengthInt()); *left < 0 {
-					return cty.DynamicVal, &inputError{limits.ForIterations(limits.ValueElements)}
-				}
+	return passThrough("collection", func(v cty.Value) error {
+		uv, _ := v.Unmark() // the length needs only the collection itself unmarked
+		if uv.IsKnown() && !uv.IsNull() && uv.CanIterateElements() {
+			if *left -= int64(uv.LengthInt()); *left < 0 {
+				return &inputError{limits.ForIterations(limits.ValueElements)}
 			}
-			return v, nil
-		},
+		}
+		return nil
 	})
 }
 

@@ -651,7 +651,7 @@ func (in *instance) reportFunctionErrors(diags hcl.Diagnostics) {
 		if fc, ok := d.Extra.(hclsyntax.FunctionCallDiagExtra); ok && d.Severity == hcl.DiagError && fc.FunctionCallError() != nil &&
 			inputFault(fc.CalledFunctionName(), fc.FunctionCallError()) {
 			msg := fc.CalledFunctionName() + "(): " + functionErrorText(fc.FunctionCallError())
-			if fc.CalledFunctionName() == forBudgetFunc || fc.CalledFunctionName() == textFunc || fc.CalledFunctionName() == numberFunc {
+			if hiddenFunc(fc.CalledFunctionName()) {
 				msg = functionErrorText(fc.FunctionCallError())
 			}
 			e := parsers.Error{File: in.mod.dir, Msg: msg}
@@ -1063,97 +1063,72 @@ func augmentInstances(v cty.Value, names []string, key cty.Value) cty.Value {
 	if !ty.IsTupleType() && !ty.IsObjectType() {
 		return v
 	}
-	var add func(inst cty.Value) cty.Value
-	add = func(inst cty.Value) cty.Value {
+	// add gives an instance the names it lacks; false when it lacks none.
+	var add func(inst cty.Value) (cty.Value, bool)
+	add = func(inst cty.Value) (cty.Value, bool) {
 		if inst.IsMarked() {
 			inner, marks := inst.Unmark()
-			return add(inner).WithMarks(marks)
+			out, changed := add(inner)
+			return out.WithMarks(marks), changed
 		}
 		if !inst.IsKnown() || inst.IsNull() || !inst.Type().IsObjectType() {
-			return inst
+			return inst, false
 		}
-		m := inst.AsValueMap()
-		if m == nil {
-			m = map[string]cty.Value{}
-		}
-		changed := false
+		var m map[string]cty.Value
 		for _, n := range names {
-			if _, ok := m[n]; !ok {
-				m[n] = computedAttr(n)
-				changed = true
+			if inst.Type().HasAttribute(n) {
+				continue
 			}
+			if m == nil {
+				if m = inst.AsValueMap(); m == nil {
+					m = map[string]cty.Value{}
+				}
+			}
+			m[n] = computedAttr(n)
 		}
-		if !changed {
-			return inst
+		if m == nil {
+			return inst, false
 		}
-		return cty.ObjectVal(m)
+		return cty.ObjectVal(m), true
 	}
 	if key != cty.NilVal {
+		// A known index picks one instance: only it is given the names,
+		// and most references find them there already (the instance wrote
+		// them, or an earlier reference added them): nothing to rebuild.
 		key, _ = key.Unmark()
-		// Most references pick an instance that has the attributes
-		// already (it wrote them, or an earlier reference added them):
-		// nothing to rebuild.
-		if has, ok := hasNames(v, key, names); ok && has {
-			return v
+		switch {
+		case ty.IsTupleType() && key.Type() == cty.Number:
+			if i, acc := key.AsBigFloat().Int64(); acc == big.Exact && i >= 0 && int(i) < len(ty.TupleElementTypes()) {
+				inst, changed := add(v.Index(key))
+				if !changed {
+					return v
+				}
+				elems := v.AsValueSlice()
+				elems[i] = inst
+				return cty.TupleVal(elems)
+			}
+		case ty.IsObjectType() && key.Type() == cty.String && ty.HasAttribute(key.AsString()):
+			inst, changed := add(v.GetAttr(key.AsString()))
+			if !changed {
+				return v
+			}
+			m := v.AsValueMap()
+			m[key.AsString()] = inst
+			return cty.ObjectVal(m)
 		}
 	}
 	if ty.IsTupleType() {
 		elems := v.AsValueSlice()
-		if key != cty.NilVal && key.Type() == cty.Number {
-			if i, acc := key.AsBigFloat().Int64(); acc == big.Exact && i >= 0 && int(i) < len(elems) {
-				elems[i] = add(elems[i])
-				return cty.TupleVal(elems)
-			}
-		}
 		for i, e := range elems {
-			elems[i] = add(e)
+			elems[i], _ = add(e)
 		}
 		return cty.TupleVal(elems)
 	}
 	m := v.AsValueMap()
-	if key != cty.NilVal && key.Type() == cty.String {
-		if e, ok := m[key.AsString()]; ok {
-			m[key.AsString()] = add(e)
-			return cty.ObjectVal(m)
-		}
-	}
 	for k, e := range m {
-		m[k] = add(e)
+		m[k], _ = add(e)
 	}
 	return cty.ObjectVal(m)
-}
-
-// hasNames reports whether the instance of v (a tuple or object of
-// instance objects) at key has every attribute of names; ok is false when
-// key picks no instance.
-func hasNames(v, key cty.Value, names []string) (has, ok bool) {
-	ty := v.Type()
-	var inst cty.Value
-	switch {
-	case ty.IsTupleType() && key.Type() == cty.Number:
-		i, acc := key.AsBigFloat().Int64()
-		if acc != big.Exact || i < 0 || int(i) >= len(ty.TupleElementTypes()) {
-			return false, false
-		}
-		inst = v.Index(key)
-	case ty.IsObjectType() && key.Type() == cty.String:
-		if !ty.HasAttribute(key.AsString()) {
-			return false, false
-		}
-		inst = v.GetAttr(key.AsString())
-	default:
-		return false, false
-	}
-	inst, _ = inst.Unmark()
-	if !inst.IsKnown() || inst.IsNull() || !inst.Type().IsObjectType() {
-		return true, true // nothing to add to it
-	}
-	for _, n := range names {
-		if !inst.Type().HasAttribute(n) {
-			return false, true
-		}
-	}
-	return true, true
 }
 
 // indexedRefs finds resource references indexed by an expression
