@@ -67,15 +67,6 @@ func (d *discoverer) errorf(shown, msg string) {
 	d.in.errors = append(d.in.errors, parsers.Error{File: shown, Msg: msg})
 }
 
-// insideRoot is abs relative to the root, when it is inside it.
-func insideRoot(root, abs string) (string, bool) {
-	r, err := filepath.Rel(root, abs)
-	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
-		return "", false
-	}
-	return filepath.ToSlash(r), true
-}
-
 // add takes one PATH argument. Inside the root, the tree's policy applies
 // to the named path too (a pull request can turn a named directory into a
 // link). Outside it, the named path is the user's own and is followed; what
@@ -87,7 +78,7 @@ func (d *discoverer) add(arg string) {
 		abs = filepath.Join(d.root, arg)
 	}
 	abs = filepath.Clean(abs)
-	if rel, ok := insideRoot(d.root, abs); ok {
+	if rel, ok := fsgate.Below(d.root, abs); ok {
 		d.named(d.trees.root, rel)
 		return
 	}

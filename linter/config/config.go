@@ -223,8 +223,8 @@ func inside(tree, p string) bool {
 	if err1 != nil || err2 != nil {
 		return false
 	}
-	rel, err := filepath.Rel(t, a)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	_, ok := fsgate.Below(t, a)
+	return ok
 }
 
 // readError is a configuration file that could not be read: the gate's

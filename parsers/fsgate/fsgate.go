@@ -252,14 +252,23 @@ func (g *Gate) Rel(p string) (string, bool) { return g.within(p) }
 
 // within is the absolute path p relative to the tree, when it is inside.
 func (g *Gate) within(p string) (string, bool) {
-	p = filepath.Clean(p)
 	for _, base := range []string{g.dir, g.real} {
-		r, err := filepath.Rel(base, p)
-		if err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) {
-			return filepath.ToSlash(r), true
+		if r, ok := Below(base, p); ok {
+			return r, true
 		}
 	}
 	return "", false
+}
+
+// Below is p relative to dir as a slash path, when p is dir or below it,
+// by the cleaned paths alone (links are the gate's business once a file is
+// read through it). Both are absolute, or both relative to one directory.
+func Below(dir, p string) (string, bool) {
+	r, err := filepath.Rel(dir, filepath.Clean(p))
+	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return filepath.ToSlash(r), true
 }
 
 // IsDir reports whether rel is a directory inside the tree (links followed).
