@@ -5,12 +5,13 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
-	"fmt"
 	"io"
 	"path"
 	"strings"
 
 	"helm.sh/helm/v4/pkg/chart/loader/archive"
+
+	"github.com/pvlint/pvlint/parsers/limits"
 )
 
 // One size budget for a whole chart. Helm bounds each archive it unpacks
@@ -27,16 +28,16 @@ import (
 // it), so the measure is on the safe side; real charts are far below it
 // (kube-prometheus-stack with its subcharts: a few MB).
 
-// chartBudget is the budget of one chart; a variable for tests.
-var chartBudget = archive.MaxDecompressedChartSize
+// chartBudget is limits.ChartBytes, Helm's archive.MaxDecompressedChartSize
+// (TestChartBytesIsHelms); a variable for tests.
+var chartBudget = limits.ChartBytes
 
 var errOverBudget = errors.New("over the chart's size budget")
 
 // overBudget is the error of a chart past chartBudget; where is the file
 // (or the archive, and the path inside it) that went past it.
 func overBudget(where string) string {
-	return fmt.Sprintf("%s: the chart's files, with its subchart archives unpacked, are larger than Helm's %d-byte chart limit (%s); not loaded",
-		where, chartBudget, "archive.MaxDecompressedChartSize, for the whole chart")
+	return where + ": " + limits.ChartFilesTooLarge(chartBudget)
 }
 
 // spend takes n bytes from the chart's budget and says whether it held.

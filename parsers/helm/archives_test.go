@@ -10,6 +10,10 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"helm.sh/helm/v4/pkg/chart/loader/archive"
+
+	"github.com/pvlint/pvlint/parsers/limits"
 )
 
 // tgzEntry is a file of a generated archive: data, or size zero bytes.
@@ -144,5 +148,12 @@ func TestArchiveBudgetStreams(t *testing.T) {
 	}
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 4<<20 {
 		t.Errorf("allocated %d bytes to refuse archives of 12 MiB each", alloc)
+	}
+}
+
+// The chart budget in the limits table is Helm's own per-archive limit.
+func TestChartBytesIsHelms(t *testing.T) {
+	if limits.ChartBytes != archive.MaxDecompressedChartSize {
+		t.Errorf("limits.ChartBytes %d, Helm's archive.MaxDecompressedChartSize %d", limits.ChartBytes, archive.MaxDecompressedChartSize)
 	}
 }

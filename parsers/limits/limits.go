@@ -69,6 +69,12 @@ const (
 	ModuleEval = 60 * time.Second
 	// ChartOutputBytes bounds what one chart may render in total.
 	ChartOutputBytes int64 = 64 << 20
+	// ChartBytes bounds one chart's files with its subchart archives
+	// unpacked, recursively, and its file:// dependencies: Helm's
+	// per-archive limit (archive.MaxDecompressedChartSize), for the whole
+	// chart, since twenty 92 KB subchart archives of 95 MB each took
+	// pvlint to 4.3 GB.
+	ChartBytes int64 = 100 << 20
 	// ChartObjects bounds the objects (YAML documents, and the items of a
 	// kind: List) one chart's render may produce: each costs pvlint a few
 	// KB once parsed and mapped back to its template, so 300,000 small
@@ -148,6 +154,7 @@ var Table = []Entry{
 	{"ModuleEval", ModuleEval.String(), TimedOut(ModuleEval)},
 	{"ChartOutputBytes", fmt.Sprint(ChartOutputBytes), ChartOutputTooLarge(ChartOutputBytes)},
 	{"ChartObjects", fmt.Sprint(ChartObjects), ChartTooManyObjects(ChartObjects)},
+	{"ChartBytes", fmt.Sprint(ChartBytes), ChartFilesTooLarge(ChartBytes)},
 	{"ChartListElements", fmt.Sprint(ChartListElements), ChartListTooLong(ChartListElements)},
 	{"ChartRenderMemory", fmt.Sprint(ChartRenderMemory), ChartRenderMemoryExceeded(ChartRenderMemory)},
 	{"ChartRenderStack", fmt.Sprint(ChartRenderStack), ChartRenderTooDeep(ChartRenderStack)},
@@ -174,6 +181,12 @@ func TooManyNodes(limit int, throughAliases bool) string {
 		return fmt.Sprintf("document expands to more than %d nodes through its aliases and merge keys (a YAML alias bomb?)", limit)
 	}
 	return fmt.Sprintf("document has more than %d nodes (keys, values and items), the most one document may have", limit)
+}
+
+// ChartFilesTooLarge is the error of a chart whose files, with its
+// subchart archives unpacked, are over ChartBytes.
+func ChartFilesTooLarge(limit int64) string {
+	return fmt.Sprintf("the chart's files, with its subchart archives unpacked, are larger than Helm's %d-byte chart limit (archive.MaxDecompressedChartSize, for the whole chart); not loaded", limit)
 }
 
 // TooManyAliasNodes is the error of a document of size bytes whose
