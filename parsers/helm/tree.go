@@ -184,6 +184,17 @@ func rawFile(c *chart.Chart, name string) []byte {
 	return nil
 }
 
+// hasRawFile reports whether the chart holds the file name (loaded, empty
+// or not).
+func hasRawFile(c *chart.Chart, name string) bool {
+	for _, f := range c.Raw {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // archiveChartYAML returns the Chart.yaml of a packaged subchart.
 func (r *renderer) archiveChartYAML(f *common.File) []byte {
 	if r.archives == nil {

@@ -27,7 +27,10 @@ import (
 // and --set-file. The chart's values.yaml is coalesced under them later.
 func (r *renderer) userValues(ch *chart.Chart, archive bool) (map[string]any, bool) {
 	if !archive {
-		if _, err := os.Stat(filepath.Join(r.root, filepath.FromSlash(r.chartPath), "values.yaml")); err == nil {
+		// The chart as loaded through the file gate, not the disk: a
+		// values.yaml the gate refused (a link out of the tree) or that
+		// .helmignore leaves out is not the chart's.
+		if hasRawFile(ch, "values.yaml") {
 			r.valuesFiles = append(r.valuesFiles, path.Join(r.chartPath, "values.yaml"))
 			data := rawFile(ch, "values.yaml")
 			r.boolKeys(path.Join(r.chartPath, "values.yaml"), data)
