@@ -48,17 +48,20 @@ func newBudget(limit uint64) *budget {
 	return &budget{limit: limit}
 }
 
-// charge adds an evaluation's cost. An evaluation stopped for going over
-// the per-call limit has cost at least that much.
-func (b *budget) charge(det *cel.EvalDetails, err error) {
-	var c uint64
+// charge adds an evaluation's cost and returns its ActualCost, for the
+// caller's accounting per object. An evaluation stopped for going over the
+// per-call limit has cost the budget at least that much.
+func (b *budget) charge(det *cel.EvalDetails, err error) uint64 {
+	var actual uint64
 	if det != nil && det.ActualCost() != nil {
-		c = *det.ActualCost()
+		actual = *det.ActualCost()
 	}
+	c := actual
 	if err != nil && isCostError(err) && c < perCallLimit {
 		c = perCallLimit
 	}
 	b.spent += c
+	return actual
 }
 
 // exhausted reports whether no further object may be begun.

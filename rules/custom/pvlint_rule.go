@@ -403,10 +403,7 @@ func (r *pvlintRule) checkOne(p *rules.Pass, ix *index, res *graph.Resource, b *
 		gv := &graphVal{ix: ix, t: graphType}
 		act := map[string]any{"object": obj, "params": r.params, "graph": gv, "tf": &graphVal{ix: ix, t: tfType}}
 		out, det, err := v.prog.ContextEval(context.Background(), act)
-		if det != nil && det.ActualCost() != nil {
-			spent += *det.ActualCost()
-		}
-		b.charge(det, err)
+		spent += b.charge(det, err)
 		if err != nil && isCostError(err) {
 			p.Errorf(res, "an expression went over its cost budget (%d, the API server's per-expression limit): %v", perCallLimit, err)
 			return

@@ -634,10 +634,7 @@ func (v *vapRule) run(p *rules.Pass, ix *index, res *graph.Resource, param *grap
 		vr := vr
 		vars.Append(vr.name, func(*lazy.MapValue) ref.Val {
 			out, det, err := vr.prog.ContextEval(context.Background(), pa)
-			if det != nil && det.ActualCost() != nil {
-				spent += *det.ActualCost()
-			}
-			b.charge(det, err)
+			spent += b.charge(det, err)
 			if err != nil {
 				return types.NewErr("composited variable %q fails to evaluate: %v", vr.name, err)
 			}
@@ -654,10 +651,7 @@ func (v *vapRule) run(p *rules.Pass, ix *index, res *graph.Resource, param *grap
 	failOpen := v.p.Spec.FailurePolicy != nil && *v.p.Spec.FailurePolicy == admv1.Ignore
 	eval := func(prog cel.Program) (ref.Val, error, bool) {
 		out, det, err := prog.ContextEval(context.Background(), pa)
-		if det != nil && det.ActualCost() != nil {
-			spent += *det.ActualCost()
-		}
-		b.charge(det, err)
+		spent += b.charge(det, err)
 		if err != nil && isCostError(err) || spent > runtimeBudget {
 			p.Errorf(res, "%s went over the API server's CEL cost budget", policy)
 			return nil, nil, false
