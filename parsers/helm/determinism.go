@@ -233,9 +233,7 @@ func deterministicFuncs(sp map[string]any, p *renderRand) map[string]any {
 		},
 
 		"genPrivateKey": func(typ string) string {
-			names := map[string]string{"": "RSA PRIVATE KEY", "rsa": "RSA PRIVATE KEY", "dsa": "DSA PRIVATE KEY",
-				"ecdsa": "EC PRIVATE KEY", "ed25519": "PRIVATE KEY"}
-			block, ok := names[typ]
+			block, ok := pemBlockTypes[typ]
 			if !ok {
 				return "Unknown type " + typ // sprig's answer
 			}
@@ -293,13 +291,6 @@ func deterministicFuncs(sp map[string]any, p *renderRand) map[string]any {
 	}
 }
 
-// isCertificate says whether t is a struct with string fields Cert and Key
-// (sprig's certificate, or ours).
-func isCertificate(t reflect.Type) bool {
-	if t.Kind() != reflect.Struct || t.NumField() != 2 {
-		return false
-	}
-	c, ok1 := t.FieldByName("Cert")
-	k, ok2 := t.FieldByName("Key")
-	return ok1 && ok2 && c.Type.Kind() == reflect.String && k.Type.Kind() == reflect.String
-}
+// pemBlockTypes are the PEM block types of genPrivateKey's key types.
+var pemBlockTypes = map[string]string{"": "RSA PRIVATE KEY", "rsa": "RSA PRIVATE KEY", "dsa": "DSA PRIVATE KEY",
+	"ecdsa": "EC PRIVATE KEY", "ed25519": "PRIVATE KEY"}

@@ -138,3 +138,14 @@ func TestGeneratedCertificatesKeepTheirFields(t *testing.T) {
 		t.Error("certificate is not a certificate")
 	}
 }
+
+// isCertificate says whether t is a struct with string fields Cert and Key
+// (sprig's certificate, or ours).
+func isCertificate(t reflect.Type) bool {
+	if t.Kind() != reflect.Struct || t.NumField() != 2 {
+		return false
+	}
+	c, ok1 := t.FieldByName("Cert")
+	k, ok2 := t.FieldByName("Key")
+	return ok1 && ok2 && c.Type.Kind() == reflect.String && k.Type.Kind() == reflect.String
+}

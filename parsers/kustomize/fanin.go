@@ -29,19 +29,19 @@ func addPaths(a, b uint64) uint64 {
 	return a + b
 }
 
+// countText is a saturated count as the error says it.
+func countText(n uint64) string {
+	if n >= pathCap {
+		return fmt.Sprintf("more than %d", uint64(pathCap))
+	}
+	return fmt.Sprint(n)
+}
+
 // error is the root's error, on the root's entry that leads to it.
 func (f *fanIn) error(root *kustomization) parsers.Error {
-	n := fmt.Sprint(f.paths)
-	if f.paths >= pathCap {
-		n = fmt.Sprintf("more than %d", uint64(pathCap))
-	}
-	total := fmt.Sprint(f.total)
-	if f.total >= pathCap {
-		total = fmt.Sprintf("more than %d", uint64(pathCap))
-	}
 	return parsers.Error{File: root.file, Line: f.line, Col: f.col, Msg: fmt.Sprintf(
 		"kustomization %s was not rendered: its render would accumulate kustomizations %s times, kustomization %s through %s paths of resources, bases and components entries, and %s; %s",
-		root.dir, total, f.dir, n, limits.IncludedTooOften(f.limit), fallbackNote)}
+		root.dir, countText(f.total), f.dir, countText(f.paths), limits.IncludedTooOften(f.limit), fallbackNote)}
 }
 
 // fanIn counts, without rendering, how many times root's render would
