@@ -82,7 +82,7 @@ func (r *renderer) measureArchives(files []*archive.BufferedFile, dir string) bo
 			continue
 		}
 		where := path.Join(dir, f.Name)
-		if inside, err := r.measureArchive(bytes.NewReader(f.Data), where); err != nil {
+		if inside := r.measureArchive(bytes.NewReader(f.Data), where); inside != "" {
 			r.errorf(where, 0, "chart %s: %s", r.chartPath, overBudget(inside))
 			return false
 		}
@@ -92,25 +92,19 @@ func (r *renderer) measureArchives(files []*archive.BufferedFile, dir string) bo
 
 // measureArchive streams the archive rd (named where) and every subchart
 // archive inside it, taking what they unpack to from the budget. It
-// returns errOverBudget, with where the budget ran out, or nil: an archive
-// that is not one (bad gzip or tar) is left to Helm's loader, which says so.
-func (r *renderer) measureArchive(rd io.Reader, where string) (string, error) {
+// returns where the budget ran out, or "": an archive that is not one (bad
+// gzip or tar) is left to Helm's loader, which says so.
+func (r *renderer) measureArchive(rd io.Reader, where string) string {
 	gz, err := gzip.NewReader(rd)
 	if err != nil {
-		if errors.Is(err, errOverBudget) {
-			return where, err
-		}
-		return "", nil
+		return spentAt(err, where)
 	}
 	defer gz.Close()
 	tr := tar.NewReader(gz)
 	for {
 		hd, err := tr.Next()
 		if err != nil {
-			if errors.Is(err, errOverBudget) {
-				return where, err
-			}
-			return "", nil // io.EOF, or for Helm to report
+			return spentAt(err, where) // io.EOF, or for Helm to report
 		}
 		if hd.FileInfo().IsDir() || hd.Typeflag == tar.TypeXGlobalHeader || hd.Typeflag == tar.TypeXHeader {
 			continue
@@ -120,17 +114,22 @@ func (r *renderer) measureArchive(rd io.Reader, where string) (string, error) {
 		_, name, _ = strings.Cut(name, "/")
 		entry := &budgetReader{r: tr, spend: r.spend}
 		if loadsAsArchive(path.Clean(name)) {
-			if inside, err := r.measureArchive(entry, where+"/"+name); err != nil {
-				return inside, err
+			if inside := r.measureArchive(entry, where+"/"+name); inside != "" {
+				return inside
 			}
 		}
 		if _, err := io.Copy(io.Discard, entry); err != nil {
-			if errors.Is(err, errOverBudget) {
-				return where + "/" + name, err
-			}
-			return "", nil
+			return spentAt(err, where+"/"+name)
 		}
 	}
+}
+
+// spentAt is where, when err is the budget running out; else "".
+func spentAt(err error, where string) string {
+	if errors.Is(err, errOverBudget) {
+		return where
+	}
+	return ""
 }
 
 // budgetReader takes what it reads from the chart's budget and fails once

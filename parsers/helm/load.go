@@ -47,8 +47,7 @@ func (r *renderer) load() (ch *chart.Chart, isArchive, ok bool) {
 		}
 		// The archive and every subchart archive inside it, measured
 		// before anything is unpacked (archives.go).
-		inside, err := r.measureArchive(&budgetReader{r: bytes.NewReader(data), spend: r.spend}, r.chartPath)
-		if err != nil {
+		if inside := r.measureArchive(&budgetReader{r: bytes.NewReader(data), spend: r.spend}, r.chartPath); inside != "" {
 			r.errorf(r.chartPath, 0, "chart %s: %s", r.chartPath, overBudget(inside))
 			return nil, true, false
 		}
