@@ -74,24 +74,18 @@ func (p *parser) fanIn(root *kustomization, limit int) *fanIn {
 		state[k.dir] = 1
 		n := &node{k: k}
 		nodes[k.dir] = n
-		for _, group := range [][]entry{k.resources, k.components} {
-			for _, e := range group {
-				if e.value == "" || isRemote(e.value) {
-					continue
-				}
-				d := k.resolve(e.value)
-				if !p.isDir(d) {
-					continue
-				}
-				kk, _ := p.load(d)
-				if kk == nil || state[kk.dir] == 1 {
-					continue // not a kustomization, or a cycle: left to Kustomize
-				}
-				n.children = append(n.children, kk.dir)
-				n.pos = append(n.pos, struct{ line, col int }{e.node.Pos().Line, e.node.Pos().Col})
-				if state[kk.dir] == 0 {
-					visit(kk)
-				}
+		for _, in := range k.includes() {
+			if in.e.value == "" || !p.isDir(in.rel) {
+				continue
+			}
+			kk, _ := p.load(in.rel)
+			if kk == nil || state[kk.dir] == 1 {
+				continue // not a kustomization, or a cycle: left to Kustomize
+			}
+			n.children = append(n.children, kk.dir)
+			n.pos = append(n.pos, struct{ line, col int }{in.e.node.Pos().Line, in.e.node.Pos().Col})
+			if state[kk.dir] == 0 {
+				visit(kk)
 			}
 		}
 		state[k.dir] = 2

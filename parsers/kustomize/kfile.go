@@ -188,22 +188,42 @@ func (k *kustomization) remoteEntries() []entry {
 	return out
 }
 
+// include is one local entry of resources (and bases) or components,
+// resolved repo-relative.
+type include struct {
+	e         entry
+	component bool
+	rel       string
+}
+
+// includes lists the local entries of resources (and bases), then
+// components, in order: every entry but the remote ones.
+func (k *kustomization) includes() []include {
+	var out []include
+	for _, group := range []struct {
+		entries   []entry
+		component bool
+	}{{k.resources, false}, {k.components, true}} {
+		for _, e := range group.entries {
+			if !isRemote(e.value) {
+				out = append(out, include{e: e, component: group.component, rel: k.resolve(e.value)})
+			}
+		}
+	}
+	return out
+}
+
 // localDirs lists the directories this kustomization includes (resources,
 // bases and components that are not files), repo-relative. exists reports
 // whether a path is a directory of the scanned tree.
 func (k *kustomization) localDirs(isDir func(string) bool) (bases, comps []string) {
-	for _, e := range k.resources {
-		if !isRemote(e.value) {
-			if p := k.resolve(e.value); isDir(p) {
-				bases = append(bases, p)
-			}
-		}
-	}
-	for _, e := range k.components {
-		if !isRemote(e.value) {
-			if p := k.resolve(e.value); isDir(p) {
-				comps = append(comps, p)
-			}
+	for _, in := range k.includes() {
+		switch {
+		case !isDir(in.rel):
+		case in.component:
+			comps = append(comps, in.rel)
+		default:
+			bases = append(bases, in.rel)
 		}
 	}
 	return bases, comps

@@ -260,41 +260,37 @@ func (p *parser) missing(k *kustomization, memo map[string]*missingEntry, seen m
 	}
 	seen[k.dir] = true
 	var found *missingEntry
-	for _, group := range []struct {
-		field   string
-		entries []entry
-	}{{"resource", k.resources}, {"component", k.components}} {
-		for _, e := range group.entries {
-			if found != nil {
-				break
-			}
-			if e.value == "" || isRemote(e.value) || path.IsAbs(e.value) {
-				continue
-			}
-			rel := k.resolve(e.value)
-			if rel == ".." || strings.HasPrefix(rel, "../") {
-				continue
-			}
-			st, err := p.files.Stat(rel)
-			if err != nil {
-				if errors.Is(err, fs.ErrNotExist) {
-					found = &missingEntry{at: parsers.Error{File: k.file, Line: e.node.Pos().Line, Col: e.node.Pos().Col}, entry: e.value, path: rel, field: group.field}
+	for _, in := range k.includes() {
+		if found != nil {
+			break
+		}
+		e, rel := in.e, in.rel
+		if e.value == "" || path.IsAbs(e.value) || rel == ".." || strings.HasPrefix(rel, "../") {
+			continue
+		}
+		st, err := p.files.Stat(rel)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				field := "resource"
+				if in.component {
+					field = "component"
 				}
-				continue
+				found = &missingEntry{at: parsers.Error{File: k.file, Line: e.node.Pos().Line, Col: e.node.Pos().Col}, entry: e.value, path: rel, field: field}
 			}
-			if !st.IsDir() {
-				continue
-			}
-			kk, _ := p.load(rel)
-			if kk == nil {
-				continue // not a kustomization: Kustomize reports it
-			}
-			if m := p.missing(kk, memo, seen); m != nil {
-				c := *m
-				c.via = append([]string{kk.dir}, m.via...)
-				c.viaLine, c.viaCol = e.node.Pos().Line, e.node.Pos().Col
-				found = &c
-			}
+			continue
+		}
+		if !st.IsDir() {
+			continue
+		}
+		kk, _ := p.load(rel)
+		if kk == nil {
+			continue // not a kustomization: Kustomize reports it
+		}
+		if m := p.missing(kk, memo, seen); m != nil {
+			c := *m
+			c.via = append([]string{kk.dir}, m.via...)
+			c.viaLine, c.viaCol = e.node.Pos().Line, e.node.Pos().Col
+			found = &c
 		}
 	}
 	memo[k.dir] = found
