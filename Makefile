@@ -50,6 +50,7 @@ integration:
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseBytes -fuzztime 30s ./parsers/k8s/
+	$(GO) test -run '^$$' -fuzz FuzzBlockReader -fuzztime 60s ./parsers/k8s/
 
 clean:
 	rm -rf bin

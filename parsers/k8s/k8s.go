@@ -79,6 +79,9 @@ func ParseBytes(file string, data []byte, opt Options) ([]*graph.Resource, []gra
 	}
 	comments := scanComments(file, data)
 	al := opt.alloc()
+	if out, ok, err := parseFast(file, data, opt, al); ok {
+		return out, comments, err
+	}
 	if out, ok, err := parseWhole(file, data, opt, al); ok {
 		return out, comments, err
 	}
@@ -469,6 +472,7 @@ type alloc struct {
 	itemN int // size of the next block
 	strs  map[string]string
 	rd    *bufio.Reader // cuts a file's documents (cutDocuments); 16 KiB, made once
+	block *blockReader  // the block reader's buffers (parseFast), made once
 }
 
 // reader returns the alloc's line reader over data.
