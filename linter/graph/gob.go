@@ -34,16 +34,24 @@ func (n *Node) appendWire(b []byte) []byte {
 
 var errWire = errors.New("graph: damaged node encoding")
 
+// minWire is the fewest bytes a node takes (kind, tag, precision, three
+// empty strings, four small positions, no children): a count of children
+// that the bytes left cannot hold is damage, and a block of that many nodes
+// is never allocated.
+const minWire = 11
+
 // GobDecode reads what GobEncode wrote.
 func (n *Node) GobDecode(b []byte) error {
-	rest, err := n.readWire(b, 0)
+	rest, err := n.readWire(b, 0, "")
 	if err == nil && len(rest) > 0 {
 		err = errWire
 	}
 	return err
 }
 
-func (n *Node) readWire(b []byte, depth int) ([]byte, error) {
+// readWire reads one node and its subtree; file is the parent's file, which
+// a child's usually repeats (kept as one string then).
+func (n *Node) readWire(b []byte, depth int, file string) ([]byte, error) {
 	if len(b) < 3 || depth > 10000 {
 		return nil, errWire
 	}
@@ -55,7 +63,11 @@ func (n *Node) readWire(b []byte, depth int) ([]byte, error) {
 		if w <= 0 || uint64(len(b)-w) < l {
 			return nil, errWire
 		}
-		strs[i] = string(b[w : w+int(l)])
+		if v := b[w : w+int(l)]; i == 2 && string(v) == file {
+			strs[i] = file
+		} else {
+			strs[i] = string(v)
+		}
 		b = b[w+int(l):]
 	}
 	var ints [4]int
@@ -68,7 +80,7 @@ func (n *Node) readWire(b []byte, depth int) ([]byte, error) {
 		b = b[w:]
 	}
 	count, w := binary.Uvarint(b)
-	if w <= 0 || count > uint64(len(b)) {
+	if w <= 0 || count > uint64(len(b)-w)/minWire {
 		return nil, errWire
 	}
 	b = b[w:]
@@ -79,10 +91,11 @@ func (n *Node) readWire(b []byte, depth int) ([]byte, error) {
 	n.key = strs[1]
 	if count > 0 {
 		kids := make([]*Node, count)
+		block := make([]Node, count)
 		for i := range kids {
-			kids[i] = new(Node)
+			kids[i] = &block[i]
 			var err error
-			if b, err = kids[i].readWire(b, depth+1); err != nil {
+			if b, err = kids[i].readWire(b, depth+1, strs[2]); err != nil {
 				return nil, err
 			}
 		}
