@@ -36,6 +36,10 @@ type encryptionSwitch struct {
 	// exactTrue: only the string "true" turns it on (the driver compares
 	// with ==); otherwise the driver reads it with strconv.ParseBool.
 	exactTrue bool
+	// never, when set, says why no parameter of the provisioner can turn
+	// encryption on (the in-tree RBD plugin): the class is off, found at
+	// its provisioner.
+	never string
 	// onValue, when set, is the one value that turns encryption on (UpCloud:
 	// encryption: data-at-rest), compared exactly.
 	onValue string
@@ -53,6 +57,10 @@ var (
 	ebsSwitch       = &encryptionSwitch{params: []string{"encrypted"}, foldKey: true, exactTrue: true}
 	encryptedSwitch = &encryptionSwitch{params: []string{"encrypted"}} // Ceph RBD, CephFS, Longhorn
 	secureSwitch    = &encryptionSwitch{params: []string{"secure"}}    // Portworx
+	// The in-tree RBD plugin (removed in Kubernetes 1.31) takes monitors,
+	// pool, image and secret parameters and refuses any other: it has no
+	// encryption, and its CSI migration translates none.
+	rbdInTreeSwitch = &encryptionSwitch{never: "The in-tree RBD provisioner has no encryption parameter (and was removed in Kubernetes 1.31): provision from the Ceph CSI driver (rbd.csi.ceph.com) with encrypted: \"true\" and an encryptionKMSID."}
 	// Scaleway Block Storage CSI: lower-cased keys, strconv.ParseBool
 	// (pkg/driver/helpers.go parseCreateVolumeParams); the passphrase comes
 	// from the node-stage Secret's encryptionPassphrase.
@@ -84,8 +92,10 @@ func encryptionSwitchFor(provisioner string) *encryptionSwitch {
 	switch provisioner {
 	case "ebs.csi.aws.com", "kubernetes.io/aws-ebs":
 		return ebsSwitch
-	case "driver.longhorn.io", "kubernetes.io/rbd":
+	case "driver.longhorn.io":
 		return encryptedSwitch
+	case "kubernetes.io/rbd":
+		return rbdInTreeSwitch
 	case "pxd.portworx.com", "kubernetes.io/portworx-volume":
 		return secureSwitch
 	case "csi.scaleway.com":
@@ -168,6 +178,9 @@ func storageClassEncryption(sc *graph.Resource) classEncryption {
 		return out
 	}
 	switch {
+	case sw.never != "":
+		out.State, out.At, out.Reason = encOff, sc.At("provisioner"), sw.never
+		return out
 	case sw.policyParam != "":
 		return policyEncryption(sc, sw, out)
 	case sw.secretParam != "":
@@ -352,7 +365,8 @@ the EBS CSI driver (` + "`ebs.csi.aws.com`" + `, and the in-tree ` + "`kubernete
 ` + "`cephfs.csi.ceph.com`" + `, also with a Rook or OpenShift prefix) without ` + "`encrypted: \"true\"`" + `, and Portworx
 (` + "`pxd.portworx.com`" + `) without ` + "`secure: \"true\"`" + ` (a claim annotated ` + "`px/secure: \"true\"`" + ` is encrypted whatever its class says, and
 PVL103 does not report it). Drivers that encrypt with LUKS or a platform switch only when asked are reported the same way:
-Scaleway (` + "`csi.scaleway.com`" + `) without ` + "`encrypted: \"true\"`" + `, cloudscale.ch (` + "`csi.cloudscale.ch`" + `) without
+The in-tree RBD provisioner (` + "`kubernetes.io/rbd`" + `,
+removed in Kubernetes 1.31) has no encryption at all and is reported at ` + "`provisioner`" + `. Scaleway (` + "`csi.scaleway.com`" + `) without ` + "`encrypted: \"true\"`" + `, cloudscale.ch (` + "`csi.cloudscale.ch`" + `) without
 ` + "`csi.cloudscale.ch/luks-encrypted: \"true\"`" + `, Linode (` + "`linodebs.csi.linode.com`" + `) without
 ` + "`linodebs.csi.linode.com/encrypted`" + ` or ` + "`linodebs.csi.linode.com/luks-encrypted`" + ` set to ` + "`\"true\"`" + `, UpCloud
 (` + "`storage.csi.upcloud.com`" + `) without ` + "`encryption: data-at-rest`" + `, and Hetzner
