@@ -389,3 +389,28 @@ func TestTerraformReferenceEdges(t *testing.T) {
 		t.Errorf("PV not backed by aws_ebs_volume.data: %+v", pv)
 	}
 }
+
+// TestNullFromCallerNamesTheInput: a finding about an argument that a
+// module caller's value leaves null is at the caller's line, and says which
+// expression of the module turned null there (the caller writes the
+// module's input, not the resource's argument).
+func TestNullFromCallerNamesTheInput(t *testing.T) {
+	res := rulestest.Run(t, "testdata/terraform/module-repo", rules.All(), rulestest.Options{})
+	const want = "In the module, `kms_key_id = each.value.kms_key_id`, which this caller leaves null."
+	n := 0
+	for _, f := range res.Findings {
+		if f.RuleID != "PVL402" {
+			continue
+		}
+		fromCaller := strings.HasPrefix(f.Loc.File, "testdata/terraform/module-repo/examples/")
+		if fromCaller != strings.Contains(f.Message, want) {
+			t.Errorf("%s:%d: %s", f.Loc.File, f.Loc.Line, f.Message)
+		}
+		if fromCaller {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Error("no PVL402 finding at a caller's line")
+	}
+}

@@ -182,6 +182,10 @@ func (r *Resource) EditOrigin() *Origin {
 type NullArg struct {
 	Path []string
 	At   *Node
+	// Expr is the argument's expression as the module writes it, when it
+	// is not a literal null (each.value.key, var.name): where a caller's
+	// value became the null, the finding says which input that was.
+	Expr string
 }
 
 // Ref is an unresolved reference from a field to another resource's Key.
@@ -288,6 +292,8 @@ type Loc struct {
 	// nearest existing parent, or the Terraform argument that sets it to null
 	// (Terraform.NullArgs).
 	Missing bool
+	// NullExpr is that argument's expression (NullArg.Expr), when Node is one.
+	NullExpr string
 }
 
 // At locates the field at path, or its nearest existing parent when it is
@@ -311,11 +317,11 @@ func (r *Resource) AtFrom(base *Node, path ...string) Loc {
 	for i, k := range path {
 		next := cur.child(k)
 		if next == nil {
-			at := nodeOrNil(r, last)
-			if n := r.nullArg(full); n != nil {
-				at = n
+			l := Loc{Res: r, Node: nodeOrNil(r, last), Path: full, Missing: true}
+			if a := r.nullArg(full); a != nil {
+				l.Node, l.NullExpr = a.At, a.Expr
 			}
-			return Loc{Res: r, Node: at, Path: full, Missing: true}
+			return l
 		}
 		cur = next
 		last = cur
@@ -324,11 +330,12 @@ func (r *Resource) AtFrom(base *Node, path ...string) Loc {
 	return Loc{Res: r, Node: nodeOrNil(r, last), Path: full}
 }
 
-// nullArg is the node of an argument written as null at path, or nil.
-func (r *Resource) nullArg(path []string) *Node {
-	for _, a := range r.NullArgs() {
-		if slices.Equal(a.Path, path) {
-			return a.At
+// nullArg is the argument written as null at path, or nil.
+func (r *Resource) nullArg(path []string) *NullArg {
+	args := r.NullArgs()
+	for i := range args {
+		if slices.Equal(args[i].Path, path) {
+			return &args[i]
 		}
 	}
 	return nil

@@ -36,6 +36,7 @@ type nullRef struct {
 	parent *graph.Node
 	key    string
 	at     *graph.Node
+	expr   string // the expression, unless it is a literal null
 }
 
 type nodeRef struct {
@@ -67,7 +68,11 @@ func (nb *nodeBuilder) body(bv *bodyVal, pos graph.Pos) *graph.Node {
 							at.SetFile(e.keyRng.Filename)
 						}
 					}
-					nb.nulls = append(nb.nulls, nullRef{parent: n, key: key, at: at})
+					var expr string
+					if _, literal := e.expr.(*hclsyntax.LiteralValueExpr); e.expr != nil && !literal {
+						expr = nb.text(e.expr)
+					}
+					nb.nulls = append(nb.nulls, nullRef{parent: n, key: key, at: at, expr: expr})
 				}
 				continue
 			}
@@ -153,7 +158,7 @@ func (nb *nodeBuilder) resolveNulls(root *graph.Node) []graph.NullArg {
 		if !ok {
 			continue
 		}
-		out = append(out, graph.NullArg{Path: append(p[:len(p):len(p)], r.key), At: r.at})
+		out = append(out, graph.NullArg{Path: append(p[:len(p):len(p)], r.key), At: r.at, Expr: r.expr})
 	}
 	return out
 }
