@@ -101,6 +101,9 @@ func checkRoleRisk(p *Pass, id string) {
 		more := ""
 		if n := len(aggregated) - 1; n > 0 {
 			more = " (and " + strconv.Itoa(n) + " more rules)"
+			if n == 1 {
+				more = " (and 1 more rule)"
+			}
 		}
 		f := p.Report(role.Res.At("aggregationRule"), "%s aggregates %s, which %s: %s%s.%s",
 			role.Title(), rbacFew(sources, 3), first.risk.Phrase, first.risk.What, more, rbacReachText(role, cw, bindings)).With(sev)

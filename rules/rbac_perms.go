@@ -309,8 +309,24 @@ func (m *rbacModel) aggregate() {
 		for len(queue) > 0 {
 			x := queue[0]
 			queue = queue[1:]
+			// The selected roles, by name: a name defined in several
+			// places (the same ClusterRole in deploy/ and in a chart)
+			// is one role, the one the resolver would pick for a
+			// reference from x (graph.Nearest: in reach, nearest).
+			var names []string
+			byName := map[string][]*rbacRole{}
 			for _, c := range all {
 				if seen[c] || !x.selects(c) {
+					continue
+				}
+				if byName[c.Name] == nil {
+					names = append(names, c.Name)
+				}
+				byName[c.Name] = append(byName[c.Name], c)
+			}
+			for _, n := range names {
+				c := m.nearestRole(x, byName[n])
+				if c == nil {
 					continue
 				}
 				seen[c] = true
@@ -337,6 +353,27 @@ func (m *rbacModel) aggregate() {
 			fill(r)
 		}
 	}
+}
+
+// nearestRole is the one of cands (roles of one name, in graph order) that
+// a reference from x resolves to, or nil when none is in reach of x.
+func (m *rbacModel) nearestRole(x *rbacRole, cands []*rbacRole) *rbacRole {
+	if x.Res == nil || len(cands) == 1 && cands[0].Res == nil {
+		return cands[0] // a built-in role selects, or is selected, everywhere
+	}
+	res := make([]*graph.Resource, 0, len(cands))
+	for _, c := range cands {
+		if c.Res != nil {
+			res = append(res, c.Res)
+		}
+	}
+	best := m.g.Nearest(x.Res, res)
+	for _, c := range cands {
+		if c.Res != nil && c.Res == best {
+			return c
+		}
+	}
+	return nil
 }
 
 func (r *rbacRole) selects(c *rbacRole) bool {

@@ -129,3 +129,26 @@ func TestCreatePodsNearClaimsInReach(t *testing.T) {
 		t.Errorf("%d PVL306 findings, want one per environment", seen)
 	}
 }
+
+// An aggregated ClusterRole copied in two installs aggregates the parts of
+// its own install only (the reference resolver's rule), and names one
+// binding: not the other copy's rules as "more rules", nor its binding.
+func TestAggregationInReach(t *testing.T) {
+	res := rulestest.Run(t, "testdata/rbac-aggregate", []*rules.Rule{rules.ByID("PVL303")}, rulestest.Options{})
+	n := 0
+	for _, f := range res.Findings {
+		dir := strings.Split(f.Loc.File, "/")[2]
+		if strings.Contains(f.Message, "more rule") || strings.Count(f.Message, `ClusterRoleBinding "operator"`) != 1 {
+			t.Errorf("%s:%d: %s", f.Loc.File, f.Loc.Line, f.Message)
+		}
+		for _, r := range f.RelatedLocs {
+			if !strings.Contains(r.Loc.File, "/"+dir+"/") {
+				t.Errorf("%s:%d: related location in %s", f.Loc.File, f.Loc.Line, r.Loc.File)
+			}
+		}
+		n++
+	}
+	if n != 4 {
+		t.Errorf("%d PVL303 findings, want 4", n)
+	}
+}
