@@ -77,6 +77,7 @@ func ParseBytes(file string, data []byte, opt Options) ([]*graph.Resource, []gra
 	if err := checkText(data); err != nil {
 		return nil, nil, &parsers.Error{File: file, Msg: err.Error()}
 	}
+	data = jsonSurrogates(data)
 	comments := scanComments(file, data)
 	al := opt.alloc()
 	if out, ok, err := parseFast(file, data, opt, al); ok {
@@ -353,11 +354,13 @@ var (
 // file's line.
 func yamlError(file string, err error, d document) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	// A .json file is read as YAML, as kubectl reads it, so the parser's
-	// words are YAML's; the file's own format leads the message.
+	// A .json file is read as YAML, of which JSON is a subset, so the
+	// parser's words are YAML's; the file's own format leads the message.
+	// (kubectl reads a stream that starts with "{" with a JSON decoder:
+	// what they disagree on, surrogate escapes, jsonSurrogates rewrites.)
 	what := "invalid YAML: "
 	if strings.EqualFold(path.Ext(file), ".json") {
-		what = "invalid JSON (read as YAML, as kubectl reads it): "
+		what = "invalid JSON (read as YAML, of which JSON is a subset): "
 	}
 	e := &parsers.Error{File: file, Msg: what + msg}
 	if m := unknownAnchor.FindStringSubmatch(msg); m != nil {

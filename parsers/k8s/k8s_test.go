@@ -248,7 +248,7 @@ func TestInvalidYAMLNamesTheLineAtFault(t *testing.T) {
 func TestInvalidJSONIsCalledJSON(t *testing.T) {
 	_, _, err := ParseBytes("find.json", []byte("switched to db app\n{ \"_id\" : , \"x\" : 1 }\nbye\n"), Options{})
 	var pe *parsers.Error
-	if !errors.As(err, &pe) || !strings.HasPrefix(pe.Msg, "invalid JSON (read as YAML, as kubectl reads it): ") || pe.Line != 2 {
+	if !errors.As(err, &pe) || !strings.HasPrefix(pe.Msg, "invalid JSON (read as YAML, of which JSON is a subset): ") || pe.Line != 2 {
 		t.Errorf("got %+v", err)
 	}
 }
