@@ -39,7 +39,7 @@ func parseKustomizations(ts *trees, dirs []string, opt Options) kustomizeOutput 
 		}
 		byTree[t] = append(byTree[t], rel)
 	}
-	ho := helm.Options{ReleaseName: opt.Helm.ReleaseName, Namespace: opt.Namespace, KubeVersion: opt.Helm.KubeVersion, APIVersions: opt.Helm.APIVersions, Timeout: opt.ChartTimeout}
+	ho := helm.Options{ReleaseName: opt.Helm.ReleaseName, Namespace: opt.Namespace, KubeVersion: opt.Helm.KubeVersion, APIVersions: opt.Helm.APIVersions, Timeout: opt.ChartTimeout, ScanTime: opt.chartTime}
 	if ho.Timeout <= 0 {
 		ho.Timeout = DefaultChartTimeout
 	}

@@ -56,6 +56,10 @@ type Options struct {
 
 	// Progress, when set, is called as inputs are parsed (for a terminal line).
 	Progress func(done, total int)
+
+	// chartTime is the template engine time the charts of this run share
+	// (limits.ScanChartTime), made by Run.
+	chartTime *parsers.ScanTime
 }
 
 // HelmOptions are passed to the Helm renderer.
@@ -120,6 +124,7 @@ func Run(opt Options) (*Result, error) {
 	if opt.Namespace == "" {
 		opt.Namespace = "default"
 	}
+	opt.chartTime = parsers.NewScanTime(limits.ScanChartTime)
 
 	ts, err := openTrees(root, opt.MaxFileBytes)
 	if err != nil {

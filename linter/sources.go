@@ -26,7 +26,7 @@ func parseCharts(ts *trees, charts []string, opt Options) parsers.Result {
 		Values: opt.Helm.Values, Set: opt.Helm.Set, SetString: opt.Helm.SetString, SetFile: opt.Helm.SetFile,
 		ReleaseName: opt.Helm.ReleaseName, Namespace: opt.Namespace,
 		KubeVersion: opt.Helm.KubeVersion, APIVersions: opt.Helm.APIVersions,
-		Timeout: opt.ChartTimeout,
+		Timeout: opt.ChartTimeout, ScanTime: opt.chartTime,
 	}
 	if ho.Timeout <= 0 {
 		ho.Timeout = DefaultChartTimeout
@@ -95,7 +95,7 @@ func renderChart(ts *trees, chart string, ho helm.Options, c *cache.Cache) parse
 // values files read from outside the tree (by content).
 func chartKey(t *tree, rel string, ho helm.Options) []string {
 	o := ho
-	o.Files = nil
+	o.Files, o.ScanTime = nil, nil // the run's, not what the render depends on
 	parts := []string{"helm", t.gate.Dir(), rel, fmt.Sprintf("%#v", o)}
 	var files []string
 	for _, v := range ho.Values {

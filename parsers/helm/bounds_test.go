@@ -350,3 +350,34 @@ func TestCheckedKeepsTypes(t *testing.T) {
 		}()
 	}
 }
+
+// The charts of a scan share limits.ScanChartTime: a chart that loops
+// stops when the scan's time is spent, before its own timeout, and a chart
+// after it is not rendered; each says so.
+func TestScanChartTime(t *testing.T) {
+	watchdog.Start(t, 60*time.Second)
+	st := parsers.NewScanTime(400 * time.Millisecond)
+	loop := "{{ range until 100000 }}{{ range until 100000 }}{{ end }}{{ end }}\n"
+	start := time.Now()
+	res := renderTemplate(t, loop, Options{Timeout: 30 * time.Second, ScanTime: st})
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("the looping chart ran %v", d)
+	}
+	want := limits.ChartTimeSpent(limits.ScanChartTime)
+	if e := errs(res); !strings.Contains(e, want) {
+		t.Errorf("looping chart: errors %q, want %q", e, want)
+	}
+	res = renderTemplate(t, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n", Options{Timeout: 30 * time.Second, ScanTime: st})
+	if e := errs(res); !strings.Contains(e, want) || len(res.Resources) != 0 {
+		t.Errorf("chart after the scan's time: errors %q, %d resources", e, len(res.Resources))
+	}
+	// With time left, a chart renders and is charged for it.
+	st = parsers.NewScanTime(time.Minute)
+	res = renderTemplate(t, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n", Options{ScanTime: st})
+	if len(res.Errors) > 0 || len(res.Resources) != 2 {
+		t.Errorf("chart with time left: %d resources, errors %q", len(res.Resources), errs(res))
+	}
+	if d, byScan, spent := st.Take(0); spent || !byScan || d >= time.Minute {
+		t.Errorf("after one chart: %v left (by scan %v, spent %v)", d, byScan, spent)
+	}
+}

@@ -69,6 +69,9 @@ type Options struct {
 	// Timeout bounds the template engine's run for this chart (0: none).
 	// It covers rendering only, never pvlint's own work on the output.
 	Timeout time.Duration
+	// ScanTime is the engine time the charts of the scan share
+	// (limits.ScanChartTime; nil: no bound but Timeout).
+	ScanTime *parsers.ScanTime
 }
 
 // InlineValues are values not read from a file; Name says where they are
@@ -242,6 +245,9 @@ func (r *renderer) run() {
 	files, err := r.renderTemplates(ch, top, req)
 	var stop *stopped
 	switch {
+	case errors.Is(err, errScanTimeSpent):
+		r.errorf(r.chartPath, 0, "chart %s: %s", r.chartPath, limits.ChartTimeSpent(limits.ScanChartTime))
+		return
 	case errors.Is(err, errTimedOut):
 		r.errorf(r.chartPath, 0, "chart %s did not render within %s (a template that loops or builds a huge output?); it was not scanned", r.chartPath, r.opt.Timeout)
 		return
@@ -268,15 +274,33 @@ func releaseOptions(name, namespace string) common.ReleaseOptions {
 // worker enforces, or the engine's error. Without a worker (req is nil, or
 // none can be started), the chart is rendered in this process.
 func (r *renderer) renderTemplates(ch *chart.Chart, top common.Values, req []byte) (map[string]string, error) {
+	timeout, byScan, spent := r.opt.ScanTime.Take(r.opt.Timeout)
+	if spent {
+		return nil, errScanTimeSpent
+	}
+	start := time.Now()
+	files, err := r.renderTimed(ch, top, req, timeout)
+	r.opt.ScanTime.Spend(time.Since(start))
+	if byScan && errors.Is(err, errTimedOut) {
+		return nil, errScanTimeSpent
+	}
+	return files, err
+}
+
+// errScanTimeSpent is a chart not rendered, or stopped, because the charts
+// of the scan have had limits.ScanChartTime.
+var errScanTimeSpent = errors.New("scan chart time spent")
+
+func (r *renderer) renderTimed(ch *chart.Chart, top common.Values, req []byte, timeout time.Duration) (map[string]string, error) {
 	if req != nil {
-		files, err := renderInWorker(req, r.opt.Timeout)
+		files, err := renderInWorker(req, timeout)
 		if !errors.Is(err, errNoWorker) {
 			return files, err
 		}
 		r.res.Notices = append(r.res.Notices, parsers.Notice{File: r.chartPath, Msg: fmt.Sprintf(
 			"rendered in pvlint's own process (%s): a template that loops without calling a function keeps running after the timeout, and a recursion with no end can end the scan", err)})
 	}
-	return renderInProcess(ch, top, r.opt.Timeout)
+	return renderInProcess(ch, top, timeout)
 }
 
 // renderInProcess renders in this process. On timeout the render is told

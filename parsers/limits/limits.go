@@ -67,6 +67,12 @@ const (
 	// ModuleEval bounds the evaluation of one Terraform root module with its
 	// nested modules.
 	ModuleEval = 60 * time.Second
+	// ScanChartTime bounds the template engine's time summed over every
+	// chart of a scan (charts and Kustomize helmCharts): each chart has
+	// --chart-timeout, and a repository of 500 charts that loop would
+	// otherwise run 500 timeouts. The charts of the largest chart
+	// repositories render in well under a minute.
+	ScanChartTime = 5 * time.Minute
 	// ChartOutputBytes bounds what one chart may render in total.
 	ChartOutputBytes int64 = 64 << 20
 	// ChartBytes bounds one chart's files with its subchart archives
@@ -152,6 +158,7 @@ var Table = []Entry{
 	{"Instances", fmt.Sprint(Instances), TooManyInstances(Instances)},
 	{"InstanceValues", fmt.Sprint(InstanceValues), TooManyInstanceValues(InstanceValues)},
 	{"ModuleEval", ModuleEval.String(), TimedOut(ModuleEval)},
+	{"ScanChartTime", ScanChartTime.String(), ChartTimeSpent(ScanChartTime)},
 	{"ChartOutputBytes", fmt.Sprint(ChartOutputBytes), ChartOutputTooLarge(ChartOutputBytes)},
 	{"ChartObjects", fmt.Sprint(ChartObjects), ChartTooManyObjects(ChartObjects)},
 	{"ChartBytes", fmt.Sprint(ChartBytes), ChartFilesTooLarge(ChartBytes)},
@@ -247,6 +254,12 @@ func TooManyInstanceValues(limit int) string {
 // TimedOut is the error of an evaluation past its deadline.
 func TimedOut(d time.Duration) string {
 	return fmt.Sprintf("evaluation did not finish within %s; not scanned", d)
+}
+
+// ChartTimeSpent is the error of a chart left unrendered, or stopped, once
+// the charts of the scan have had ScanChartTime.
+func ChartTimeSpent(d time.Duration) string {
+	return fmt.Sprintf("the charts of this scan have had %s of template engine time in all, the most a scan may spend (charts that loop, or that run to --chart-timeout?); not scanned", d)
 }
 
 // ChartOutputTooLarge is the error of a chart that renders past ChartOutputBytes.
