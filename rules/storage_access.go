@@ -240,6 +240,11 @@ func secretValueKind(v *graph.Node, base64Encoded bool) string {
 			s = string(d)
 		}
 	}
+	return valueKind(s)
+}
+
+// valueKind classifies a secret's text: "", "placeholder" or "literal".
+func valueKind(s string) string {
 	t := strings.ToLower(strings.TrimSpace(s))
 	switch {
 	case t == "":
@@ -276,6 +281,10 @@ CSI volumes' ` + "`nodePublishSecretRef`" + `, a Velero BackupStorageLocation's 
 ` + "`spec.credential`" + `, and the Secret volumes of the Velero server and node agent (the default cloud credentials every
 location without ` + "`spec.credential`" + ` uses). Keys that name rather than unlock (` + "`userID`" + `, ` + "`username`" + `, Longhorn's
 ` + "`CRYPTO_KEY_CIPHER`" + ` and other cipher settings) are not counted. The Secret may come from YAML, a rendered chart or a Terraform ` + "`kubernetes_secret(_v1)`" + `.
+
+A password written in the ` + "`mountOptions`" + ` of a StorageClass or PersistentVolume (the CIFS/SMB options ` + "`password=`" + ` and
+` + "`pass=`" + `) is reported too: it is in the repository, and in a cluster object that everyone who can read StorageClasses or
+PersistentVolumes sees.
 
 Messages name the Secret and its keys, never a value. Empty values commit nothing and are not reported; values
 that are obviously placeholders (` + "`changeme`" + `, ` + "`<password>`" + `, ` + "`${VAR}`" + `, ` + "`xxxx`" + `) are left undecided, since a chart
@@ -420,7 +429,45 @@ parameters:
 				p.Undecided(sec.AtNode(firstUnknown), "%s, a storage secret (%s), has data pvlint cannot evaluate.", sec.Title(), why)
 			}
 		}
+		mountPasswords(p)
 	},
+}
+
+// mountPasswords reports a password written in the mountOptions of a
+// StorageClass or PersistentVolume (CIFS/SMB password= or pass=): it is
+// in the repository, and in a cluster object that every reader of
+// StorageClasses or PersistentVolumes sees, not in a Secret.
+func mountPasswords(p *Pass) {
+	for _, kind := range []string{"StorageClass", "PersistentVolume"} {
+		for _, r := range p.Graph.OfKind(kind) {
+			if !r.IsKubernetes() {
+				continue
+			}
+			path := []string{"mountOptions"}
+			if kind == "PersistentVolume" {
+				path = []string{"spec", "mountOptions"}
+			}
+			for i, item := range r.Root.Path(path...).List() {
+				s, ok := item.Str()
+				if !ok {
+					continue
+				}
+				for _, opt := range strings.Split(s, ",") {
+					k, v, found := strings.Cut(opt, "=")
+					if k = strings.ToLower(strings.TrimSpace(k)); !found || k != "password" && k != "pass" {
+						continue
+					}
+					at := r.At(append(path, strconv.Itoa(i))...)
+					switch valueKind(v) {
+					case "literal":
+						p.Report(at, "%s writes a mount password in mountOptions (%s=…): it is in the repository, and in the %s object that everyone who can read %ss sees. Pass it in a Secret the driver reads (csi.storage.k8s.io/node-stage-secret-name).", r.Title(), k, kind, kind)
+					case "placeholder":
+						p.Undecided(at, "%s writes a placeholder mount password in mountOptions (%s=…): whether a real one is committed depends on what replaces it.", r.Title(), k)
+					}
+				}
+			}
+		}
+	}
 }
 
 // dedupe drops repeated strings of a sorted list.
