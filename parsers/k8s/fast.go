@@ -62,6 +62,7 @@ func parseFast(file string, data []byte, opt Options, al *alloc) ([]*graph.Resou
 		_ = decoding.Acquire(context.Background(), w) // never fails without a deadline
 		doc, ok := r.document(data, off, end, line)
 		if !ok {
+			r.release()
 			decoding.Release(w)
 			var n int
 			var err error
@@ -75,6 +76,7 @@ func parseFast(file string, data []byte, opt Options, al *alloc) ([]*graph.Resou
 		}
 		c := converter{prune: opt.Prune, max: opt.MaxNodes, maxDepth: opt.MaxDepth, docLine: doc.Line, alloc: al}.sized(sizes[i])
 		root, err := c.convert(doc, 0, "")
+		r.release()
 		decoding.Release(w)
 		if err != nil {
 			return out, true, &parsers.Error{File: file, Line: doc.Line, Msg: err.Error()}
@@ -187,6 +189,21 @@ func (r *blockReader) document(src []byte, off, end, line int) (*yaml.Node, bool
 }
 
 var dashes, newline = []byte("---"), []byte("\n")
+
+// release drops what the last document left in the reader's blocks, so
+// that its tree is garbage once the caller is done with it.
+func (r *blockReader) release() {
+	clear(r.nodes)
+	clear(r.kids)
+	clear(r.stack[:cap(r.stack)])
+	r.nodes, r.kids = r.nodes[:0], r.kids[:0]
+	if cap(r.stack) > blockKidsKept {
+		r.stack = nil
+	}
+	if cap(r.buf) > 1<<16 {
+		r.buf = nil
+	}
+}
 
 func (r *blockReader) reset(src []byte, end int) {
 	r.src, r.end, r.depth = src, end, 0
@@ -383,6 +400,8 @@ func (r *blockReader) key(p int) (k *yaml.Node, q int, ok bool) {
 		return k, e + 1, true
 	case !r.plainStart(p, false):
 		return nil, 0, false
+	case p == r.ls && r.le-p >= 3 && r.src[p] == '.' && r.src[p+1] == '.' && r.src[p+2] == '.' && (r.le-p == 3 || r.src[p+3] == ' '):
+		return nil, 0, false // "..." ends the document
 	}
 	i := p
 	for ; i < r.le; i++ {
@@ -403,7 +422,7 @@ found:
 	for e > p && r.src[e-1] == ' ' {
 		e--
 	}
-	if e-p > 1024 || e-p == 2 && r.src[p] == '<' && r.src[p+1] == '<' {
+	if i-p > 1024 || e-p == 2 && r.src[p] == '<' && r.src[p+1] == '<' {
 		return nil, 0, false // longer than a simple key may be, or a merge key
 	}
 	k = r.node(yaml.ScalarNode, line, col)
@@ -417,8 +436,8 @@ func (r *blockReader) plainStart(p int, flow bool) bool {
 	switch r.src[p] {
 	case '-', '?', ':':
 		// An indicator, unless a character that could go on follows.
-		if p+1 == r.le {
-			return false
+		if p+1 == r.le || flow && r.src[p] != '-' {
+			return false // in a flow collection "?" and ":" are indicators
 		}
 		switch r.src[p+1] {
 		case ' ':
@@ -777,6 +796,7 @@ func (r *blockReader) flowNode(p int, isKey bool) (n *yaml.Node, e int, ok bool)
 			if i == r.le {
 				return nil, 0, false
 			}
+			it0 := i
 			it, e, ok := r.flowNode(i, kind == yaml.MappingNode)
 			if !ok {
 				return nil, 0, false
@@ -784,8 +804,8 @@ func (r *blockReader) flowNode(p int, isKey bool) (n *yaml.Node, e int, ok bool)
 			r.push(it)
 			i = r.blanks(e)
 			if kind == yaml.MappingNode {
-				if i == r.le || r.src[i] != ':' || i+1 == r.le || r.src[i+1] != ' ' {
-					return nil, 0, false // a key without a value, or ":" without a blank
+				if i == r.le || r.src[i] != ':' || i+1 == r.le || r.src[i+1] != ' ' || i-it0 > 1024 {
+					return nil, 0, false // a key without a value, ":" without a blank, or a key too long
 				}
 				i = r.blanks(i + 1)
 				if i == r.le || r.src[i] == ',' || r.src[i] == '}' {
@@ -824,6 +844,9 @@ func (r *blockReader) flowNode(p int, isKey bool) (n *yaml.Node, e int, ok bool)
 		if c == ',' || c == ']' || c == '[' || c == '{' || c == '}' {
 			break
 		}
+		if c == '?' {
+			return nil, 0, false // yaml.v3 ends a flow plain scalar at "?"
+		}
 		if c == ':' && (e+1 == r.le || r.src[e+1] == ' ' || r.src[e+1] == ',' || r.src[e+1] == ']' || r.src[e+1] == '}') {
 			if isKey && e+1 < r.le && r.src[e+1] == ' ' {
 				break
@@ -838,7 +861,7 @@ func (r *blockReader) flowNode(p int, isKey bool) (n *yaml.Node, e int, ok bool)
 	for v > p && r.src[v-1] == ' ' {
 		v--
 	}
-	if isKey && (v-p > 1024 || v-p == 2 && r.src[p] == '<' && r.src[p+1] == '<') {
+	if isKey && v-p == 2 && r.src[p] == '<' && r.src[p+1] == '<' {
 		return nil, 0, false
 	}
 	n = r.node(yaml.ScalarNode, line, col)

@@ -76,6 +76,21 @@ var blockCases = map[string]string{
 	"junk after":      "a: \"x\" y\n",
 	"comment no gap":  "a: \"x\"#y\n",
 	"deep":            deepMapping(300),
+	// Found by a hostile-input review: each was read differently from
+	// yaml.v3 (or read where yaml.v3 refuses it).
+	"flow question":   "apiVersion: v1\nkind: Pod\nmetadata: {?name: evil}\nspec:\n  containers:\n  - securityContext: {?privileged: true}\n",
+	"flow question 2": "a: [?x]\n",
+	"flow colon 3":    "a: [:x]\n",
+	"flow colon 2":    "a: {a: :b}\n",
+	"flow mid ?":      "a: [a?b]\n",
+	"flow mid ? 2":    "a: {x?: y}\n",
+	"key 1024 blanks": strings.Repeat("k", 1000) + strings.Repeat(" ", 30) + ": v\n",
+	"key 1024 colon":  strings.Repeat("k", 1024) + " : v\n",
+	"flow key long":   "a: {" + strings.Repeat("k", 1024) + " : v}\n",
+	"flow quoted key": "a: {\"" + strings.Repeat("k", 1023) + "\": v}\n",
+	"dots key":        "a: 1\n... x: 2\n",
+	"dots alone":      "... x: 1\n",
+	"dots colon":      "...: x\n",
 	"deep seq":        "a: " + strings.Repeat("- ", 300) + "x\n",
 }
 
@@ -215,6 +230,9 @@ func TestBlockReaderMatchesYAML(t *testing.T) {
 		"folded": false, "folded more": true, "anchor": false, "tag": false, "merge": false, "flow map": true, "flow empty": false, "flow key only": false, "flow colon": false, "complex key": false,
 		"bad indent": false, "value after": false, "entry after key": false, "seq then bad": false,
 		"long key": false, "escape unknown": false, "literal eof": false, "deep": false, "deep seq": false,
+		"flow question": false, "flow question 2": false, "flow colon 3": false, "flow colon 2": false,
+		"flow mid ?": false, "flow mid ? 2": false, "key 1024 blanks": false, "key 1024 colon": false,
+		"flow key long": false, "flow quoted key": false, "dots key": false, "dots alone": false, "dots colon": true,
 	} {
 		src := []byte(blockCases[name])
 		_, ok := newAlloc().blockReader(256).document(src, 0, len(src), 1)
@@ -250,4 +268,31 @@ func FuzzBlockReader(f *testing.F) {
 			t.Fatalf("resources differ: %d and %d", len(rs1), len(rs2))
 		}
 	})
+}
+
+// TestBlockReaderReleasesTrees: once a document is converted, the worker's
+// reader keeps no pointer into its tree (the blocks are reused, not the
+// tree kept alive until the next large document).
+func TestBlockReaderReleasesTrees(t *testing.T) {
+	buf := NewBuffers()
+	src := []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  k: |\n    " + strings.Repeat("x", 100) + "\n  list: [a, b, c]\n")
+	if _, _, err := ParseBytes("f.yaml", src, Options{Buffers: buf}); err != nil {
+		t.Fatal(err)
+	}
+	r := buf.al.block
+	for _, n := range r.nodes[:cap(r.nodes)] {
+		if n.Value != "" || n.Content != nil {
+			t.Fatalf("the reader keeps a node of the last tree: %+v", n)
+		}
+	}
+	for _, k := range r.kids[:cap(r.kids)] {
+		if k != nil {
+			t.Fatal("the reader keeps a child pointer of the last tree")
+		}
+	}
+	for _, k := range r.stack[:cap(r.stack)] {
+		if k != nil {
+			t.Fatal("the reader's stack keeps a node of the last tree")
+		}
+	}
 }
