@@ -420,8 +420,18 @@ parameters:
 					noun = "keys"
 				}
 				f := p.Report(sec.AtNode(first), "%s holds storage credentials written in the repository (%s %s): %s.", sec.Title(), noun, quotedList(literal), why)
-				for _, e := range uses {
-					f.Related(e.From.AtNode(e.At), "%s", e.From.Title())
+				// In the order they are written, each saying what it
+				// names the Secret as.
+				related := append([]*graph.Edge(nil), uses...)
+				sort.SliceStable(related, func(i, j int) bool {
+					a, b := related[i].From.AtNode(related[i].At).Resolve(), related[j].From.AtNode(related[j].At).Resolve()
+					if a.File != b.File {
+						return a.File < b.File
+					}
+					return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+				})
+				for _, e := range related {
+					f.Related(e.From.AtNode(e.At), "%s names it as its %s", e.From.Title(), e.Name)
 				}
 			case len(placeholder) > 0:
 				p.Undecided(sec.AtNode(firstPlaceholder), "%s, a storage secret (%s), holds placeholder values (%s): whether real credentials are committed depends on what replaces them.", sec.Title(), why, quotedList(placeholder))
