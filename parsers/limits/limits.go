@@ -67,6 +67,10 @@ const (
 	// ModuleEval bounds the evaluation of one Terraform root module with its
 	// nested modules.
 	ModuleEval = 60 * time.Second
+	// ScanModuleTime bounds the evaluation time of all the root modules of
+	// a scan together: 300 modules that each run to ModuleEval would take
+	// five hours. The largest module repositories evaluate in seconds.
+	ScanModuleTime = 5 * time.Minute
 	// ScanChartTime bounds the template engine's time summed over every
 	// chart of a scan (charts and Kustomize helmCharts): each chart has
 	// --chart-timeout, and a repository of 500 charts that loop would
@@ -158,6 +162,7 @@ var Table = []Entry{
 	{"Instances", fmt.Sprint(Instances), TooManyInstances(Instances)},
 	{"InstanceValues", fmt.Sprint(InstanceValues), TooManyInstanceValues(InstanceValues)},
 	{"ModuleEval", ModuleEval.String(), TimedOut(ModuleEval)},
+	{"ScanModuleTime", ScanModuleTime.String(), ModulesTimeSpent(ScanModuleTime)},
 	{"ScanChartTime", ScanChartTime.String(), ChartTimeSpent(ScanChartTime)},
 	{"ChartOutputBytes", fmt.Sprint(ChartOutputBytes), ChartOutputTooLarge(ChartOutputBytes)},
 	{"ChartObjects", fmt.Sprint(ChartObjects), ChartTooManyObjects(ChartObjects)},
@@ -254,6 +259,12 @@ func TooManyInstanceValues(limit int) string {
 // TimedOut is the error of an evaluation past its deadline.
 func TimedOut(d time.Duration) string {
 	return fmt.Sprintf("evaluation did not finish within %s; not scanned", d)
+}
+
+// ModulesTimeSpent is the error of a root module left unevaluated, or
+// stopped, once the modules of the scan have had ScanModuleTime.
+func ModulesTimeSpent(d time.Duration) string {
+	return fmt.Sprintf("the Terraform modules of this scan have had %s of evaluation in all, the most a scan may spend; not scanned", d)
 }
 
 // ChartTimeSpent is the error of a chart left unrendered, or stopped, once

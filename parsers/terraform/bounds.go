@@ -474,8 +474,8 @@ func weigh(b *hcl.Block) int64 {
 // moduleEval is limits.ModuleEval; a variable so a test can shorten it.
 var moduleEval = limits.ModuleEval
 
-// deadline is when a root module's evaluation gives up.
-func deadline() time.Time { return time.Now().Add(moduleEval) }
+// scanModuleTime is limits.ScanModuleTime; a variable so a test can shorten it.
+var scanModuleTime = limits.ScanModuleTime
 
 // overBudget reserves n instances of the block at rng from the scan's
 // budget; past it the block gets none, and the scan says so once.
@@ -512,6 +512,10 @@ func (r *rootEval) pastDeadline(in *instance, rng hcl.Range) bool {
 		return false
 	}
 	r.late = true
-	in.errorf(rng, "%s", limits.TimedOut(moduleEval))
+	if r.byScan {
+		in.errorf(rng, "%s", limits.ModulesTimeSpent(scanModuleTime))
+	} else {
+		in.errorf(rng, "%s", limits.TimedOut(moduleEval))
+	}
 	return true
 }

@@ -171,6 +171,28 @@ func TestEvaluationHasADeadline(t *testing.T) {
 	}
 }
 
+// The root modules of a scan share limits.ScanModuleTime: once it is
+// spent, the module being evaluated stops and the rest are not evaluated,
+// each with an error naming the bound, while each module alone is well
+// within moduleEval.
+func TestModulesShareTheScanTime(t *testing.T) {
+	watchdog.Start(t, 60*time.Second)
+	oldM, oldS := moduleEval, scanModuleTime
+	moduleEval, scanModuleTime = time.Minute, time.Nanosecond
+	t.Cleanup(func() { moduleEval, scanModuleTime = oldM, oldS })
+	var b strings.Builder
+	b.WriteString("locals {\n")
+	for i := range 2000 {
+		fmt.Fprintf(&b, "  l%d = %d\n", i, i)
+	}
+	b.WriteString("}\n")
+	res := parseFiles(t, map[string]string{"a/main.tf": b.String(), "b/main.tf": b.String(), "c/main.tf": b.String()}, "a", "b", "c")
+	want := limits.ModulesTimeSpent(time.Nanosecond)
+	if errs := errorText(res); strings.Count(errs, want) != 3 || strings.Contains(errs, "did not finish") {
+		t.Errorf("errors: %s", errs)
+	}
+}
+
 // Text that templates and functions build is bounded per root module: a
 // chain of doubling locals (30 doublings of 16 bytes would be 16 GiB)
 // stops at the bound with an error at the template, as does a function

@@ -47,6 +47,7 @@ type rootEval struct {
 	forLeft   int64     // for-expression iterations left (bounds.go)
 	textLeft  int64     // bytes of text templates and functions may still build (bounds.go)
 	deadline  time.Time // when evaluation gives up (bounds.go)
+	byScan    bool      // the deadline is the scan's time left (limits.ScanModuleTime), not moduleEval
 	late      bool      // the deadline has passed
 }
 

@@ -136,8 +136,9 @@ var variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "d
 // loader parses each module directory once, even when many root modules and
 // workers call it.
 type loader struct {
-	gate      *fsgate.Gate    // the scanned tree: every file is read through it
-	instances *instanceBudget // resource and module instances of the scan (bounds.go)
+	gate      *fsgate.Gate      // the scanned tree: every file is read through it
+	instances *instanceBudget   // resource and module instances of the scan (bounds.go)
+	time      *parsers.ScanTime // evaluation time the root modules share (limits.ScanModuleTime)
 	mu        sync.Mutex
 	mods      map[string]*loadEntry
 	// uninstalled collects, under mu, the remote module calls that no

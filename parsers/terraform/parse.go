@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
@@ -37,7 +38,7 @@ type Options struct {
 // it; dirs are module directories relative to the root (each holds .tf or .tf.json files).
 func Parse(g *fsgate.Gate, dirs []string, opt Options) parsers.Result {
 	var out parsers.Result
-	l := &loader{gate: g, mods: map[string]*loadEntry{}, instances: &instanceBudget{}}
+	l := &loader{gate: g, mods: map[string]*loadEntry{}, instances: &instanceBudget{}, time: parsers.NewScanTime(scanModuleTime)}
 	scanned := cleanDirs(dirs)
 	parallel.For(len(scanned), func(i int) { l.load(scanned[i]) })
 	for _, d := range scanned {
@@ -137,7 +138,13 @@ func evalRoot(l *loader, dir string, cli []varFile, cliVars []string) (res parse
 	if !m.exists {
 		return res
 	}
-	r := &rootEval{l: l, rootDir: dir, funcs: functions(l.gate, dir), forLeft: limits.ValueElements, deadline: deadline()}
+	d, byScan, spent := l.time.Take(moduleEval)
+	if spent {
+		return parsers.Result{Errors: []parsers.Error{{File: dir, Msg: limits.ModulesTimeSpent(scanModuleTime)}}}
+	}
+	start := time.Now()
+	defer func() { l.time.Spend(time.Since(start)) }()
+	r := &rootEval{l: l, rootDir: dir, funcs: functions(l.gate, dir), forLeft: limits.ValueElements, deadline: start.Add(d), byScan: byScan}
 	r.funcs[forBudgetFunc] = forBudget(&r.forLeft)
 	guardFunctions(r.funcs)
 	r.textLeft = textLimit
