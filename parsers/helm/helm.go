@@ -488,7 +488,7 @@ func (r *renderer) collect(files map[string]string) {
 	docs := 0
 	for _, name := range names {
 		if base := path.Base(name); !strings.HasPrefix(base, "_") && base != "NOTES.txt" {
-			docs += countDocuments(files[name])
+			docs += k8s.CountDocuments([]byte(files[name]))
 		}
 	}
 	if docs > chartObjects {
@@ -530,33 +530,6 @@ func (r *renderer) collect(files map[string]string) {
 
 // chartObjects is limits.ChartObjects; a variable for tests.
 var chartObjects = limits.ChartObjects
-
-// countDocuments counts the YAML documents of a rendered template that
-// hold anything but blank lines and comments: what the parser would turn
-// into objects, found with a scan of the lines and no parsing. A line
-// starting with "---" at column 0 always starts a document (a block
-// scalar's lines are indented).
-func countDocuments(s string) int {
-	n, filled := 0, false
-	for len(s) > 0 {
-		line, rest, _ := strings.Cut(s, "\n")
-		s = rest
-		if strings.HasPrefix(line, "---") && (len(line) == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r') {
-			filled = false
-			if t := strings.TrimSpace(line[3:]); t != "" && t[0] != '#' {
-				n, filled = n+1, true // --- {a: b}
-			}
-			continue
-		}
-		if filled {
-			continue
-		}
-		if t := strings.TrimSpace(line); t != "" && t[0] != '#' {
-			n, filled = n+1, true
-		}
-	}
-	return n
-}
 
 func (r *renderer) sortedTemplates() []*tmpl {
 	out := make([]*tmpl, 0, len(r.templates))

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pvlint/pvlint/parsers/k8s"
 	"github.com/pvlint/pvlint/parsers/limits"
 )
 
@@ -51,8 +52,8 @@ func TestCountDocuments(t *testing.T) {
 		"---\r\na: 1\r\n---\r\nb: 1\r\n": 2,
 		"apiVersion: v1\nkind: List\nitems: []\n": 1,
 	} {
-		if got := countDocuments(in); got != want {
-			t.Errorf("countDocuments(%q) = %d, want %d", in, got, want)
+		if got := k8s.CountDocuments([]byte(in)); got != want {
+			t.Errorf("CountDocuments(%q) = %d, want %d", in, got, want)
 		}
 	}
 }

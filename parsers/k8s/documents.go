@@ -178,3 +178,25 @@ func decodeDocument(file string, d document, opt Options, al *alloc, out []*grap
 		out = c.appendConverted(out, file, index+n, root, opt.Source)
 	}
 }
+
+// CountDocuments counts the documents of data that hold a node, cut at
+// "---" lines as ParseBytes cuts them: Helm's bound on the objects a chart
+// renders (limits.ChartObjects) counts them before anything is parsed.
+func CountDocuments(data []byte) int {
+	n, filled := 0, false
+	for len(data) > 0 {
+		var line []byte
+		line, data, _ = bytes.Cut(data, []byte("\n"))
+		if documentStart(line) {
+			filled = !emptyMarker(line) // "--- {a: b}" holds one
+			if filled {
+				n++
+			}
+			continue
+		}
+		if !filled && holdsNode(line) {
+			n, filled = n+1, true
+		}
+	}
+	return n
+}
