@@ -26,12 +26,14 @@ type Files interface {
 	ReadDir(name string) ([]fs.DirEntry, error)
 }
 
-// cachedFiles remembers file contents for one scan: bases shared by many
-// overlays are read once.
+// cachedFiles remembers file contents and file information for one scan:
+// bases shared by many overlays are read once, and an include edge that
+// many roots follow is looked up once.
 type cachedFiles struct {
 	Files
 	mu    sync.Mutex
 	files map[string]cached
+	stats map[string]cachedStat
 }
 
 type cached struct {
@@ -39,7 +41,28 @@ type cached struct {
 	err  error
 }
 
-func newCache(f Files) *cachedFiles { return &cachedFiles{Files: f, files: map[string]cached{}} }
+type cachedStat struct {
+	fi  fs.FileInfo
+	err error
+}
+
+func newCache(f Files) *cachedFiles {
+	return &cachedFiles{Files: f, files: map[string]cached{}, stats: map[string]cachedStat{}}
+}
+
+func (c *cachedFiles) Stat(name string) (fs.FileInfo, error) {
+	c.mu.Lock()
+	e, ok := c.stats[name]
+	c.mu.Unlock()
+	if ok {
+		return e.fi, e.err
+	}
+	fi, err := c.Files.Stat(name)
+	c.mu.Lock()
+	c.stats[name] = cachedStat{fi, err}
+	c.mu.Unlock()
+	return fi, err
+}
 
 func (c *cachedFiles) ReadFile(name string) ([]byte, error) {
 	c.mu.Lock()
