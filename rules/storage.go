@@ -2,7 +2,6 @@ package rules
 
 import (
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -497,23 +496,6 @@ type cmkParam struct {
 	// managedAlias is the provider's own key under its alias, which is not a
 	// customer-managed key whatever the parameter says.
 	managedAlias string
-	// cannotTake, when set, finds a parameter that makes the class's
-	// volumes unable to take a key at all, and says why (Azure Disk's
-	// unmanaged kinds); the finding is at that parameter.
-	cannotTake func(params *graph.Node) (key, why string)
-}
-
-// azureUnmanaged finds an Azure Disk class whose kind makes unmanaged
-// (blob) disks: they live in a storage account and take no Disk Encryption
-// Set, the driver deprecates them, and Azure retired unmanaged disks in
-// September 2025.
-func azureUnmanaged(params *graph.Node) (string, string) {
-	key, v := paramFold(params, "kind")
-	switch k := strings.ToLower(strings.TrimSpace(v.String())); k {
-	case "shared", "dedicated":
-		return key, fmt.Sprintf("kind: %s makes unmanaged (blob) disks, which take their key from a storage account and no Disk Encryption Set (the driver deprecates them; Azure retired unmanaged disks in September 2025). Use kind: managed and set parameters.diskEncryptionSetID.", k)
-	}
-	return "", ""
 }
 
 // keyValue returns the key a parameter value names, decoded; ok is false
@@ -546,7 +528,7 @@ func cmkParamFor(provisioner string) *cmkParam {
 	case "pd.csi.storage.gke.io", "kubernetes.io/gce-pd":
 		return &cmkParam{param: "disk-encryption-kms-key", keyKind: "a Google-managed key"}
 	case "disk.csi.azure.com", "kubernetes.io/azure-disk":
-		return &cmkParam{param: "diskEncryptionSetID", keyKind: "a platform-managed key", cannotTake: azureUnmanaged}
+		return &cmkParam{param: "diskEncryptionSetID", keyKind: "a platform-managed key"}
 	case "filestore.csi.storage.gke.io":
 		return &cmkParam{param: "instance-encryption-kms-key", keyKind: "a Google-managed key"}
 	case "fsx.csi.aws.com":
@@ -622,10 +604,7 @@ The class names a customer-managed key with ` + "`kmsKeyId`" + ` (EBS CSI), ` + 
 regard to case. FSx for OpenZFS CSI (` + "`fsx.openzfs.csi.aws.com`" + `) takes the CreateFileSystem API's fields as JSON-encoded
 values under their exact names: a class with ` + "`ResourceType: \"filesystem\"`" + ` and no ` + "`KmsKeyId`" + ` (or ` + "`'\"\"'`" + `, or the alias
 ` + "`alias/aws/fsx`" + `) uses the AWS managed key; a ` + "`ResourceType: \"volume\"`" + ` class makes volumes inside an existing file system,
-which keeps that file system's key, and is not reported. An Azure Disk class with ` + "`kind: shared`" + ` or ` + "`kind: dedicated`" + ` makes unmanaged
-(blob) disks, which take their key from a storage account and no Disk Encryption Set (the driver deprecates those
-kinds, and Azure retired unmanaged disks in September 2025); it is reported at ` + "`kind`" + `, with or without
-` + "`diskEncryptionSetID`" + `. A Ceph RBD or CephFS class with ` + "`encrypted: \"true\"`" + ` and no ` + "`encryptionKMSID`" + ` keeps each volume's LUKS
+which keeps that file system's key, and is not reported. A Ceph RBD or CephFS class with ` + "`encrypted: \"true\"`" + ` and no ` + "`encryptionKMSID`" + ` keeps each volume's LUKS
 or fscrypt passphrase in the Ceph cluster's own metadata, next to the data, and is reported too. Azure Files takes its key
 from the storage account (PVL444); vSphere encrypts through a storage policy (` + "`storagepolicyname`" + `) whose content
 the manifest does not show (PVL101 leaves it undecided). A ` + "`kmsKeyId`" + ` of ` + "`alias/aws/ebs`" + ` (EBS) or ` + "`alias/aws/fsx`" + ` (FSx) is the AWS
@@ -713,12 +692,6 @@ parameters:
 			}
 			if cmk.applies != nil && !cmk.applies(params) {
 				continue
-			}
-			if cmk.cannotTake != nil {
-				if key, why := cmk.cannotTake(params); key != "" {
-					p.Report(sc.At("parameters", key), "%s (%s) cannot use a customer-managed key: %s", sc.Title(), prov, why)
-					continue
-				}
 			}
 			key, v := cmk.param, params.Get(cmk.param)
 			if !cmk.exactKey {
