@@ -2,7 +2,10 @@ package k8s
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"unicode/utf16"
 )
@@ -18,10 +21,13 @@ import (
 // keeps its line and column.
 
 // jsonSurrogates returns data rewritten, or data itself when it does not
-// start with "{" or holds no surrogate escape.
+// start with "{", holds no surrogate escape, or is not JSON: a "{" stream
+// may be YAML flow (Kustomize and Argo CD read it as YAML), where a
+// single-quoted '"' or a string going on over lines would make the
+// rewrite change text outside JSON's strings, or the columns after them.
 func jsonSurrogates(data []byte) []byte {
 	t := bytes.TrimLeft(data, " \t\r\n")
-	if len(t) == 0 || t[0] != '{' || !hasSurrogateEscape(data) {
+	if len(t) == 0 || t[0] != '{' || !hasSurrogateEscape(data) || !jsonStream(data) {
 		return data
 	}
 	out := make([]byte, 0, len(data))
@@ -59,6 +65,18 @@ func jsonSurrogates(data []byte) []byte {
 		}
 	}
 	return out
+}
+
+// jsonStream reports whether data is a stream of JSON values, as kubectl's
+// JSON decoder reads it.
+func jsonStream(data []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return errors.Is(err, io.EOF)
+		}
+	}
 }
 
 // hex4 reads the \uXXXX escape at data[i:], if it is one.
