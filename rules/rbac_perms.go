@@ -326,9 +326,6 @@ func (m *rbacModel) aggregate() {
 			}
 			for _, n := range names {
 				c := m.nearestRole(x, byName[n])
-				if c == nil {
-					continue
-				}
 				seen[c] = true
 				role.Sources = append(role.Sources, c)
 				if c.Aggregates {
@@ -355,11 +352,15 @@ func (m *rbacModel) aggregate() {
 	}
 }
 
-// nearestRole is the one of cands (roles of one name, in graph order) that
-// a reference from x resolves to, or nil when none is in reach of x.
+// nearestRole is the one of cands (roles of one name, in graph order)
+// that x aggregates. The controller aggregates by label across the whole
+// cluster, so a name the selector matches is never dropped: the resolver's
+// rule (graph.Nearest) only picks among copies of one name (the same role
+// in deploy/, a chart and a bundle), and when none of them is in reach the
+// first one stands (a permission reported rather than missed).
 func (m *rbacModel) nearestRole(x *rbacRole, cands []*rbacRole) *rbacRole {
-	if x.Res == nil || len(cands) == 1 && cands[0].Res == nil {
-		return cands[0] // a built-in role selects, or is selected, everywhere
+	if x.Res == nil || len(cands) == 1 {
+		return cands[0]
 	}
 	res := make([]*graph.Resource, 0, len(cands))
 	for _, c := range cands {
@@ -373,7 +374,7 @@ func (m *rbacModel) nearestRole(x *rbacRole, cands []*rbacRole) *rbacRole {
 			return c
 		}
 	}
-	return nil
+	return cands[0]
 }
 
 func (r *rbacRole) selects(c *rbacRole) bool {

@@ -138,6 +138,13 @@ func TestAggregationInReach(t *testing.T) {
 	n := 0
 	for _, f := range res.Findings {
 		dir := strings.Split(f.Loc.File, "/")[2]
+		if dir == "install" {
+			if strings.Contains(f.Message, "No scanned binding") || !strings.Contains(f.Message, `ClusterRoleBinding "install-operator"`) {
+				t.Errorf("%s:%d: %s", f.Loc.File, f.Loc.Line, f.Message)
+			}
+			n++
+			continue
+		}
 		if strings.Contains(f.Message, "more rule") || strings.Count(f.Message, `ClusterRoleBinding "operator"`) != 1 {
 			t.Errorf("%s:%d: %s", f.Loc.File, f.Loc.Line, f.Message)
 		}
@@ -148,7 +155,7 @@ func TestAggregationInReach(t *testing.T) {
 		}
 		n++
 	}
-	if n != 4 {
-		t.Errorf("%d PVL303 findings, want 4", n)
+	if n != 6 {
+		t.Errorf("%d PVL303 findings, want 6", n)
 	}
 }
