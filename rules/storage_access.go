@@ -282,8 +282,8 @@ CSI volumes' ` + "`nodePublishSecretRef`" + `, a Velero BackupStorageLocation's 
 location without ` + "`spec.credential`" + ` uses). Keys that name rather than unlock (` + "`userID`" + `, ` + "`username`" + `, Longhorn's
 ` + "`CRYPTO_KEY_CIPHER`" + ` and other cipher settings) are not counted. The Secret may come from YAML, a rendered chart or a Terraform ` + "`kubernetes_secret(_v1)`" + `.
 
-A password written in the ` + "`mountOptions`" + ` of a StorageClass or PersistentVolume (the CIFS/SMB options ` + "`password=`" + ` and
-` + "`pass=`" + `) is reported too: it is in the repository, and in a cluster object that everyone who can read StorageClasses or
+A password written in the ` + "`mountOptions`" + ` of a StorageClass or PersistentVolume (the CIFS/SMB options ` + "`password=`" + `,
+` + "`pass=`" + `, ` + "`password2=`" + ` and ` + "`username=user%password`" + `, and the Ceph kernel client's ` + "`secret=`" + `) is reported too: it is in the repository, and in a cluster object that everyone who can read StorageClasses or
 PersistentVolumes sees.
 
 Messages name the Secret and its keys, never a value. Empty values commit nothing and are not reported; values
@@ -443,12 +443,21 @@ parameters:
 	},
 }
 
+// mountSecretOptions are the mount options that carry a credential:
+// mount.cifs's password, pass and password2, and the Ceph kernel client's
+// secret (a cephx key).
+var mountSecretOptions = map[string]bool{"password": true, "pass": true, "password2": true, "secret": true}
+
 // mountPasswords reports a password written in the mountOptions of a
 // StorageClass or PersistentVolume (CIFS/SMB password= or pass=): it is
 // in the repository, and in a cluster object that every reader of
 // StorageClasses or PersistentVolumes sees, not in a Secret.
 func mountPasswords(p *Pass) {
 	for _, kind := range []string{"StorageClass", "PersistentVolume"} {
+		plural, advice := "StorageClasses", "csi.storage.k8s.io/node-stage-secret-name"
+		if kind == "PersistentVolume" {
+			plural, advice = "PersistentVolumes", "spec.csi.nodeStageSecretRef"
+		}
 		for _, r := range p.Graph.OfKind(kind) {
 			if !r.IsKubernetes() {
 				continue
@@ -464,15 +473,29 @@ func mountPasswords(p *Pass) {
 				}
 				for _, opt := range strings.Split(s, ",") {
 					k, v, found := strings.Cut(opt, "=")
-					if k = strings.ToLower(strings.TrimSpace(k)); !found || k != "password" && k != "pass" {
+					k = strings.ToLower(strings.TrimSpace(k))
+					switch {
+					case !found:
+						continue
+					case k == "username" || k == "user":
+						// mount.cifs: username=user%password (or
+						// user/workgroup%password).
+						_, pw, ok := strings.Cut(v, "%")
+						if !ok {
+							continue
+						}
+						k, v = k+"=…%", pw
+					case mountSecretOptions[k]:
+						k += "="
+					default:
 						continue
 					}
 					at := r.At(append(path, strconv.Itoa(i))...)
 					switch valueKind(v) {
 					case "literal":
-						p.Report(at, "%s writes a mount password in mountOptions (%s=…): it is in the repository, and in the %s object that everyone who can read %ss sees. Pass it in a Secret the driver reads (csi.storage.k8s.io/node-stage-secret-name).", r.Title(), k, kind, kind)
+						p.Report(at, "%s writes a mount password in mountOptions (%s…): it is in the repository, and in the %s object that everyone who can read %s sees. Pass it in a Secret the driver reads (%s).", r.Title(), k, kind, plural, advice)
 					case "placeholder":
-						p.Undecided(at, "%s writes a placeholder mount password in mountOptions (%s=…): whether a real one is committed depends on what replaces it.", r.Title(), k)
+						p.Undecided(at, "%s writes a placeholder mount password in mountOptions (%s…): whether a real one is committed depends on what replaces it.", r.Title(), k)
 					}
 				}
 			}
