@@ -250,11 +250,12 @@ func (p *Pass) Report(loc graph.Loc, format string, args ...any) *Finding {
 		Loc:      loc.Resolve(),
 		Resource: loc.Res,
 	}
-	if loc.NullExpr != "" && len(loc.Path) > 0 && loc.Res != nil && f.Loc.File != loc.Res.File {
-		// The finding is at a module caller's line: the argument the
-		// message names is not what the caller writes, so say which of
-		// the module's inputs turned it null.
-		f.Message += fmt.Sprintf(" In the module, `%s = %s`, which this caller leaves null.", loc.Path[len(loc.Path)-1], loc.NullExpr)
+	if loc.NullExpr != "" && len(loc.Path) > 0 {
+		// The finding is at a module caller's line (Terraform sets
+		// NullExpr only then): the argument the message names is not what
+		// the caller writes, so say which of the module's expressions its
+		// inputs turned null.
+		f.Message += fmt.Sprintf(" In the module, `%s = %s`, which is null with this caller's inputs.", loc.Path[len(loc.Path)-1], loc.NullExpr)
 	}
 	p.found = append(p.found, f)
 	return f

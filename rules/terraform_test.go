@@ -396,7 +396,7 @@ func TestTerraformReferenceEdges(t *testing.T) {
 // module's input, not the resource's argument).
 func TestNullFromCallerNamesTheInput(t *testing.T) {
 	res := rulestest.Run(t, "testdata/terraform/module-repo", rules.All(), rulestest.Options{})
-	const want = "In the module, `kms_key_id = each.value.kms_key_id`, which this caller leaves null."
+	const want = "In the module, `kms_key_id = each.value.kms_key_id`, which is null with this caller's inputs."
 	n := 0
 	for _, f := range res.Findings {
 		if f.RuleID != "PVL402" {
@@ -412,5 +412,18 @@ func TestNullFromCallerNamesTheInput(t *testing.T) {
 	}
 	if n == 0 {
 		t.Error("no PVL402 finding at a caller's line")
+	}
+}
+
+// A caller's null overrides a variable's default unless the variable says
+// nullable = false (Terraform's rule); an override file's null is the
+// module's own, not a caller's, and gets no caller sentence.
+func TestNullableAndOverrideNulls(t *testing.T) {
+	res := rulestest.Run(t, "testdata/terraform/nullable", rules.All(), rulestest.Options{})
+	for _, f := range res.Findings {
+		override := strings.Contains(f.Loc.File, "/override/")
+		if override == strings.Contains(f.Message, "this caller's inputs") {
+			t.Errorf("%s:%d: %s", f.Loc.File, f.Loc.Line, f.Message)
+		}
 	}
 }

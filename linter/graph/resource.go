@@ -182,9 +182,9 @@ func (r *Resource) EditOrigin() *Origin {
 type NullArg struct {
 	Path []string
 	At   *Node
-	// Expr is the argument's expression as the module writes it, when it
-	// is not a literal null (each.value.key, var.name): where a caller's
-	// value became the null, the finding says which input that was.
+	// Expr is the argument's expression as the module writes it, when a
+	// module caller's value made it null (each.value.key, var.name): the
+	// finding, at the caller's line, says which expression that was.
 	Expr string
 }
 

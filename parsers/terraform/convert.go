@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"path"
 	"strings"
 	"unicode/utf8"
 
@@ -68,8 +69,13 @@ func (nb *nodeBuilder) body(bv *bodyVal, pos graph.Pos) *graph.Node {
 							at.SetFile(e.keyRng.Filename)
 						}
 					}
+					// The expression, when a module caller's value made
+					// it null: the null is placed in another directory's
+					// file than the resource's (an override file is the
+					// module's own).
 					var expr string
-					if _, literal := e.expr.(*hclsyntax.LiteralValueExpr); e.expr != nil && !literal {
+					if _, literal := e.expr.(*hclsyntax.LiteralValueExpr); e.expr != nil && !literal &&
+						at.File() != "" && nb.file != "" && path.Dir(at.File()) != path.Dir(nb.file) {
 						expr = nb.text(e.expr)
 					}
 					nb.nulls = append(nb.nulls, nullRef{parent: n, key: key, at: at, expr: expr})

@@ -136,12 +136,14 @@ func (in *instance) errorf(rng hcl.Range, format string, args ...any) {
 }
 
 // setInputs converts the given values to each variable's type; variables
-// without a value take their default, else are unknown.
+// without a value take their default, else are unknown. A null given takes
+// the default only for a variable with nullable = false: otherwise it
+// overrides the default, as in Terraform.
 func (in *instance) setInputs(given map[string]symbol) {
 	obj := map[string]cty.Value{}
 	for _, d := range in.mod.variables {
 		sym, ok := given[d.name]
-		if !ok || sym.val.IsNull() && d.def != nil {
+		if !ok || sym.val.IsNull() && d.def != nil && d.notNull {
 			sym = symbol{val: cty.UnknownVal(d.typ)}
 			if d.def != nil {
 				v, diags := d.def.Value(nil)

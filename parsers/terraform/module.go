@@ -57,6 +57,10 @@ type variableDecl struct {
 	typ      cty.Type
 	defaults *typeexpr.Defaults
 	rng      hcl.Range
+	// notNull is nullable = false: a null from the caller takes the
+	// default. Terraform's default is nullable = true, where a caller's
+	// null overrides the default.
+	notNull bool
 }
 
 type localDecl struct {
@@ -131,7 +135,7 @@ var knownBlocks = func() map[string]bool {
 	return out
 }()
 
-var variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "default"}, {Name: "type"}}}
+var variableSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "default"}, {Name: "type"}, {Name: "nullable"}}}
 
 // loader parses each module directory once, even when many root modules and
 // workers call it.
@@ -396,6 +400,11 @@ func (m *module) readVariable(rel string, b *hcl.Block) {
 	m.errs = append(m.errs, diagErrors(rel, diags)...)
 	if a := content.Attributes["default"]; a != nil {
 		d.def = a.Expr
+	}
+	if a := content.Attributes["nullable"]; a != nil {
+		if v, diags := a.Expr.Value(nil); !diags.HasErrors() && v.Type() == cty.Bool && v.IsKnown() && !v.IsNull() {
+			d.notNull = v.False()
+		}
 	}
 	if a := content.Attributes["type"]; a != nil {
 		ty, defs, diags := variableType(a.Expr)
