@@ -363,9 +363,9 @@ the EBS CSI driver (` + "`ebs.csi.aws.com`" + `, and the in-tree ` + "`kubernete
 ` + "`encrypted: \"true\"`" + `, Longhorn (` + "`driver.longhorn.io`" + `) and Ceph RBD and CephFS (` + "`rbd.csi.ceph.com`" + `,
 ` + "`cephfs.csi.ceph.com`" + `, also with a Rook or OpenShift prefix) without ` + "`encrypted: \"true\"`" + `, and Portworx
 (` + "`pxd.portworx.com`" + `) without ` + "`secure: \"true\"`" + ` (a claim annotated ` + "`px/secure: \"true\"`" + ` is encrypted whatever its class says, and
-PVL103 does not report it). Drivers that encrypt with LUKS or a platform switch only when asked are reported the same way:
-The in-tree RBD provisioner (` + "`kubernetes.io/rbd`" + `,
-removed in Kubernetes 1.31) has no encryption at all and is reported at ` + "`provisioner`" + `. Scaleway (` + "`csi.scaleway.com`" + `) without ` + "`encrypted: \"true\"`" + `, cloudscale.ch (` + "`csi.cloudscale.ch`" + `) without
+PVL103 does not report it). The in-tree RBD provisioner (` + "`kubernetes.io/rbd`" + `, removed in Kubernetes 1.31) has no
+encryption at all and is reported at ` + "`provisioner`" + `. Drivers that encrypt with LUKS or a platform switch only when asked
+are reported the same way: Scaleway (` + "`csi.scaleway.com`" + `) without ` + "`encrypted: \"true\"`" + `, cloudscale.ch (` + "`csi.cloudscale.ch`" + `) without
 ` + "`csi.cloudscale.ch/luks-encrypted: \"true\"`" + `, Linode (` + "`linodebs.csi.linode.com`" + `) without
 ` + "`linodebs.csi.linode.com/encrypted`" + ` or ` + "`linodebs.csi.linode.com/luks-encrypted`" + ` set to ` + "`\"true\"`" + `, UpCloud
 (` + "`storage.csi.upcloud.com`" + `) without ` + "`encryption: data-at-rest`" + `, and Hetzner
