@@ -981,7 +981,9 @@ subjects:
 // --- PVL309: the default ServiceAccount ---
 
 // rbacVolumeWorkloads returns the scanned workloads of namespace ns that
-// run as ServiceAccount sa and mount a persistent volume or a hostPath.
+// run as ServiceAccount sa with its token mounted (rbacAutomountOff) and
+// mount a persistent volume or a hostPath: a pod without the token cannot
+// use the account's roles.
 func rbacVolumeWorkloads(g *graph.Graph, ns, sa string) []*graph.Resource {
 	var out []*graph.Resource
 	for _, w := range g.Workloads() {
@@ -989,9 +991,13 @@ func rbacVolumeWorkloads(g *graph.Graph, ns, sa string) []*graph.Resource {
 			continue
 		}
 		for _, e := range w.OutOf(graph.RunsAs) {
-			if e.Name == sa && len(rbacMounts(g, w)) > 0 {
-				out = append(out, w)
+			if e.Name != sa || len(rbacMounts(g, w)) == 0 {
+				continue
 			}
+			if off, _ := rbacAutomountOff(w.PodSpec(), e.To); off {
+				continue
+			}
+			out = append(out, w)
 		}
 	}
 	return out
