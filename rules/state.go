@@ -176,7 +176,8 @@ decides who can read it. pvlint reports, in the ` + "`backend`" + ` block of a r
 - ` + "`backend \"azurerm\"`" + ` with ` + "`access_key`" + `, ` + "`sas_token`" + ` or ` + "`client_secret`" + ` written in the block (critical): the
   key to the state, and usually to the whole storage account, is in the repository.
 
-Values pvlint cannot know (partial configuration with ` + "`-backend-config`" + `, environment variables) are not reported.`,
+Values pvlint cannot know (partial configuration with ` + "`-backend-config`" + `, environment variables) are not reported: a block
+without its ` + "`bucket`" + ` is a partial configuration, and the encryption settings it leaves out are undecided.`,
 		Remediation: `Encrypt with a customer-managed key and keep credentials out of the block (use ` + "`-backend-config`" + `, the
 environment, or workload identity):
 
@@ -227,10 +228,23 @@ terraform {
 					p.Report(r.At(attr), "%s has %s written in the configuration (`%s`): whoever reads the repository can read the state.", who, what, attr).Raise(Critical)
 				}
 			}
+			// A block without the bucket is a partial configuration: the
+			// rest comes from -backend-config or the environment at init,
+			// which pvlint does not see, so what it leaves out is undecided.
+			partial := func(settings string) bool {
+				if b.Has("bucket") {
+					return false
+				}
+				p.Undecided(r.At(), "%s is a partial configuration (no `bucket`): %s come from `-backend-config` or the environment at `terraform init`, outside the scanned files.", who, settings)
+				return true
+			}
 			switch typ {
 			case "s3":
 				secret("sse_customer_key", "an SSE-C key")
 				secret("secret_key", "an AWS secret access key")
+				if !b.Has("encrypt") && !b.Has("kms_key_id") && partial("its encryption settings") {
+					continue
+				}
 				switch b.Get("encrypt").Bool() {
 				case graph.Unsure:
 					p.Undecided(r.At("encrypt"), "%s: `encrypt` is not known statically.", who)
@@ -251,6 +265,9 @@ terraform {
 			case "gcs":
 				secret("encryption_key", "a customer-supplied encryption key")
 				if s, ok := b.Get("encryption_key").Str(); ok && s != "" {
+					continue
+				}
+				if !b.Has("kms_encryption_key") && partial("its encryption settings") {
 					continue
 				}
 				switch n := b.Get("kms_encryption_key"); {

@@ -1,0 +1,5 @@
+terraform {
+  backend "gcs" { # want: PVL462@unknown
+    prefix = "state"
+  }
+}
