@@ -430,7 +430,13 @@ spec:
 						if v, ok := rro.Str(); ok && v != "" {
 							how = "with recursiveReadOnly: " + v
 						}
-						lowerForUserNamespace(w, p.Report(w.Res.AtFrom(m.Node, "readOnly"), "%s of %s mounts hostPath %q read-only at %q %s: the mounts below that path (pod volumes, container layers, runtime state) stay writable. Set recursiveReadOnly: Enabled.", upperFirst(containerTitle(c)), w.Res.Title(), hpath, mountPath, how))
+						fix := "Set recursiveReadOnly: Enabled."
+						if mp, _ := m.Node.Get("mountPropagation").Str(); mp != "" && mp != "None" {
+							// The API refuses recursiveReadOnly with any
+							// propagation but None.
+							fix = "Set recursiveReadOnly: Enabled, and drop mountPropagation: " + mp + " (the API accepts recursiveReadOnly only with no propagation)."
+						}
+						lowerForUserNamespace(w, p.Report(w.Res.AtFrom(m.Node, "readOnly"), "%s of %s mounts hostPath %q read-only at %q %s: the mounts below that path (pod volumes, container layers, runtime state) stay writable. %s", upperFirst(containerTitle(c)), w.Res.Title(), hpath, mountPath, how, fix))
 					}
 				}
 			}
