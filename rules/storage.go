@@ -738,7 +738,8 @@ PersistentVolume of such a class is reported too.
 
 Reporting the claim, and not only the class, shows which data is exposed and lets the team that owns the
 application act (by choosing another class) when the class belongs to the platform team. Only classes in the
-scanned files are followed.`,
+scanned files are followed: a claim of a class that is not in them, or that names no class when no default class is
+in them (the cluster's default decides), is undecided.`,
 		Remediation: `Point the claim at an encrypted class, or fix the class (see PVL101):
 
 ` + "```yaml" + `
@@ -897,7 +898,17 @@ func classProvisioner(sc *graph.Resource) string {
 // class while no default class is scanned is left alone: nearly every
 // repository relies on the cluster's default.
 func classNotScanned(p *Pass, loc graph.Loc, subject string, e *graph.Edge) {
-	if e.DefaultClass || e.Name == "" || e.At.IsUnknown() {
+	if e.DefaultClass {
+		// No class named and no default class in the scan: the
+		// cluster's default class, outside the scanned files, decides.
+		at := e.From.At("spec")
+		if e.Via != nil {
+			at = e.From.AtFrom(e.Via, "spec")
+		}
+		p.Undecided(at, "%s names no StorageClass, and no default class is in the scanned files: the cluster's default class decides whether its volume is encrypted at rest.", subject)
+		return
+	}
+	if e.Name == "" || e.At.IsUnknown() {
 		return
 	}
 	p.Undecided(loc, "%s uses StorageClass %q, which is not in the scanned files: whether it encrypts at rest could not be checked.", subject, e.Name)

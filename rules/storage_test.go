@@ -12,6 +12,7 @@ import (
 
 func TestStorageRules(t *testing.T) {
 	rulestest.Run(t, "testdata/storage", storageFamily(t), rulestest.Options{Undecided: true})
+	rulestest.Run(t, "testdata/storage-nodefault", storageFamily(t), rulestest.Options{Undecided: true})
 }
 
 // storageFamily returns PVL101..PVL106 from the registry.
