@@ -365,6 +365,30 @@ func TestKustomizeHelmChartRenderTimeout(t *testing.T) {
 	}
 }
 
+// A helmCharts entry that names no namespace renders with the
+// kustomization's (kustomize passes it to Helm as the release namespace).
+func TestKustomizeHelmChartNamespace(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"k/kustomization.yaml":            "namespace: logging\nhelmCharts:\n  - name: app\n    releaseName: r\n",
+		"k/charts/app/Chart.yaml":         "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+		"k/charts/app/templates/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: [{name: c, image: i}]\n  volumes:\n  - name: d\n    hostPath: {path: /srv/{{ .Release.Namespace }}}\n",
+	})
+	res, err := Run(Options{Root: root, Paths: []string{"."}, Rules: []*rules.Rule{}})
+	if err != nil || len(res.Errors) > 0 {
+		t.Fatal(err, errorsOf(res))
+	}
+	for _, r := range res.Graph.Resources {
+		if r.Kind == "Pod" {
+			if got := r.Root.Path("spec", "volumes").List()[0].Path("hostPath", "path").String(); got != "/srv/logging" {
+				t.Errorf("hostPath %q, want /srv/logging", got)
+			}
+			return
+		}
+	}
+	t.Error("no Pod rendered")
+}
+
 // A module is linted as its own root and as each caller's instance; a rule
 // that fires on the same line for several instances is reported once,
 // naming them, and a finding that only the module's defaults produce says

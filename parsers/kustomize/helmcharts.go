@@ -67,6 +67,10 @@ func (p *parser) inflateCharts(k *kustomization, v *vfs, charts map[string]bool)
 		}
 		if s, ok := h.Get("namespace").Str(); ok && s != "" {
 			ho.Namespace = s
+		} else if s, ok := k.namespace.Str(); ok && s != "" {
+			// kustomize passes the kustomization's namespace to Helm when
+			// the entry sets none (api internal/target, kustomize#5566).
+			ho.Namespace = s
 		}
 		if s, ok := h.Get("kubeVersion").Str(); ok && s != "" {
 			ho.KubeVersion = s
