@@ -145,6 +145,21 @@ func mergeOverlays(g *graph.Graph, fs []*rules.Finding, reads map[string]map[str
 			renderedBy[s] = appendOnce(renderedBy[s], r.Origin().Kustomization)
 		}
 	}
+	// Which overlays have each rule's finding on each source object, at any
+	// line: an overlay whose own patch moved the finding to its line still
+	// has it, and does not fix it.
+	hasRule := map[string]map[string]bool{}
+	for _, f := range fs {
+		r := f.Resource
+		if r == nil || r.Source != graph.SourceKustomize || r.Origin().Kustomization == "" || f.Suppression != nil {
+			continue
+		}
+		k := f.RuleID + "#" + srcOf(r)
+		if hasRule[k] == nil {
+			hasRule[k] = map[string]bool{}
+		}
+		hasRule[k][path.Dir(r.Origin().Kustomization)] = true
+	}
 	keyOf := func(f *rules.Finding) (key, bool) {
 		r := f.Resource
 		if r == nil || r.Source != graph.SourceKustomize || r.Origin().Kustomization == "" {
@@ -173,15 +188,20 @@ func mergeOverlays(g *graph.Graph, fs []*rules.Finding, reads map[string]map[str
 			have = appendOnce(have, path.Dir(f.Resource.Origin().Kustomization))
 		}
 		sort.Strings(have)
-		var fixed []string
+		var fixed, elsewhere []string
 		for _, o := range all {
-			if !contains(have, o) {
+			switch {
+			case contains(have, o):
+			case hasRule[k.rule+"#"+k.src][o]:
+				elsewhere = append(elsewhere, o)
+			default:
 				fixed = append(fixed, o)
 			}
 		}
 		sort.Strings(fixed)
-		short := shortener(append(append([]string{path.Dir(group[0].Resource.File)}, have...), fixed...))
-		have, fixed = mapNames(have, short), mapNames(fixed, short)
+		sort.Strings(elsewhere)
+		short := shortener(append(append(append([]string{path.Dir(group[0].Resource.File)}, have...), fixed...), elsewhere...))
+		have, fixed, elsewhere = mapNames(have, short), mapNames(fixed, short), mapNames(elsewhere, short)
 		rep := group[0]
 		for _, f := range group[1:] {
 			if f.Severity > rep.Severity {
@@ -194,14 +214,21 @@ func mergeOverlays(g *graph.Graph, fs []*rules.Finding, reads map[string]map[str
 			rep.Merged = append(rep.Merged, f)
 		}
 		msg := strings.TrimRight(rep.Message, " ")
-		if len(fixed) == 0 {
+		switch {
+		case len(fixed) == 0 && len(elsewhere) == 0:
 			msg += fmt.Sprintf(" Found in every overlay that renders it: %s.", listed(have))
-		} else {
+		case len(elsewhere) == 0:
 			only := ""
 			if len(have) == 1 {
 				only = "only "
 			}
 			msg += fmt.Sprintf(" Found %sin %s; %s %s.", only, listed(have), listed(fixed), plural(len(fixed), "fixes it", "fix it"))
+		default:
+			msg += fmt.Sprintf(" Found here in %s; %s %s at a line of its own", listed(have), listed(elsewhere), plural(len(elsewhere), "has it", "have it"))
+			if len(fixed) > 0 {
+				msg += fmt.Sprintf("; %s %s", listed(fixed), plural(len(fixed), "fixes it", "fix it"))
+			}
+			msg += "."
 		}
 		rep.Message = msg
 		seen := map[string]bool{}

@@ -28,7 +28,7 @@ func TestKustomizeFindings(t *testing.T) {
 	for id, want := range map[string]string{
 		"PVL203": "Found in overlays/dev, overlays/staging; overlays/prod fixes it.",
 		"PVL204": "Found in every overlay that renders it: overlays/dev, overlays/prod, overlays/staging.",
-		"PVL103": "Found only in overlays/dev; overlays/prod, overlays/staging fix it.",
+		"PVL103": "Found here in overlays/dev; overlays/staging has it at a line of its own; overlays/prod fixes it.",
 	} {
 		if got := msgs[id+"@"+base]; !strings.HasSuffix(got, want) {
 			t.Errorf("%s on the shared base: message %q, want it to end %q", id, got, want)
@@ -83,4 +83,20 @@ func TestKustomizeRenderErrors(t *testing.T) {
 			t.Errorf("error %s, want it to contain %q", e.Error(), w)
 		}
 	}
+}
+
+// An overlay whose own patch moves a shared base's finding to its line
+// still has it: the base's message does not say that overlay fixes it.
+func TestKustomizeFindingMovedByPatch(t *testing.T) {
+	res := rulestest.Run(t, "testdata/kustomize-moved", rules.All(), rulestest.Options{})
+	const want = "Found here in overlays/qa; overlays/live has it at a line of its own; overlays/fixed fixes it."
+	for _, f := range res.Findings {
+		if f.RuleID == "PVL204" && strings.HasSuffix(f.Loc.File, "base/cache.yaml") {
+			if !strings.HasSuffix(f.Message, want) {
+				t.Errorf("message %q, want it to end %q", f.Message, want)
+			}
+			return
+		}
+	}
+	t.Error("no PVL204 on the base")
 }
