@@ -381,3 +381,16 @@ func TestScanChartTime(t *testing.T) {
 		t.Errorf("after one chart: %v left (by scan %v, spent %v)", d, byScan, spent)
 	}
 }
+
+// An execution error that Helm 4 reformats ("x.yaml:6:22\n  executing
+// ...") is placed at its template line and column, as Go's "template:"
+// form and Helm's "at (...)" forms are.
+func TestExecutionErrorLine(t *testing.T) {
+	res := renderTemplate(t, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: {{ range $k, $v := \"text\" }}{{ $k }}{{ end }}\n", Options{})
+	if len(res.Errors) != 1 {
+		t.Fatalf("errors %q", errs(res))
+	}
+	if e := res.Errors[0]; e.File != "c/templates/x.yaml" || e.Line != 6 || e.Col == 0 {
+		t.Errorf("error at %s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	}
+}

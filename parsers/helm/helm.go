@@ -472,9 +472,11 @@ func (r *renderer) templateError(err error) {
 }
 
 // Helm reports "execution error at (chart/templates/x.yaml:12:3): ...",
-// "parse error at (chart/templates/x.yaml:5): ..." or Go's
-// "template: chart/templates/x.yaml:12:3: executing ...".
-var errLocRe = regexp.MustCompile(`(?:at \(|template: )([^():\s]+):(\d+)(?::(\d+))?`)
+// "parse error at (chart/templates/x.yaml:5): ...", Go's
+// "template: chart/templates/x.yaml:12:3: executing ...", or (Helm 4,
+// an execution error it reformats) "chart/templates/x.yaml:12:3\n
+// executing ...". Only a name of the chart's templates is taken.
+var errLocRe = regexp.MustCompile(`(?:at \(|template: |^)([^():\s]+):(\d+)(?::(\d+))?`)
 
 // collect parses every rendered template and maps its objects back.
 func (r *renderer) collect(files map[string]string) {
