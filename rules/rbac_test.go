@@ -171,3 +171,14 @@ func TestRecursiveReadOnlyAdviceWithPropagation(t *testing.T) {
 		t.Fatalf("%d findings", len(res.Findings))
 	}
 }
+
+// PVL201 on a hostPath volume that no container mounts says so, instead of
+// calling the mount read-only.
+func TestUnmountedHostPathMessage(t *testing.T) {
+	res := rulestest.Run(t, "testdata/workload-propagation", []*rules.Rule{rules.ByID("PVL201")}, rulestest.Options{})
+	for _, f := range res.Findings {
+		if strings.HasSuffix(f.Loc.File, "unmounted.yaml") && (!strings.Contains(f.Message, "which no container mounts") || strings.Contains(f.Message, "read-only")) {
+			t.Errorf("%s:%d: %s", f.Loc.File, f.Loc.Line, f.Message)
+		}
+	}
+}

@@ -290,8 +290,12 @@ spec:
 						Raise(Critical))
 					continue
 				}
-				if !w.VM && hostPathReadOnly(w, v.Name) {
-					lowerForUserNamespace(w, p.Report(loc, "%s mounts the node's %s through %s %q, read-only. The pod reads the node's filesystem outside any storage control.", w.Res.Title(), shown, what, v.Name).
+				if ro, mounted := hostPathReadOnly(w, v.Name); !w.VM && ro {
+					msg := "%s mounts the node's %s through %s %q, read-only. The pod reads the node's filesystem outside any storage control."
+					if !mounted {
+						msg = "%s declares the node's %s as %s %q, which no container mounts: remove it (a container that mounts it later reaches the node's filesystem)."
+					}
+					lowerForUserNamespace(w, p.Report(loc, msg, w.Res.Title(), shown, what, v.Name).
 						Lower(Medium))
 					continue
 				}
@@ -305,15 +309,19 @@ spec:
 // is read-only (readOnly: true, known): a read-only mount of a path that is
 // not sensitive is a medium PVL201. A writable or unknown mount keeps it
 // high; PVL202 reports the writable one.
-func hostPathReadOnly(w *podWorkload, name string) bool {
+func hostPathReadOnly(w *podWorkload, name string) (readOnly, mounted bool) {
 	for _, c := range graph.Containers(w.Spec) {
 		for _, m := range volumeMounts(c) {
-			if m.Name == name && w.writable(m) != graph.False {
-				return false
+			if m.Name != name {
+				continue
+			}
+			mounted = true
+			if w.writable(m) != graph.False {
+				return false, true
 			}
 		}
 	}
-	return true
+	return true, mounted
 }
 
 var workloadHostPathWritable = &Rule{
