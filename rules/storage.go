@@ -118,6 +118,20 @@ func encryptionSwitchFor(provisioner string) *encryptionSwitch {
 	return nil
 }
 
+// alwaysEncrypted reports whether a provisioner pvlint knows encrypts every
+// volume at rest whatever the class says (PVL102 checks whose key), or
+// encrypts at another level that is checked elsewhere (EFS: the file
+// system, PVL405).
+func alwaysEncrypted(prov string) bool {
+	switch prov {
+	case "pd.csi.storage.gke.io", "kubernetes.io/gce-pd", "filestore.csi.storage.gke.io",
+		"disk.csi.azure.com", "kubernetes.io/azure-disk", "file.csi.azure.com", "kubernetes.io/azure-file",
+		"efs.csi.aws.com", "fsx.csi.aws.com", "fsx.openzfs.csi.aws.com":
+		return true
+	}
+	return false
+}
+
 // on reports whether a set parameter value turns encryption on. A YAML
 // boolean true counts: it is what the author meant, whatever the decoder
 // later makes of it.
@@ -168,7 +182,13 @@ func storageClassEncryption(sc *graph.Resource) classEncryption {
 	prov, _ := pn.Str()
 	sw := encryptionSwitchFor(prov)
 	if sw == nil {
-		return classEncryption{State: encNotApplicable, Provisioner: prov}
+		if prov == "" || alwaysEncrypted(prov) {
+			return classEncryption{State: encNotApplicable, Provisioner: prov}
+		}
+		// A driver pvlint does not know: whether it encrypts is not
+		// passed silently.
+		return classEncryption{State: encUndecided, Provisioner: prov, At: sc.At("provisioner"),
+			Reason: "pvlint does not know whether provisioner " + strconv.Quote(prov) + " encrypts volumes at rest (its backend or the node's disks decide)"}
 	}
 	out := classEncryption{Provisioner: prov, At: sc.At("parameters")}
 	params := sc.Root.Get("parameters")
@@ -382,7 +402,8 @@ disk, a snapshot shared by mistake, or a decommissioned drive reads it.
 StorageClass parameters are strings. The EBS CSI driver reads parameter keys without regard to case but turns
 encryption on only for the exact value ` + "`\"true\"`" + ` (` + "`\"True\"`" + ` leaves it off), as do cloudscale.ch and Linode (with exact
 keys); Ceph, Longhorn, Portworx and Scaleway (keys in any case) read the value as a Go boolean. A YAML boolean ` + "`true`" + ` is taken as on. Drivers that always encrypt at rest (GCE PD, Azure
-Disk, Azure File) are not reported; PVL102 checks which key they use. The EFS CSI driver (` + "`efs.csi.aws.com`" + `)
+Disk, Azure File, Filestore, FSx) are not reported; PVL102 checks which key they use. A provisioner pvlint does not know
+(NFS, SMB, local-path, OpenEBS, a vendor's driver) is undecided, never passed: its backend or the node's disks decide. The EFS CSI driver (` + "`efs.csi.aws.com`" + `)
 provisions access points on an existing file system whose encryption is fixed when the file system is created: the
 class cannot switch it, so it is checked where the file system is declared (PVL405 for ` + "`aws_efs_file_system`" + `). EBS volumes may still be encrypted by the
 account-level "EBS encryption by default" setting, which a manifest cannot show: set the parameter so the class does
