@@ -579,3 +579,28 @@ func TestChartDirectoryKeepsItsIgnoredFiles(t *testing.T) {
 		}
 	}
 }
+
+// A helmCharts entry in a base with no namespace renders with the namespace
+// of the overlay that includes it (kustomize's helmRootNamespace).
+func TestKustomizeHelmChartParentNamespace(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, map[string]string{
+		"overlay/kustomization.yaml":         "namespace: audit\nresources:\n  - ../base\n",
+		"base/kustomization.yaml":            "helmCharts:\n  - name: app\n    releaseName: r\n",
+		"base/charts/app/Chart.yaml":         "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+		"base/charts/app/templates/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: [{name: c, image: i}]\n  volumes:\n  - name: d\n    hostPath: {path: /srv/{{ .Release.Namespace }}}\n",
+	})
+	res, err := Run(Options{Root: root, Paths: []string{"overlay"}, Rules: []*rules.Rule{}})
+	if err != nil || len(res.Errors) > 0 {
+		t.Fatal(err, errorsOf(res))
+	}
+	for _, r := range res.Graph.Resources {
+		if r.Kind == "Pod" {
+			if got := r.Root.Path("spec", "volumes").List()[0].Path("hostPath", "path").String(); got != "/srv/audit" {
+				t.Errorf("hostPath %q, want /srv/audit", got)
+			}
+			return
+		}
+	}
+	t.Error("no Pod rendered")
+}

@@ -13,6 +13,37 @@ import (
 	"github.com/pvlint/pvlint/parsers/helm"
 )
 
+// inheritedNamespaces maps the directory of each kustomization that root
+// includes (through resources and components, transitively) to the
+// namespace kustomize gives its helmCharts when neither the entry nor the
+// kustomization names one: the nearest including kustomization's own
+// namespace (api internal/target helmRootNamespace). A kustomization
+// reached along two paths takes the first.
+func (p *parser) inheritedNamespaces(root *kustomization) map[string]string {
+	out := map[string]string{root.dir: ""}
+	queue := []*kustomization{root}
+	for n := 0; len(queue) > 0 && n < 4096; n++ {
+		x := queue[0]
+		queue = queue[1:]
+		pass := out[x.dir]
+		if s, ok := x.namespace.Str(); ok && s != "" {
+			pass = s
+		}
+		for _, in := range x.includes() {
+			if _, seen := out[in.rel]; seen {
+				continue
+			}
+			c, _ := p.load(in.rel)
+			if c == nil {
+				continue
+			}
+			out[in.rel] = pass
+			queue = append(queue, c)
+		}
+	}
+	return out
+}
+
 // helmIndexAnnotation marks each object of a rendered chart with its index
 // in pvlint's rendering, so the object Kustomize returns is matched to the
 // template lines behind it. It is taken off again before linting.
@@ -24,7 +55,8 @@ const helmIndexAnnotation = "pvlint.dev/helm-object"
 // resource (so namespace, prefixes, labels and patches apply as with
 // kustomize build --enable-helm). It returns the file names (relative to
 // k's directory) and, for entries that cannot render, the reasons.
-func (p *parser) inflateCharts(k *kustomization, v *vfs, charts map[string]bool) (files, errs []string) {
+// inherited is the namespace k's parents pass down (inheritedNamespaces).
+func (p *parser) inflateCharts(k *kustomization, v *vfs, charts map[string]bool, inherited string) (files, errs []string) {
 	for i, h := range k.helmCharts {
 		name, _ := h.Get("name").Str()
 		if name == "" {
@@ -69,8 +101,11 @@ func (p *parser) inflateCharts(k *kustomization, v *vfs, charts map[string]bool)
 			ho.Namespace = s
 		} else if s, ok := k.namespace.Str(); ok && s != "" {
 			// kustomize passes the kustomization's namespace to Helm when
-			// the entry sets none (api internal/target, kustomize#5566).
+			// the entry sets none (api internal/target, kustomize#5566),
+			// or else the one its parents pass down.
 			ho.Namespace = s
+		} else if inherited != "" {
+			ho.Namespace = inherited
 		}
 		if s, ok := h.Get("kubeVersion").Str(); ok && s != "" {
 			ho.KubeVersion = s

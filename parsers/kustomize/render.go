@@ -48,6 +48,7 @@ func (p *parser) render(k *kustomization) (out rendered) {
 		}
 	}()
 	out.charts = map[string]bool{}
+	helmNS := p.inheritedNamespaces(k)
 	v := newVFS(p.files)
 	var remote []string
 	var fatal []string
@@ -70,7 +71,7 @@ func (p *parser) render(k *kustomization) (out rendered) {
 		}
 		if len(kk.helmCharts) > 0 {
 			e.dropHelm = true
-			files, errs := p.inflateCharts(kk, v, out.charts)
+			files, errs := p.inflateCharts(kk, v, out.charts, helmNS[kk.dir])
 			e.extraResource = files
 			if len(errs) > 0 {
 				mu.Lock()
