@@ -365,28 +365,41 @@ func TestKustomizeHelmChartRenderTimeout(t *testing.T) {
 	}
 }
 
-// A helmCharts entry that names no namespace renders with the
-// kustomization's (kustomize passes it to Helm as the release namespace).
+// A helmCharts entry that names no namespace renders with its
+// kustomization's, or else with the one the including kustomizations pass
+// down (kustomize passes it to Helm as the release namespace).
 func TestKustomizeHelmChartNamespace(t *testing.T) {
-	root := t.TempDir()
-	write(t, root, map[string]string{
-		"k/kustomization.yaml":            "namespace: logging\nhelmCharts:\n  - name: app\n    releaseName: r\n",
-		"k/charts/app/Chart.yaml":         "apiVersion: v2\nname: app\nversion: 0.1.0\n",
-		"k/charts/app/templates/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: [{name: c, image: i}]\n  volumes:\n  - name: d\n    hostPath: {path: /srv/{{ .Release.Namespace }}}\n",
-	})
-	res, err := Run(Options{Root: root, Paths: []string{"."}, Rules: []*rules.Rule{}})
-	if err != nil || len(res.Errors) > 0 {
-		t.Fatal(err, errorsOf(res))
-	}
-	for _, r := range res.Graph.Resources {
-		if r.Kind == "Pod" {
-			if got := r.Root.Path("spec", "volumes").List()[0].Path("hostPath", "path").String(); got != "/srv/logging" {
-				t.Errorf("hostPath %q, want /srv/logging", got)
+	pod := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: [{name: c, image: i}]\n  volumes:\n  - name: d\n    hostPath: {path: /srv/{{ .Release.Namespace }}}\n"
+	for _, c := range []struct {
+		name, scan, want string
+		files            map[string]string
+	}{
+		{"own", ".", "/srv/logging", map[string]string{
+			"k/kustomization.yaml": "namespace: logging\nhelmCharts:\n  - name: app\n    releaseName: r\n",
+		}},
+		{"parent", "overlay", "/srv/audit", map[string]string{
+			"overlay/kustomization.yaml": "namespace: audit\nresources:\n  - ../k\n",
+			"k/kustomization.yaml":       "helmCharts:\n  - name: app\n    releaseName: r\n",
+		}},
+	} {
+		root := t.TempDir()
+		c.files["k/charts/app/Chart.yaml"] = "apiVersion: v2\nname: app\nversion: 0.1.0\n"
+		c.files["k/charts/app/templates/pod.yaml"] = pod
+		write(t, root, c.files)
+		res, err := Run(Options{Root: root, Paths: []string{c.scan}, Rules: []*rules.Rule{}})
+		if err != nil || len(res.Errors) > 0 {
+			t.Fatal(c.name, err, errorsOf(res))
+		}
+		got := ""
+		for _, r := range res.Graph.Resources {
+			if r.Kind == "Pod" {
+				got = r.Root.Path("spec", "volumes").List()[0].Path("hostPath", "path").String()
 			}
-			return
+		}
+		if got != c.want {
+			t.Errorf("%s: hostPath %q, want %q", c.name, got, c.want)
 		}
 	}
-	t.Error("no Pod rendered")
 }
 
 // A module is linted as its own root and as each caller's instance; a rule
@@ -578,29 +591,4 @@ func TestChartDirectoryKeepsItsIgnoredFiles(t *testing.T) {
 			t.Errorf("chart at %q: %d charts, errors %v", at, res.Charts, errorsOf(res))
 		}
 	}
-}
-
-// A helmCharts entry in a base with no namespace renders with the namespace
-// of the overlay that includes it (kustomize's helmRootNamespace).
-func TestKustomizeHelmChartParentNamespace(t *testing.T) {
-	root := t.TempDir()
-	write(t, root, map[string]string{
-		"overlay/kustomization.yaml":         "namespace: audit\nresources:\n  - ../base\n",
-		"base/kustomization.yaml":            "helmCharts:\n  - name: app\n    releaseName: r\n",
-		"base/charts/app/Chart.yaml":         "apiVersion: v2\nname: app\nversion: 0.1.0\n",
-		"base/charts/app/templates/pod.yaml": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: [{name: c, image: i}]\n  volumes:\n  - name: d\n    hostPath: {path: /srv/{{ .Release.Namespace }}}\n",
-	})
-	res, err := Run(Options{Root: root, Paths: []string{"overlay"}, Rules: []*rules.Rule{}})
-	if err != nil || len(res.Errors) > 0 {
-		t.Fatal(err, errorsOf(res))
-	}
-	for _, r := range res.Graph.Resources {
-		if r.Kind == "Pod" {
-			if got := r.Root.Path("spec", "volumes").List()[0].Path("hostPath", "path").String(); got != "/srv/audit" {
-				t.Errorf("hostPath %q, want /srv/audit", got)
-			}
-			return
-		}
-	}
-	t.Error("no Pod rendered")
 }
