@@ -537,6 +537,11 @@ func (m *remapper) mapItem(it *graph.Node, e *entry) {
 	if e.valCol > 0 && it.Kind == graph.Scalar {
 		it.SetPos(graph.Pos{Line: e.line, Col: e.valCol})
 	}
+	if it.Kind == graph.Map && len(e.children) > 0 && e.children[0].kind == entKey && e.children[0].line == e.line {
+		// "- kind: x": a mapping item is where its first key is, as the
+		// Kubernetes parser places it in plain YAML, not at the dash.
+		it.SetPos(graph.Pos{Line: e.line, Col: e.children[0].col})
+	}
 	fb := m.insertIn(e, m.start)
 	switch it.Kind {
 	case graph.Map:
