@@ -216,22 +216,30 @@ func (r *blockReader) reset(src []byte, end int) {
 	r.nodes, r.kids, r.stack = r.nodes[:0], r.kids[:0], r.stack[:0]
 }
 
+// lineAt returns the end of the line starting at p (its '\n', or the
+// document's end: nl is false then) and the offset of its first byte that
+// is not a blank.
+func (r *blockReader) lineAt(p int) (e, i int, nl bool) {
+	e = bytes.IndexByte(r.src[p:r.end], '\n')
+	if nl = e >= 0; nl {
+		e += p
+	} else {
+		e = r.end
+	}
+	i = p
+	for i < e && r.src[i] == ' ' {
+		i++
+	}
+	return e, i, nl
+}
+
 // next moves to the next line that holds content: not blank, not only a
 // comment.
 func (r *blockReader) next() {
 	p := r.le + 1
 	r.line++
 	for p < r.end {
-		e := bytes.IndexByte(r.src[p:r.end], '\n')
-		if e < 0 {
-			e = r.end
-		} else {
-			e += p
-		}
-		i := p
-		for i < e && r.src[i] == ' ' {
-			i++
-		}
+		e, i, _ := r.lineAt(p)
 		if i < e && r.src[i] != '#' {
 			r.ls, r.le, r.ind = p, e, i-p
 			return
@@ -545,16 +553,7 @@ func (r *blockReader) plainLines(first []byte, n int) (string, bool) {
 	empty := 0
 	p, line := r.le+1, r.line+1
 	for p < r.end {
-		e := bytes.IndexByte(r.src[p:r.end], '\n')
-		if e < 0 {
-			e = r.end
-		} else {
-			e += p
-		}
-		i := p
-		for i < e && r.src[i] == ' ' {
-			i++
-		}
+		e, i, _ := r.lineAt(p)
 		if i == e {
 			empty++
 			p, line = e+1, line+1
@@ -726,16 +725,7 @@ func (r *blockReader) quoted(p, n int) (v string, style yaml.Style, e int, ok bo
 func (r *blockReader) continuation(n int) (empty int, ok bool) {
 	p := r.le + 1
 	for p < r.end {
-		e := bytes.IndexByte(r.src[p:r.end], '\n')
-		if e < 0 {
-			e = r.end
-		} else {
-			e += p
-		}
-		i := p
-		for i < e && r.src[i] == ' ' {
-			i++
-		}
+		e, i, _ := r.lineAt(p)
 		r.line++
 		if i == e {
 			empty++
@@ -907,15 +897,11 @@ func (r *blockReader) blockScalar(p, n int) (*yaml.Node, bool) {
 	leading := 0
 	q, line := r.le+1, r.line+1
 	for q < r.end {
-		e := bytes.IndexByte(r.src[q:r.end], '\n')
-		if e < 0 {
+		e, i, nl := r.lineAt(q)
+		if !nl {
 			return nil, false // the last line has no line break
 		}
-		e += q
-		sp := 0
-		for q+sp < e && r.src[q+sp] == ' ' {
-			sp++
-		}
+		sp := i - q
 		if q+sp == e {
 			// A line of blanks at most.
 			if indent < 0 {
