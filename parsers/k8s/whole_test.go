@@ -72,21 +72,30 @@ func TestWholeFileMatchesPerDocument(t *testing.T) {
 		if !strings.Contains(name, "budget") {
 			opt = Options{}
 		}
-		wholeFiles = true
-		rs1, cs1, err1 := ParseBytes("f.yaml", []byte(src), opt)
-		wholeFiles = false
-		rs2, cs2, err2 := ParseBytes("f.yaml", []byte(src), opt)
-		wholeFiles = true
-		if fmt.Sprint(err1) != fmt.Sprint(err2) {
-			t.Errorf("%s: error %v, document by document %v", name, err1, err2)
-		}
-		if !reflect.DeepEqual(cs1, cs2) {
-			t.Errorf("%s: comments differ", name)
-		}
-		if !graph.DeepEqual(rs1, rs2) {
-			t.Errorf("%s: resources differ: %d and %d", name, len(rs1), len(rs2))
+		if d := parseDiff([]byte(src), opt, &wholeFiles); d != "" {
+			t.Errorf("%s: %s (document by document)", name, d)
 		}
 	}
+}
+
+// parseDiff parses src with the path that *on switches turned on, then
+// off, and says how the results differ: error, comments or resources; ""
+// when they agree.
+func parseDiff(src []byte, opt Options, on *bool) string {
+	*on = true
+	rs1, cs1, err1 := ParseBytes("f.yaml", src, opt)
+	*on = false
+	rs2, cs2, err2 := ParseBytes("f.yaml", src, opt)
+	*on = true
+	switch {
+	case fmt.Sprint(err1) != fmt.Sprint(err2):
+		return fmt.Sprintf("error %v, with the path off %v", err1, err2)
+	case !reflect.DeepEqual(cs1, cs2):
+		return "comments differ"
+	case !graph.DeepEqual(rs1, rs2):
+		return fmt.Sprintf("resources differ: %d and %d", len(rs1), len(rs2))
+	}
+	return ""
 }
 
 // TestBuffersAcrossFiles parses files with one worker's Buffers and with
