@@ -303,9 +303,7 @@ func TestRepositoryNamesNothingOutside(t *testing.T) {
 			"chart/Chart.yaml":        "apiVersion: v2\nname: chart\nversion: 0.1.0\n",
 			"chart/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name | default \"x\" }}\n",
 		} {
-			p := filepath.Join(root, name)
-			os.MkdirAll(filepath.Dir(p), 0o755)
-			if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			if err := writeFile(filepath.Join(root, name), body); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -321,9 +319,7 @@ func TestRepositoryNamesNothingOutside(t *testing.T) {
 		"charts/c/Chart.yaml":        "apiVersion: v2\nname: c\nversion: 0.1.0\n",
 		"charts/c/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name | default \"x\" }}\n",
 	} {
-		p := filepath.Join(root, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		if err := writeFile(filepath.Join(root, name), body); err != nil {
 			t.Fatal(err)
 		}
 	}
