@@ -158,3 +158,26 @@ spec:
 		}
 	}
 }
+
+// PVL202's fix for a read-only hostPath mount with propagation says to drop
+// the propagation too (the API refuses recursiveReadOnly with it).
+func TestRecursiveReadOnlyAdviceWithPropagation(t *testing.T) {
+	res := rulestest.Run(t, "testdata/workload-propagation", []*rules.Rule{rules.ByID("PVL202")}, rulestest.Options{})
+	if len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Message, "drop mountPropagation: HostToContainer") {
+		for _, f := range res.Findings {
+			t.Errorf("%s:%d: %s", f.Loc.File, f.Loc.Line, f.Message)
+		}
+		t.Fatalf("%d findings", len(res.Findings))
+	}
+}
+
+// PVL201 on a hostPath volume that no container mounts says so, instead of
+// calling the mount read-only.
+func TestUnmountedHostPathMessage(t *testing.T) {
+	res := rulestest.Run(t, "testdata/workload-propagation", []*rules.Rule{rules.ByID("PVL201")}, rulestest.Options{})
+	for _, f := range res.Findings {
+		if strings.HasSuffix(f.Loc.File, "unmounted.yaml") && (!strings.Contains(f.Message, "which no container mounts") || strings.Contains(f.Message, "read-only")) {
+			t.Errorf("%s:%d: %s", f.Loc.File, f.Loc.Line, f.Message)
+		}
+	}
+}
