@@ -48,7 +48,9 @@ func (p *parser) render(k *kustomization) (out rendered) {
 		}
 	}()
 	out.charts = map[string]bool{}
-	helmNS := p.inheritedNamespaces(k)
+	// Only a render that meets helmCharts needs the namespaces its
+	// kustomizations inherit.
+	helmNS := sync.OnceValue(func() map[string]string { return p.inheritedNamespaces(k) })
 	v := newVFS(p.files)
 	var remote []string
 	var fatal []string
@@ -71,7 +73,7 @@ func (p *parser) render(k *kustomization) (out rendered) {
 		}
 		if len(kk.helmCharts) > 0 {
 			e.dropHelm = true
-			files, errs := p.inflateCharts(kk, v, out.charts, helmNS[kk.dir])
+			files, errs := p.inflateCharts(kk, v, out.charts, helmNS()[kk.dir])
 			e.extraResource = files
 			if len(errs) > 0 {
 				mu.Lock()
