@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -181,17 +178,7 @@ func TestBlockReaderMatchesYAML(t *testing.T) {
 	for k, v := range blockCases {
 		inputs[k] = v
 	}
-	for _, root := range []string{"testdata", "../../rules/testdata", "../../testdata", "../../linter/testdata", "../../parsers"} {
-		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
-				return nil
-			}
-			if b, err := os.ReadFile(p); err == nil && len(b) < 1<<20 {
-				inputs[p] = string(b)
-			}
-			return nil
-		})
-	}
+	addYAMLFiles(inputs, "testdata", "../../rules/testdata", "../../testdata", "../../linter/testdata", "../../parsers")
 	read, left := 0, 0
 	for name, src := range inputs {
 		rd, lf, err := checkBlockReader([]byte(src))

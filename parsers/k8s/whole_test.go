@@ -47,17 +47,7 @@ func TestWholeFileMatchesPerDocument(t *testing.T) {
 		"budget":         "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b}\nspec: [" + strings.Repeat("1,", 600) + "1]\n",
 		"booleans":       "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  hostNetwork: yes\n  containers:\n  - securityContext: {privileged: on}\n",
 	}
-	for _, root := range []string{"testdata", "../../rules/testdata", "../../testdata", "../../linter/testdata"} {
-		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
-				return nil
-			}
-			if b, err := os.ReadFile(p); err == nil && len(b) < 1<<20 {
-				inputs[p] = string(b)
-			}
-			return nil
-		})
-	}
+	addYAMLFiles(inputs, "testdata", "../../rules/testdata", "../../testdata", "../../linter/testdata")
 	for name, want := range map[string]bool{"plain": true, "dots": true, "list": true, "crlf": true, "marker content": true,
 		"bom": false, "alias across": false, "quoted across": false, "invalid": false} {
 		if _, ok, _ := parseWhole("f.yaml", []byte(inputs[name]), Options{}.withDefaults(), newAlloc()); ok != want {
@@ -75,6 +65,22 @@ func TestWholeFileMatchesPerDocument(t *testing.T) {
 		if d := parseDiff([]byte(src), opt, &wholeFiles); d != "" {
 			t.Errorf("%s: %s (document by document)", name, d)
 		}
+	}
+}
+
+// addYAMLFiles adds every YAML file under roots (below 1 MiB) to inputs,
+// by path.
+func addYAMLFiles(inputs map[string]string, roots ...string) {
+	for _, root := range roots {
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+				return nil
+			}
+			if b, err := os.ReadFile(p); err == nil && len(b) < 1<<20 {
+				inputs[p] = string(b)
+			}
+			return nil
+		})
 	}
 }
 
