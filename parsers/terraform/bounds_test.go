@@ -154,18 +154,25 @@ resource "aws_ebs_volume" "x" {
 	)
 }
 
+// manyLocals is a module of n locals: enough expressions for evaluation
+// to check its deadline.
+func manyLocals(n int) string {
+	var b strings.Builder
+	b.WriteString("locals {\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  l%d = %d\n", i, i)
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
 func TestEvaluationHasADeadline(t *testing.T) {
 	watchdog.Start(t, 60*time.Second)
 	old := moduleEval
 	moduleEval = time.Nanosecond
 	t.Cleanup(func() { moduleEval = old })
-	var b strings.Builder
-	b.WriteString("locals {\n")
-	for i := range 2000 {
-		fmt.Fprintf(&b, "  l%d = %d\n", i, i)
-	}
-	b.WriteString("}\n")
-	res := parseFiles(t, map[string]string{"main.tf": b.String()})
+	locals := manyLocals(2000)
+	res := parseFiles(t, map[string]string{"main.tf": locals})
 	if errs := errorText(res); !strings.Contains(errs, "evaluation did not finish within 1ns; not scanned") {
 		t.Errorf("errors: %s", errs)
 	}
@@ -180,13 +187,8 @@ func TestModulesShareTheScanTime(t *testing.T) {
 	oldM, oldS := moduleEval, scanModuleTime
 	moduleEval, scanModuleTime = time.Minute, time.Nanosecond
 	t.Cleanup(func() { moduleEval, scanModuleTime = oldM, oldS })
-	var b strings.Builder
-	b.WriteString("locals {\n")
-	for i := range 2000 {
-		fmt.Fprintf(&b, "  l%d = %d\n", i, i)
-	}
-	b.WriteString("}\n")
-	res := parseFiles(t, map[string]string{"a/main.tf": b.String(), "b/main.tf": b.String(), "c/main.tf": b.String()}, "a", "b", "c")
+	locals := manyLocals(2000)
+	res := parseFiles(t, map[string]string{"a/main.tf": locals, "b/main.tf": locals, "c/main.tf": locals}, "a", "b", "c")
 	want := limits.ModulesTimeSpent(time.Nanosecond)
 	if errs := errorText(res); strings.Count(errs, want) != 3 || strings.Contains(errs, "did not finish") {
 		t.Errorf("errors: %s", errs)
